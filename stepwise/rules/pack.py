@@ -1,0 +1,298 @@
+"""Load a jurisdiction's rule pack: a TOML file a policy officer can read.
+
+A pack lists the attendance codes (append-only: a code's position is the byte
+stored in the register, so it must never change), what each counts as, the
+thresholds and tiers, and the sources it relies on. An overlay pack (Kent)
+names the pack it extends and may append codes and add or replace rules.
+"""
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+PACK_DIR = Path(__file__).parent / "packs"
+
+HALF_DAY_VALUES = ("present", "absent", "not_counted")
+CATEGORIES = ("present", "justified", "unjustified", "not_counted")
+MEASURES = ("absent", "unjustified", "justified")
+WINDOWS = ("term", "year", "rolling")
+TIER_MEASURES = ("days_absent", "absence_percent")
+
+
+class PackError(ValueError):
+    """A rule pack file is malformed."""
+
+
+@dataclass(frozen=True)
+class Code:
+    index: int  # the byte stored in the register; 0 means "no mark"
+    code: str
+    meaning: str
+    half_day: str  # present | absent | not_counted: for attendance rates
+    category: str  # present | justified | unjustified | not_counted: the truancy class
+    in_class: bool  # False for codes that count as present away from class (e.g. off-site)
+    confirmed: bool  # False where the sources could not confirm the classification
+    current: bool  # False for codes kept only to import history
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class CountThreshold:
+    key: str
+    label: str
+    measure: str  # which sessions count: absent | unjustified | justified
+    window: str  # term | rolling
+    sessions: int  # reached when the count is at least this many sessions
+    weeks: int = 0  # rolling window length in school weeks
+    ongoing_days: int = 0  # "ongoing": a counted session within this many school days
+    forecast: bool = False  # include in the early-warning forecast
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class RateFlag:
+    key: str
+    label: str
+    measure: str
+    at_least: float  # fraction of possible sessions, 0..1
+    window: str  # term | year
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Level:
+    key: str
+    name: str
+    colour: str
+    upper: float | None  # upper bound; None for the last level
+    inclusive: bool  # True when a value equal to `upper` still falls in this level
+
+    def holds(self, value: float) -> bool:
+        if self.upper is None:
+            return True
+        return value <= self.upper if self.inclusive else value < self.upper
+
+
+@dataclass(frozen=True)
+class Pack:
+    key: str
+    name: str
+    country: str
+    subdivision: str | None
+    sources: tuple[str, ...]
+    codes: tuple[Code, ...]
+    thresholds: tuple[CountThreshold, ...]
+    rates: tuple[RateFlag, ...]
+    tier_measure: str
+    tiers: tuple[Level, ...]
+    bands: tuple[Level, ...]  # attendance-rate bands, by attendance %
+    regular_above: float  # attendance % strictly above which a student attends regularly
+    forecast_days: int
+    words: dict[str, str]
+    notes: dict[str, str]
+    raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
+
+    def code(self, code: str) -> Code:
+        for c in self.codes:
+            if c.code == code:
+                return c
+        raise KeyError(code)
+
+    @property
+    def code_index(self) -> dict[str, int]:
+        return {c.code: c.index for c in self.codes}
+
+    def threshold(self, key: str) -> CountThreshold:
+        for t in self.thresholds:
+            if t.key == key:
+                return t
+        raise KeyError(key)
+
+    def word(self, key: str) -> str:
+        return self.words.get(key, key)
+
+
+def available_packs() -> list[str]:
+    return sorted(p.stem for p in PACK_DIR.glob("*.toml"))
+
+
+@cache
+def load_pack(key: str) -> Pack:
+    """Return the pack named `key`, with any overlay applied."""
+    return _build(_merged(key, seen=()))
+
+
+def _read(key: str) -> dict[str, Any]:
+    path = PACK_DIR / f"{key}.toml"
+    if not path.exists():
+        raise PackError(f"no rule pack called {key!r} (have: {', '.join(available_packs())})")
+    with path.open("rb") as f:
+        return tomllib.load(f)
+
+
+def _merged(key: str, seen: tuple[str, ...]) -> dict[str, Any]:
+    if key in seen:
+        raise PackError(f"rule pack {key!r} extends itself")
+    data = _read(key)
+    base_key = data.get("pack", {}).get("extends")
+    if not base_key:
+        return data
+    base = _merged(base_key, (*seen, key))
+    merged = dict(base)
+    merged["pack"] = {**base["pack"], **data["pack"]}
+    merged["codes"] = [*base.get("codes", []), *data.get("codes", [])]
+    for section in ("thresholds", "rates"):
+        keep = {r["key"]: r for r in base.get(section, [])}
+        keep.update({r["key"]: r for r in data.get(section, [])})
+        merged[section] = list(keep.values())
+    for name, value in data.items():
+        if name not in {"pack", "codes", "thresholds", "rates"}:
+            merged[name] = {**base.get(name, {}), **value} if isinstance(value, dict) else value
+    return merged
+
+
+def _need(row: dict[str, Any], name: str, where: str) -> Any:
+    if name not in row:
+        raise PackError(f"{where}: missing {name!r}")
+    return row[name]
+
+
+def _choice(row: dict[str, Any], name: str, allowed: tuple[str, ...], where: str) -> str:
+    value = _need(row, name, where)
+    if value not in allowed:
+        raise PackError(f"{where}: {name} must be one of {', '.join(allowed)}, not {value!r}")
+    return str(value)
+
+
+def _levels(rows: list[dict[str, Any]], where: str) -> tuple[Level, ...]:
+    # Each level but the last gives `below` (exclusive) or `at_most` (inclusive).
+    levels = tuple(
+        Level(
+            key=_need(r, "key", where),
+            name=_need(r, "name", where),
+            colour=r.get("colour", "grey"),
+            upper=r.get("below", r.get("at_most")),
+            inclusive="at_most" in r,
+        )
+        for r in rows
+    )
+    bounds = [lv.upper for lv in levels[:-1]]
+    if not levels or levels[-1].upper is not None or None in bounds or bounds != sorted(bounds):
+        raise PackError(f"{where}: levels need rising bounds and an open last level")
+    return levels
+
+
+def _build(data: dict[str, Any]) -> Pack:
+    head = data["pack"]
+    codes = []
+    for i, row in enumerate(data.get("codes", []), start=1):
+        where = f"code #{i}"
+        codes.append(
+            Code(
+                index=i,
+                code=_need(row, "code", where),
+                meaning=_need(row, "meaning", where),
+                half_day=_choice(row, "half_day", HALF_DAY_VALUES, where),
+                category=_choice(row, "category", CATEGORIES, where),
+                in_class=bool(row.get("in_class", row["half_day"] == "present")),
+                confirmed=bool(row.get("confirmed", True)),
+                current=bool(row.get("current", True)),
+                note=row.get("note", ""),
+            )
+        )
+    if len({c.code for c in codes}) != len(codes):
+        raise PackError(f"pack {head['key']}: a code appears twice")
+    if len(codes) > 255:
+        raise PackError(f"pack {head['key']}: at most 255 codes fit in a register byte")
+    thresholds = []
+    for row in data.get("thresholds", []):
+        where = f"threshold {row.get('key')}"
+        window = _choice(row, "window", ("term", "rolling"), where)
+        thresholds.append(
+            CountThreshold(
+                key=_need(row, "key", where),
+                label=_need(row, "label", where),
+                measure=_choice(row, "measure", MEASURES, where),
+                window=window,
+                sessions=int(_need(row, "sessions", where)),
+                weeks=int(row["weeks"]) if window == "rolling" else 0,
+                ongoing_days=int(row.get("ongoing_days", 0)),
+                forecast=bool(row.get("forecast", False)),
+                note=row.get("note", ""),
+            )
+        )
+    rates = [
+        RateFlag(
+            key=_need(r, "key", "rate"),
+            label=_need(r, "label", "rate"),
+            measure=_choice(r, "measure", MEASURES, f"rate {r.get('key')}"),
+            at_least=float(_need(r, "at_least", "rate")),
+            window=_choice(r, "window", ("term", "year"), f"rate {r.get('key')}"),
+            note=r.get("note", ""),
+        )
+        for r in data.get("rates", [])
+    ]
+    tiers = data.get("tiers", {})
+    return Pack(
+        key=head["key"],
+        name=head["name"],
+        country=head["country"],
+        subdivision=head.get("subdivision"),
+        sources=tuple(head.get("sources", ())),
+        codes=tuple(codes),
+        thresholds=tuple(thresholds),
+        rates=tuple(rates),
+        tier_measure=_choice(tiers, "measure", TIER_MEASURES, "tiers"),
+        tiers=_levels(tiers.get("levels", []), "tiers"),
+        bands=_levels(data.get("bands", {}).get("levels", []), "bands"),
+        regular_above=float(data.get("regular", {}).get("above_percent", 90.0)),
+        forecast_days=int(data.get("forecast", {}).get("within_school_days", 10)),
+        words=dict(data.get("words", {})),
+        notes=dict(data.get("notes", {})),
+        raw=data,
+    )
+
+
+@dataclass(frozen=True)
+class DefaultTerm:
+    year: int
+    number: int
+    name: str
+    start: Any  # datetime.date (TOML dates load as date)
+    end: Any
+    closed: tuple[tuple[Any, Any, str], ...]  # (first day, last day, reason)
+    confirmed: bool
+
+    @property
+    def key(self) -> str:
+        return f"{self.year}T{self.number}"
+
+
+def default_terms(pack: Pack, year: int) -> list[DefaultTerm]:
+    """Return the pack's usual term dates for a school year (empty if it has none)."""
+    from datetime import date
+
+    names = pack.raw.get("calendar", {}).get("term_names", [])
+    terms = []
+    for row in pack.raw.get("terms", []):
+        if row["year"] != year:
+            continue
+        number = int(row["number"])
+        label = names[number - 1] if number <= len(names) else f"Term {number}"
+        terms.append(
+            DefaultTerm(
+                year=year,
+                number=number,
+                name=f"{label} {year}",
+                start=row["start"],
+                end=row["end"],
+                closed=tuple(
+                    (date.fromisoformat(a), date.fromisoformat(b), why)
+                    for a, b, why in row.get("closed", [])
+                ),
+                confirmed=bool(row.get("confirmed", True)),
+            )
+        )
+    return terms
