@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "stepwise.standings",
     "stepwise.audit",
     "stepwise.front",
+    "stepwise.demo",
 ]
 
 MIDDLEWARE = [

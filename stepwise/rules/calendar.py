@@ -47,10 +47,17 @@ class TermDates:
         return 2 * int(np.busday_count(self.start, day)) + SESSIONS.index(session)
 
 
-def public_holidays(country: str, subdivision: str | None, years: Iterable[int]) -> set[date]:
-    """Return the public holidays of a country (from the `holidays` package)."""
+def public_holiday_names(
+    country: str, subdivision: str | None, years: Iterable[int]
+) -> dict[date, str]:
+    """Return the public holidays of a country with their names (from `holidays`)."""
     found = holidays_lib.country_holidays(country, subdiv=subdivision, years=list(years))
-    return set(found.keys())
+    return dict(found.items())
+
+
+def public_holidays(country: str, subdivision: str | None, years: Iterable[int]) -> set[date]:
+    """Return the days of a country's public holidays."""
+    return set(public_holiday_names(country, subdivision, years))
 
 
 class Calendar:

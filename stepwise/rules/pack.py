@@ -296,3 +296,9 @@ def default_terms(pack: Pack, year: int) -> list[DefaultTerm]:
             )
         )
     return terms
+
+
+def school_year_of(pack: Pack, day: Any) -> int:
+    """Return the label of the school year `day` falls in (England: the year it starts)."""
+    starts = int(pack.raw.get("calendar", {}).get("year_starts_month", 1))
+    return day.year if day.month >= starts else day.year - 1

@@ -1,0 +1,60 @@
+# Stepwise: `make run` to try it, `make test` to check it. Everything installs itself.
+
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+# The first Python 3.12+ on this machine (Django 6 needs 3.12).
+PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bin/python3 $$HOME/.pyenv/versions/3.12*/bin/python3 /usr/local/bin/python3.12 python3; do \
+	if $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then command -v $$p || echo $$p; break; fi; done)
+
+.PHONY: run test lint bench snapshot install frontend chromium clean
+
+$(BIN)/stepwise: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Stepwise needs Python 3.12 or newer; none found (set PYTHON=/path/to/python3.12)"; exit 1; }
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/stepwise frontend
+
+node_modules/.installed: package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
+stepwise/static/build/stepwise.css: node_modules/.installed $(wildcard stepwise/static_src/*.scss)
+	mkdir -p stepwise/static/build
+	npm run --silent build
+	cp node_modules/htmx.org/dist/htmx.min.js stepwise/static/build/htmx.min.js
+
+frontend: stepwise/static/build/stepwise.css
+
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+run: install
+	$(BIN)/stepwise migrate --verbosity 0
+	$(BIN)/stepwise demo --if-empty
+	$(BIN)/stepwise serve
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check stepwise tests benchmarks
+	$(BIN)/mypy stepwise
+
+test: install chromium lint
+	$(BIN)/pytest -n 2 -p no:cacheprovider
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "== PostgreSQL =="; DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -p no:cacheprovider; \
+	elif [ -n "$$CI" ]; then echo "PostgreSQL is not answering at $(PG_URL): CI must test on it"; exit 1; \
+	else echo "PostgreSQL is not answering at $(PG_URL): tested on SQLite only"; fi
+
+bench: install
+	$(BIN)/python -m benchmarks
+
+snapshot: install
+	$(BIN)/python -m stepwise.demo.snapshot
+
+clean:
+	rm -rf $(VENV) node_modules stepwise/static/build var

@@ -1,0 +1,50 @@
+from django.conf import settings
+from django.db import models
+
+
+class Organisation(models.Model):
+    """A body whose staff use Stepwise: a school, an attendance service, a prosecutions team."""
+
+    class Kind(models.TextChoices):
+        SCHOOL = "school", "School"
+        SERVICE = "service", "Attendance service"
+        PROSECUTIONS = "prosecutions", "Prosecutions team / local authority"
+        MINISTRY = "ministry", "Ministry analysts"
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's role in one organisation: what they may see and do there."""
+
+    class Role(models.TextChoices):
+        ATTENDANCE_OFFICER = "attendance_officer", "School attendance officer"
+        SCHOOL_LEADER = "school_leader", "School leader"
+        SCHOOL_ADMIN = "school_admin", "School admin"
+        CASEWORKER = "caseworker", "Caseworker"
+        SERVICE_MANAGER = "service_manager", "Service manager"
+        PROSECUTIONS_OFFICER = "prosecutions_officer", "Prosecutions officer"
+        ANALYST = "analyst", "Analyst"
+        ORG_ADMIN = "org_admin", "Organisation admin"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=30, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="one_role_per_membership"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} at {self.organisation}"

@@ -1,0 +1,1 @@
+"""Synthetic demo data: invented schools, students, caregivers and registers."""

@@ -1,0 +1,77 @@
+"""CSV importers: roster, caregivers and register marks. Each file is all-or-nothing."""
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from django.db import transaction
+from django.utils import timezone
+
+from stepwise.register.csvfile import ImportRejected
+from stepwise.register.models import ImportRun
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class ImportResult:
+    run: ImportRun
+    rows: int
+    changed: int
+    detail: dict[str, int] = field(default_factory=dict)
+    affected: set[tuple[int, int]] = field(default_factory=set)  # (school id, term id)
+
+    def summary(self) -> str:
+        parts = ", ".join(f"{v} {k}" for k, v in self.detail.items())
+        if not self.changed:
+            return f"{self.run.file_name}: {self.rows} rows read; nothing to change."
+        return f"{self.run.file_name}: {self.rows} rows read; {parts}."
+
+
+@dataclass
+class Applied:
+    rows: int
+    changed: int
+    detail: dict[str, int]
+    affected: set[tuple[int, int]] = field(default_factory=set)
+
+
+def run_import(
+    *,
+    kind: str,
+    data: bytes,
+    file_name: str,
+    user,
+    apply: Callable[[ImportRun], Applied],
+) -> ImportResult:
+    """Apply an import inside one transaction and record its run, whatever the outcome."""
+    started = timezone.now()
+    sha256 = hashlib.sha256(data).hexdigest()
+    fields = {
+        "kind": kind,
+        "file_name": file_name,
+        "sha256": sha256,
+        "imported_by": user if getattr(user, "pk", None) else None,
+        "started_at": started,
+    }
+    try:
+        with transaction.atomic():
+            run = ImportRun.objects.create(
+                **fields, outcome=ImportRun.Outcome.IMPORTED, finished_at=started
+            )
+            applied = apply(run)
+            run.rows, run.changed = applied.rows, applied.changed
+            run.outcome = (
+                ImportRun.Outcome.IMPORTED if applied.changed else ImportRun.Outcome.UNCHANGED
+            )
+            run.message = "; ".join(f"{v} {k}" for k, v in applied.detail.items())
+            run.finished_at = timezone.now()
+            run.save()
+    except ImportRejected as rejected:
+        ImportRun.objects.create(
+            **fields,
+            outcome=ImportRun.Outcome.REJECTED,
+            message=rejected.summary(),
+            finished_at=timezone.now(),
+        )
+        raise
+    return ImportResult(run, applied.rows, applied.changed, applied.detail, applied.affected)

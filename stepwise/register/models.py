@@ -1,0 +1,74 @@
+from django.conf import settings
+from django.db import models
+
+from stepwise.schools.models import Student, Term
+
+
+class ImportRun(models.Model):
+    """One attempt to import a file: what, by whom, and how it ended."""
+
+    class Kind(models.TextChoices):
+        ROSTER = "roster", "Roster"
+        CAREGIVERS = "caregivers", "Caregivers"
+        REGISTER = "register", "Register"
+
+    class Outcome(models.TextChoices):
+        IMPORTED = "imported", "Imported"
+        UNCHANGED = "unchanged", "Nothing to change"
+        REJECTED = "rejected", "Rejected"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    file_name = models.CharField(max_length=300)
+    sha256 = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0, help_text="Records created or amended.")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    message = models.TextField(blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} import of {self.file_name}: {self.get_outcome_display()}"
+
+
+class RegisterTerm(models.Model):
+    """A student's marks for one term: one byte per weekday session, indexing the pack's codes.
+
+    Byte 2*d is the morning of the term's d-th weekday and 2*d+1 its afternoon;
+    0 means no mark yet. Every change to a mark is also kept in `Amendment`.
+    """
+
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="register_terms")
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="register_rows")
+    marks = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["term", "student"], name="one_register_row")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} in {self.term}"
+
+
+class Amendment(models.Model):
+    """A mark that replaced an earlier one: the original entry must survive."""
+
+    register = models.ForeignKey(RegisterTerm, on_delete=models.CASCADE, related_name="amendments")
+    slot = models.PositiveSmallIntegerField()
+    old_code = models.CharField(max_length=4)
+    new_code = models.CharField(max_length=4)
+    import_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="amendments")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.old_code} → {self.new_code}"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SchoolsConfig(AppConfig):
+    name = "stepwise.schools"
+    label = "schools"

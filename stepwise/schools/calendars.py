@@ -1,0 +1,44 @@
+"""Build the pure engine's calendars from a school's stored terms and closures."""
+
+from collections.abc import Iterable
+from datetime import date
+from functools import lru_cache
+
+from stepwise.rules.calendar import Calendar, public_holiday_names
+
+from .models import School, Term
+
+
+@lru_cache(maxsize=64)
+def _holidays(country: str, subdivision: str | None, years: tuple[int, ...]) -> dict[date, str]:
+    return public_holiday_names(country, subdivision, years)
+
+
+def closed_days(school: School, terms: Iterable[Term]) -> dict[date, str]:
+    """Return every weekday in the terms when the school is closed, with the reason."""
+    terms = list(terms)
+    if not terms:
+        return {}
+    pack = school.rules
+    years = tuple(sorted({d.year for t in terms for d in (t.start, t.end)}))
+    closed = {
+        d: f"Public holiday: {name}"
+        for d, name in _holidays(pack.country, pack.subdivision, years).items()
+    }
+    first, last = min(t.start for t in terms), max(t.end for t in terms)
+    for closure in school.closures.filter(date__range=(first, last)):
+        closed[closure.date] = closure.reason
+    return closed
+
+
+def calendar_terms(school: School, term: Term) -> list[Term]:
+    """Return the terms an evaluation of `term` needs: its year and the year before.
+
+    The year before is there for rolling windows that reach back across a year break.
+    """
+    return list(school.terms.filter(year__in=(term.year - 1, term.year), start__lte=term.end))
+
+
+def school_calendar(school: School, terms: Iterable[Term]) -> Calendar:
+    terms = list(terms)
+    return Calendar([t.dates for t in terms], set(closed_days(school, terms)))
