@@ -101,6 +101,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -178,3 +179,7 @@ STATICFILES_DIRS = [
 ]
 
 STEPWISE_PROGRESS = env_bool("STEPWISE_PROGRESS", True)
+# WhiteNoise serves the built CSS and GOV.UK assets straight from their folders,
+# so `stepwise serve` works without a separate web server or collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
