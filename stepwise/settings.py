@@ -56,7 +56,9 @@ def database_from_url(url: str) -> dict:
             "CONN_MAX_AGE": 60,
             "TEST": {"NAME": f"test_{parsed.path.lstrip('/') or 'stepwise'}"},
         }
-    raise ImproperlyConfigured(f"DATABASE_URL must start with sqlite:/// or postgres://, not {url!r}")
+    raise ImproperlyConfigured(
+        f"DATABASE_URL must start with sqlite:/// or postgres://, not {url!r}"
+    )
 
 
 def sqlite_database(path: Path) -> dict:
@@ -81,7 +83,9 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set in production")
     SECRET_KEY = "stepwise-development-key-not-for-production-use-0123456789"
 
-ALLOWED_HOSTS = [h for h in env_str("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+ALLOWED_HOSTS = [
+    h for h in env_str("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -152,7 +156,9 @@ SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and env_bool("STEPWISE_PRODUCTION", False))
+SESSION_COOKIE_SECURE = env_bool(
+    "SECURE_COOKIES", not DEBUG and env_bool("STEPWISE_PRODUCTION", False)
+)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 SECURE_CSP = {

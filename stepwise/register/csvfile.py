@@ -74,8 +74,14 @@ def read_rows(
         line = data[: e.start].count(b"\n") + 1
         raise ImportRejected(
             file_name,
-            [Problem(line, "", f"the file is not UTF-8 text (byte 0x{data[e.start]:02x}); "
-                               "save it as CSV UTF-8 and try again")],
+            [
+                Problem(
+                    line,
+                    "",
+                    f"the file is not UTF-8 text (byte 0x{data[e.start]:02x}); "
+                    "save it as CSV UTF-8 and try again",
+                )
+            ],
         ) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     found = [h.strip() for h in next(reader, [])]

@@ -49,9 +49,7 @@ class RegisterTerm(models.Model):
     marks = models.BinaryField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["term", "student"], name="one_register_row")
-        ]
+        constraints = [models.UniqueConstraint(fields=["term", "student"], name="one_register_row")]
 
     def __str__(self) -> str:
         return f"{self.student} in {self.term}"

@@ -5,6 +5,7 @@ from datetime import date
 from functools import lru_cache
 
 from stepwise.rules.calendar import Calendar, public_holiday_names
+from stepwise.rules.pack import Pack
 
 from .models import School, Term
 
@@ -31,14 +32,14 @@ def closed_days(school: School, terms: Iterable[Term]) -> dict[date, str]:
     return closed
 
 
-def calendar_terms(school: School, term: Term) -> list[Term]:
-    """Return the terms an evaluation of `term` needs: its year and the year before.
-
-    The year before is there for rolling windows that reach back across a year break.
-    """
-    return list(school.terms.filter(year__in=(term.year - 1, term.year), start__lte=term.end))
+def build_calendar(pack: Pack, terms: Iterable[Term], closures: Iterable[date]) -> Calendar:
+    """Return the calendar of the terms, closed on public holidays and the given closures."""
+    terms = list(terms)
+    years = tuple(sorted({d.year for t in terms for d in (t.start, t.end)}))
+    holidays = _holidays(pack.country, pack.subdivision, years)
+    return Calendar([t.dates for t in terms], set(closures) | set(holidays))
 
 
 def school_calendar(school: School, terms: Iterable[Term]) -> Calendar:
     terms = list(terms)
-    return Calendar([t.dates for t in terms], set(closed_days(school, terms)))
+    return build_calendar(school.rules, terms, closed_days(school, terms))

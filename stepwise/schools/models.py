@@ -32,7 +32,9 @@ class School(models.Model):
 
 class Term(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="terms")
-    year = models.PositiveSmallIntegerField(help_text="The school year (England: the year it starts).")
+    year = models.PositiveSmallIntegerField(
+        help_text="The school year (England: the year it starts)."
+    )
     number = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=60)
     start = models.DateField()
@@ -42,7 +44,9 @@ class Term(models.Model):
         ordering = ["start"]
         constraints = [
             models.UniqueConstraint(fields=["school", "year", "number"], name="one_term_number"),
-            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="term_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="term_ends_after_start"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -16,8 +16,9 @@ class SchoolError(ValueError):
 
 
 @transaction.atomic
-def school_add(*, code: str, name: str, pack: str, school_number: str = "",
-               today: date | None = None) -> School:
+def school_add(
+    *, code: str, name: str, pack: str, school_number: str = "", today: date | None = None
+) -> School:
     """Create a school with its organisation and the pack's terms for this and next year."""
     if School.objects.filter(code=code).exists():
         raise SchoolError(f"a school with id {code!r} already exists")
@@ -37,9 +38,11 @@ def terms_add_defaults(*, school: School, year: int) -> list[Term]:
     added = []
     for t in default_terms(school.rules, year):
         term, created = Term.objects.get_or_create(
-            school=school, year=year, number=t.number,
+            school=school,
+            year=year,
+            number=t.number,
             defaults={"name": t.name, "start": t.start, "end": t.end},
-        )  # fmt: skip
+        )
         if not created:
             continue
         added.append(term)
@@ -47,6 +50,8 @@ def terms_add_defaults(*, school: School, year: int) -> list[Term]:
             day = first
             while day <= last:
                 if day.weekday() < 5:
-                    ClosureDay.objects.get_or_create(school=school, date=day, defaults={"reason": reason})
+                    ClosureDay.objects.get_or_create(
+                        school=school, date=day, defaults={"reason": reason}
+                    )
                 day += timedelta(days=1)
     return added

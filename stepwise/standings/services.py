@@ -1,4 +1,4 @@
-"""Write threshold events from a school's evaluated register."""
+"""Write threshold events from evaluated registers."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -10,7 +10,7 @@ from django.utils import timezone
 from stepwise.schools.models import School, Term
 
 from .models import ThresholdEvent
-from .selectors import term_register
+from .selectors import Evaluated, evaluate_terms
 
 
 @dataclass
@@ -31,58 +31,68 @@ def terms_to_evaluate(school: School, as_of: date) -> list[Term]:
 
 
 @transaction.atomic
-def standings_evaluate(*, school: School, term: Term, as_of: date | None = None) -> EvaluationResult:
-    """Bring the term's threshold events in line with its register.
+def terms_evaluate(*, terms: list[Term], as_of: date | None = None) -> EvaluationResult:
+    """Bring the terms' threshold events in line with their registers.
 
-    1. Evaluate every student's standing in the term.
+    1. Evaluate every student's standing in each term (schools sharing a calendar
+       together).
     2. For each threshold reached, keep the active event (moving its date if an
        amendment moved it) or create one.
     3. Withdraw active events whose threshold is no longer reached.
     """
-    as_of = as_of or timezone.localdate()
-    register = term_register(school, term, as_of=as_of)
-    standings = register.standings
+    result = EvaluationResult()
+    for group in evaluate_terms(terms, as_of=as_of or timezone.localdate()):
+        _sync_events(group, result)
+    return result
+
+
+def _sync_events(group: Evaluated, result: EvaluationResult) -> None:
     now = timezone.now()
+    term_pks = [t.pk for t in group.terms]
     active = {
-        (e.student_id, e.threshold): e
-        for e in ThresholdEvent.objects.filter(term=term, status=ThresholdEvent.Status.ACTIVE)
+        (e.term_id, e.student_id, e.threshold): e
+        for e in ThresholdEvent.objects.filter(
+            term_id__in=term_pks, status=ThresholdEvent.Status.ACTIVE
+        ).only("id", "term_id", "student_id", "threshold", "reached_on")
     }
-    result = EvaluationResult(students=len(register.students))
     create, move = [], []
-    dates = standings.calendar.dates
-    for key, reached in standings.reached.items():
+    dates = group.calendar.dates
+    row_term = [term_pks[i] for i in group.term_of_row]
+    for key, reached in group.standings.reached.items():
         for i in np.flatnonzero(reached >= 0):
-            student_pk = register.students[i].pk
+            student_pk, term_pk = group.students[i].pk, row_term[i]
             day = dates[reached[i]]
-            event = active.pop((student_pk, key), None)
+            event = active.pop((term_pk, student_pk, key), None)
             if event is None:
                 create.append(
-                    ThresholdEvent(student_id=student_pk, term=term, threshold=key,
-                                   reached_on=day, detected_at=now)
-                )  # fmt: skip
+                    ThresholdEvent(
+                        student_id=student_pk,
+                        term_id=term_pk,
+                        threshold=key,
+                        reached_on=day,
+                        detected_at=now,
+                    )
+                )
             elif event.reached_on != day:
                 event.reached_on = day
                 move.append(event)
-    ThresholdEvent.objects.bulk_create(create, batch_size=2000)
-    ThresholdEvent.objects.bulk_update(move, ["reached_on"], batch_size=2000)
-    in_term = {s.pk for s in register.students}
-    gone = [e.pk for (student_pk, _), e in active.items() if student_pk in in_term]
+    ThresholdEvent.objects.bulk_create(create, batch_size=5000)
+    ThresholdEvent.objects.bulk_update(move, ["reached_on"], batch_size=5000)
+    evaluated = set(zip(row_term, (s.pk for s in group.students), strict=True))
+    gone = [
+        e.pk for (term_pk, student_pk, _), e in active.items() if (term_pk, student_pk) in evaluated
+    ]
     for i in range(0, len(gone), 500):
         ThresholdEvent.objects.filter(pk__in=gone[i : i + 500]).update(
             status=ThresholdEvent.Status.WITHDRAWN, withdrawn_at=now
         )
-    result.created, result.moved, result.withdrawn = len(create), len(move), len(gone)
-    return result
+    result.students += len(group.students)
+    result.created += len(create)
+    result.moved += len(move)
+    result.withdrawn += len(gone)
 
 
 def school_evaluate(*, school: School, as_of: date | None = None) -> EvaluationResult:
     """Evaluate every term of the school that has started, writing threshold events."""
     as_of = as_of or timezone.localdate()
-    total = EvaluationResult()
-    for term in terms_to_evaluate(school, as_of):
-        result = standings_evaluate(school=school, term=term, as_of=as_of)
-        total.created += result.created
-        total.moved += result.moved
-        total.withdrawn += result.withdrawn
-        total.students = max(total.students, result.students)
-    return total
+    return terms_evaluate(terms=terms_to_evaluate(school, as_of), as_of=as_of)

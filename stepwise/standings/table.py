@@ -5,10 +5,22 @@ from typing import Any
 from stepwise.rules.pack import Pack
 
 BASE_COLUMNS = [
-    "student_id", "given_name", "family_name", "year_level", "possible", "present", "absent",
-    "justified", "unjustified", "unmarked", "days_absent", "attendance_percent", "regular",
-    "band", "tier",
-]  # fmt: skip
+    "student_id",
+    "given_name",
+    "family_name",
+    "year_level",
+    "possible",
+    "present",
+    "absent",
+    "justified",
+    "unjustified",
+    "unmarked",
+    "days_absent",
+    "attendance_percent",
+    "regular",
+    "band",
+    "tier",
+]
 
 
 def standing_columns(pack: Pack) -> list[str]:

@@ -63,15 +63,31 @@ def test_every_import_is_recorded_with_its_hash(nz_roster):
 # Each case: what is wrong, the file's data rows, and words the message must contain.
 BAD_FILES = [
     ("unknown code", ["NZ-1,100000001,2026-10-12,AM,Q"], "line 3, column code: 'Q' is not a code"),
-    ("unknown student", ["NZ-1,999999999,2026-10-12,AM,P"], "line 3, column student_id: '999999999'"),
-    ("unknown school", ["XX-9,100000001,2026-10-12,AM,P"], "line 3, column school_id: unknown school"),
+    (
+        "unknown student",
+        ["NZ-1,999999999,2026-10-12,AM,P"],
+        "line 3, column student_id: '999999999'",
+    ),
+    (
+        "unknown school",
+        ["XX-9,100000001,2026-10-12,AM,P"],
+        "line 3, column school_id: unknown school",
+    ),
     ("outside every term", ["NZ-1,100000001,2026-10-05,AM,P"], "2026-10-05 is not in any term"),
     ("closure day", ["NZ-1,100000001,2026-10-26,AM,P"], "2026-10-26 is a closure day"),
     ("weekend", ["NZ-1,100000001,2026-10-17,AM,P"], "2026-10-17 is a Saturday"),
     ("bad session", ["NZ-1,100000001,2026-10-12,XM,P"], "column session: 'XM' must be AM or PM"),
     ("malformed date", ["NZ-1,100000001,12/10/2026,AM,P"], "'12/10/2026' is not a date"),
-    ("not yet enrolled", ["NZ-1,100000003,2026-10-12,AM,P"], "was not enrolled at NZ-1 on 2026-10-12"),
-    ("future date", ["NZ-1,100000001,2099-10-12,AM,P"], "line 3, column date: 2099-10-12 is in the future"),
+    (
+        "not yet enrolled",
+        ["NZ-1,100000003,2026-10-12,AM,P"],
+        "was not enrolled at NZ-1 on 2026-10-12",
+    ),
+    (
+        "future date",
+        ["NZ-1,100000001,2099-10-12,AM,P"],
+        "line 3, column date: 2099-10-12 is in the future",
+    ),
     ("wrong field count", ["NZ-1,100000001,2026-10-12,AM"], "line 3: expected 5 fields, found 4"),
     (
         "same mark twice with different codes",
@@ -120,7 +136,9 @@ def test_an_amendment_that_uncrosses_a_threshold_withdraws_its_event(nz_roster):
     school_evaluate(school=nz_roster, as_of=TODAY)
     assert ThresholdEvent.objects.count() == 1  # re-evaluating never duplicates
 
-    import_register(csv_bytes(REGISTER_HEADER, "NZ-1,100000001,2026-10-16,PM,P"), file_name="fix.csv")
+    import_register(
+        csv_bytes(REGISTER_HEADER, "NZ-1,100000001,2026-10-16,PM,P"), file_name="fix.csv"
+    )
     school_evaluate(school=nz_roster, as_of=TODAY)
     event.refresh_from_db()
     assert event.status == ThresholdEvent.Status.WITHDRAWN

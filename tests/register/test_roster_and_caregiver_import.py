@@ -23,7 +23,11 @@ CAREGIVERS = csv_bytes(
 def test_a_roster_import_creates_students_and_enrolments(nz_roster):
     assert Student.objects.count() == 3
     sione = Enrolment.objects.get(student__national_id="100000003")
-    assert (sione.year_level, str(sione.enrolled_from), sione.enrolled_to) == (9, "2026-11-02", None)
+    assert (sione.year_level, str(sione.enrolled_from), sione.enrolled_to) == (
+        9,
+        "2026-11-02",
+        None,
+    )
 
 
 def test_importing_the_same_roster_twice_changes_nothing(nz_roster):
@@ -50,12 +54,32 @@ def test_a_later_roster_records_a_student_leaving(nz_roster):
 
 # Each case: what is wrong, one roster row, words the message must contain.
 BAD_ROSTERS = [
-    ("unknown school", "XX,1,A,B,2011-01-01,9,2026-01-01,", "line 2, column school_id: unknown school 'XX'"),
-    ("empty student id", "NZ-1,,A,B,2011-01-01,9,2026-01-01,", "line 2, column student_id: is empty"),
+    (
+        "unknown school",
+        "XX,1,A,B,2011-01-01,9,2026-01-01,",
+        "line 2, column school_id: unknown school 'XX'",
+    ),
+    (
+        "empty student id",
+        "NZ-1,,A,B,2011-01-01,9,2026-01-01,",
+        "line 2, column student_id: is empty",
+    ),
     ("empty name", "NZ-1,1,,B,2011-01-01,9,2026-01-01,", "line 2, column given_name: is empty"),
-    ("bad birth date", "NZ-1,1,A,B,2011-02-30,9,2026-01-01,", "column birth_date: '2011-02-30' is not a date"),
-    ("bad year level", "NZ-1,1,A,B,2011-01-01,Y9,2026-01-01,", "column year_level: 'Y9' is not a year level"),
-    ("leaves before joining", "NZ-1,1,A,B,2011-01-01,9,2026-05-01,2026-04-01", "2026-04-01 is before"),
+    (
+        "bad birth date",
+        "NZ-1,1,A,B,2011-02-30,9,2026-01-01,",
+        "column birth_date: '2011-02-30' is not a date",
+    ),
+    (
+        "bad year level",
+        "NZ-1,1,A,B,2011-01-01,Y9,2026-01-01,",
+        "column year_level: 'Y9' is not a year level",
+    ),
+    (
+        "leaves before joining",
+        "NZ-1,1,A,B,2011-01-01,9,2026-05-01,2026-04-01",
+        "2026-04-01 is before",
+    ),
 ]
 
 
@@ -88,9 +112,21 @@ def test_caregivers_link_to_students_and_siblings_share_a_caregiver(nz_roster):
 
 
 BAD_CAREGIVERS = [
-    ("student not on roster", "NZ-1,999,CG-9,A,B,mother,yes,yes,,,,", "column student_id: '999' is not on NZ-1's roster"),
-    ("yes or no", "NZ-1,100000001,CG-9,A,B,mother,maybe,yes,,,,", "column lives_with_student: 'maybe' must be yes or no"),
-    ("bad email", "NZ-1,100000001,CG-9,A,B,mother,yes,yes,not-an-email,,,", "column email: 'not-an-email'"),
+    (
+        "student not on roster",
+        "NZ-1,999,CG-9,A,B,mother,yes,yes,,,,",
+        "column student_id: '999' is not on NZ-1's roster",
+    ),
+    (
+        "yes or no",
+        "NZ-1,100000001,CG-9,A,B,mother,maybe,yes,,,,",
+        "column lives_with_student: 'maybe' must be yes or no",
+    ),
+    (
+        "bad email",
+        "NZ-1,100000001,CG-9,A,B,mother,yes,yes,not-an-email,,,",
+        "column email: 'not-an-email'",
+    ),
     ("empty relationship", "NZ-1,100000001,CG-9,A,B,,yes,yes,,,,", "column relationship: is empty"),
     (
         "one caregiver, two sets of details",
@@ -100,7 +136,9 @@ BAD_CAREGIVERS = [
 ]
 
 
-@pytest.mark.parametrize(("what", "row", "message"), BAD_CAREGIVERS, ids=[c[0] for c in BAD_CAREGIVERS])
+@pytest.mark.parametrize(
+    ("what", "row", "message"), BAD_CAREGIVERS, ids=[c[0] for c in BAD_CAREGIVERS]
+)
 def test_a_bad_caregiver_file_is_rejected_whole(nz_roster, what, row, message):
     data = csv_bytes(CAREGIVER_HEADER, CAREGIVERS.decode().splitlines()[1], row)
     with pytest.raises(ImportRejected) as rejected:

@@ -3,6 +3,7 @@
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
 from django.db import transaction
 from django.utils import timezone
 

@@ -11,10 +11,19 @@ from stepwise.register.models import ImportRun
 from stepwise.schools.models import Caregiver, Enrolment, School, StudentCaregiver
 
 HEADER = (
-    "school_id", "student_id", "caregiver_id", "given_name", "family_name", "relationship",
-    "lives_with_student", "parental_responsibility", "email", "phone", "address",
+    "school_id",
+    "student_id",
+    "caregiver_id",
+    "given_name",
+    "family_name",
+    "relationship",
+    "lives_with_student",
+    "parental_responsibility",
+    "email",
+    "phone",
+    "address",
     "preferred_language",
-)  # fmt: skip
+)
 PERSON_FIELDS = ("given_name", "family_name", "email", "phone", "address", "preferred_language")
 
 
@@ -53,8 +62,20 @@ def _parse(data: bytes, file_name: str) -> list[CaregiverRow]:
     links: dict[tuple[str, str, str], int] = {}
     rows = []
     for line, fields in read_rows(data, header=HEADER, problems=problems):
-        (school_id, student_id, ref, given, family, relationship, lives, responsibility, email,
-         phone, address, language) = (f.strip() for f in fields)  # fmt: skip
+        (
+            school_id,
+            student_id,
+            ref,
+            given,
+            family,
+            relationship,
+            lives,
+            responsibility,
+            email,
+            phone,
+            address,
+            language,
+        ) = (f.strip() for f in fields)
         school = schools.get(school_id)
         student_pk = enrolled.get((school_id, student_id))
         if school is None:
@@ -63,8 +84,11 @@ def _parse(data: bytes, file_name: str) -> list[CaregiverRow]:
             problems.add(line, "student_id", f"{student_id!r} is not on {school_id}'s roster")
         if not ref:
             problems.add(line, "caregiver_id", "is empty")
-        for column, value in (("given_name", given), ("family_name", family),
-                              ("relationship", relationship)):  # fmt: skip
+        for column, value in (
+            ("given_name", given),
+            ("family_name", family),
+            ("relationship", relationship),
+        ):
             if not value:
                 problems.add(line, column, "is empty")
         lives_with = parse_yes_no(lives)
@@ -82,33 +106,41 @@ def _parse(data: bytes, file_name: str) -> list[CaregiverRow]:
         first = people.setdefault((school_id, ref), (line, person))
         if first[1] != person:
             problems.add(
-                line, "caregiver_id",
+                line,
+                "caregiver_id",
                 f"{ref} has different details here than on line {first[0]}",
-            )  # fmt: skip
+            )
         link = (school_id, student_id, ref)
         if link in links:
-            problems.add(line, "caregiver_id", f"{ref} is linked to {student_id} twice (line {links[link]})")
+            problems.add(
+                line, "caregiver_id", f"{ref} is linked to {student_id} twice (line {links[link]})"
+            )
         links[link] = line
         if problems:
             continue
         assert school and student_pk and lives_with is not None and has_responsibility is not None
-        rows.append(CaregiverRow(school, student_pk, ref, person, relationship, lives_with,
-                                 has_responsibility))
+        rows.append(
+            CaregiverRow(
+                school, student_pk, ref, person, relationship, lives_with, has_responsibility
+            )
+        )
     problems.raise_if_any()
     return rows
 
 
 def _apply(rows: list[CaregiverRow]) -> Applied:
     school_ids = {r.school.pk for r in rows}
-    existing = {
-        (c.school_id, c.ref): c for c in Caregiver.objects.filter(school_id__in=school_ids)
-    }
+    existing = {(c.school_id, c.ref): c for c in Caregiver.objects.filter(school_id__in=school_ids)}
     wanted: dict[tuple[int, str], CaregiverRow] = {(r.school.pk, r.ref): r for r in rows}
     new, changed = [], []
     for (school_pk, ref), r in wanted.items():
         c = existing.get((school_pk, ref))
         if c is None:
-            new.append(Caregiver(school=r.school, ref=ref, **dict(zip(PERSON_FIELDS, r.person, strict=True))))
+            new.append(
+                Caregiver(
+                    school=r.school, ref=ref, **dict(zip(PERSON_FIELDS, r.person, strict=True))
+                )
+            )
         elif tuple(getattr(c, f) for f in PERSON_FIELDS) != r.person:
             for f, v in zip(PERSON_FIELDS, r.person, strict=True):
                 setattr(c, f, v)
@@ -128,15 +160,23 @@ def _apply(rows: list[CaregiverRow]) -> Applied:
         values = (r.relationship, r.lives_with_student, r.parental_responsibility)
         link = existing_links.get((r.student_pk, caregiver.pk))
         if link is None:
-            new_links.append(StudentCaregiver(student_id=r.student_pk, caregiver=caregiver,
-                                              relationship=values[0], lives_with_student=values[1],
-                                              parental_responsibility=values[2]))
+            new_links.append(
+                StudentCaregiver(
+                    student_id=r.student_pk,
+                    caregiver=caregiver,
+                    relationship=values[0],
+                    lives_with_student=values[1],
+                    parental_responsibility=values[2],
+                )
+            )
         elif (link.relationship, link.lives_with_student, link.parental_responsibility) != values:
             link.relationship, link.lives_with_student, link.parental_responsibility = values
             changed_links.append(link)
     StudentCaregiver.objects.bulk_create(new_links, batch_size=2000)
     StudentCaregiver.objects.bulk_update(
-        changed_links, ["relationship", "lives_with_student", "parental_responsibility"], batch_size=2000
+        changed_links,
+        ["relationship", "lives_with_student", "parental_responsibility"],
+        batch_size=2000,
     )
     detail = {
         "caregivers added": len(new),

@@ -80,7 +80,9 @@ def import_register(
 def _contexts(data: bytes) -> dict[str, SchoolContext]:
     # One pass over the first column finds the schools, so each school's roster and
     # calendar is loaded with one query instead of one per row.
-    codes = {line.split(b",", 1)[0].strip().decode("utf-8", "replace") for line in data.splitlines()[1:]}
+    codes = {
+        line.split(b",", 1)[0].strip().decode("utf-8", "replace") for line in data.splitlines()[1:]
+    }
     schools = {s.code: s for s in School.objects.filter(code__in=codes)}
     terms: dict[int, list[Term]] = defaultdict(list)
     for term in Term.objects.filter(school__in=schools.values()):
@@ -138,7 +140,9 @@ def _parse(
         if isinstance(day, str):
             problems.add(line, "date", day)
         elif student and (day[2] < student[1] or (student[2] and day[2] > student[2])):
-            problems.add(line, "date", f"{student_id} was not enrolled at {school_id} on {day_text}")
+            problems.add(
+                line, "date", f"{student_id} was not enrolled at {school_id} on {day_text}"
+            )
         slot_offset = SESSION_INDEX.get(session)
         if slot_offset is None:
             problems.add(line, "session", f"{session!r} must be AM or PM")
@@ -159,10 +163,11 @@ def _parse(
             slots[slot] = (code_index, line)
         elif earlier[0] != code_index:
             problems.add(
-                line, "code",
+                line,
+                "code",
                 f"{student_id} {day_text} {session} is {code} here but "
                 f"{ctx.names[earlier[0]]} on line {earlier[1]}",
-            )  # fmt: skip
+            )
     if progress:
         progress(count % PROGRESS_EVERY)
     problems.raise_if_any()
@@ -175,7 +180,9 @@ def _apply(run: ImportRun, marks: Marks, term_school: dict[int, SchoolContext]) 
     term_ids = list(terms)
     for i in range(0, len(term_ids), 500):
         rows = RegisterTerm.objects.filter(term_id__in=term_ids[i : i + 500])
-        for pk, student_pk, term_pk, blob in rows.values_list("id", "student_id", "term_id", "marks"):
+        for pk, student_pk, term_pk, blob in rows.values_list(
+            "id", "student_id", "term_id", "marks"
+        ):
             existing[student_pk, term_pk] = (pk, bytes(blob))
     now = timezone.now()
     inserts: list[RegisterTerm] = []
@@ -211,8 +218,14 @@ def _apply(run: ImportRun, marks: Marks, term_school: dict[int, SchoolContext]) 
         ids = {k: v[0] for k, v in existing.items()}
         Amendment.objects.bulk_create(
             [
-                Amendment(register_id=ids[key], slot=slot, old_code=old, new_code=new,
-                          import_run=run, recorded_at=now)
+                Amendment(
+                    register_id=ids[key],
+                    slot=slot,
+                    old_code=old,
+                    new_code=new,
+                    import_run=run,
+                    recorded_at=now,
+                )
                 for key, slot, old, new in amendments
             ],
             batch_size=5000,

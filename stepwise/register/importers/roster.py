@@ -9,9 +9,15 @@ from stepwise.register.models import ImportRun
 from stepwise.schools.models import Enrolment, School, Student
 
 HEADER = (
-    "school_id", "student_id", "given_name", "family_name", "birth_date", "year_level",
-    "enrolled_from", "enrolled_to",
-)  # fmt: skip
+    "school_id",
+    "student_id",
+    "given_name",
+    "family_name",
+    "birth_date",
+    "year_level",
+    "enrolled_from",
+    "enrolled_to",
+)
 
 
 @dataclass(frozen=True)
@@ -50,10 +56,9 @@ def _parse(data: bytes, file_name: str) -> list[RosterRow]:
         if not student_id:
             problems.add(line, "student_id", "is empty")
         elif (school_id, student_id) in seen:
-            problems.add(
-                line, "student_id",
-                f"{student_id} is listed twice for {school_id} (first on line {seen[school_id, student_id]})",
-            )  # fmt: skip
+            first = seen[school_id, student_id]
+            message = f"{student_id} is listed twice for {school_id} (first on line {first})"
+            problems.add(line, "student_id", message)
         seen[school_id, student_id] = line
         for column, value in (("given_name", given), ("family_name", family)):
             if not value:
@@ -69,15 +74,25 @@ def _parse(data: bytes, file_name: str) -> list[RosterRow]:
             problems.add(line, "enrolled_from", f"{start!r} is not a date (use YYYY-MM-DD)")
         enrolled_to = parse_date(end) if end else None
         if end and enrolled_to is None:
-            problems.add(line, "enrolled_to", f"{end!r} is not a date (use YYYY-MM-DD, or leave empty)")
+            problems.add(
+                line, "enrolled_to", f"{end!r} is not a date (use YYYY-MM-DD, or leave empty)"
+            )
         if enrolled_from and enrolled_to and enrolled_to < enrolled_from:
             problems.add(line, "enrolled_to", f"{end} is before enrolled_from {start}")
         if problems:
             continue
         assert school and birth_date and enrolled_from and year_level is not None
         rows.append(
-            RosterRow(school, student_id, given, family, birth_date, year_level, enrolled_from,
-                      enrolled_to)
+            RosterRow(
+                school,
+                student_id,
+                given,
+                family,
+                birth_date,
+                year_level,
+                enrolled_from,
+                enrolled_to,
+            )
         )
     problems.raise_if_any()
     return rows
@@ -87,18 +102,29 @@ def _apply(rows: list[RosterRow]) -> Applied:
     ids = [r.national_id for r in rows]
     students = {s.national_id: s for s in Student.objects.filter(national_id__in=ids)}
     new_students = [
-        Student(national_id=r.national_id, given_name=r.given_name, family_name=r.family_name,
-                birth_date=r.birth_date)
-        for r in rows if r.national_id not in students
-    ]  # fmt: skip
+        Student(
+            national_id=r.national_id,
+            given_name=r.given_name,
+            family_name=r.family_name,
+            birth_date=r.birth_date,
+        )
+        for r in rows
+        if r.national_id not in students
+    ]
     changed_students = []
     for r in rows:
         s = students.get(r.national_id)
-        if s and (s.given_name, s.family_name, s.birth_date) != (r.given_name, r.family_name, r.birth_date):
+        if s and (s.given_name, s.family_name, s.birth_date) != (
+            r.given_name,
+            r.family_name,
+            r.birth_date,
+        ):
             s.given_name, s.family_name, s.birth_date = r.given_name, r.family_name, r.birth_date
             changed_students.append(s)
     Student.objects.bulk_create(new_students, batch_size=2000)
-    Student.objects.bulk_update(changed_students, ["given_name", "family_name", "birth_date"], batch_size=2000)
+    Student.objects.bulk_update(
+        changed_students, ["given_name", "family_name", "birth_date"], batch_size=2000
+    )
     students = {s.national_id: s for s in Student.objects.filter(national_id__in=ids)}
 
     existing = {
@@ -111,14 +137,22 @@ def _apply(rows: list[RosterRow]) -> Applied:
         e = existing.get((student.pk, r.school.pk))
         values = (r.year_level, r.enrolled_from, r.enrolled_to)
         if e is None:
-            new_enrolments.append(Enrolment(student=student, school=r.school, year_level=r.year_level,
-                                            enrolled_from=r.enrolled_from, enrolled_to=r.enrolled_to))
+            new_enrolments.append(
+                Enrolment(
+                    student=student,
+                    school=r.school,
+                    year_level=r.year_level,
+                    enrolled_from=r.enrolled_from,
+                    enrolled_to=r.enrolled_to,
+                )
+            )
         elif (e.year_level, e.enrolled_from, e.enrolled_to) != values:
             e.year_level, e.enrolled_from, e.enrolled_to = values
             changed_enrolments.append(e)
     Enrolment.objects.bulk_create(new_enrolments, batch_size=2000)
-    Enrolment.objects.bulk_update(changed_enrolments, ["year_level", "enrolled_from", "enrolled_to"],
-                                  batch_size=2000)
+    Enrolment.objects.bulk_update(
+        changed_enrolments, ["year_level", "enrolled_from", "enrolled_to"], batch_size=2000
+    )
     detail = {
         "students added": len(new_students),
         "students updated": len(changed_students),

@@ -7,8 +7,8 @@ from stepwise.register.csvfile import ImportRejected
 from stepwise.register.importers.caregivers import import_caregivers
 from stepwise.register.importers.register import import_register
 from stepwise.register.importers.roster import import_roster
-from stepwise.schools.models import School, Term
-from stepwise.standings.services import standings_evaluate
+from stepwise.schools.models import Term
+from stepwise.standings.services import terms_evaluate
 
 
 class Command(BaseCommand):
@@ -44,15 +44,9 @@ class Command(BaseCommand):
             self._evaluate(result.affected)
 
     def _evaluate(self, affected: set[tuple[int, int]]) -> None:
-        schools = School.objects.in_bulk({s for s, _ in affected})
-        terms = Term.objects.in_bulk({t for _, t in affected})
-        created = withdrawn = 0
-        with progress_bar(total=len(affected), desc="Evaluating", unit="terms") as bar:
-            for school_pk, term_pk in sorted(affected):
-                r = standings_evaluate(school=schools[school_pk], term=terms[term_pk])
-                created, withdrawn = created + r.created, withdrawn + r.withdrawn
-                bar.update(1)
+        terms = list(Term.objects.filter(pk__in={t for _, t in affected}))
+        r = terms_evaluate(terms=terms)
         self.stdout.write(
-            f"Evaluated {len(affected)} school terms: {created} threshold events reached, "
-            f"{withdrawn} withdrawn."
+            f"Evaluated {len(terms)} school terms ({r.students} students): {r.created} threshold "
+            f"events reached, {r.moved} moved, {r.withdrawn} withdrawn."
         )

@@ -11,7 +11,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         add = sub.add_parser("add", help="add a school")
-        add.add_argument("--id", required=True, dest="code", help="the school_id used in import files")
+        add.add_argument(
+            "--id", required=True, dest="code", help="the school_id used in import files"
+        )
         add.add_argument("--name", required=True, help="the school's name")
         add.add_argument("--pack", required=True, choices=available_packs(), help="its rule pack")
         add.add_argument("--number", default="", help="the official school number")
@@ -24,9 +26,11 @@ class Command(BaseCommand):
             return
         try:
             school = school_add(
-                code=options["code"], name=options["name"], pack=options["pack"],
+                code=options["code"],
+                name=options["name"],
+                pack=options["pack"],
                 school_number=options["number"],
-            )  # fmt: skip
+            )
         except SchoolError as e:
             raise CommandError(str(e)) from None
         terms = ", ".join(f"{t.key} {t.start}..{t.end}" for t in school.terms.all())

@@ -4,9 +4,9 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from stepwise.standings.selectors import term_register
-from stepwise.standings.table import standing_columns, flat_standing
 from stepwise.schools.models import School
+from stepwise.standings.selectors import term_register
+from stepwise.standings.table import flat_standing, standing_columns
 
 
 class Command(BaseCommand):
@@ -23,8 +23,11 @@ class Command(BaseCommand):
         if found is None:
             raise CommandError(f"no school with id {school!r} (see `stepwise school list`)")
         year, _, number = term.partition("T")
-        the_term = found.terms.filter(year=int(year), number=int(number)).first() if (
-            year.isdigit() and number.isdigit()) else None
+        the_term = (
+            found.terms.filter(year=int(year), number=int(number)).first()
+            if (year.isdigit() and number.isdigit())
+            else None
+        )
         if the_term is None:
             keys = ", ".join(t.key for t in found.terms.all())
             raise CommandError(f"{school} has no term {term!r} (it has {keys})")

@@ -1,0 +1,102 @@
+"""Load the synthetic demo schools through the real import path, and their demo sign-ins."""
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from stepwise.accounts.models import Membership
+from stepwise.register.importers.caregivers import import_caregivers
+from stepwise.register.importers.register import HEADER as REGISTER_HEADER
+from stepwise.register.importers.register import import_register
+from stepwise.register.importers.roster import import_roster
+from stepwise.schools.models import School
+from stepwise.schools.services import school_add
+from stepwise.standings.services import school_evaluate
+
+from .generate import DemoSchool, demo_schools
+
+DEMO_PASSWORD = "stepwise-demo"
+ROLES = [
+    ("officer", Membership.Role.ATTENDANCE_OFFICER),
+    ("leader", Membership.Role.SCHOOL_LEADER),
+    ("admin", Membership.Role.SCHOOL_ADMIN),
+]
+LOGIN_PREFIX = {"nz": "nz", "kent": "kent", "england": "eng"}
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: str
+    school: str
+
+
+def _csv(rows: Iterable, header: Iterable[str]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(row.values() if isinstance(row, dict) else row)
+    return out.getvalue().encode()
+
+
+def demo_load(*, as_of: date, seed: int = 2026, progress=None) -> list[DemoLogin]:
+    """Create the demo schools, import their files, evaluate them and add demo users."""
+    logins = []
+    for demo in demo_schools(seed=seed, as_of=as_of):
+        if progress:
+            progress(f"Loading {demo.name}")
+        school = _load_school(demo, as_of)
+        logins += _add_users(school)
+    return logins
+
+
+def _load_school(demo: DemoSchool, as_of: date) -> School:
+    with transaction.atomic():
+        school = school_add(code=demo.school_id, name=demo.name, pack=demo.pack, today=as_of)
+        import_roster(
+            _csv(demo.roster, demo.roster[0].keys()), file_name=f"{demo.school_id}-roster.csv"
+        )
+        import_caregivers(
+            _csv(demo.caregivers, demo.caregivers[0].keys()),
+            file_name=f"{demo.school_id}-caregivers.csv",
+        )
+        import_register(
+            _csv(demo.marks, REGISTER_HEADER), file_name=f"{demo.school_id}-register.csv"
+        )
+        if demo.amendments:
+            import_register(
+                _csv(demo.amendments, REGISTER_HEADER), file_name=f"{demo.school_id}-amendments.csv"
+            )
+        school_evaluate(school=school, as_of=as_of)
+    return school
+
+
+def _add_users(school: School) -> list[DemoLogin]:
+    users = get_user_model()
+    logins = []
+    for suffix, role in ROLES:
+        username = f"{LOGIN_PREFIX[school.pack]}-{suffix}"
+        user, created = users.objects.get_or_create(username=username)
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        Membership.objects.get_or_create(user=user, organisation=school.organisation, role=role)
+        logins.append(DemoLogin(username, Membership.Role(role).label, school.name))
+    return logins
+
+
+def demo_logins() -> list[DemoLogin]:
+    """Return the demo sign-ins that exist, for printing."""
+    return [
+        DemoLogin(m.user.username, m.get_role_display(), m.organisation.name)
+        for m in Membership.objects.select_related("user", "organisation").order_by(
+            "user__username"
+        )
+        if any(m.user.username.startswith(p + "-") for p in LOGIN_PREFIX.values())
+    ]
