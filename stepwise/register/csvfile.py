@@ -57,13 +57,10 @@ class Problems:
             raise ImportRejected(self.file_name, self.items)
 
 
-def read_rows(
-    data: bytes, *, header: tuple[str, ...], problems: "Problems"
-) -> Iterator[tuple[int, list[str]]]:
-    """Yield (line number, fields) for each data row, after checking encoding and header.
+def open_reader(data: bytes, *, header: tuple[str, ...], problems: "Problems"):
+    """Return a csv reader positioned after the header, once encoding and header are right.
 
-    Raises ImportRejected for an empty file, a file that is not UTF-8, or a wrong
-    header; a row with the wrong number of fields is added to `problems`.
+    Raises ImportRejected for an empty file, a file that is not UTF-8, or a wrong header.
     """
     file_name = problems.file_name
     if not data.strip():
@@ -72,34 +69,38 @@ def read_rows(
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
-        raise ImportRejected(
-            file_name,
-            [
-                Problem(
-                    line,
-                    "",
-                    f"the file is not UTF-8 text (byte 0x{data[e.start]:02x}); "
-                    "save it as CSV UTF-8 and try again",
-                )
-            ],
-        ) from None
+        message = (
+            f"the file is not UTF-8 text (byte 0x{data[e.start]:02x}); "
+            "save it as CSV UTF-8 and try again"
+        )
+        raise ImportRejected(file_name, [Problem(line, "", message)]) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     found = [h.strip() for h in next(reader, [])]
     if tuple(found) != header:
-        raise ImportRejected(
-            file_name,
-            [Problem(1, "", f"the header must be {','.join(header)} but it is {','.join(found)}")],
-        )
+        message = f"the header must be {','.join(header)} but it is {','.join(found)}"
+        raise ImportRejected(file_name, [Problem(1, "", message)])
+    return reader
+
+
+def is_blank(fields: list[str]) -> bool:
+    return not any(f.strip() for f in fields)
+
+
+def read_rows(
+    data: bytes, *, header: tuple[str, ...], problems: "Problems"
+) -> Iterator[tuple[int, list[str]]]:
+    """Yield (line number, fields) for each data row; wrong field counts go to `problems`."""
+    reader = open_reader(data, header=header, problems=problems)
     width = len(header)
     try:
         for fields in reader:
-            line = reader.line_num
-            if not fields or (len(fields) == 1 and not fields[0].strip()):
-                continue
             if len(fields) != width:
-                problems.add(line, "", f"expected {width} fields, found {len(fields)}")
+                if not is_blank(fields):
+                    problems.add(
+                        reader.line_num, "", f"expected {width} fields, found {len(fields)}"
+                    )
                 continue
-            yield line, fields
+            yield reader.line_num, fields
     except csv.Error as e:
         problems.add(reader.line_num, "", f"this is not readable CSV ({e})")
 

@@ -15,6 +15,10 @@ def _holidays(country: str, subdivision: str | None, years: tuple[int, ...]) -> 
     return public_holiday_names(country, subdivision, years)
 
 
+def holiday_names(pack: Pack, years: Iterable[int]) -> dict[date, str]:
+    return _holidays(pack.country, pack.subdivision, tuple(sorted(set(years))))
+
+
 def closed_days(school: School, terms: Iterable[Term]) -> dict[date, str]:
     """Return every weekday in the terms when the school is closed, with the reason."""
     terms = list(terms)

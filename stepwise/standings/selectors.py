@@ -8,9 +8,11 @@ country costs a few queries and one pass of the engine, not one per school.
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 import numpy as np
+from django.db import connection
 from django.utils import timezone
 
 from stepwise.register.models import RegisterTerm
@@ -18,7 +20,7 @@ from stepwise.rules.calendar import Calendar
 from stepwise.rules.engine import Standings, evaluate
 from stepwise.rules.pack import Pack
 from stepwise.schools.calendars import build_calendar
-from stepwise.schools.models import ClosureDay, Enrolment, School, Term
+from stepwise.schools.models import ClosureDay, Enrolment, School, Student, Term
 
 
 @dataclass(frozen=True)
@@ -44,9 +46,26 @@ class Evaluated:
     calendar: Calendar
     terms: list[Term]  # the evaluated term of each school in the group
     term_of_row: np.ndarray  # index into `terms`, per row
-    students: list[StudentInfo]
+    student_pk: np.ndarray  # per row
+    enrolment: list[tuple[int, str, str | None]]  # year level, enrolled from, to (ISO), per row
     marks: np.ndarray
     standings: Standings
+
+    @cached_property
+    def students(self) -> list[StudentInfo]:
+        """Return each row's student, with names (one query; evaluation never needs them)."""
+        pks = self.student_pk.tolist()
+        names: dict[int, tuple[str, str, str]] = {}
+        for i in range(0, len(pks), 5000):
+            for pk, *rest in Student.objects.filter(pk__in=pks[i : i + 5000]).values_list(
+                "pk", "national_id", "given_name", "family_name"
+            ):
+                names[pk] = tuple(rest)
+        return [
+            StudentInfo(pk, *names[pk], level, date.fromisoformat(start),
+                        date.fromisoformat(end) if end else None)
+            for pk, (level, start, end) in zip(pks, self.enrolment, strict=True)
+        ]  # fmt: skip
 
     def rows(self) -> list[dict[str, Any]]:
         return [{"student": s, **self.standings.row(i)} for i, s in enumerate(self.students)]
@@ -60,10 +79,10 @@ class TermRegister(Evaluated):
     term: Term | None = None
 
     def index_of(self, student_pk: int) -> int:
-        for i, s in enumerate(self.students):
-            if s.pk == student_pk:
-                return i
-        raise KeyError(student_pk)
+        found = np.flatnonzero(self.student_pk == student_pk)
+        if not len(found):
+            raise KeyError(student_pk)
+        return int(found[0])
 
 
 def _calendar_terms(all_terms: list[Term], term: Term) -> list[Term]:
@@ -125,64 +144,73 @@ def _evaluate_group(
 ) -> Evaluated:
     term_index = {t.school_id: i for i, t in enumerate(members)}
     target = members[0]
-    enrolments = Enrolment.objects.filter(
-        school_id__in=term_index, enrolled_from__lte=target.end
-    ).exclude(enrolled_to__lt=target.start)
-    if student_pks is not None:
-        enrolments = enrolments.filter(student_id__in=student_pks)
-    found = enrolments.order_by(
-        "school_id", "student__family_name", "student__given_name", "student_id"
-    ).values_list(
-        "school_id",
-        "student_id",
-        "student__national_id",
-        "student__given_name",
-        "student__family_name",
-        "year_level",
-        "enrolled_from",
-        "enrolled_to",
+    only = (
+        f" AND student_id IN ({','.join(map(str, student_pks)) or 'NULL'})"
+        if student_pks is not None
+        else ""
     )
-    students, schools_of_rows = [], []
-    for school_pk, *info in found:
-        students.append(StudentInfo(*info))
-        schools_of_rows.append(term_index[school_pk])
-    row_of = {
-        (members[s].school_id, st.pk): i
-        for i, (s, st) in enumerate(zip(schools_of_rows, students, strict=True))
+    schools = ",".join(map(str, term_index))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT school_id, student_id, year_level, CAST(enrolled_from AS TEXT), "
+            f"CAST(enrolled_to AS TEXT) FROM {Enrolment._meta.db_table} "
+            f"WHERE school_id IN ({schools}) AND enrolled_from <= %s "
+            f"AND (enrolled_to IS NULL OR enrolled_to >= %s){only} ORDER BY school_id, student_id",
+            [target.end, target.start],
+        )
+        found = cursor.fetchall()
+    # Sort rows by (school's place in the group, student) so a stored term row's
+    # place can be found by binary search.
+    row_key = np.array([term_index[r[0]] << 40 | r[1] for r in found], dtype=np.int64)
+    order = np.argsort(row_key, kind="stable")
+    row_key = row_key[order]
+    found = [found[i] for i in order]
+    school_row = (row_key >> 40).astype(np.int32)
+    student_pk = row_key & ((1 << 40) - 1)
+    marks = np.zeros((len(found), calendar.width), dtype=np.uint8)
+    slot_of_term = {
+        t.pk: (term_index[school_pk], calendar.slots(t.key))
+        for school_pk, terms in cal_terms.items()
+        for t in terms
     }
-    marks = np.zeros((len(students), calendar.width), dtype=np.uint8)
-    slot_of_term: dict[int, tuple[int, slice]] = {}
-    for school_pk, terms in cal_terms.items():
-        for t in terms:
-            slot_of_term[t.pk] = (school_pk, calendar.slots(t.key))
-    stored = RegisterTerm.objects.filter(term_id__in=slot_of_term)
-    if student_pks is not None:
-        stored = stored.filter(student_id__in=student_pks)
-    for student_pk, term_pk, blob in stored.values_list("student_id", "term_id", "marks").iterator(
-        chunk_size=20_000
-    ):
-        school_pk, slots = slot_of_term[term_pk]
-        i = row_of.get((school_pk, student_pk))
-        if i is not None:
-            marks[i, slots] = np.frombuffer(blob, dtype=np.uint8)
-    days = calendar.days
-    first = np.searchsorted(
-        days, np.array([s.enrolled_from for s in students], dtype="datetime64[D]")
+    _fill_marks(marks, row_key, slot_of_term, only)
+    first_days = np.searchsorted(
+        calendar.days, np.array([r[3] for r in found], dtype="datetime64[D]")
     )
-    ends = np.array([s.enrolled_to or date(9999, 12, 31) for s in students], dtype="datetime64[D]")
-    last = np.searchsorted(days, ends, side="right") - 1
+    ends = np.array([r[4] or "9999-12-31" for r in found], dtype="datetime64[D]")
+    last_days = np.searchsorted(calendar.days, ends, side="right") - 1
     standings = evaluate(
-        pack, calendar, marks, term=target.key, as_of=as_of, enrolled=(first, last)
+        pack, calendar, marks, term=target.key, as_of=as_of, enrolled=(first_days, last_days)
     )
-    return Evaluated(
-        pack,
-        calendar,
-        members,
-        np.array(schools_of_rows, dtype=np.int32),
-        students,
-        marks,
-        standings,
-    )
+    enrolment = [(r[2], r[3], r[4]) for r in found]
+    return Evaluated(pack, calendar, members, school_row, student_pk, enrolment, marks, standings)
+
+
+def _fill_marks(
+    marks: np.ndarray, row_key: np.ndarray, slot_of_term: dict[int, tuple[int, slice]], only: str
+) -> None:
+    """Copy each stored term row's bytes into its place in the calendar-wide matrix."""
+    table = RegisterTerm._meta.db_table
+    by_term: dict[int, tuple[list[int], list[bytes]]] = defaultdict(lambda: ([], []))
+    with connection.cursor() as cursor:
+        term_pks = list(slot_of_term)
+        for i in range(0, len(term_pks), 500):
+            pks = ",".join(map(str, term_pks[i : i + 500]))
+            cursor.execute(
+                f"SELECT term_id, student_id, marks FROM {table} WHERE term_id IN ({pks}){only}"
+            )
+            for term_pk, student_pk, blob in cursor.fetchall():
+                students, blobs = by_term[term_pk]
+                students.append(student_pk)
+                blobs.append(blob)
+    for term_pk, (students, blobs) in by_term.items():
+        school_index, slots = slot_of_term[term_pk]
+        keys = np.int64(school_index) << 40 | np.array(students, dtype=np.int64)
+        rows = np.searchsorted(row_key, keys)
+        rows = np.minimum(rows, len(row_key) - 1) if len(row_key) else rows
+        known = (row_key[rows] == keys) if len(row_key) else np.zeros(len(keys), dtype=bool)
+        block = np.frombuffer(b"".join(blobs), dtype=np.uint8).reshape(len(blobs), -1)
+        marks[rows[known], slots] = block[known]
 
 
 def term_register(

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from stepwise.schools.models import School, Term
@@ -49,44 +49,43 @@ def terms_evaluate(*, terms: list[Term], as_of: date | None = None) -> Evaluatio
 def _sync_events(group: Evaluated, result: EvaluationResult) -> None:
     now = timezone.now()
     term_pks = [t.pk for t in group.terms]
-    active = {
-        (e.term_id, e.student_id, e.threshold): e
-        for e in ThresholdEvent.objects.filter(
-            term_id__in=term_pks, status=ThresholdEvent.Status.ACTIVE
-        ).only("id", "term_id", "student_id", "threshold", "reached_on")
-    }
+    table = ThresholdEvent._meta.db_table
+    active: dict[tuple[int, int, str], tuple[int, str]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, term_id, student_id, threshold, CAST(reached_on AS TEXT) FROM {table} "
+            f"WHERE status = 'active' AND term_id IN ({','.join(map(str, term_pks))})"
+        )
+        for pk, term_pk, student_pk, threshold, reached_on in cursor.fetchall():
+            active[term_pk, student_pk, threshold] = (pk, reached_on)
     create, move = [], []
-    dates = group.calendar.dates
-    row_term = [term_pks[i] for i in group.term_of_row]
+    iso = [d.isoformat() for d in group.calendar.dates]
+    row_term = np.array(term_pks, dtype=np.int64)[group.term_of_row].tolist()
+    row_student = group.student_pk.tolist()
     for key, reached in group.standings.reached.items():
-        for i in np.flatnonzero(reached >= 0):
-            student_pk, term_pk = group.students[i].pk, row_term[i]
-            day = dates[reached[i]]
-            event = active.pop((term_pk, student_pk, key), None)
+        for i in np.flatnonzero(reached >= 0).tolist():
+            day = iso[reached[i]]
+            event = active.pop((row_term[i], row_student[i], key), None)
             if event is None:
                 create.append(
-                    ThresholdEvent(
-                        student_id=student_pk,
-                        term_id=term_pk,
-                        threshold=key,
-                        reached_on=day,
-                        detected_at=now,
-                    )
-                )
-            elif event.reached_on != day:
-                event.reached_on = day
-                move.append(event)
+                    ThresholdEvent(student_id=row_student[i], term_id=row_term[i], threshold=key,
+                                   reached_on=day, detected_at=now)
+                )  # fmt: skip
+            elif event[1] != day:
+                move.append(ThresholdEvent(pk=event[0], reached_on=day))
     ThresholdEvent.objects.bulk_create(create, batch_size=5000)
     ThresholdEvent.objects.bulk_update(move, ["reached_on"], batch_size=5000)
-    evaluated = set(zip(row_term, (s.pk for s in group.students), strict=True))
+    evaluated = set(zip(row_term, row_student, strict=True))
     gone = [
-        e.pk for (term_pk, student_pk, _), e in active.items() if (term_pk, student_pk) in evaluated
+        pk
+        for (term_pk, student_pk, _), (pk, _) in active.items()
+        if (term_pk, student_pk) in evaluated
     ]
     for i in range(0, len(gone), 500):
         ThresholdEvent.objects.filter(pk__in=gone[i : i + 500]).update(
             status=ThresholdEvent.Status.WITHDRAWN, withdrawn_at=now
         )
-    result.students += len(group.students)
+    result.students += len(row_student)
     result.created += len(create)
     result.moved += len(move)
     result.withdrawn += len(gone)
