@@ -158,7 +158,8 @@ def _child(students: int, schools: int, seed: int, folder: Path) -> None:
     started = time.perf_counter()
     _setup(students, schools, seed)
     print(
-        f"  setup: {students:,} students in {schools:,} schools in {time.perf_counter() - started:.0f} s"
+        f"  setup: {students:,} students in {schools:,} schools "
+        f"in {time.perf_counter() - started:.0f} s"
     )
     path = _day_file(students, schools, seed, folder)
     data = path.read_bytes()

@@ -28,48 +28,71 @@ def _t(text: str) -> tuple[str, ...]:
 
 PAKEHA = Group(
     "pakeha",
-    girls=_t("Charlotte, Isla, Olivia, Amelia, Mia, Ruby, Harper, Ella, Sophie, Lily, Grace, "
-             "Willow, Zoe, Evie, Georgia, Emma, Poppy, Ava, Hazel, Isabella, Matilda, Lucy"),
-    boys=_t("Oliver, Jack, Noah, Leo, George, Charlie, Hunter, Lucas, Mason, James, Thomas, "
-            "William, Finn, Max, Harrison, Archie, Liam, Cooper, Levi, Hudson, Ryan, Sam"),
-    women=_t("Sarah, Rachel, Kate, Nicola, Michelle, Amanda, Rebecca, Emma, Jo, Anna, "
-             "Melissa, Claire, Kirsty, Hayley, Deborah, Lisa, Helen, Fiona"),
-    men=_t("Andrew, Michael, David, Craig, Shane, Mark, Richard, Matthew, Ben, Tim, Grant, "
-           "Paul, Jason, Daniel, Scott, Simon, Brent, Glen"),
-    surnames=_t("Smith, Wilson, Williams, Brown, Taylor, Jones, Anderson, Thompson, Walker, "
-                "Harris, Thomson, Campbell, Robinson, Kelly, Stewart, Mitchell, Clark, King, "
-                "Young, Scott, Morgan, Hughes, Reid, Murray, McDonald, Fraser, Bennett, Shaw, "
-                "Marshall, Hunter, Gallagher, Duncan, Fletcher, Burgess"),
+    girls=_t(
+        "Charlotte, Isla, Olivia, Amelia, Mia, Ruby, Harper, Ella, Sophie, Lily, Grace, "
+        "Willow, Zoe, Evie, Georgia, Emma, Poppy, Ava, Hazel, Isabella, Matilda, Lucy"
+    ),
+    boys=_t(
+        "Oliver, Jack, Noah, Leo, George, Charlie, Hunter, Lucas, Mason, James, Thomas, "
+        "William, Finn, Max, Harrison, Archie, Liam, Cooper, Levi, Hudson, Ryan, Sam"
+    ),
+    women=_t(
+        "Sarah, Rachel, Kate, Nicola, Michelle, Amanda, Rebecca, Emma, Jo, Anna, "
+        "Melissa, Claire, Kirsty, Hayley, Deborah, Lisa, Helen, Fiona"
+    ),
+    men=_t(
+        "Andrew, Michael, David, Craig, Shane, Mark, Richard, Matthew, Ben, Tim, Grant, "
+        "Paul, Jason, Daniel, Scott, Simon, Brent, Glen"
+    ),
+    surnames=_t(
+        "Smith, Wilson, Williams, Brown, Taylor, Jones, Anderson, Thompson, Walker, "
+        "Harris, Thomson, Campbell, Robinson, Kelly, Stewart, Mitchell, Clark, King, "
+        "Young, Scott, Morgan, Hughes, Reid, Murray, McDonald, Fraser, Bennett, Shaw, "
+        "Marshall, Hunter, Gallagher, Duncan, Fletcher, Burgess"
+    ),
     languages=(("en", 1.0),),
 )
 
 MAORI = Group(
     "maori",
-    girls=_t("Aroha, Anahera, Ataahua, Hana, Hine, Kahurangi, Kaia, Maia, Marama, Mere, "
-             "Mereana, Ngaio, Pania, Rangimārie, Tui, Waimarie, Whetū, Manaia, Te Aroha, "
-             "Kōwhai, Maraea, Hinewai"),
-    boys=_t("Ari, Hemi, Hōhepa, Ihaia, Kahu, Kauri, Manaia, Māui, Nīkau, Pita, Rāwiri, Rewi, "
-            "Tai, Tama, Tamati, Tāne, Te Ariki, Te Koha, Tipene, Wiremu, Kaea, Rongo"),
-    women=_t("Aroha, Huia, Kiri, Mere, Moana, Ngaire, Pare, Rangi, Riria, Tania, Waiata, "
-             "Hinemoa, Atawhai, Whaea, Kararaina, Ana"),
-    men=_t("Hemi, Wiremu, Rāwiri, Tamati, Hone, Mikaere, Rāwinia, Piripi, Tipene, Rangi, "
-           "Te Rangi, Paora, Matiu, Kereama, Anaru, Hōri"),
-    surnames=_t("Ngata, Parata, Tipene, Tamihana, Horomona, Te Whata, Kereama, Hetaraka, "
-                "Herewini, Te Rangi, Te Moana, Wihongi, Mākoare, Heke, Poutama, Rangihuna, "
-                "Te Kani, Tautari, Kingi, Ruatapu, Whaanga, Paewai, Tautahi, Hōhaia, "
-                "Walker, Williams, Brown, Smith, Thompson, Edwards"),
+    girls=_t(
+        "Aroha, Anahera, Ataahua, Hana, Hine, Kahurangi, Kaia, Maia, Marama, Mere, "
+        "Mereana, Ngaio, Pania, Rangimārie, Tui, Waimarie, Whetū, Manaia, Te Aroha, "
+        "Kōwhai, Maraea, Hinewai"
+    ),
+    boys=_t(
+        "Ari, Hemi, Hōhepa, Ihaia, Kahu, Kauri, Manaia, Māui, Nīkau, Pita, Rāwiri, Rewi, "
+        "Tai, Tama, Tamati, Tāne, Te Ariki, Te Koha, Tipene, Wiremu, Kaea, Rongo"
+    ),
+    women=_t(
+        "Aroha, Huia, Kiri, Mere, Moana, Ngaire, Pare, Rāwinia, Riria, Tania, Waiata, "
+        "Hinemoa, Atawhai, Kararaina, Ana"
+    ),
+    men=_t(
+        "Hemi, Wiremu, Rāwiri, Tamati, Hone, Mikaere, Piripi, Tipene, Rangi, "
+        "Te Rangi, Paora, Matiu, Kereama, Anaru, Hōri"
+    ),
+    surnames=_t(
+        "Ngata, Parata, Tipene, Tamihana, Horomona, Te Whata, Kereama, Hetaraka, "
+        "Herewini, Te Rangi, Te Moana, Wihongi, Mākoare, Heke, Poutama, Rangihuna, "
+        "Te Kani, Tautari, Kingi, Ruatapu, Whaanga, Paewai, Tautahi, Hōhaia, "
+        "Walker, Williams, Brown, Smith, Thompson, Edwards"
+    ),
     languages=(("en", 0.72), ("mi", 0.28)),
 )
 
 SAMOAN = Group(
     "samoan",
     girls=_t("Malia, Losa, Lagi, Mele, Seini, Faith, Tiare, Sina, Alofa, Leilani, Vaoita, Grace"),
-    boys=_t("Sione, Tavita, Ioane, Iosefa, Tupe, Faleolo, Pita, Junior, Samuelu, Lafaele, "
-            "Elisaia, Manu"),
+    boys=_t(
+        "Sione, Tavita, Ioane, Iosefa, Tupe, Pele, Pita, Junior, Samuelu, Lafaele, Elisaia, Manu"
+    ),
     women=_t("Fa'amoana, Lagi, Malia, Salamasina, Sefulu, Fetu, Luisa, Tasi, Mele, Ana"),
-    men=_t("Sione, Tavita, Ioane, Faleolo, Tuala, Fa'afetai, Iosua, Vaelei, Semi, Mose"),
-    surnames=_t("Faleolo, Tuilagi, Leota, Fa'asalele, Toleafoa, Sapolu, Aumua, Tuimavave, "
-                "Iosefa, Fonoti, Seiuli, Vaifale, Lemalu, Afamasaga, Tauiliili, Ioane"),
+    men=_t("Sione, Tavita, Ioane, Tuala, Fa'afetai, Iosua, Vaelei, Semi, Mose, Lui"),
+    surnames=_t(
+        "Faleolo, Tuilagi, Leota, Fa'asalele, Toleafoa, Sapolu, Aumua, Tuimavave, "
+        "Iosefa, Fonoti, Seiuli, Vaifale, Lemalu, Afamasaga, Tauiliili, Ioane"
+    ),
     languages=(("en", 0.5), ("sm", 0.5)),
 )
 
@@ -78,16 +101,18 @@ TONGAN = Group(
     girls=_t("Mele, Losaline, Salote, 'Ana, Lupe, Sela, Seini, Kalolaine, Vika, Fifita"),
     boys=_t("Sione, Siosaia, Viliami, Tevita, Semisi, Pita, Latu, Feleti, Sitani, Kalisi"),
     women=_t("Mele, Salote, Lesieli, 'Ana, Lupe, Seini, Meleane, Fane, Ofa, Tupou"),
-    men=_t("Sione, Viliami, Tevita, Siaosi, Semisi, Paula, Mosese, Lisiate, Sione, Hopoate"),
-    surnames=_t("Fifita, Taufa, Havili, Vaipulu, Tupou, Lolohea, Kata, Moala, Fonua, Mahe, "
-                "Taumalolo, Vainikolo, Maka, Lolo"),
+    men=_t("Sione, Viliami, Tevita, Siaosi, Semisi, Paula, Mosese, Lisiate, Hopoate, Tomasi"),
+    surnames=_t(
+        "Fifita, Taufa, Havili, Vaipulu, Tupou, Lolohea, Kata, Moala, Fonua, Mahe, "
+        "Taumalolo, Vainikolo, Maka, Lolo"
+    ),
     languages=(("en", 0.5), ("to", 0.5)),
 )
 
 COOK_ISLANDS = Group(
     "cook_islands",
     girls=_t("Teina, Mii, Tere, Ngaire, Mamia, Tuaine, Nga, Vaine"),
-    boys=_t("Tauei, Tepaeru, Ngatoko, Teariki, Mataio, Tuaine, Tangi, Makiroa"),
+    boys=_t("Tauei, Ngatoko, Teariki, Mataio, Tuaine, Tangi, Makiroa, Tere"),
     women=_t("Mii, Tere, Teina, Vaine, Nane, Tupou, Ngapoko"),
     men=_t("Teariki, Mataio, Tuara, Tangitoru, Tepaki, Tere, Mana"),
     surnames=_t("Marsters, Tuara, Tupa, Vaine, Tangitoru, Teariki, Mataio, Manuela, Tuavera"),
@@ -149,18 +174,28 @@ NZ_MIX: tuple[tuple[Group, float], ...] = (
 
 BRITISH = Group(
     "british",
-    girls=_t("Olivia, Amelia, Isla, Ava, Mia, Ivy, Lily, Isabella, Sophia, Grace, Freya, "
-             "Poppy, Evie, Ella, Millie, Daisy, Phoebe, Ruby, Chloe, Jessica, Maisie, Holly"),
-    boys=_t("Oliver, George, Harry, Jack, Charlie, Alfie, Freddie, Archie, Leo, Oscar, Thomas, "
-            "Jacob, Noah, Theo, Henry, Ethan, Joshua, Finley, Max, Riley, Kai, Tyler"),
-    women=_t("Sarah, Emma, Claire, Kelly, Gemma, Laura, Nicola, Joanne, Lisa, Rachel, Donna, "
-             "Stacey, Victoria, Hannah, Leanne, Michelle"),
-    men=_t("Mark, Paul, Lee, Darren, James, Craig, Stuart, Gary, Daniel, Wayne, Matthew, "
-           "Stephen, Carl, Dean, Adam, Neil"),
-    surnames=_t("Smith, Jones, Taylor, Brown, Williams, Wilson, Johnson, Davies, Robinson, "
-                "Wright, Thompson, Evans, Walker, White, Roberts, Green, Hall, Wood, Jackson, "
-                "Clarke, Hughes, Turner, Hill, Cooper, Ward, Harris, Baker, Parker, Cook, "
-                "Chapman, Marsh, Kemp, Pearce, Fuller, Stone, Pettit, Gower, Ashdown"),
+    girls=_t(
+        "Olivia, Amelia, Isla, Ava, Mia, Ivy, Lily, Isabella, Sophia, Grace, Freya, "
+        "Poppy, Evie, Ella, Millie, Daisy, Phoebe, Ruby, Chloe, Jessica, Maisie, Holly"
+    ),
+    boys=_t(
+        "Oliver, George, Harry, Jack, Charlie, Alfie, Freddie, Archie, Leo, Oscar, Thomas, "
+        "Jacob, Noah, Theo, Henry, Ethan, Joshua, Finley, Max, Riley, Kai, Tyler"
+    ),
+    women=_t(
+        "Sarah, Emma, Claire, Kelly, Gemma, Laura, Nicola, Joanne, Lisa, Rachel, Donna, "
+        "Stacey, Victoria, Hannah, Leanne, Michelle"
+    ),
+    men=_t(
+        "Mark, Paul, Lee, Darren, James, Craig, Stuart, Gary, Daniel, Wayne, Matthew, "
+        "Stephen, Carl, Dean, Adam, Neil"
+    ),
+    surnames=_t(
+        "Smith, Jones, Taylor, Brown, Williams, Wilson, Johnson, Davies, Robinson, "
+        "Wright, Thompson, Evans, Walker, White, Roberts, Green, Hall, Wood, Jackson, "
+        "Clarke, Hughes, Turner, Hill, Cooper, Ward, Harris, Baker, Parker, Cook, "
+        "Chapman, Marsh, Kemp, Pearce, Fuller, Stone, Pettit, Gower, Ashdown"
+    ),
     languages=(("en", 1.0),),
 )
 

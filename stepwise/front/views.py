@@ -1,7 +1,310 @@
+"""The school workspace pages: the schools a user can see, each term's standings, one student.
+
+Every school and student is looked up through stepwise.accounts.access, so a user
+never learns whether a school or student they may not see exists (404 either way).
+"""
+
+import re
+from datetime import date
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from stepwise.accounts.access import get_school_for_user, get_student_for_user, schools_for_user
+from stepwise.audit.services import audit_record
+from stepwise.rules.pack import Level, Pack
+from stepwise.schools.calendars import closed_days
+from stepwise.schools.models import School, StudentCaregiver, Term
+from stepwise.standings.selectors import current_term, term_register
+
+from .register_calendar import legend, register_weeks
+from .templatetags.stepwise_front import short_label
+
+ROWS_PER_PAGE = 100
+TERM_KEY = re.compile(r"^(\d{4})T(\d{1,2})$")
+
+# Sortable standings columns: key -> the direction a first click sorts in. Threshold
+# columns ("reached_<key>") sort earliest first; everything about absence worst first.
+SORTS = {
+    "name": "asc",
+    "student_id": "asc",
+    "year": "asc",
+    "days_absent": "desc",
+    "attendance": "asc",
+    "tier": "desc",
+    "band": "asc",
+}
+DEFAULT_SORT = ("days_absent", "desc")
+
+
+def _get_term(school: School, key: str) -> Term:
+    """Return the school's term with a key like 2026T4, or raise Http404."""
+    match = TERM_KEY.match(key)
+    term = None
+    if match:
+        year, number = int(match[1]), int(match[2])
+        term = school.terms.filter(year=year, number=number).first()
+    if term is None:
+        raise Http404("No such term")
+    return term
+
+
+def _switchable_terms(school: School, today: date) -> list[Term]:
+    """Return the terms worth switching to: those that have started (all, if none has)."""
+    terms = list(school.terms.all())
+    started = [t for t in terms if t.start <= today]
+    return started or terms
+
+
+def _level(levels: tuple[Level, ...], key: str | None) -> Level | None:
+    for level in levels:
+        if level.key == key:
+            return level
+    return None
+
+
+def _parse_date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok")
+    schools = list(schools_for_user(request.user).order_by("name"))
+    if len(schools) == 1:
+        term = current_term(schools[0])
+        if term is not None:
+            return redirect("standings", code=schools[0].code, term_key=term.key)
+    listed = [(school, current_term(school)) for school in schools]
+    return render(request, "front/home.html", {"schools": listed})
+
+
+@login_required
+def school(request: HttpRequest, code: str) -> HttpResponse:
+    found = get_school_for_user(request.user, code)
+    term = current_term(found)
+    if term is None:
+        raise Http404("The school has no terms")
+    return redirect("standings", code=found.code, term_key=term.key)
+
+
+def _sort_key(name: str, pack: Pack):
+    """Return a function giving a row's value for a sort column (None sorts last)."""
+    tier_index = {t.key: i for i, t in enumerate(pack.tiers)}
+    band_index = {b.key: i for i, b in enumerate(pack.bands)}
+    if name.startswith("reached_"):
+        key = name.removeprefix("reached_")
+        return lambda r: r["thresholds"].get(key)
+    return {
+        "name": lambda r: (r["student"].family_name.lower(), r["student"].given_name.lower()),
+        "student_id": lambda r: r["student"].national_id,
+        "year": lambda r: r["student"].year_level,
+        "days_absent": lambda r: r["days_absent"],
+        "attendance": lambda r: r["attendance_percent"],
+        "tier": lambda r: tier_index[r["tier"]],
+        "band": lambda r: band_index.get(r["band"]),
+    }[name]
+
+
+def _sorted(rows: list[dict[str, Any]], key, descending: bool) -> list[dict[str, Any]]:
+    # Rows without a value (no threshold date, no possible sessions) always go last;
+    # Python's sort is stable, so ties keep the alphabetical order rows arrive in.
+    known = [r for r in rows if key(r) is not None]
+    unknown = [r for r in rows if key(r) is None]
+    known.sort(key=key, reverse=descending)
+    return known + unknown
+
+
+@login_required
+def standings(request: HttpRequest, code: str, term_key: str) -> HttpResponse:
+    found = get_school_for_user(request.user, code)
+    term = _get_term(found, term_key)
+    pack = found.rules
+    today = timezone.localdate()
+    register = term_register(found, term, as_of=today)
+    rows = register.rows()
+
+    counts = {t.key: 0 for t in pack.tiers}
+    for row in rows:
+        counts[row["tier"]] += 1
+    year_levels = sorted({row["student"].year_level for row in rows})
+
+    # Filters: each ignores a value it does not recognise rather than failing.
+    tier = request.GET.get("tier", "")
+    if tier not in counts:
+        tier = ""
+    year = request.GET.get("year", "")
+    if not (year.isdigit() and int(year) in year_levels):
+        year = ""
+    query = request.GET.get("q", "").strip()
+    shown = rows
+    if tier:
+        shown = [r for r in shown if r["tier"] == tier]
+    if year:
+        shown = [r for r in shown if r["student"].year_level == int(year)]
+    if query:
+        needle = query.casefold()
+        shown = [
+            r
+            for r in shown
+            if needle in r["student"].full_name.casefold()
+            or needle in r["student"].national_id.casefold()
+        ]
+
+    sortable = {**SORTS, **{f"reached_{t.key}": "asc" for t in pack.thresholds}}
+    sort = request.GET.get("sort", "")
+    order = request.GET.get("order", "")
+    if sort not in sortable:
+        sort, order = DEFAULT_SORT
+    if order not in ("asc", "desc"):
+        order = sortable[sort]
+    shown = _sorted(shown, _sort_key(sort, pack), descending=order == "desc")
+
+    paginator = Paginator(shown, ROWS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+
+    def heading(key: str, label: str) -> dict[str, Any]:
+        active = key == sort
+        next_order = ("asc" if order == "desc" else "desc") if active else sortable[key]
+        return {
+            "key": key,
+            "label": label,
+            "aria_sort": ({"asc": "ascending", "desc": "descending"}[order] if active else "none"),
+            "order": next_order,
+        }
+
+    rolling = [t for t in pack.thresholds if t.window == "rolling"]
+    context = {
+        "school": found,
+        "term": term,
+        "pack": pack,
+        "as_of": min(today, term.end),
+        "terms": _switchable_terms(found, today),
+        "tier_counts": [(level, counts[level.key]) for level in pack.tiers],
+        "total": len(rows),
+        "filtered": len(shown),
+        "filters": {"tier": tier, "year": year, "q": query},
+        "filtering": bool(tier or year or query),
+        "year_levels": year_levels,
+        "sort": sort,
+        "order": order,
+        "headings": {
+            "name": heading("name", "Name"),
+            "student_id": heading("student_id", pack.word("student_id")),
+            "year": heading("year", "Year level"),
+            "days_absent": heading("days_absent", "Days absent"),
+            "attendance": heading("attendance", "Attendance"),
+            "tier": heading("tier", "Tier"),
+            "band": heading("band", "Band"),
+        },
+        "threshold_headings": [
+            {**heading(f"reached_{t.key}", short_label(t.label)), "threshold": t}
+            for t in pack.thresholds
+        ],
+        "rolling": rolling,
+        "rates": pack.rates,
+        "page": page,
+        "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+        if paginator.num_pages > 1
+        else [],
+        "rows": [_standings_row(pack, term, row) for row in page.object_list],
+    }
+    return render(request, "front/standings.html", context)
+
+
+def _standings_row(pack: Pack, term: Term, row: dict[str, Any]) -> dict[str, Any]:
+    student = row["student"]
+    return {
+        "student": student,
+        "url": reverse("student", args=[term.school.code, student.national_id])
+        + f"?term={term.key}",
+        "days_absent": row["days_absent"],
+        "attendance_percent": row["attendance_percent"],
+        "tier": _level(pack.tiers, row["tier"]),
+        "band": _level(pack.bands, row["band"]),
+        "thresholds": [
+            {
+                "threshold": t,
+                "date": _parse_date(row["thresholds"][t.key]),
+                "current": row["current"].get(t.key),
+            }
+            for t in pack.thresholds
+        ],
+        "flags": [{"rate": r, "raised": row["flags"][r.key]} for r in pack.rates],
+    }
+
+
+@login_required
+def student(request: HttpRequest, code: str, national_id: str) -> HttpResponse:
+    found = get_school_for_user(request.user, code)
+    pupil = get_student_for_user(request.user, found, national_id)
+    term_key = request.GET.get("term", "")
+    term = _get_term(found, term_key) if term_key else current_term(found)
+    if term is None:
+        raise Http404("The school has no terms")
+    # Looking at a child's record is itself a record: exactly one entry per page view.
+    request.organisation = found.organisation  # type: ignore[attr-defined]
+    audit_record(
+        request=request,
+        action="view",
+        object_type="student",
+        object_id=pupil.pk,
+        detail=f"{found.code} {term.key}",
+    )
+
+    pack = found.rules
+    today = timezone.localdate()
+    register = term_register(found, term, as_of=today, student_pks=[pupil.pk])
+    context: dict[str, Any] = {
+        "school": found,
+        "student": pupil,
+        "term": term,
+        "pack": pack,
+        "as_of": min(today, term.end),
+        "terms": _switchable_terms(found, today),
+        "standings_url": reverse("standings", args=[found.code, term.key]),
+        "caregivers": StudentCaregiver.objects.filter(student=pupil, caregiver__school=found)
+        .select_related("caregiver")
+        .order_by("-parental_responsibility", "caregiver__family_name", "caregiver__given_name"),
+        "enrolled": bool(register.students),
+    }
+    if register.students:
+        row = register.rows()[0]
+        marks = register.marks[0]
+        slots = register.calendar.slots(term.key)
+        forecast = row["forecast"]
+        context.update(
+            info=register.students[0],
+            standing=row,
+            tier=_level(pack.tiers, row["tier"]),
+            band=_level(pack.bands, row["band"]),
+            thresholds=[
+                {
+                    "threshold": t,
+                    "date": _parse_date(row["thresholds"][t.key]),
+                    "current": row["current"].get(t.key),
+                }
+                for t in pack.thresholds
+            ],
+            flags=[{"rate": r, "raised": row["flags"][r.key]} for r in pack.rates],
+            forecast=forecast
+            and {
+                "threshold": pack.threshold(forecast["threshold"]),
+                "date": _parse_date(forecast["date"]),
+                "soon": forecast["soon"],
+            },
+            weeks=register_weeks(
+                pack=pack,
+                calendar=register.calendar,
+                term_key=term.key,
+                marks=marks,
+                closed=closed_days(found, [term]),
+                as_of=today,
+            ),
+            legend=legend(pack, marks[slots]),
+        )
+    return render(request, "front/student.html", context)

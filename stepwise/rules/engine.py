@@ -344,7 +344,7 @@ def evaluate(
     tier = _level_index(pack.tiers, tier_value)
     band = np.where(possible > 0, _level_index(pack.bands, np.nan_to_num(attendance)), -1)
 
-    unmarked = _unmarked(calendar, first, stop, counts["marked"], enrolled, n)
+    unmarked = _unmarked(calendar, days, tables, first, stop, counts["marked"], enrolled, n)
     f_threshold, f_day = _forecast(
         pack, calendar, reached, measure_count, possible, stop, term_days.stop
     )
@@ -370,6 +370,8 @@ def evaluate(
 
 def _unmarked(
     cal: Calendar,
+    days: np.ndarray,
+    tables: _Tables,
     first: int,
     stop: int,
     marked: np.ndarray,
@@ -383,8 +385,43 @@ def _unmarked(
     else:
         lo = np.maximum(enrolled[0], first)
         hi = np.minimum(enrolled[1], stop - 1)
+        # Marks outside the enrolled days (England's Z, "not yet on roll", is set up
+        # before a pupil joins) must not fill the enrolled days' gaps.
+        marked = _marked_within(days, tables, cal.open, first, stop, marked, lo, hi)
     open_days = np.where(hi >= lo, open_before[np.maximum(hi + 1, 0)] - open_before[lo], 0)
     return np.maximum(2 * open_days - marked, 0).astype(np.int32)
+
+
+def _marked_within(
+    days: np.ndarray,
+    tables: _Tables,
+    is_open: np.ndarray,
+    first: int,
+    stop: int,
+    marked: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+) -> np.ndarray:
+    """Return `marked`, with rows enrolled for part of [first, stop) counting days [lo, hi] only."""
+    rows = np.flatnonzero((lo > first) | (hi < stop - 1))
+    if len(rows) == 0 or stop <= first:
+        return marked
+    marked = marked.copy()
+    per_day_marked = (tables.packed & np.uint64(_MASK)).astype(np.uint8)  # the "marked" field
+    shut = ~is_open[first:stop]
+    width = stop - first
+    step = max(1, _CHUNK_CELLS // width)
+    for start in range(0, len(rows), step):
+        chunk = rows[start : start + step]
+        per_day = per_day_marked[days[chunk, first:stop]]
+        per_day[:, shut] = 0
+        cum = np.zeros((len(chunk), width + 1), dtype=np.int32)
+        np.cumsum(per_day, axis=1, out=cum[:, 1:])
+        a = np.clip(lo[chunk] - first, 0, width)
+        b = np.maximum(a, np.clip(hi[chunk] + 1 - first, 0, width))
+        at = np.arange(len(chunk))
+        marked[chunk] = cum[at, b] - cum[at, a]
+    return marked
 
 
 def _forecast(
@@ -407,12 +444,12 @@ def _forecast(
             continue
         todo = pending & (reached[t.key] < 0)
         pending &= ~todo
-        count = measure_count[t.measure]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            rate = np.where(possible > 0, count / np.maximum(possible, 1), 0.0)
+        count = measure_count[t.measure].astype(np.int64)
         need = t.sessions - count
-        sessions = np.ceil(need / np.where(rate > 0, rate, np.inf))
-        ok = todo & (rate > 0) & (sessions <= 2 * len(future))
+        # ceil(need / (count / possible)) in whole numbers: with floats the quotient can
+        # land a hair above a whole number of sessions and put the forecast a day late.
+        sessions = -((-need * possible) // np.maximum(count, 1))
+        ok = todo & (count > 0) & (sessions <= 2 * len(future))
         f_threshold[todo] = index
         which = (sessions[ok].astype(np.int64) - 1) // 2
         f_day[ok] = future[which] if len(future) else -1

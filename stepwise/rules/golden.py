@@ -133,6 +133,10 @@ def _day(value: Any, where: str) -> date:
         raise GoldenError(f"{where}: {value!r} is not an ISO date") from None
 
 
+def _maybe_day(value: Any, where: str) -> date | None:
+    return _day(value, where) if value else None
+
+
 def _code(value: str) -> str | None:
     return None if value in ("", "-") else value
 
@@ -202,9 +206,8 @@ def _case(pack_key: str, number: int, row: dict[str, Any]) -> GoldenCase:
         register=_register(row.get("register", ""), where),
         amendments=tuple(_amendment(a, where) for a in row.get("amendments", [])),
         closures=tuple(_day(d, where) for d in row.get("closures", [])),
-        enrolled=None
-        if enrolled is None
-        else tuple(_day(d, where) if d else None for d in enrolled),  # type: ignore[arg-type]
+        enrolled=None if enrolled is None else (_maybe_day(enrolled[0], where),
+                                                _maybe_day(enrolled[1], where)),
         expected=_expected(row["expected"], f"{where} expected"),
         before=None if "before" not in row else _expected(row["before"], f"{where} before"),
     )

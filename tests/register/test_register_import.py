@@ -92,7 +92,7 @@ BAD_FILES = [
     (
         "same mark twice with different codes",
         ["NZ-1,100000001,2026-10-12,AM,P", "NZ-1,100000001,2026-10-12,AM,T"],
-        "line 4, column code: 100000001 2026-10-12 AM is T here but P on line 3",
+        "line 4, column code: this session is marked T here but P on line 3",
     ),
 ]
 

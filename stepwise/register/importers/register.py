@@ -10,6 +10,7 @@ and appends; dates are compared as ISO text, and the merge works on arrays.
 """
 
 import csv
+import itertools
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -261,22 +262,16 @@ def _apply(run: ImportRun, p: Parsed) -> Applied:
     # The marks are sorted by student and term, so each register row's marks are a run.
     student, term = p.student.tolist(), p.term.tolist()
     slot, code = p.slot.tolist(), p.code.tolist()
-    starts = (
-        np.flatnonzero(
-            np.concatenate(
-                [[True], (p.student[1:] != p.student[:-1]) | (p.term[1:] != p.term[:-1])]
-            )
-        ).tolist()
-        + [len(student)]
-        if student
-        else [0]
+    new_row = np.concatenate(
+        [[True], (p.student[1:] != p.student[:-1]) | (p.term[1:] != p.term[:-1])]
     )
+    starts = [*np.flatnonzero(new_row[: len(student)]).tolist(), len(student)]
     inserts: list[RegisterTerm] = []
     updates: list[tuple[bytes, int]] = []
     amendments: list[tuple[int, int, int, int]] = []  # row id, slot, old, new
     new_marks = 0
     changed_terms: set[int] = set()
-    for lo, hi in zip(starts, starts[1:], strict=False):
+    for lo, hi in itertools.pairwise(starts):
         key = (student[lo], term[lo])
         found = existing.get(key)
         blob = bytearray(found[1]) if found else bytearray(widths[key[1]])
