@@ -26,7 +26,7 @@ def schools_for_user(user: User) -> QuerySet[School]:
     if not user.is_authenticated:
         return School.objects.none()
     return School.objects.filter(
-        organisation__memberships__user=user,
+        organisation__memberships__user_id=user.pk,
         organisation__memberships__role__in=SCHOOL_ROLES,
     ).distinct()
 

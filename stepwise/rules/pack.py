@@ -142,7 +142,11 @@ def _merged(key: str, seen: tuple[str, ...]) -> dict[str, Any]:
     base = _merged(base_key, (*seen, key))
     merged = dict(base)
     merged["pack"] = {**base["pack"], **data["pack"]}
-    merged["codes"] = [*base.get("codes", []), *data.get("codes", [])]
+    if data.get("codes"):
+        # A code's byte is its position in the list: an overlay's own codes would
+        # shift whenever its base appends one, so codes live in the base pack only.
+        raise PackError(f"overlay pack {key!r} may not add codes; add them to {base_key!r}")
+    merged["codes"] = base.get("codes", [])
     for section in ("thresholds", "rates"):
         keep = {r["key"]: r for r in base.get(section, [])}
         keep.update({r["key"]: r for r in data.get(section, [])})
@@ -178,8 +182,10 @@ def _levels(rows: list[dict[str, Any]], where: str) -> tuple[Level, ...]:
         )
         for r in rows
     )
-    bounds = [lv.upper for lv in levels[:-1]]
-    if not levels or levels[-1].upper is not None or None in bounds or bounds != sorted(bounds):
+    bounds = [lv.upper for lv in levels[:-1] if lv.upper is not None]
+    if not levels or levels[-1].upper is not None or len(bounds) != len(levels) - 1:
+        raise PackError(f"{where}: every level but the last needs a bound; the last has none")
+    if bounds != sorted(bounds):
         raise PackError(f"{where}: levels need rising bounds and an open last level")
     return levels
 

@@ -57,10 +57,10 @@ class Evaluated:
         pks = self.student_pk.tolist()
         names: dict[int, tuple[str, str, str]] = {}
         for i in range(0, len(pks), 5000):
-            for pk, *rest in Student.objects.filter(pk__in=pks[i : i + 5000]).values_list(
-                "pk", "national_id", "given_name", "family_name"
-            ):
-                names[pk] = tuple(rest)
+            for pk, national_id, given, family in Student.objects.filter(
+                pk__in=pks[i : i + 5000]
+            ).values_list("pk", "national_id", "given_name", "family_name"):
+                names[pk] = (national_id, given, family)
         return [
             StudentInfo(pk, *names[pk], level, date.fromisoformat(start),
                         date.fromisoformat(end) if end else None)

@@ -32,7 +32,10 @@ class Command(BaseCommand):
             keys = ", ".join(t.key for t in found.terms.all())
             raise CommandError(f"{school} has no term {term!r} (it has {keys})")
         register = term_register(found, the_term, as_of=as_of)
-        rows = [flat_standing(found.rules, row) for row in register.rows()]
+        rows = sorted(
+            (flat_standing(found.rules, row) for row in register.rows()),
+            key=lambda r: r["student_id"],
+        )
         if format == "json":
             self.stdout.write(json.dumps(rows, indent=1, ensure_ascii=False))
             return
