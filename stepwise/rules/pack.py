@@ -76,6 +76,13 @@ class Level:
 
 
 @dataclass(frozen=True)
+class ResponseType:
+    key: str  # fixed: records and exports refer to it
+    label: str
+    descriptions: tuple[str, ...]  # the default Descriptions a school starts with
+
+
+@dataclass(frozen=True)
 class Pack:
     key: str
     name: str
@@ -92,6 +99,9 @@ class Pack:
     forecast_days: int
     words: dict[str, str]
     notes: dict[str, str]
+    response_types: tuple[ResponseType, ...] = ()
+    response_due_hours: int = 48
+    response_critical_days: int = 5
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     def code(self, code: str) -> Code:
@@ -106,6 +116,12 @@ class Pack:
 
     def threshold(self, key: str) -> CountThreshold:
         for t in self.thresholds:
+            if t.key == key:
+                return t
+        raise KeyError(key)
+
+    def response_type(self, key: str) -> ResponseType:
+        for t in self.response_types:
             if t.key == key:
                 return t
         raise KeyError(key)
@@ -241,6 +257,15 @@ def _build(data: dict[str, Any]) -> Pack:
         for r in data.get("rates", [])
     ]
     tiers = data.get("tiers", {})
+    responses = data.get("responses", {})
+    response_types = tuple(
+        ResponseType(
+            key=_need(r, "key", "response type"),
+            label=_need(r, "label", "response type"),
+            descriptions=tuple(r.get("descriptions", ())),
+        )
+        for r in responses.get("types", [])
+    )
     return Pack(
         key=head["key"],
         name=head["name"],
@@ -257,6 +282,9 @@ def _build(data: dict[str, Any]) -> Pack:
         forecast_days=int(data.get("forecast", {}).get("within_school_days", 10)),
         words=dict(data.get("words", {})),
         notes=dict(data.get("notes", {})),
+        response_types=response_types,
+        response_due_hours=int(responses.get("due_hours", 48)),
+        response_critical_days=int(responses.get("critical_school_days", 5)),
         raw=data,
     )
 
