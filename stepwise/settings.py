@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "stepwise.schools",
     "stepwise.register",
     "stepwise.standings",
+    "stepwise.responses",
+    "stepwise.referrals",
     "stepwise.audit",
     "stepwise.front",
     "stepwise.demo",

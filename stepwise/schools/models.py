@@ -64,6 +64,16 @@ class Term(models.Model):
         return self.start <= day <= self.end
 
 
+class TermTarget(models.Model):
+    """The school's regular-attendance target for a term (its Attendance Management Plan)."""
+
+    term = models.OneToOneField(Term, on_delete=models.CASCADE, related_name="target")
+    regular_percent = models.DecimalField(max_digits=5, decimal_places=1)
+
+    def __str__(self) -> str:
+        return f"{self.term}: {self.regular_percent}% attending regularly"
+
+
 class ClosureDay(models.Model):
     """A weekday in term when the school is closed (besides public holidays)."""
 

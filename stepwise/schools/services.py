@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from stepwise.accounts.models import Organisation
+from stepwise.responses.services import descriptions_load_defaults
 from stepwise.rules.pack import default_terms, load_pack, school_year_of
 
 from .models import ClosureDay, School, Term
@@ -30,6 +31,7 @@ def school_add(
     year = school_year_of(rules, today or timezone.localdate())
     for y in (year - 1, year, year + 1):
         terms_add_defaults(school=school, year=y)
+    descriptions_load_defaults(school=school)
     return school
 
 
