@@ -8,6 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bin/python3 $$HOME/.pyenv/versions/3.12*/bin/python3 /usr/local/bin/python3.12 python3; do \
 	if $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then command -v $$p || echo $$p; break; fi; done)
 
+.DELETE_ON_ERROR:
 .PHONY: run test lint bench snapshot install frontend chromium clean
 
 $(BIN)/stepwise: pyproject.toml

@@ -1,13 +1,20 @@
 from django.http import HttpRequest
 
+from stepwise.accounts.models import Organisation
+
 from .models import AuditEvent
 
 
 def audit_record(
-    *, request: HttpRequest, action: str, object_type: str, object_id: object, detail: str = ""
+    *,
+    request: HttpRequest,
+    organisation: Organisation | None,
+    action: str,
+    object_type: str,
+    object_id: object,
+    detail: str = "",
 ) -> AuditEvent:
-    """Record one audited access by the signed-in user."""
-    organisation = getattr(request, "organisation", None)
+    """Record one audited access by the signed-in user, on behalf of their organisation."""
     return AuditEvent.objects.create(
         user=request.user if request.user.is_authenticated else None,
         organisation=organisation,

@@ -26,7 +26,7 @@ from .register_calendar import legend, register_weeks
 from .templatetags.stepwise_front import short_label
 
 ROWS_PER_PAGE = 100
-TERM_KEY = re.compile(r"^(\d{4})T(\d{1,2})$")
+TERM_KEY = re.compile(r"(\d{4})T(\d{1,2})")
 
 # Sortable standings columns: key -> the direction a first click sorts in. Threshold
 # columns ("reached_<key>") sort earliest first; everything about absence worst first.
@@ -44,7 +44,7 @@ DEFAULT_SORT = ("days_absent", "desc")
 
 def _get_term(school: School, key: str) -> Term:
     """Return the school's term with a key like 2026T4, or raise Http404."""
-    match = TERM_KEY.match(key)
+    match = TERM_KEY.fullmatch(key)
     term = None
     if match:
         year, number = int(match[1]), int(match[2])
@@ -126,7 +126,8 @@ def standings(request: HttpRequest, code: str, term_key: str) -> HttpResponse:
     pack = found.rules
     today = timezone.localdate()
     register = term_register(found, term, as_of=today)
-    rows = register.rows()
+    # Alphabetical first, so students who tie on the sorted column stay in name order.
+    rows = sorted(register.rows(), key=_sort_key("name", pack))
 
     counts = {t.key: 0 for t in pack.tiers}
     for row in rows:
@@ -177,7 +178,6 @@ def standings(request: HttpRequest, code: str, term_key: str) -> HttpResponse:
             "order": next_order,
         }
 
-    rolling = [t for t in pack.thresholds if t.window == "rolling"]
     context = {
         "school": found,
         "term": term,
@@ -205,36 +205,42 @@ def standings(request: HttpRequest, code: str, term_key: str) -> HttpResponse:
             {**heading(f"reached_{t.key}", short_label(t.label)), "threshold": t}
             for t in pack.thresholds
         ],
-        "rolling": rolling,
         "rates": pack.rates,
         "page": page,
         "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
         if paginator.num_pages > 1
         else [],
-        "rows": [_standings_row(pack, term, row) for row in page.object_list],
+        "rows": [_standings_row(pack, found, term, row) for row in page.object_list],
     }
     return render(request, "front/standings.html", context)
 
 
-def _standings_row(pack: Pack, term: Term, row: dict[str, Any]) -> dict[str, Any]:
-    student = row["student"]
+def _standing(pack: Pack, row: dict[str, Any]) -> dict[str, Any]:
+    """Return the parts of a standing row that the templates show with the pack's names."""
     return {
-        "student": student,
-        "url": reverse("student", args=[term.school.code, student.national_id])
-        + f"?term={term.key}",
-        "days_absent": row["days_absent"],
-        "attendance_percent": row["attendance_percent"],
         "tier": _level(pack.tiers, row["tier"]),
         "band": _level(pack.bands, row["band"]),
         "thresholds": [
             {
                 "threshold": t,
                 "date": _parse_date(row["thresholds"][t.key]),
-                "current": row["current"].get(t.key),
+                "current": row["current"].get(t.key),  # rolling thresholds only
             }
             for t in pack.thresholds
         ],
         "flags": [{"rate": r, "raised": row["flags"][r.key]} for r in pack.rates],
+    }
+
+
+def _standings_row(pack: Pack, school: School, term: Term, row: dict[str, Any]) -> dict[str, Any]:
+    student = row["student"]
+    url = reverse("student", args=[school.code, student.national_id])
+    return {
+        "student": student,
+        "url": f"{url}?term={term.key}",
+        "days_absent": row["days_absent"],
+        "attendance_percent": row["attendance_percent"],
+        **_standing(pack, row),
     }
 
 
@@ -247,9 +253,9 @@ def student(request: HttpRequest, code: str, national_id: str) -> HttpResponse:
     if term is None:
         raise Http404("The school has no terms")
     # Looking at a child's record is itself a record: exactly one entry per page view.
-    request.organisation = found.organisation  # type: ignore[attr-defined]
     audit_record(
         request=request,
+        organisation=found.organisation,
         action="view",
         object_type="student",
         object_id=pupil.pk,
@@ -280,17 +286,7 @@ def student(request: HttpRequest, code: str, national_id: str) -> HttpResponse:
         context.update(
             info=register.students[0],
             standing=row,
-            tier=_level(pack.tiers, row["tier"]),
-            band=_level(pack.bands, row["band"]),
-            thresholds=[
-                {
-                    "threshold": t,
-                    "date": _parse_date(row["thresholds"][t.key]),
-                    "current": row["current"].get(t.key),
-                }
-                for t in pack.thresholds
-            ],
-            flags=[{"rate": r, "raised": row["flags"][r.key]} for r in pack.rates],
+            **_standing(pack, row),
             forecast=forecast
             and {
                 "threshold": pack.threshold(forecast["threshold"]),

@@ -188,8 +188,9 @@ def _level_index(levels: tuple[Level, ...], values: np.ndarray) -> np.ndarray:
     return index
 
 
-def _cumulative(days: np.ndarray, rows: np.ndarray, lut: np.ndarray, first: int, stop: int,
-                closed: np.ndarray) -> np.ndarray:
+def _cumulative(
+    days: np.ndarray, rows: np.ndarray, lut: np.ndarray, first: int, stop: int, closed: np.ndarray
+) -> np.ndarray:
     """Return, for the given rows, the running count of `lut` sessions over days [first, stop)."""
     per_day = lut[days[rows, first:stop]]
     if len(closed):
@@ -303,8 +304,9 @@ def evaluate(
     for measure in MEASURES:
         in_term = [t for t in pack.thresholds if t.window == "term" and t.measure == measure]
         reached.update(
-            _first_reached(days, measure_count[measure], tables.measure[measure], first, stop,
-                           closed, in_term)
+            _first_reached(
+                days, measure_count[measure], tables.measure[measure], first, stop, closed, in_term
+            )
         )
     for t in pack.thresholds:
         if t.window == "rolling":

@@ -49,13 +49,38 @@ from .pack import Pack, default_terms, load_pack
 GOLDEN_DIR = Path(__file__).parent / "golden"
 NONE = "none"
 CASE_KEYS = frozenset(
-    {"name", "explain", "term", "as_of", "default", "register", "amendments", "closures",
-     "enrolled", "expected", "before"}
+    {
+        "name",
+        "explain",
+        "term",
+        "as_of",
+        "default",
+        "register",
+        "amendments",
+        "closures",
+        "enrolled",
+        "expected",
+        "before",
+    }
 )
 ROW_KEYS = frozenset(
-    {"possible", "present", "absent", "justified", "unjustified", "unmarked", "days_absent",
-     "attendance_percent", "regular", "band", "tier", "thresholds", "current", "flags",
-     "forecast"}
+    {
+        "possible",
+        "present",
+        "absent",
+        "justified",
+        "unjustified",
+        "unmarked",
+        "days_absent",
+        "attendance_percent",
+        "regular",
+        "band",
+        "tier",
+        "thresholds",
+        "current",
+        "flags",
+        "forecast",
+    }
 )
 TABLE_KEYS = frozenset({"thresholds", "current", "flags"})
 FORECAST_KEYS = frozenset({"threshold", "date", "soon"})
@@ -206,8 +231,9 @@ def _case(pack_key: str, number: int, row: dict[str, Any]) -> GoldenCase:
         register=_register(row.get("register", ""), where),
         amendments=tuple(_amendment(a, where) for a in row.get("amendments", [])),
         closures=tuple(_day(d, where) for d in row.get("closures", [])),
-        enrolled=None if enrolled is None else (_maybe_day(enrolled[0], where),
-                                                _maybe_day(enrolled[1], where)),
+        enrolled=None
+        if enrolled is None
+        else (_maybe_day(enrolled[0], where), _maybe_day(enrolled[1], where)),
         expected=_expected(row["expected"], f"{where} expected"),
         before=None if "before" not in row else _expected(row["before"], f"{where} before"),
     )
@@ -300,7 +326,11 @@ def run_case(case: GoldenCase, *, amended: bool = True) -> dict[str, Any]:
         raise GoldenError(f"{case.id}: pack {pack.key} has no default term {case.term}")
     marks = build_marks(pack, calendar, case, amended=amended)
     standings = evaluate(
-        pack, calendar, marks, term=case.term, as_of=case.as_of,
+        pack,
+        calendar,
+        marks,
+        term=case.term,
+        as_of=case.as_of,
         enrolled=_enrolled(calendar, case),
     )
     return standings.row(0)

@@ -81,8 +81,7 @@ def test_count_sessions_counts_every_category_of_a_row_at_once():
     calendar = _calendar()
     marks = _register(NZ, calendar, "M", "T", "D", "-")  # the rest of the 20 are P
     counts = {k: int(v[0]) for k, v in count_sessions(marks, NZ).items()}
-    assert counts == {"marked": 19, "possible": 19, "present": 17, "justified": 2,
-                      "unjustified": 1}
+    assert counts == {"marked": 19, "possible": 19, "present": 17, "justified": 2, "unjustified": 1}
 
 
 def test_each_register_row_is_a_student_of_its_own():
@@ -106,8 +105,9 @@ def test_not_on_roll_marks_before_a_pupil_joins_do_not_hide_unmarked_sessions():
     calendar = _calendar()
     marks = _register(ENGLAND, calendar, *["Z"] * 10, *["/"] * 6, "-", "-", "-", "-")
     enrolled = (np.array([5]), np.array([len(calendar.dates) - 1]))
-    standings = evaluate(ENGLAND, calendar, marks, term="2026T1", as_of=date(2026, 2, 13),
-                         enrolled=enrolled)
+    standings = evaluate(
+        ENGLAND, calendar, marks, term="2026T1", as_of=date(2026, 2, 13), enrolled=enrolled
+    )
     assert standings.row(0)["unmarked"] == 4
     assert standings.row(0)["possible"] == 6
 
@@ -116,8 +116,9 @@ def test_a_student_not_enrolled_in_the_term_has_nothing_waiting():
     calendar = _calendar()
     marks = np.zeros((1, calendar.width), dtype=np.uint8)
     enrolled = (np.array([len(calendar.dates)]), np.array([len(calendar.dates) + 5]))
-    row = evaluate(NZ, calendar, marks, term="2026T1", as_of=date(2026, 2, 13),
-                   enrolled=enrolled).row(0)
+    row = evaluate(
+        NZ, calendar, marks, term="2026T1", as_of=date(2026, 2, 13), enrolled=enrolled
+    ).row(0)
     assert row["unmarked"] == 0
 
 
@@ -134,8 +135,11 @@ def test_forecast_day_is_exact_when_the_rate_is_not_a_round_fraction():
     marks = _register(NZ, calendar, "M", "M", "M", "M", "M")
     standings = evaluate(NZ, calendar, marks, term="2026T1", as_of=as_of)
     assert standings.row(0)["possible"] == 122
-    assert standings.row(0)["forecast"] == {"threshold": "amp5", "date": "2026-06-23",
-                                            "soon": False}
+    assert standings.row(0)["forecast"] == {
+        "threshold": "amp5",
+        "date": "2026-06-23",
+        "soon": False,
+    }
 
 
 @pytest.mark.parametrize(

@@ -23,13 +23,21 @@ for loaded in sorted(sys.modules):
 
 def test_the_rules_core_imports_no_django_and_no_other_stepwise_module():
     done = subprocess.run(
-        [sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True, text=True, check=False,
+        [sys.executable, "-c", PROBE],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     modules = next(line.split()[1:] for line in lines if line.startswith("MODULES"))
-    assert {"stepwise.rules.engine", "stepwise.rules.calendar", "stepwise.rules.pack",
-            "stepwise.rules.golden"} <= set(modules)
+    assert {
+        "stepwise.rules.engine",
+        "stepwise.rules.calendar",
+        "stepwise.rules.pack",
+        "stepwise.rules.golden",
+    } <= set(modules)
     impure = [line.split()[1] for line in lines if line.startswith("IMPURE")]
     assert impure == [], f"stepwise.rules imported {', '.join(impure)}"
