@@ -9,7 +9,7 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from stepwise.accounts.models import Membership
+from stepwise.accounts.models import Membership, Organisation
 from stepwise.register.importers.caregivers import import_caregivers
 from stepwise.register.importers.register import HEADER as REGISTER_HEADER
 from stepwise.register.importers.register import import_register
@@ -45,6 +45,16 @@ def _csv(rows: Iterable, header: Iterable[str]) -> bytes:
     return out.getvalue().encode()
 
 
+SERVICES = {
+    "nz": ("Kōwhai Attendance Service", "nz"),
+    "kent": ("Kent Attendance Support Service", "kent"),
+}
+SERVICE_ROLES = [
+    ("caseworker", Membership.Role.CASEWORKER),
+    ("manager", Membership.Role.SERVICE_MANAGER),
+]
+
+
 def demo_load(*, as_of: date, seed: int = 2026, progress=None) -> list[DemoLogin]:
     """Create the demo schools, import their files, evaluate them and add demo users."""
     logins = []
@@ -53,6 +63,9 @@ def demo_load(*, as_of: date, seed: int = 2026, progress=None) -> list[DemoLogin
             progress(f"Loading {demo.name}")
         school = _load_school(demo, as_of)
         logins += _add_users(school)
+        name, prefix = SERVICES[school.pack]
+        service, _ = Organisation.objects.get_or_create(name=name, kind=Organisation.Kind.SERVICE)
+        logins += _add_members(service, prefix, SERVICE_ROLES)
     return logins
 
 
@@ -78,16 +91,20 @@ def _load_school(demo: DemoSchool, as_of: date) -> School:
 
 
 def _add_users(school: School) -> list[DemoLogin]:
+    return _add_members(school.organisation, LOGIN_PREFIX[school.pack], ROLES)
+
+
+def _add_members(organisation: Organisation, prefix: str, roles) -> list[DemoLogin]:
     users = get_user_model()
     logins = []
-    for suffix, role in ROLES:
-        username = f"{LOGIN_PREFIX[school.pack]}-{suffix}"
+    for suffix, role in roles:
+        username = f"{prefix}-{suffix}"
         user, created = users.objects.get_or_create(username=username)
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
-        Membership.objects.get_or_create(user=user, organisation=school.organisation, role=role)
-        logins.append(DemoLogin(username, Membership.Role(role).label, school.name))
+        Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
+        logins.append(DemoLogin(username, Membership.Role(role).label, organisation.name))
     return logins
 
 

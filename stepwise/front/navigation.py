@@ -1,0 +1,50 @@
+"""The service navigation: one entry per area of work, shown to the roles that use it.
+
+Each area adds its entry to NAVIGATION. An entry links to a page of the user's
+school (or organisation) and is marked current on any of its `url_names`.
+"""
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from stepwise.accounts.access import schools_for_user
+from stepwise.accounts.models import Membership
+
+R = Membership.Role
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str
+    url_name: str  # takes the school code as its only argument, or none with school=False
+    url_names: tuple[str, ...]  # pages that count as this entry
+    roles: tuple[str, ...]
+    school: bool = True
+
+
+SCHOOL_STAFF = (R.ATTENDANCE_OFFICER, R.SCHOOL_LEADER, R.SCHOOL_ADMIN, R.ORG_ADMIN)
+
+NAVIGATION: list[Entry] = [
+    Entry("Standings", "school", ("home", "school", "standings", "student"), SCHOOL_STAFF),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    """Return the navigation entries the signed-in user may use, for base.html."""
+    user = request.user
+    if not user.is_authenticated:
+        return {"navigation": []}
+    roles = set(Membership.objects.filter(user_id=user.pk).values_list("role", flat=True))
+    school = schools_for_user(user).order_by("code").first()
+    here = request.resolver_match.url_name if request.resolver_match else None
+    items = []
+    for entry in NAVIGATION:
+        if not roles.intersection(entry.roles):
+            continue
+        if entry.school and school is None:
+            continue
+        url = reverse(entry.url_name, args=[school.code] if entry.school and school else [])
+        items.append({"label": entry.label, "url": url, "current": here in entry.url_names})
+    return {"navigation": items}
