@@ -35,7 +35,8 @@ def _frame(title: str, description: str, body: str, y_max: float, unit: str) -> 
         value = y_max * k / 4
         y = TOP + plot_h - plot_h * k / 4
         ticks.append(
-            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" class="sw-chart__grid"/>'
+            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
+            'class="sw-chart__grid"/>'
             f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" class="sw-chart__tick">'
             f"{value:.0f}{escape(unit)}</text>"
         )
@@ -69,7 +70,8 @@ def bar_chart(
         x = LEFT + i * slot + slot * 0.15
         bars.append(
             format_html(
-                '<rect x="{}" y="{}" width="{}" height="{}" class="sw-chart__bar"><title>{}: {}{}</title></rect>'
+                '<rect x="{}" y="{}" width="{}" height="{}" class="sw-chart__bar">'
+                "<title>{}: {}{}</title></rect>"
                 '<text x="{}" y="{}" text-anchor="middle" class="sw-chart__label">{}</text>',
                 f"{x:.1f}",
                 f"{TOP + plot_h - h:.1f}",
@@ -81,7 +83,7 @@ def bar_chart(
                 f"{x + slot * 0.35:.1f}",
                 HEIGHT - BOTTOM + 18,
                 label,
-            )  # fmt: skip
+            )
         )
     return _frame(title, description or title, "".join(bars), y_max, unit)
 
@@ -110,7 +112,7 @@ def line_chart(
                     f"{LEFT + i * step:.1f}",
                     HEIGHT - BOTTOM + 18,
                     label,
-                )  # fmt: skip
+                )
             )
     if target is not None:
         y = TOP + plot_h - plot_h * target / top
@@ -126,7 +128,7 @@ def line_chart(
                 f"{y - 4:.1f}",
                 f"{target:g}",
                 unit,
-            )  # fmt: skip
+            )
         )
     for n, s in enumerate(series):
         points = [
@@ -137,18 +139,20 @@ def line_chart(
         colour, dash = COLOURS[n % len(COLOURS)], DASHES[n % len(DASHES)]
         parts.append(
             format_html(
-                '<polyline points="{}" fill="none" stroke="{}" stroke-width="3" stroke-dasharray="{}">'
+                '<polyline points="{}" fill="none" stroke="{}" stroke-width="3" '
+                'stroke-dasharray="{}">'
                 "<title>{}</title></polyline>",
                 " ".join(points),
                 colour,
                 dash,
                 s.label,
-            )  # fmt: skip
+            )
         )
         legend_x = LEFT + 8 + n * 150
         parts.append(
             format_html(
-                '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="3" stroke-dasharray="{}"/>'
+                '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="3" '
+                'stroke-dasharray="{}"/>'
                 '<text x="{}" y="{}" class="sw-chart__label">{}</text>',
                 legend_x,
                 legend_x + 24,
@@ -159,6 +163,6 @@ def line_chart(
                 legend_x + 30,
                 TOP + 8,
                 s.label,
-            )  # fmt: skip
+            )
         )
     return _frame(title, description or title, "".join(parts), top, unit)
