@@ -38,7 +38,7 @@ def _frame(title: str, description: str, body: str, y_max: float, unit: str) -> 
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
             'class="sw-chart__grid"/>'
             f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" class="sw-chart__tick">'
-            f"{value:.0f}{escape(unit)}</text>"
+            f"{value:.3g}{escape(unit)}</text>"
         )
     return mark_safe(
         f'<svg class="sw-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
