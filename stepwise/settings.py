@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "stepwise.audit",
     "stepwise.front",
     "stepwise.demo",
+    "stepwise.ops",
 ]
 
 MIDDLEWARE = [

@@ -11,7 +11,17 @@ from django.core.management.base import CommandError
 
 from tests.conftest import REGISTER_HEADER
 
-OUR_COMMANDS = ["school", "calendar", "import", "evaluate", "standings", "demo", "serve"]
+OUR_COMMANDS = [
+    "school",
+    "calendar",
+    "import",
+    "evaluate",
+    "standings",
+    "demo",
+    "serve",
+    "backup",
+    "restore",
+]
 
 
 @pytest.mark.parametrize("command", OUR_COMMANDS)
