@@ -165,6 +165,20 @@ SESSION_COOKIE_SECURE = env_bool(
 )
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
+# Production (STEPWISE_PRODUCTION=1) serves only over HTTPS; `manage.py check --deploy`
+# passes with no warnings. Behind a proxy that terminates TLS, set SECURE_PROXY_SSL_HEADER.
+PRODUCTION = env_bool("STEPWISE_PRODUCTION", False)
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    if env_bool("BEHIND_TLS_PROXY", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
 SECURE_CSP = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
