@@ -4,5 +4,6 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("stepwise.accounts.urls")),
+    path("", include("stepwise.audit.urls")),
     path("", include("stepwise.front.urls")),
 ]

@@ -4,13 +4,17 @@ A school's staff see the school and the students enrolled there now or before.
 Anything else answers 404, so a URL never reveals whether an object exists.
 """
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from stepwise.referrals.models import Referral
 from stepwise.schools.models import School, Student
 
-from .models import Membership
+from .models import Membership, Organisation
 
 SCHOOL_ROLES = (
     Membership.Role.ATTENDANCE_OFFICER,
@@ -44,3 +48,87 @@ def get_student_for_user(user: User, school: School, national_id: str) -> Studen
     if student is None:
         raise Http404("No such student")
     return student
+
+
+# An attendance service's members see the referrals made to their service (and, with
+# issue 4, its cases); a referral is also visible to the referring school's staff.
+SERVICE_ROLES = (
+    Membership.Role.CASEWORKER,
+    Membership.Role.SERVICE_MANAGER,
+)
+
+
+def services_for_user(user: User) -> QuerySet[Organisation]:
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        kind=Organisation.Kind.SERVICE,
+        memberships__user_id=user.pk,
+        memberships__role__in=SERVICE_ROLES,
+    ).distinct()
+
+
+def get_service_for_user(user: User, org_id: int) -> Organisation:
+    service = services_for_user(user).filter(pk=org_id).first()
+    if service is None:
+        raise Http404("No such service")
+    return service
+
+
+def get_referral_for_user(user: User, pk: int) -> Referral:
+    """Return a referral the user's school made or the user's service received, or 404."""
+    referral = (
+        Referral.objects.filter(pk=pk)
+        .filter(Q(school__in=schools_for_user(user)) | Q(service__in=services_for_user(user)))
+        .select_related("school", "student", "service", "referred_by")
+        .first()
+    )
+    if referral is None:
+        raise Http404("No such referral")
+    return referral
+
+
+def can_refer(user: User, school: School) -> bool:
+    """Return whether the user may refer the school's students to an attendance service."""
+    return Membership.objects.filter(
+        user_id=user.pk,
+        organisation_id=school.organisation_id,
+        role=Membership.Role.ATTENDANCE_OFFICER,
+    ).exists()
+
+
+def has_school_role(user: User, school: School, roles: Iterable[str]) -> bool:
+    """Return whether the user holds one of the roles in the school's organisation."""
+    if not user.is_authenticated:
+        return False
+    return Membership.objects.filter(
+        user_id=user.pk,
+        organisation_id=school.organisation_id,
+        role__in=list(roles),
+    ).exists()
+
+
+def require_school_role(user: User, school: School, roles: Iterable[str]) -> None:
+    """Raise PermissionDenied unless the user holds one of the roles at the school.
+
+    Look the school up with get_school_for_user first: a user who may not see the
+    school at all gets 404 there; one who may see it but not do this gets 403 here.
+    """
+    if not has_school_role(user, school, roles):
+        raise PermissionDenied("Your role at this school does not allow this")
+
+
+# Organisation admins manage their own organisation: its audit log, its users.
+ADMIN_ROLES = (Membership.Role.ORG_ADMIN, Membership.Role.SCHOOL_ADMIN)
+
+
+def get_admin_organisation_for_user(user: User, org_id: int) -> Organisation:
+    """Return an organisation the user administers, or raise Http404."""
+    if not user.is_authenticated:
+        raise Http404("No such organisation")
+    organisation = Organisation.objects.filter(
+        pk=org_id, memberships__user_id=user.pk, memberships__role__in=ADMIN_ROLES
+    ).first()
+    if organisation is None:
+        raise Http404("No such organisation")
+    return organisation

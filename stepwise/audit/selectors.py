@@ -1,0 +1,47 @@
+"""Read an organisation's audit log."""
+
+from datetime import date
+
+from django.db.models import QuerySet
+
+from stepwise.accounts.models import Organisation
+
+from .models import AuditEvent
+
+EXPORT_COLUMNS = ("at", "user", "action", "object_type", "object_id", "detail", "ip_address")
+
+
+def audit_events(
+    organisation: Organisation,
+    *,
+    action: str = "",
+    object_type: str = "",
+    username: str = "",
+    start: date | None = None,
+    end: date | None = None,
+) -> QuerySet[AuditEvent]:
+    """Return the organisation's audit events, newest first, filtered as asked."""
+    events = AuditEvent.objects.filter(organisation=organisation).select_related("user")
+    if action:
+        events = events.filter(action=action)
+    if object_type:
+        events = events.filter(object_type=object_type)
+    if username:
+        events = events.filter(user__username=username)
+    if start:
+        events = events.filter(at__date__gte=start)
+    if end:
+        events = events.filter(at__date__lte=end)
+    return events.order_by("-at", "-id")
+
+
+def export_row(event: AuditEvent) -> list[str]:
+    return [
+        event.at.isoformat(),
+        event.user.get_username() if event.user else "",
+        event.action,
+        event.object_type,
+        event.object_id,
+        event.detail,
+        event.ip_address or "",
+    ]
