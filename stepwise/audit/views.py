@@ -3,7 +3,6 @@ import csv
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-
 from django.shortcuts import render
 
 from stepwise.accounts.access import get_admin_organisation_for_user
@@ -37,7 +36,7 @@ def audit_log(request: HttpRequest, org_id: int) -> HttpResponse:
 
 @login_required
 def audit_export(request: HttpRequest, org_id: int) -> HttpResponse:
-    organisation, form, events = _filtered(request, org_id)
+    organisation, _form, events = _filtered(request, org_id)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="audit-{organisation.pk}.csv"'
     writer = csv.writer(response)
