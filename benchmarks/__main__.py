@@ -14,6 +14,7 @@ import time
 BENCHMARKS = [
     "benchmarks.engine_vs_duckdb",
     "benchmarks.national_day",
+    "benchmarks.school_pages",
 ]
 
 

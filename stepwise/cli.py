@@ -15,6 +15,7 @@ COMMANDS = {
     "standings": "print each student's standing for a term (CSV or JSON)",
     "export ministry": "write a school's Ministry export for a period",
     "demo": "load a realistic synthetic school year",
+    "demo-code": "print a demo user's current two-factor code",
     "serve": "run the web app on http://127.0.0.1:8000",
     "backup": "back up the whole database to a file",
     "restore": "restore the database from a backup file",

@@ -6,4 +6,7 @@ urlpatterns = [
     path("", include("stepwise.accounts.urls")),
     path("", include("stepwise.audit.urls")),
     path("", include("stepwise.front.urls")),
+    path("", include("stepwise.responses.urls")),
+    path("", include("stepwise.referrals.urls")),
+    path("", include("stepwise.dashboard.urls")),
 ]

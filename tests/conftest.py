@@ -37,3 +37,33 @@ def nz_roster(nz_school):
         file_name="roster.csv",
     )
     return nz_school
+
+
+def confirmed_device(user):
+    """Return the user's confirmed authenticator device, adding one if they have none."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="phone", defaults={"confirmed": True}
+    )
+    return device
+
+
+def sign_in(client, user):
+    """Sign a user in on a test client, passing the second factor where their role needs it."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from stepwise.accounts.two_factor import needs_two_factor
+
+    client.force_login(user)
+    if needs_two_factor(user):
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = confirmed_device(user).persistent_id
+        session.save()
+    return client
+
+
+@pytest.fixture
+def login(client):
+    """Return a function that signs a user in (with a second factor where needed)."""
+    return lambda user: sign_in(client, user)

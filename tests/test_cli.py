@@ -18,6 +18,7 @@ OUR_COMMANDS = [
     "evaluate",
     "standings",
     "demo",
+    "demo-code",
     "serve",
     "backup",
     "restore",

@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import authenticate
 
 from stepwise.demo.load import DEMO_PASSWORD, demo_load
 from stepwise.demo.snapshot import AS_OF, SNAPSHOT_DIR, snapshot_files
@@ -12,7 +11,7 @@ from stepwise.standings.models import ThresholdEvent
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_demo_standings_match_the_committed_snapshot():
+def test_the_demo_standings_match_the_committed_snapshot(client):
     logins = demo_load(as_of=AS_OF)
     files = snapshot_files()
     committed = {p.name: p.read_text() for p in Path(SNAPSHOT_DIR).glob("*.csv")}
@@ -24,4 +23,24 @@ def test_the_demo_standings_match_the_committed_snapshot():
     assert ThresholdEvent.objects.filter(threshold="amp15").exists()
     assert ThresholdEvent.objects.filter(threshold="statutory_intervention").exists()
     assert {login.username for login in logins} >= {"nz-officer", "kent-officer"}
-    assert authenticate(username="nz-officer", password=DEMO_PASSWORD) is not None
+    signed_in = client.post("/sign-in/", {"username": "nz-officer", "password": DEMO_PASSWORD})
+    assert signed_in.status_code == 302 and "_auth_user_id" in client.session
+
+
+@pytest.mark.django_db
+def test_demo_admins_get_an_authenticator_whose_code_the_demo_can_print():
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from stepwise.demo.load import DEMO_DEVICE_NAME, _add_members
+    from stepwise.schools.services import school_add
+
+    school = school_add(code="D", name="Demo", pack="nz", today=AS_OF)
+    (login,) = _add_members(school.organisation, "nz", [("admin", "school_admin")])
+    assert len(login.totp_key) == 32
+    device = TOTPDevice.objects.get(user__username="nz-admin", name=DEMO_DEVICE_NAME)
+    out = StringIO()
+    call_command("demo-code", "nz-admin", stdout=out)
+    assert device.verify_token(out.getvalue().strip())

@@ -90,11 +90,7 @@ def get_referral_for_user(user: User, pk: int) -> Referral:
 
 def can_refer(user: User, school: School) -> bool:
     """Return whether the user may refer the school's students to an attendance service."""
-    return Membership.objects.filter(
-        user_id=user.pk,
-        organisation_id=school.organisation_id,
-        role=Membership.Role.ATTENDANCE_OFFICER,
-    ).exists()
+    return has_school_role(user, school, [Membership.Role.ATTENDANCE_OFFICER])
 
 
 def has_school_role(user: User, school: School, roles: Iterable[str]) -> bool:

@@ -1,6 +1,8 @@
 """Load the synthetic demo schools through the real import path, and their demo sign-ins."""
 
+import base64
 import csv
+import hashlib
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -8,8 +10,10 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from stepwise.accounts.models import Membership, Organisation
+from stepwise.accounts.two_factor import needs_two_factor
 from stepwise.register.importers.caregivers import import_caregivers
 from stepwise.register.importers.register import HEADER as REGISTER_HEADER
 from stepwise.register.importers.register import import_register
@@ -21,6 +25,7 @@ from stepwise.standings.services import school_evaluate
 from .generate import DemoSchool, demo_schools
 
 DEMO_PASSWORD = "stepwise-demo"
+DEMO_DEVICE_NAME = "Demo authenticator"
 ROLES = [
     ("officer", Membership.Role.ATTENDANCE_OFFICER),
     ("leader", Membership.Role.SCHOOL_LEADER),
@@ -34,6 +39,26 @@ class DemoLogin:
     username: str
     role: str
     school: str
+    totp_key: str = ""  # base32, for an authenticator app, where the role needs two factors
+
+
+def demo_device(user) -> TOTPDevice:
+    """Give a demo user who needs two factors a confirmed authenticator with a fixed key.
+
+    The key is derived from the user name so the printed sign-ins stay valid across
+    reloads; it is demo-only, like the password.
+    """
+    key = hashlib.sha256(f"stepwise-demo-totp:{user.username}".encode()).hexdigest()[:40]
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name=DEMO_DEVICE_NAME, defaults={"key": key, "confirmed": True}
+    )
+    return device
+
+
+def _totp_key(user) -> str:
+    if not needs_two_factor(user):
+        return ""
+    return base64.b32encode(demo_device(user).bin_key).decode()
 
 
 def _csv(rows: Iterable, header: Iterable[str]) -> bytes:
@@ -104,14 +129,16 @@ def _add_members(organisation: Organisation, prefix: str, roles) -> list[DemoLog
             user.set_password(DEMO_PASSWORD)
             user.save()
         Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
-        logins.append(DemoLogin(username, Membership.Role(role).label, organisation.name))
+        logins.append(
+            DemoLogin(username, Membership.Role(role).label, organisation.name, _totp_key(user))
+        )
     return logins
 
 
 def demo_logins() -> list[DemoLogin]:
     """Return the demo sign-ins that exist, for printing."""
     return [
-        DemoLogin(m.user.username, m.get_role_display(), m.organisation.name)
+        DemoLogin(m.user.username, m.get_role_display(), m.organisation.name, _totp_key(m.user))
         for m in Membership.objects.select_related("user", "organisation").order_by(
             "user__username"
         )

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.urls import reverse
 
-from stepwise.accounts.access import schools_for_user
+from stepwise.accounts.access import SERVICE_ROLES, schools_for_user, services_for_user
 from stepwise.accounts.models import Membership
 
 R = Membership.Role
@@ -22,12 +22,46 @@ class Entry:
     url_names: tuple[str, ...]  # pages that count as this entry
     roles: tuple[str, ...]
     school: bool = True
+    service: bool = False  # url_name takes the id of the user's attendance service instead
 
 
 SCHOOL_STAFF = (R.ATTENDANCE_OFFICER, R.SCHOOL_LEADER, R.SCHOOL_ADMIN, R.ORG_ADMIN)
 
 NAVIGATION: list[Entry] = [
     Entry("Standings", "school", ("home", "school", "standings", "student"), SCHOOL_STAFF),
+    Entry(
+        "Threshold queue",
+        "queue",
+        ("queue", "response_add", "responses"),
+        SCHOOL_STAFF,
+    ),
+    Entry(
+        "Descriptions",
+        "descriptions",
+        ("descriptions", "description_add", "description_rename"),
+        (R.SCHOOL_ADMIN, R.ORG_ADMIN),
+    ),
+    Entry("Early warning", "early_warning", ("early_warning",), SCHOOL_STAFF),
+    Entry(
+        "Dashboard",
+        "dashboard",
+        ("dashboard", "dashboard_targets", "ministry_export"),
+        SCHOOL_STAFF,
+    ),
+    Entry(
+        "Referrals",
+        "school_referrals",
+        ("school_referrals", "referral_new", "referral"),
+        SCHOOL_STAFF,
+    ),
+    Entry(
+        "Referrals inbox",
+        "service_inbox",
+        ("service_inbox", "referral"),
+        SERVICE_ROLES,
+        school=False,
+        service=True,
+    ),
 ]
 
 
@@ -38,13 +72,18 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         return {"navigation": []}
     roles = set(Membership.objects.filter(user_id=user.pk).values_list("role", flat=True))
     school = schools_for_user(user).order_by("code").first()
+    service = services_for_user(user).order_by("name").first()
     here = request.resolver_match.url_name if request.resolver_match else None
     items = []
     for entry in NAVIGATION:
         if not roles.intersection(entry.roles):
             continue
-        if entry.school and school is None:
+        if (entry.school and school is None) or (entry.service and service is None):
             continue
-        url = reverse(entry.url_name, args=[school.code] if entry.school and school else [])
+        if entry.service and service:
+            args: list[object] = [service.pk]
+        else:
+            args = [school.code] if entry.school and school else []
+        url = reverse(entry.url_name, args=args)
         items.append({"label": entry.label, "url": url, "current": here in entry.url_names})
     return {"navigation": items}

@@ -10,18 +10,31 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from stepwise.accounts.access import get_school_for_user, get_student_for_user, schools_for_user
+from stepwise.accounts.access import (
+    can_refer,
+    get_school_for_user,
+    get_student_for_user,
+    schools_for_user,
+    services_for_user,
+)
 from stepwise.audit.services import audit_record
+from stepwise.referrals.selectors import referrals_for_student
+from stepwise.responses.models import ResponseActivity
+from stepwise.responses.selectors import recorded_on_time
 from stepwise.rules.pack import Level, Pack
 from stepwise.schools.calendars import closed_days
-from stepwise.schools.models import School, StudentCaregiver, Term
-from stepwise.standings.selectors import current_term, term_register
+from stepwise.schools.models import School, Student, StudentCaregiver, Term
+from stepwise.standings.models import ThresholdEvent
+from stepwise.standings.selectors import TermRegister, current_term, term_register
 
+from .charts import bar_chart
+from .explain import enrolled_days, explain, weekday_pattern
 from .register_calendar import legend, register_weeks
 from .templatetags.stepwise_front import short_label
 
@@ -75,6 +88,11 @@ def _parse_date(value: str | None) -> date | None:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     schools = list(schools_for_user(request.user).order_by("name"))
+    if not schools:
+        # An attendance service's staff start from the referrals their service received.
+        service = services_for_user(request.user).order_by("name").first()
+        if service is not None:
+            return redirect("service_inbox", org_id=service.pk)
     if len(schools) == 1:
         term = current_term(schools[0])
         if term is not None:
@@ -277,16 +295,37 @@ def student(request: HttpRequest, code: str, national_id: str) -> HttpResponse:
         .select_related("caregiver")
         .order_by("-parental_responsibility", "caregiver__family_name", "caregiver__given_name"),
         "enrolled": bool(register.students),
+        "history": _tier_history(found, term, register, pupil, today),
+        "events": _threshold_events(found, term, pupil),
+        "referrals": referrals_for_student(found, pupil),
+        "can_refer": can_refer(request.user, found),
     }
     if register.students:
         row = register.rows()[0]
         marks = register.marks[0]
-        slots = register.calendar.slots(term.key)
+        calendar = register.calendar
+        slots = calendar.slots(term.key)
         forecast = row["forecast"]
+        info = register.students[0]
+        explained = explain(
+            pack,
+            calendar,
+            marks,
+            term=term.key,
+            as_of=today,
+            enrolled=enrolled_days(calendar, info.enrolled_from, info.enrolled_to),
+        )
+        standing = _standing(pack, row)
+        for cell in standing["thresholds"]:
+            cell["explain"] = explained[f"threshold-{cell['threshold'].key}"]
+        for flag in standing["flags"]:
+            flag["explain"] = explained[f"rate-{flag['rate'].key}"]
+        pattern = weekday_pattern(pack, calendar, marks, term=term.key, as_of=today)
         context.update(
-            info=register.students[0],
+            info=info,
             standing=row,
-            **_standing(pack, row),
+            **standing,
+            explain=explained,
             forecast=forecast
             and {
                 "threshold": pack.threshold(forecast["threshold"]),
@@ -295,12 +334,125 @@ def student(request: HttpRequest, code: str, national_id: str) -> HttpResponse:
             },
             weeks=register_weeks(
                 pack=pack,
-                calendar=register.calendar,
+                calendar=calendar,
                 term_key=term.key,
                 marks=marks,
                 closed=closed_days(found, [term]),
                 as_of=today,
             ),
             legend=legend(pack, marks[slots]),
+            pattern=pattern,
+            pattern_chart=bar_chart(
+                f"Absence by day of the week, {term.name}",
+                [p.weekday for p in pattern],
+                [p.percent or 0.0 for p in pattern],
+                unit="%",
+                description=", ".join(
+                    f"{p.weekday}: "
+                    + (f"no {pack.word('sessions')}" if p.percent is None else f"{p.percent:g}%")
+                    for p in pattern
+                ),
+            ),
         )
     return render(request, "front/student.html", context)
+
+
+def _tier_history(
+    school: School, term: Term, register: TermRegister, pupil: Student, today: date
+) -> dict[str, Any]:
+    """Return the student's days absent, attendance and tier in each term of the school year."""
+    pack = school.rules
+    rows: list[dict[str, Any]] = []
+    for t in school.terms.filter(year=term.year).order_by("start"):
+        if t.start > today:
+            rows.append({"term": t, "started": False})
+            continue
+        evaluated = (
+            register
+            if t.pk == term.pk
+            else term_register(school, t, as_of=today, student_pks=[pupil.pk])
+        )
+        if not evaluated.students:
+            rows.append({"term": t, "started": True, "enrolled": False})
+            continue
+        row = evaluated.rows()[0]
+        rows.append(
+            {
+                "term": t,
+                "started": True,
+                "enrolled": True,
+                "current": t.pk == term.pk,
+                "days_absent": row["days_absent"],
+                "attendance_percent": row["attendance_percent"],
+                "tier": _level(pack.tiers, row["tier"]),
+                "url": f"{reverse('student', args=[school.code, pupil.national_id])}?term={t.key}",
+            }
+        )
+    counted = [r for r in rows if r.get("enrolled")]
+    chart = (
+        bar_chart(
+            f"Days absent per term, school year {term.year}",
+            [r["term"].name for r in counted],
+            [r["days_absent"] for r in counted],
+            description=", ".join(
+                f"{r['term'].name}: {r['days_absent']:g} days absent, {r['tier'].name}"
+                for r in counted
+            ),
+        )
+        if counted
+        else None
+    )
+    return {"rows": rows, "chart": chart, "year": term.year}
+
+
+def _threshold_events(school: School, term: Term, pupil: Student) -> dict[str, Any]:
+    """Return the student's threshold events in the term, each with the responses to it.
+
+    Private notes are left out on purpose: the page lists what was done, not the notes.
+    """
+    pack = school.rules
+    labels = {t.key: t.label for t in pack.response_types}
+    events = list(
+        ThresholdEvent.objects.filter(student=pupil, term=term).order_by("reached_on", "pk")
+    )
+    activities = (
+        ResponseActivity.objects.filter(school=school, student=pupil)
+        .filter(
+            Q(threshold_event__in=events)
+            | Q(threshold_event__isnull=True, happened_on__range=(term.start, term.end))
+        )
+        .defer("notes")
+        .order_by("happened_on", "recorded_at", "pk")
+    )
+
+    def shown(activity: ResponseActivity) -> dict[str, Any]:
+        return {
+            "type": labels.get(activity.response_type, activity.response_type),
+            "description": activity.description_text,
+            "happened_on": activity.happened_on,
+            "done_by": activity.done_by,
+            "in_time": recorded_on_time(activity, pack),
+        }
+
+    by_event: dict[int, list[dict[str, Any]]] = {e.pk: [] for e in events}
+    other: list[dict[str, Any]] = []
+    for activity in activities:
+        if activity.threshold_event_id in by_event:
+            by_event[activity.threshold_event_id].append(shown(activity))
+        else:
+            other.append(shown(activity))
+    thresholds = {t.key: t for t in pack.thresholds}
+    return {
+        "events": [
+            {
+                "event": e,
+                "label": thresholds[e.threshold].label
+                if e.threshold in thresholds
+                else e.threshold,
+                "responses": by_event[e.pk],
+            }
+            for e in events
+        ],
+        "other": other,
+        "due_hours": pack.response_due_hours,
+    }

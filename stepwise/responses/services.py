@@ -1,8 +1,38 @@
-"""Writes for response activities and the school's Descriptions."""
+"""Writes for response activities and the school's Descriptions.
 
-from stepwise.schools.models import School
+Forms check what a person typed and say what to fix; these functions check again
+what must hold whoever calls them (a view, a command, a test), and write nothing
+if anything fails.
+"""
 
-from .models import Description
+import uuid
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from stepwise.schools.models import School, Student
+from stepwise.standings.models import ThresholdEvent
+from stepwise.standings.selectors import current_term
+
+from .models import Description, ResponseActivity
+
+TEXT_MAX = 200  # Description.text and ResponseActivity.done_by
+NOTES_MAX = 5000
+
+
+class ResponseError(ValueError):
+    """A response or Description could not be written as asked.
+
+    `field` names the form field at fault, so a view can show the message there.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 def descriptions_load_defaults(*, school: School) -> int:
@@ -16,3 +46,238 @@ def descriptions_load_defaults(*, school: School) -> int:
     ]
     Description.objects.bulk_create(new)
     return len(new)
+
+
+# --- Response activities ---------------------------------------------------------------
+
+
+def _check_activity(
+    *,
+    school: School,
+    student: Student,
+    event: ThresholdEvent | None,
+    response_type: str,
+    description: Description | None,
+    happened_on: date,
+    done_by: str,
+    notes: str,
+    today: date,
+) -> None:
+    try:
+        school.rules.response_type(response_type)
+    except KeyError:
+        raise ResponseError("Select the response type", field="response_type") from None
+    if description is not None and (
+        description.school_id != school.pk
+        or description.response_type != response_type
+        or description.retired
+    ):
+        raise ResponseError("Select one of the school’s descriptions", field="description")
+    if happened_on > today:
+        raise ResponseError(
+            "Date the response happened must be today or in the past", field="happened_on"
+        )
+    term = event.term if event is not None else current_term(school, today)
+    if term is not None and happened_on < term.start:
+        raise ResponseError(
+            f"Date the response happened must be on or after {term.start:%-d %B %Y}, "
+            f"the start of {term.name}",
+            field="happened_on",
+        )
+    if not done_by.strip():
+        raise ResponseError("Enter who did it", field="done_by")
+    if len(done_by) > TEXT_MAX:
+        raise ResponseError(f"Who did it must be {TEXT_MAX} characters or fewer", field="done_by")
+    if len(notes) > NOTES_MAX:
+        raise ResponseError(f"Notes must be {NOTES_MAX:,} characters or fewer", field="notes")
+    if not student.enrolments.filter(school=school).exists():
+        raise ResponseError(f"{student} is not a student of {school.name}")
+    if event is not None and (event.student_id != student.pk or event.term.school_id != school.pk):
+        raise ResponseError("Select one of the student’s thresholds", field="event")
+
+
+def _new_activity(
+    *,
+    school: School,
+    student: Student,
+    event: ThresholdEvent | None,
+    response_type: str,
+    description: Description | None,
+    happened_on: date,
+    done_by: str,
+    notes: str,
+    recorded_by: User,
+    now: datetime,
+    batch: uuid.UUID | None,
+) -> ResponseActivity:
+    _check_activity(
+        school=school,
+        student=student,
+        event=event,
+        response_type=response_type,
+        description=description,
+        happened_on=happened_on,
+        done_by=done_by,
+        notes=notes,
+        today=timezone.localdate(now),
+    )
+    return ResponseActivity.objects.create(
+        school=school,
+        student=student,
+        threshold_event=event,
+        response_type=response_type,
+        description=description,
+        # Copied, so renaming or retiring the Description never rewrites what was recorded.
+        description_text=description.text if description else "",
+        happened_on=happened_on,
+        done_by=done_by.strip(),
+        notes=notes.strip(),
+        recorded_by=recorded_by,
+        recorded_at=now,
+        batch=batch,
+    )
+
+
+@transaction.atomic
+def response_record(
+    *,
+    school: School,
+    student: Student,
+    response_type: str,
+    happened_on: date,
+    done_by: str,
+    recorded_by: User,
+    description: Description | None = None,
+    notes: str = "",
+    threshold_event: ThresholdEvent | None = None,
+    now: datetime | None = None,
+) -> ResponseActivity:
+    """Record something the school did about a student's absence, perhaps at a threshold."""
+    return _new_activity(
+        school=school,
+        student=student,
+        event=threshold_event,
+        response_type=response_type,
+        description=description,
+        happened_on=happened_on,
+        done_by=done_by,
+        notes=notes,
+        recorded_by=recorded_by,
+        now=now or timezone.now(),
+        batch=None,
+    )
+
+
+@transaction.atomic
+def response_record_many(
+    *,
+    school: School,
+    threshold_events: Iterable[ThresholdEvent],
+    response_type: str,
+    happened_on: date,
+    done_by: str,
+    recorded_by: User,
+    description: Description | None = None,
+    notes: str = "",
+    now: datetime | None = None,
+) -> list[ResponseActivity]:
+    """Record the same activity at many threshold events at once (one batch).
+
+    For example a notification sent to thirty families: one activity per event,
+    sharing a batch id, all written or none.
+    """
+    events = list(threshold_events)
+    if not events:
+        raise ResponseError("Select at least one student", field="events")
+    now = now or timezone.now()
+    batch = uuid.uuid4()
+    return [
+        _new_activity(
+            school=school,
+            student=event.student,
+            event=event,
+            response_type=response_type,
+            description=description,
+            happened_on=happened_on,
+            done_by=done_by,
+            notes=notes,
+            recorded_by=recorded_by,
+            now=now,
+            batch=batch,
+        )
+        for event in events
+    ]
+
+
+# --- Descriptions ----------------------------------------------------------------------
+
+
+def _clean_text(school: School, response_type: str, text: str, *, exclude: int | None) -> str:
+    text = " ".join(text.split())
+    if not text:
+        raise ResponseError("Enter the description", field="text")
+    if len(text) > TEXT_MAX:
+        raise ResponseError(f"Description must be {TEXT_MAX} characters or fewer", field="text")
+    same_type = school.descriptions.filter(response_type=response_type)
+    if exclude is not None:
+        same_type = same_type.exclude(pk=exclude)
+    if any(d.casefold() == text.casefold() for d in same_type.values_list("text", flat=True)):
+        raise ResponseError(
+            "The school already has this description for this response type", field="text"
+        )
+    return text
+
+
+@transaction.atomic
+def description_add(*, school: School, response_type: str, text: str) -> Description:
+    """Add a Description under a response type, after the ones already there."""
+    try:
+        school.rules.response_type(response_type)
+    except KeyError:
+        raise ResponseError("Select the response type", field="response_type") from None
+    text = _clean_text(school, response_type, text, exclude=None)
+    last = school.descriptions.filter(response_type=response_type).aggregate(Max("position"))
+    position = 0 if last["position__max"] is None else last["position__max"] + 1
+    return Description.objects.create(
+        school=school, response_type=response_type, text=text, position=position
+    )
+
+
+@transaction.atomic
+def description_rename(*, description: Description, text: str) -> Description:
+    """Change a Description's wording; activities already recorded keep theirs."""
+    description.text = _clean_text(
+        description.school, description.response_type, text, exclude=description.pk
+    )
+    description.save(update_fields=["text"])
+    return description
+
+
+@transaction.atomic
+def description_retire(*, description: Description, retired: bool = True) -> Description:
+    """Retire a Description (no longer offered) or bring it back."""
+    Description.objects.filter(pk=description.pk).update(retired=retired)
+    description.retired = retired
+    return description
+
+
+@transaction.atomic
+def description_move(*, description: Description, direction: str) -> Description:
+    """Move a Description one place up or down among its response type's Descriptions."""
+    if direction not in ("up", "down"):
+        raise ResponseError("Choose up or down", field="direction")
+    siblings = list(
+        Description.objects.select_for_update()
+        .filter(school_id=description.school_id, response_type=description.response_type)
+        .order_by("position", "id")
+    )
+    # Renumber first: positions from older data may repeat, which would make a swap a no-op.
+    index = next(i for i, d in enumerate(siblings) if d.pk == description.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(siblings):
+        siblings[index], siblings[other] = siblings[other], siblings[index]
+    for position, d in enumerate(siblings):
+        d.position = position
+    Description.objects.bulk_update(siblings, ["position"])
+    description.position = next(d.position for d in siblings if d.pk == description.pk)
+    return description

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from stepwise.accounts.models import Membership
 from stepwise.audit.models import AuditEvent
 from stepwise.schools.services import school_add
-from tests.conftest import TODAY
+from tests.conftest import TODAY, sign_in
 
 # Who may see what: the admin of school A sees A's log; the officer of A, and the
 # admin of school B, see nothing of it (404, as if it did not exist).
@@ -50,7 +50,7 @@ def people(db):
 
 def test_an_admin_sees_their_organisations_entries_only(client, people):
     a, _, made = people
-    client.force_login(made["admin_a"])
+    sign_in(client, made["admin_a"])
     page = client.get(f"/organisations/{a.organisation.pk}/audit/")
     assert page.status_code == 200
     assert b"A 2026T4" in page.content
@@ -60,14 +60,14 @@ def test_an_admin_sees_their_organisations_entries_only(client, people):
 @pytest.mark.parametrize("who", ["officer_a", "admin_b"])
 def test_others_cannot_see_the_log(client, people, who):
     a, _, made = people
-    client.force_login(made[who])
+    sign_in(client, made[who])
     assert client.get(f"/organisations/{a.organisation.pk}/audit/").status_code == 404
     assert client.get(f"/organisations/{a.organisation.pk}/audit/export/").status_code == 404
 
 
 def test_the_export_is_csv_and_is_itself_audited(client, people):
     a, _, made = people
-    client.force_login(made["admin_a"])
+    sign_in(client, made["admin_a"])
     response = client.get(f"/organisations/{a.organisation.pk}/audit/export/?action=view")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0] == ["at", "user", "action", "object_type", "object_id", "detail", "ip_address"]
@@ -82,7 +82,7 @@ def test_the_export_is_csv_and_is_itself_audited(client, people):
 
 def test_a_bad_filter_date_is_named(client, people):
     a, _, made = people
-    client.force_login(made["admin_a"])
+    sign_in(client, made["admin_a"])
     page = client.get(f"/organisations/{a.organisation.pk}/audit/?start=2026-13-01")
     assert page.status_code == 200
     assert b"From (YYYY-MM-DD): Enter a valid date." in page.content

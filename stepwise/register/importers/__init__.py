@@ -3,6 +3,7 @@
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +21,7 @@ class ImportResult:
     changed: int
     detail: dict[str, int] = field(default_factory=dict)
     affected: set[tuple[int, int]] = field(default_factory=set)  # (school id, term id)
+    evaluation: Any = None  # the EvaluationResult when the import re-evaluated
 
     def summary(self) -> str:
         parts = ", ".join(f"{v} {k}" for k, v in self.detail.items())
@@ -34,6 +36,7 @@ class Applied:
     changed: int
     detail: dict[str, int]
     affected: set[tuple[int, int]] = field(default_factory=set)
+    evaluation: Any = None
 
 
 def run_import(
@@ -75,4 +78,6 @@ def run_import(
             finished_at=timezone.now(),
         )
         raise
-    return ImportResult(run, applied.rows, applied.changed, applied.detail, applied.affected)
+    return ImportResult(
+        run, applied.rows, applied.changed, applied.detail, applied.affected, applied.evaluation
+    )

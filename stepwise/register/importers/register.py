@@ -26,6 +26,7 @@ from stepwise.register.models import Amendment, ImportRun, RegisterTerm
 from stepwise.rules.calendar import SESSIONS
 from stepwise.schools.calendars import holiday_names
 from stepwise.schools.models import ClosureDay, School, Term
+from stepwise.standings.services import terms_evaluate
 
 HEADER = ("school_id", "student_id", "date", "session", "code")
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -74,15 +75,28 @@ class Parsed:
 
 
 def import_register(
-    data: bytes, *, file_name: str, user=None, progress: Callable[[int], None] | None = None
+    data: bytes,
+    *,
+    file_name: str,
+    user=None,
+    progress: Callable[[int], None] | None = None,
+    evaluate: bool = False,
 ) -> ImportResult:
-    """Merge a register file's marks into the store, all or nothing."""
+    """Merge a register file's marks into the store, all or nothing.
+
+    With `evaluate`, the terms it changed are re-evaluated in the same transaction,
+    so a crash can never leave new marks without their threshold events.
+    """
+
+    def apply(run: ImportRun) -> Applied:
+        applied = _apply(run, _parse(data, file_name, progress))
+        if evaluate and applied.affected:
+            terms = list(Term.objects.filter(pk__in={t for _, t in applied.affected}))
+            applied.evaluation = terms_evaluate(terms=terms)
+        return applied
+
     return run_import(
-        kind=ImportRun.Kind.REGISTER,
-        data=data,
-        file_name=file_name,
-        user=user,
-        apply=lambda run: _apply(run, _parse(data, file_name, progress)),
+        kind=ImportRun.Kind.REGISTER, data=data, file_name=file_name, user=user, apply=apply
     )
 
 

@@ -32,4 +32,14 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo loaded in {time.monotonic() - started:.1f} s.")
         self.stdout.write(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD}):")
         for login in demo_logins():
-            self.stdout.write(f"  {login.username:<14} {login.role} at {login.school}")
+            self.stdout.write(f"  {login.username:<16} {login.role} at {login.school}")
+            if login.totp_key:
+                self.stdout.write(
+                    f"  {'':<16} two-factor key for an authenticator app: {login.totp_key}"
+                )
+        self.stdout.write(
+            "\nCase staff and admins also need a code: add the key to an authenticator app,\n"
+            "or run\n"
+            "  .venv/bin/stepwise demo-code USERNAME\n"
+            "to print the current code of a demo user's authenticator."
+        )

@@ -7,8 +7,6 @@ from stepwise.register.csvfile import ImportRejected
 from stepwise.register.importers.caregivers import import_caregivers
 from stepwise.register.importers.register import import_register
 from stepwise.register.importers.roster import import_roster
-from stepwise.schools.models import Term
-from stepwise.standings.services import terms_evaluate
 
 
 class Command(BaseCommand):
@@ -36,17 +34,15 @@ class Command(BaseCommand):
                 result = import_caregivers(data, file_name=file.name)
             else:
                 with progress_bar(total=data.count(b"\n"), desc=f"Reading {file.name}") as bar:
-                    result = import_register(data, file_name=file.name, progress=bar.update)
+                    result = import_register(
+                        data, file_name=file.name, progress=bar.update, evaluate=not no_evaluate
+                    )
         except ImportRejected as e:
             raise CommandError(e.summary()) from None
         self.stdout.write(result.summary())
-        if kind == "register" and result.affected and not no_evaluate:
-            self._evaluate(result.affected)
-
-    def _evaluate(self, affected: set[tuple[int, int]]) -> None:
-        terms = list(Term.objects.filter(pk__in={t for _, t in affected}))
-        r = terms_evaluate(terms=terms)
-        self.stdout.write(
-            f"Evaluated {len(terms)} school terms ({r.students} students): {r.created} threshold "
-            f"events reached, {r.moved} moved, {r.withdrawn} withdrawn."
-        )
+        r = result.evaluation
+        if r is not None:
+            self.stdout.write(
+                f"Evaluated {len(result.affected)} school terms ({r.students} students): "
+                f"{r.created} threshold events reached, {r.moved} moved, {r.withdrawn} withdrawn."
+            )

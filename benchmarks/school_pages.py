@@ -1,0 +1,431 @@
+"""Serve a 3,000-student school's pages on PostgreSQL to 20 concurrent users; p50/p95 latency.
+
+Setup (not timed), in a child process against a fresh database `stepwise_pages_bench`:
+one New Zealand school with 3,000 students and a term of marks up to today (the current
+term; a fifth of the students are chronically absent, the rest miss about 6% of days),
+evaluated into threshold events, half of them answered, and one signed-in school
+leader per simulated user.
+
+Then gunicorn serves the app in a subprocess: sync workers, one process each (Django's
+pages are CPU-bound Python, so separate processes, not threads, are what use every
+core), 2 x cores + 1 of them. Each of 20 client threads holds its own session cookie
+and requests one page after another for --seconds, first without any pause (the
+hardest reading: 20 requests always in flight) and then pausing 1 s between pages
+(people reading what they asked for); every page is measured on its own, after a
+warm-up that is not counted. The target is a p95 of at most 100 ms for the threshold
+queue and the dashboard; the report marks each. The exit status is 1 only when
+requests fail (an HTTP error, no answer), as for the other benchmarks.
+
+Besides latency it reports the CPU time gunicorn's workers spent per request (from
+/proc), which does not depend on what else the machine is running: with C cores the
+app can serve at most about C x 1000 / (CPU ms per request) pages a second.
+
+Pages: the threshold queue ("queue"), the AMP dashboard ("dashboard"), the early-warning
+list, the term's standings, and the sign-in page as a baseline (what the session,
+middleware and base template cost on this machine before any page's own work). A page
+whose URL does not resolve yet is reported as missing and skipped.
+
+Run: `python -m benchmarks school_pages [--students 3000] [--users 20] [--seconds 15]`.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+NAME = "school_pages"
+DESCRIPTION = "queue and dashboard of a 3,000-student school, 20 users, gunicorn + PostgreSQL"
+PG_ADMIN_URL = os.environ.get("PG_URL", "postgres://postgres@127.0.0.1:5432/test")
+PG_BENCH_DB = "stepwise_pages_bench"
+SCHOOL = "NZ-BENCH"
+SEED = 20261124
+TARGET_P95_MS = 100.0
+# (url name, label, held to the target): the queue is built in stepwise/responses.
+PAGES = [
+    ("queue", "threshold queue", True),
+    ("dashboard", "AMP dashboard", True),
+    ("early_warning", "early-warning list", False),
+    ("standings", "standings (first page)", False),
+    ("login", "sign-in page (baseline)", False),  # what any page costs on this machine
+]
+ABSENT_MIX = ("M", "M", "M", "M", "T", "T", "?", "?", "E", "J")
+
+
+def _database_url() -> str:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {PG_BENCH_DB}")
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_BENCH_DB}"
+
+
+def _drop_database() -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
+
+
+# --- Setup (child process, Django configured for the bench database) -----------------
+
+
+def _setup(students: int, users: int) -> dict:
+    """Create the school, its term of marks, events, responses and signed-in leaders."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stepwise.settings")
+    django.setup()
+    import numpy as np
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.test import Client
+    from django.urls import NoReverseMatch, reverse
+    from django.utils import timezone
+
+    from stepwise.accounts.models import Membership
+    from stepwise.register.models import RegisterTerm
+    from stepwise.responses.models import ResponseActivity
+    from stepwise.schools.calendars import school_calendar
+    from stepwise.schools.models import Enrolment, Student
+    from stepwise.schools.services import school_add
+    from stepwise.standings.models import ThresholdEvent
+    from stepwise.standings.selectors import current_term
+    from stepwise.standings.services import school_evaluate
+
+    call_command("migrate", verbosity=0)
+    today = timezone.localdate()
+    school = school_add(code=SCHOOL, name="Benchmark College", pack="nz", today=today)
+    term = current_term(school, today)
+    assert term is not None
+    pack = school.rules
+    rng = np.random.default_rng(SEED)
+
+    Student.objects.bulk_create(
+        [
+            Student(national_id=f"{300000000 + i}", given_name=f"Student{i}",
+                    family_name=f"Family{i % 997}", birth_date=date(2011, 1, 1))
+            for i in range(students)
+        ],
+        batch_size=5000,
+    )  # fmt: skip
+    ids = dict(Student.objects.values_list("national_id", "id"))
+    Enrolment.objects.bulk_create(
+        [
+            Enrolment(student_id=ids[f"{300000000 + i}"], school=school,
+                      year_level=int(9 + i % 5), enrolled_from=date(term.year, 1, 20))
+            for i in range(students)
+        ],
+        batch_size=5000,
+    )  # fmt: skip
+
+    # Whole-day absences at each student's own rate, up to today.
+    calendar = school_calendar(school, [term])
+    days = calendar.term_days[term.key]
+    marked_days = [
+        i - days.start
+        for i in range(days.start, days.stop)
+        if calendar.open[i] and calendar.dates[i] <= today
+    ]
+    chronic = rng.random(students) < 0.2
+    rate = np.where(chronic, rng.beta(3.0, 6.0, students), rng.beta(2.0, 32.0, students))
+    absent = rng.random((students, len(marked_days))) < rate[:, None]
+    codes = np.array([pack.code_index[c] for c in ABSENT_MIX], dtype=np.uint8)
+    reason = codes[rng.integers(0, len(codes), size=(students, len(marked_days)))]
+    day_codes = np.where(absent, reason, np.uint8(pack.code_index["P"]))
+    marks = np.zeros((students, term.dates.width), dtype=np.uint8)
+    cols = np.array(marked_days, dtype=np.intp)
+    marks[:, 2 * cols] = day_codes
+    marks[:, 2 * cols + 1] = day_codes
+    RegisterTerm.objects.bulk_create(
+        [
+            RegisterTerm(student_id=ids[f"{300000000 + i}"], term=term, marks=marks[i].tobytes())
+            for i in range(students)
+        ],
+        batch_size=5000,
+    )
+    result = school_evaluate(school=school, as_of=today)
+
+    User = get_user_model()
+    leaders = [User.objects.create_user(f"leader{n:02d}") for n in range(users)]
+    Membership.objects.bulk_create(
+        [
+            Membership(user=u, organisation=school.organisation, role=Membership.Role.SCHOOL_LEADER)
+            for u in leaders
+        ]
+    )
+    events = list(ThresholdEvent.objects.filter(term=term).order_by("pk"))
+    ResponseActivity.objects.bulk_create(
+        [
+            ResponseActivity(
+                school=school, student_id=e.student_id, threshold_event=e,
+                response_type="written_communication",
+                description_text="Sent notification to whānau", happened_on=e.reached_on,
+                done_by="Attendance officer", recorded_by=leaders[0],
+                recorded_at=e.detected_at + timedelta(hours=2),
+            )
+            for e in events[::2]
+        ],
+        batch_size=5000,
+    )  # fmt: skip
+
+    cookies = []
+    for user in leaders:
+        client = Client()
+        client.force_login(user)
+        cookies.append(f"sessionid={client.cookies['sessionid'].value}")
+    urls = {}
+    for name, _label, _target in PAGES:
+        args = {"standings": [school.code, term.key], "login": []}.get(name, [school.code])
+        try:
+            urls[name] = reverse(name, args=args)
+        except NoReverseMatch:
+            urls[name] = None
+    return {
+        "term": term.name,
+        "as_of": min(today, term.end).isoformat(),
+        "school_days": len(marked_days),
+        "students": students,
+        "events": len(events),
+        "answered": len(events[::2]),
+        "created": result.created,
+        "cookies": cookies,
+        "urls": urls,
+    }
+
+
+# --- Load (parent process) ------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    latencies: list[float] = field(default_factory=list)  # seconds
+    errors: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _get(port: int, path: str, cookie: str) -> tuple[int, float]:
+    started = time.perf_counter()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request("GET", path, headers={"Cookie": cookie})
+        response = conn.getresponse()
+        response.read()
+        return response.status, time.perf_counter() - started
+    finally:
+        conn.close()
+
+
+def _load(port: int, path: str, cookies: list[str], seconds: float, think: float) -> Run:
+    """Have each cookie's user request `path` again and again for `seconds`."""
+    run = Run()
+    stop = time.perf_counter() + seconds
+
+    def user(cookie: str) -> None:
+        while time.perf_counter() < stop:
+            try:
+                status, took = _get(port, path, cookie)
+            except OSError as e:
+                with run.lock:
+                    run.errors.append(str(e))
+                continue
+            with run.lock:
+                run.latencies.append(took)
+                if status != 200:
+                    run.errors.append(f"HTTP {status}")
+            if think:
+                time.sleep(think)
+
+    threads = [threading.Thread(target=user, args=(c,)) for c in cookies]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return run
+
+
+def _cpu_seconds(pid: int) -> float:
+    """Return the CPU time a process has used so far (user + system), 0 if it is gone."""
+    try:
+        # Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _server_cpu(server: subprocess.Popen) -> float:
+    """Return the CPU time gunicorn's workers have used so far (Linux /proc)."""
+    try:
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    except OSError:
+        return float("nan")
+    return sum(_cpu_seconds(int(pid)) for pid in children)
+
+
+def _percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(port: int, server: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError("gunicorn exited before it answered")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not answer on port {port} within {timeout:.0f} s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks school_pages",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--students", type=int, default=3000)
+    parser.add_argument("--users", type=int, default=20, help="concurrent users (threads)")
+    parser.add_argument("--seconds", type=float, default=15.0, help="measured time per page")
+    parser.add_argument(
+        "--think",
+        type=float,
+        nargs="+",
+        default=[0.0, 1.0],
+        help="a user's pause between pages, in seconds; one run for each (default: 0 and 1)",
+    )
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument(
+        "--pages",
+        nargs="+",
+        choices=[name for name, _label, _held in PAGES],
+        default=[name for name, _label, _held in PAGES],
+        help="the pages to measure (default: all)",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--setup", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.setup:
+        print("SETUP " + json.dumps(_setup(args.students, args.users)), flush=True)
+        return 0
+
+    try:
+        url = _database_url()
+    except Exception as e:  # psycopg's errors vary: no server, no permission...
+        print(f"school_pages: PostgreSQL is not available at {PG_ADMIN_URL}: {e}", file=sys.stderr)
+        return 1
+    env = {**os.environ, "DATABASE_URL": url, "STEPWISE_PROGRESS": "0", "DEBUG": "false"}
+    started = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.school_pages", "--setup",
+         "--students", str(args.students), "--users", str(args.users)],
+        env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    if out.returncode:
+        print(out.stdout + out.stderr, file=sys.stderr)
+        return 1
+    setup = next(
+        json.loads(line[6:]) for line in out.stdout.splitlines() if line.startswith("SETUP ")
+    )
+    print(
+        f"  setup: {setup['students']:,} students, {setup['term']} to {setup['as_of']} "
+        f"({setup['school_days']} school days), {setup['events']:,} threshold events "
+        f"({setup['answered']:,} answered), in {time.perf_counter() - started:.0f} s"
+    )
+
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "stepwise.wsgi:application",
+         "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
+         "--worker-class", "sync", "--timeout", "120", "--log-level", "warning"],
+        env=env,
+    )  # fmt: skip
+    failed = False
+    try:
+        _wait_for(port, server)
+        print(
+            f"  gunicorn: {args.workers} sync workers on {os.cpu_count()} cores; "
+            f"{args.users} users, {args.seconds:g} s per page"
+        )
+        for think in args.think:
+            print(
+                f"  -- each user {'without a pause' if not think else f'pausing {think:g} s'} "
+                "between pages --"
+            )
+            for name, label, held in PAGES:
+                if name not in args.pages:
+                    continue
+                failed |= _measure(server, port, setup, name, label, held, args.seconds, think)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        if not args.keep:
+            _drop_database()
+    return 1 if failed else 0
+
+
+def _measure(
+    server: subprocess.Popen,
+    port: int,
+    setup: dict,
+    name: str,
+    label: str,
+    held: bool,
+    seconds: float,
+    think: float,
+) -> bool:
+    """Measure one page under load and print its figures; return whether requests failed."""
+    path = setup["urls"][name]
+    if path is None:
+        print(f"  {label:<24} MISSING: no URL named {name!r} yet; skipped")
+        return False
+    # Warm-up (not counted): every worker loads its code and fills its cache.
+    first_status, first = _get(port, path, setup["cookies"][0])
+    _load(port, path, setup["cookies"], seconds=2.0, think=0.0)
+    cpu_before = _server_cpu(server)
+    run = _load(port, path, setup["cookies"], seconds, think)
+    cpu = _server_cpu(server) - cpu_before
+    ms = [t * 1000 for t in run.latencies]
+    if not ms:
+        print(f"  {label:<24} no responses: {run.errors[:3]}")
+        return True
+    p50, p95 = statistics.median(ms), _percentile(ms, 95)
+    verdict = ""
+    if held:
+        ok = p95 <= TARGET_P95_MS
+        verdict = f"  [{'ok' if ok else 'over'}: target p95 <= {TARGET_P95_MS:g} ms]"
+    print(
+        f"  {label:<24} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  p99 "
+        f"{_percentile(ms, 99):6.1f} ms  max {max(ms):6.1f} ms  "
+        f"{len(ms) / seconds:6.1f} req/s  app CPU {1000 * cpu / len(ms):5.1f} ms/req  "
+        f"first {first * 1000:5.0f} ms"
+        f"{'' if first_status == 200 else f' (HTTP {first_status})'}"
+        f"{f'  errors {len(run.errors)}: {run.errors[0]}' if run.errors else ''}{verdict}",
+        flush=True,
+    )
+    return bool(run.errors) or first_status != 200
+
+
+if __name__ == "__main__":
+    sys.exit(main())

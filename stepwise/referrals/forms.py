@@ -1,0 +1,40 @@
+from django import forms
+
+from .models import Referral
+from .selectors import referral_services
+from .services import SUMMARY_MAX
+
+
+class ReferralForm(forms.Form):
+    """What a school says when it refers a student; referral_create checks the rest."""
+
+    service = forms.ModelChoiceField(
+        queryset=referral_services(),
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the attendance service to refer to",
+            "invalid_choice": "Select the attendance service to refer to",
+        },
+    )
+    reason = forms.ChoiceField(
+        choices=Referral.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the reason for the referral",
+            "invalid_choice": "Select the reason for the referral",
+        },
+    )
+    summary = forms.CharField(
+        widget=forms.Textarea,
+        max_length=SUMMARY_MAX,
+        error_messages={
+            "required": "Enter a summary of why you are referring the student",
+            "max_length": f"Summary must be {SUMMARY_MAX:,} characters or fewer",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The queryset is evaluated per form, so a service added later is offered at once.
+        self.fields["service"].queryset = referral_services()  # type: ignore[attr-defined]

@@ -1,0 +1,32 @@
+"""Reads of referrals: a school's own, a service's inbox, one student's."""
+
+from django.db.models import QuerySet
+
+from stepwise.accounts.models import Organisation
+from stepwise.schools.models import School, Student
+
+from .models import Referral
+
+
+def referrals_for_school(school: School) -> QuerySet[Referral]:
+    """Return the referrals a school has made, newest first."""
+    return school.referrals.select_related("student", "service").order_by("-referred_at", "-pk")
+
+
+def referrals_for_service(service: Organisation) -> QuerySet[Referral]:
+    """Return the referrals a service has received, newest first."""
+    return (
+        Referral.objects.filter(service=service)
+        .select_related("student", "school")
+        .order_by("-referred_at", "-pk")
+    )
+
+
+def referrals_for_student(school: School, student: Student) -> QuerySet[Referral]:
+    """Return a school's referrals of one student, newest first."""
+    return referrals_for_school(school).filter(student=student)
+
+
+def referral_services() -> QuerySet[Organisation]:
+    """Return the attendance services a school may refer to."""
+    return Organisation.objects.filter(kind=Organisation.Kind.SERVICE).order_by("name")

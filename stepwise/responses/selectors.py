@@ -1,0 +1,229 @@
+"""Reads for the threshold queue and recorded response activities.
+
+When is a response due? A threshold event has a date (the school day the student
+reached it), not a time. The 48-hour clock starts at the end of that day: the
+absence that tips a student over is only known once the day's register is marked,
+and the school marks its register itself, so it knows then. We do not start the
+clock at the event's `detected_at`: that is when Stepwise happened to evaluate the
+register (it depends on when the SMS export ran, and it keeps its first value when
+an amended register moves the date), and the Ministry sees only dates. So a
+threshold reached on Monday is due by the end of Wednesday and overdue on Thursday.
+The same rule, from the end of the day it happened, says whether an activity was
+recorded within 48 hours.
+"""
+
+import math
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from stepwise.rules.calendar import Calendar
+from stepwise.rules.pack import CountThreshold, Level, Pack
+from stepwise.schools.calendars import school_calendar
+from stepwise.schools.models import School, Student, Term
+from stepwise.standings.models import ThresholdEvent
+from stepwise.standings.selectors import term_register
+
+from .models import Description, ResponseActivity
+
+DUE = "due"
+OVERDUE = "overdue"
+CRITICAL = "critical"
+STATUSES = (DUE, OVERDUE, CRITICAL)
+
+
+def due_by(day: date, hours: int) -> date:
+    """Return the last day on which something that happened on `day` is within `hours`.
+
+    The clock starts at the end of `day`; the deadline's own day still counts
+    (48 hours after Monday ends is midnight ending Wednesday).
+    """
+    return day + timedelta(days=math.ceil(hours / 24))
+
+
+def recorded_on_time(activity: ResponseActivity, pack: Pack) -> bool:
+    """Return whether an activity was recorded within the pack's hours of happening."""
+    recorded = timezone.localtime(activity.recorded_at, timezone.get_default_timezone()).date()
+    return recorded <= due_by(activity.happened_on, pack.response_due_hours)
+
+
+@dataclass(frozen=True)
+class QueueStudent:
+    pk: int
+    national_id: str
+    given_name: str
+    family_name: str
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    event_pk: int
+    threshold: CountThreshold
+    reached_on: date
+    student: QueueStudent
+    year_level: int | None
+    tier: Level | None
+    due_by: date
+    school_days_waiting: int
+    status: str  # due | overdue | critical
+
+
+def open_days_after(calendar: Calendar, days: list[date], through: date) -> list[int]:
+    """Return, for each day, the open school days after it up to and including `through`."""
+    opened = np.concatenate(([0], np.cumsum(calendar.open)))
+    last = np.searchsorted(calendar.days, np.array(days, dtype="datetime64[D]"), side="right")
+    counts = opened[calendar.last_day_through(through) + 1] - opened[last]
+    return np.maximum(counts, 0).tolist()
+
+
+def open_days_between(calendar: Calendar, after: date, through: date) -> int:
+    """Return the open school days in the calendar after one day, up to and including another."""
+    return open_days_after(calendar, [after], through)[0]
+
+
+def unanswered_events(term: Term) -> QuerySet[ThresholdEvent]:
+    """Return the term's active threshold events that no response activity answers."""
+    return ThresholdEvent.objects.filter(term=term, status=ThresholdEvent.Status.ACTIVE).exclude(
+        Exists(ResponseActivity.objects.filter(threshold_event=OuterRef("pk")))
+    )
+
+
+def threshold_queue(school: School, term: Term, today: date) -> list[QueueItem]:
+    """Return the term's threshold events still waiting for a response, oldest first.
+
+    An event is overdue once its 48 hours have passed (see the module docstring)
+    and critical once more than the pack's number of school days have gone by
+    since the day it was reached. The queue of a large school runs to a thousand
+    rows, so this reads plain values, not model instances, and takes names, year
+    levels and tiers from one evaluation of just the students waiting.
+    """
+    pack = school.rules
+    thresholds = {t.key: (i, t) for i, t in enumerate(pack.thresholds)}
+    events = [
+        e
+        for e in unanswered_events(term).values_list("pk", "student_id", "threshold", "reached_on")
+        if e[2] in thresholds  # a key a changed pack no longer has cannot be shown
+    ]
+    if not events:
+        return []
+    register = term_register(school, term, as_of=today, student_pks=sorted({e[1] for e in events}))
+    students: dict[int, tuple[QueueStudent, int | None, Level | None]] = {
+        info.pk: (
+            QueueStudent(info.pk, info.national_id, info.given_name, info.family_name),
+            info.year_level,
+            pack.tiers[tier],
+        )
+        for info, tier in zip(register.students, register.standings.tier.tolist(), strict=True)
+    }
+    missing = {e[1] for e in events} - students.keys()
+    for pk, *names in Student.objects.filter(pk__in=missing).values_list(
+        "pk", "national_id", "given_name", "family_name"
+    ):
+        # Enrolled outside the term since the event was found: still owed a response.
+        students[pk] = (QueueStudent(pk, *names), None, None)
+    calendar = school_calendar(school, [term])
+    waiting = open_days_after(calendar, [e[3] for e in events], min(today, term.end))
+    items = []
+    for (pk, student_pk, key, reached_on), days in zip(events, waiting, strict=True):
+        student, year_level, tier = students[student_pk]
+        deadline = due_by(reached_on, pack.response_due_hours)
+        if days > pack.response_critical_days:
+            status = CRITICAL
+        elif today > deadline:
+            status = OVERDUE
+        else:
+            status = DUE
+        items.append(
+            QueueItem(
+                event_pk=pk,
+                threshold=thresholds[key][1],
+                reached_on=reached_on,
+                student=student,
+                year_level=year_level,
+                tier=tier,
+                due_by=deadline,
+                school_days_waiting=days,
+                status=status,
+            )
+        )
+    items.sort(
+        key=lambda i: (
+            i.reached_on,
+            i.student.family_name.casefold(),
+            i.student.given_name.casefold(),
+            thresholds[i.threshold.key][0],
+        )
+    )
+    return items
+
+
+def filter_queue(
+    items: list[QueueItem], *, threshold: str = "", status: str = "", year_level: int | None = None
+) -> list[QueueItem]:
+    """Return the queue items matching every filter given."""
+    return [
+        i
+        for i in items
+        if (not threshold or i.threshold.key == threshold)
+        and (not status or i.status == status)
+        and (year_level is None or i.year_level == year_level)
+    ]
+
+
+def queue_counts(items: list[QueueItem]) -> tuple[Counter[str], Counter[str]]:
+    """Return how many queue items there are per threshold key and per status."""
+    return Counter(i.threshold.key for i in items), Counter(i.status for i in items)
+
+
+def current_descriptions(school: School) -> dict[str, list[Description]]:
+    """Return the school's Descriptions in use, in order, by response type key."""
+    found: dict[str, list[Description]] = {t.key: [] for t in school.rules.response_types}
+    for d in school.descriptions.filter(retired=False):
+        found.setdefault(d.response_type, []).append(d)
+    return found
+
+
+def all_descriptions(school: School) -> dict[str, list[Description]]:
+    """Return all the school's Descriptions, retired ones too, in order, by response type key."""
+    found: dict[str, list[Description]] = {t.key: [] for t in school.rules.response_types}
+    for d in school.descriptions.all():
+        found.setdefault(d.response_type, []).append(d)
+    return found
+
+
+def student_events(student: Student, term: Term) -> QuerySet[ThresholdEvent]:
+    """Return the student's active threshold events in a term, oldest first."""
+    return ThresholdEvent.objects.filter(
+        student=student, term=term, status=ThresholdEvent.Status.ACTIVE
+    ).annotate(answered=Exists(ResponseActivity.objects.filter(threshold_event=OuterRef("pk"))))
+
+
+def student_responses(school: School, student: Student) -> QuerySet[ResponseActivity]:
+    """Return the responses the school recorded for a student, latest first."""
+    return ResponseActivity.objects.filter(school=school, student=student).select_related(
+        "threshold_event", "recorded_by"
+    )
+
+
+def term_responses(school: School, term: Term) -> QuerySet[ResponseActivity]:
+    """Return the responses recorded for a school's term, latest first.
+
+    A response belongs to the term of its threshold event, or, without one, to the
+    term its date falls in.
+    """
+    in_term = Q(threshold_event__term=term) | Q(
+        threshold_event__isnull=True, happened_on__range=(term.start, term.end)
+    )
+    return (
+        ResponseActivity.objects.filter(in_term, school=school)
+        .select_related("student", "threshold_event", "recorded_by")
+        .order_by("-happened_on", "-recorded_at", "-pk")
+    )

@@ -1,0 +1,480 @@
+"""The threshold queue, recording responses, and the school's Descriptions.
+
+Who may do what (every school is looked up through stepwise.accounts.access, so
+staff of another school get 404):
+- attendance officers use the queue and record responses;
+- school leaders and admins see the queue and the recorded responses, read-only
+  (a POST from them is refused with 403);
+- school admins (and the organisation's admins) manage the Descriptions.
+"""
+
+from datetime import date, datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from stepwise.accounts.access import (
+    get_school_for_user,
+    get_student_for_user,
+    has_school_role,
+    require_school_role,
+)
+from stepwise.accounts.models import Membership
+from stepwise.audit.services import audit_record
+from stepwise.rules.pack import Pack
+from stepwise.schools.models import School, Term
+from stepwise.standings.models import ThresholdEvent
+from stepwise.standings.selectors import current_term
+
+from .forms import BulkResponseForm, DescriptionForm, NewDescriptionForm, OneResponseForm
+from .models import Description, ResponseActivity
+from .selectors import (
+    STATUSES,
+    all_descriptions,
+    current_descriptions,
+    filter_queue,
+    queue_counts,
+    recorded_on_time,
+    student_events,
+    student_responses,
+    term_responses,
+    threshold_queue,
+)
+from .services import (
+    ResponseError,
+    description_add,
+    description_move,
+    description_rename,
+    description_retire,
+    response_record,
+    response_record_many,
+)
+
+R = Membership.Role
+RESPONDERS = (R.ATTENDANCE_OFFICER,)
+DESCRIPTION_ADMINS = (R.SCHOOL_ADMIN, R.ORG_ADMIN)
+ROWS_PER_PAGE = 100
+STATUS_LABELS = {"due": "Due", "overdue": "Overdue", "critical": "Critical"}
+STATUS_COLOURS = {"due": "blue", "overdue": "orange", "critical": "red"}
+
+
+def _now() -> datetime:
+    """Return the current time (tests pin the clock by replacing this)."""
+    return timezone.now()
+
+
+def _school_term(request: HttpRequest, code: str) -> tuple[School, Term, datetime, date]:
+    school = get_school_for_user(request.user, code)
+    now = _now()
+    today = timezone.localdate(now)
+    term = current_term(school, today)
+    if term is None:
+        raise Http404("The school has no terms")
+    return school, term, now, today
+
+
+def _user_name(request: HttpRequest) -> str:
+    user = request.user
+    return user.get_full_name() or user.get_username()  # type: ignore[union-attr]
+
+
+def _audit_recorded(
+    request: HttpRequest, school: School, activities: list[ResponseActivity]
+) -> None:
+    # One entry per child: recording a response changes that child's record.
+    for activity in activities:
+        audit_record(
+            request=request,
+            organisation=school.organisation,
+            action="change",
+            object_type="student",
+            object_id=activity.student_id,
+            detail=f"{school.code} response {activity.pk} recorded: {activity.response_type}",
+        )
+
+
+def _show_error(form: Any, error: ResponseError) -> None:
+    field = error.field
+    if field == "description":
+        field = form.description_field(form.cleaned_data.get("response_type", ""))
+    form.add_error(field if field in form.fields else None, str(error))
+
+
+def _response_context(form: Any, pack: Pack) -> dict[str, Any]:
+    """Return what the response fields template needs, for either form."""
+    types = []
+    for t in pack.response_types:
+        name = form.description_field(t.key)
+        types.append(
+            {
+                "type": t,
+                "checked": form["response_type"].value() == t.key,
+                "select": form[name] if name else None,
+                "choices": form.descriptions.get(t.key, []),
+            }
+        )
+    value = form["happened_on"].value()
+    if isinstance(value, date):
+        parts = [value.day, value.month, value.year]
+    else:
+        parts = list(value or ["", "", ""])
+    return {
+        "response_types": types,
+        "date_parts": dict(zip(("day", "month", "year"), parts, strict=True)),
+    }
+
+
+# --- The queue -----------------------------------------------------------------------
+
+
+@login_required
+def queue(request: HttpRequest, code: str) -> HttpResponse:
+    school, term, now, today = _school_term(request, code)
+    if request.method == "POST":
+        require_school_role(request.user, school, RESPONDERS)  # leaders read, never write
+    can_record = has_school_role(request.user, school, RESPONDERS)
+    pack = school.rules
+    items = threshold_queue(school, term, today)
+    by_threshold, by_status = queue_counts(items)
+    year_levels = sorted({i.year_level for i in items if i.year_level is not None})
+
+    # Filters: each ignores a value it does not recognise rather than failing.
+    threshold = request.GET.get("threshold", "")
+    if threshold not in {t.key for t in pack.thresholds}:
+        threshold = ""
+    status = request.GET.get("status", "")
+    if status not in STATUSES:
+        status = ""
+    year = request.GET.get("year", "")
+    if not (year.isdigit() and int(year) in year_levels):
+        year = ""
+    shown = filter_queue(
+        items, threshold=threshold, status=status, year_level=int(year) if year else None
+    )
+    paginator = Paginator(shown, ROWS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+
+    form = None
+    if can_record:
+        form = BulkResponseForm(
+            request.POST or None,
+            events=ThresholdEvent.objects.filter(
+                term=term, status=ThresholdEvent.Status.ACTIVE
+            ).select_related("student", "term"),
+            first_event=f"event-{page.object_list[0].event_pk}" if shown else "",
+            pack=pack,
+            descriptions=current_descriptions(school),
+            term=term,
+            today=today,
+            initial={"done_by": _user_name(request), "happened_on": today},
+        )
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    activities = response_record_many(
+                        school=school,
+                        threshold_events=sorted(data["events"], key=lambda e: e.pk),
+                        response_type=data["response_type"],
+                        description=data["description"],
+                        happened_on=data["happened_on"],
+                        done_by=data["done_by"],
+                        notes=data["notes"],
+                        recorded_by=request.user,  # type: ignore[arg-type]
+                        now=now,
+                    )
+                    _audit_recorded(request, school, activities)
+            except ResponseError as error:
+                _show_error(form, error)
+            else:
+                count = len(activities)
+                messages.success(
+                    request,
+                    f"Response recorded for {count} student{'s' if count != 1 else ''}",
+                )
+                return redirect(request.get_full_path())
+
+    ticked = set(form["events"].value() or []) if form is not None and form.is_bound else set()
+    context: dict[str, Any] = {
+        "school": school,
+        "term": term,
+        "pack": pack,
+        "today": today,
+        "can_record": can_record,
+        "total": len(items),
+        "filtered": len(shown),
+        "threshold_counts": [(t, by_threshold.get(t.key, 0)) for t in pack.thresholds],
+        "status_counts": [
+            (key, STATUS_LABELS[key], STATUS_COLOURS[key], by_status.get(key, 0))
+            for key in STATUSES
+        ],
+        "filters": {"threshold": threshold, "status": status, "year": year},
+        "filtering": bool(threshold or status or year),
+        "year_levels": year_levels,
+        "page": page,
+        "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+        if paginator.num_pages > 1
+        else [],
+        "rows": [
+            {
+                "item": item,
+                "status_label": STATUS_LABELS[item.status],
+                "status_colour": STATUS_COLOURS[item.status],
+                "student_url": reverse("student", args=[school.code, item.student.national_id])
+                + f"?term={term.key}",
+                "record_url": reverse("response_add", args=[school.code, item.student.national_id])
+                + f"?event={item.event_pk}",
+                "checked": str(item.event_pk) in ticked,
+            }
+            for item in page.object_list
+        ],
+        "form": form,
+        "critical_days": pack.response_critical_days,
+        "due_hours": pack.response_due_hours,
+    }
+    if form is not None:
+        context.update(_response_context(form, pack))
+    return render(request, "responses/queue.html", context)
+
+
+# --- Recording a response for one student ---------------------------------------------
+
+
+@login_required
+def response_add(request: HttpRequest, code: str, national_id: str) -> HttpResponse:
+    school, term, now, today = _school_term(request, code)
+    require_school_role(request.user, school, RESPONDERS)
+    student = get_student_for_user(request.user, school, national_id)
+    pack = school.rules
+    events = student_events(student, term).select_related("term")
+    chosen = request.GET.get("event", "")
+    initial: dict[str, Any] = {"done_by": _user_name(request), "happened_on": today}
+    if chosen.isdigit() and any(e.pk == int(chosen) for e in events):
+        initial["event"] = int(chosen)
+    form = OneResponseForm(
+        request.POST or None,
+        events=events,
+        pack=pack,
+        descriptions=current_descriptions(school),
+        term=term,
+        today=today,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                activity = response_record(
+                    school=school,
+                    student=student,
+                    threshold_event=data["event"],
+                    response_type=data["response_type"],
+                    description=data["description"],
+                    happened_on=data["happened_on"],
+                    done_by=data["done_by"],
+                    notes=data["notes"],
+                    recorded_by=request.user,  # type: ignore[arg-type]
+                    now=now,
+                )
+                _audit_recorded(request, school, [activity])
+        except ResponseError as error:
+            _show_error(form, error)
+        else:
+            messages.success(request, f"Response recorded for {student.full_name}")
+            return redirect("queue", code=school.code)
+    if request.method == "GET":
+        # Opening the form shows the child's thresholds and responses: a read of their record.
+        audit_record(
+            request=request,
+            organisation=school.organisation,
+            action="view",
+            object_type="student",
+            object_id=student.pk,
+            detail=f"{school.code} {term.key} record a response",
+        )
+
+    selected = str(form["event"].value() or "")
+    context = {
+        "school": school,
+        "term": term,
+        "pack": pack,
+        "student": student,
+        "student_url": reverse("student", args=[school.code, student.national_id])
+        + f"?term={term.key}",
+        "form": form,
+        "events": [
+            {
+                "event": e,
+                "threshold": _threshold_label(school, e.threshold),
+                "checked": selected == str(e.pk),
+            }
+            for e in events
+        ],
+        "no_event_checked": selected == "",
+        "earlier": _activity_rows(school, student_responses(school, student)[:50]),
+        "due_hours": pack.response_due_hours,
+        **_response_context(form, pack),
+    }
+    return render(request, "responses/response_add.html", context)
+
+
+def _threshold_label(school: School, key: str) -> str:
+    try:
+        return school.rules.threshold(key).label
+    except KeyError:
+        return key
+
+
+def _activity_rows(school: School, activities: Any) -> list[dict[str, Any]]:
+    pack = school.rules
+    labels = {t.key: t.label for t in pack.response_types}
+    return [
+        {
+            "activity": a,
+            "type_label": labels.get(a.response_type, a.response_type),
+            "threshold": _threshold_label(school, a.threshold_event.threshold)
+            if a.threshold_event
+            else "",
+            "on_time": recorded_on_time(a, pack),
+            "recorded_on": timezone.localtime(a.recorded_at).date(),
+        }
+        for a in activities
+    ]
+
+
+@login_required
+def responses(request: HttpRequest, code: str) -> HttpResponse:
+    school, term, _, _ = _school_term(request, code)
+    paginator = Paginator(term_responses(school, term), ROWS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "school": school,
+        "term": term,
+        "pack": school.rules,
+        "page": page,
+        "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+        if paginator.num_pages > 1
+        else [],
+        "rows": _activity_rows(school, page.object_list),
+        "due_hours": school.rules.response_due_hours,
+    }
+    return render(request, "responses/responses.html", context)
+
+
+# --- Descriptions ------------------------------------------------------------------------
+
+
+def _admin_school(request: HttpRequest, code: str) -> School:
+    school = get_school_for_user(request.user, code)
+    require_school_role(request.user, school, DESCRIPTION_ADMINS)
+    return school
+
+
+def _get_description(school: School, pk: int) -> Description:
+    found = school.descriptions.filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such description")
+    return found
+
+
+def _descriptions_url(school: School, key: str) -> str:
+    return reverse("descriptions", args=[school.code]) + f"#type-{key}"
+
+
+@login_required
+def descriptions(request: HttpRequest, code: str) -> HttpResponse:
+    school = _admin_school(request, code)
+    found = all_descriptions(school)
+    context = {
+        "school": school,
+        "pack": school.rules,
+        "types": [
+            {"type": t, "descriptions": found.get(t.key, [])} for t in school.rules.response_types
+        ],
+    }
+    return render(request, "responses/descriptions.html", context)
+
+
+@login_required
+def description_new(request: HttpRequest, code: str) -> HttpResponse:
+    school = _admin_school(request, code)
+    pack = school.rules
+    form = NewDescriptionForm(
+        request.POST or None, pack=pack, initial={"response_type": request.GET.get("type", "")}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = description_add(
+                school=school,
+                response_type=form.cleaned_data["response_type"],
+                text=form.cleaned_data["text"],
+            )
+        except ResponseError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            messages.success(request, f"Description added: {added.text}")
+            return redirect(_descriptions_url(school, added.response_type))
+    chosen = form["response_type"].value()
+    context = {
+        "school": school,
+        "pack": pack,
+        "form": form,
+        "types": [{"type": t, "checked": chosen == t.key} for t in pack.response_types],
+    }
+    return render(request, "responses/description_new.html", context)
+
+
+@login_required
+def description_rename_view(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    school = _admin_school(request, code)
+    found = _get_description(school, pk)
+    old = found.text
+    form = DescriptionForm(request.POST or None, initial={"text": found.text})
+    if request.method == "POST" and form.is_valid():
+        try:
+            description_rename(description=found, text=form.cleaned_data["text"])
+        except ResponseError as error:
+            form.add_error("text", str(error))
+        else:
+            messages.success(
+                request,
+                f"Description renamed to ‘{found.text}’. "
+                "Responses already recorded keep the wording they were recorded with.",
+            )
+            return redirect(_descriptions_url(school, found.response_type))
+    context = {
+        "school": school,
+        "description": found,
+        "old_text": old,
+        "type_label": school.rules.response_type(found.response_type).label
+        if found.response_type in {t.key for t in school.rules.response_types}
+        else found.response_type,
+        "form": form,
+    }
+    return render(request, "responses/description_rename.html", context)
+
+
+@login_required
+@require_POST
+def description_change(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    school = _admin_school(request, code)
+    found = _get_description(school, pk)
+    action = request.POST.get("action", "")
+    if action in ("retire", "unretire"):
+        description_retire(description=found, retired=action == "retire")
+        done = "retired" if action == "retire" else "brought back"
+        messages.success(request, f"‘{found.text}’ {done}")
+    elif action in ("up", "down"):
+        description_move(description=found, direction=action)
+        messages.success(request, f"‘{found.text}’ moved {action}")
+    else:
+        return HttpResponse("Unknown action", status=400)
+    return redirect(_descriptions_url(school, found.response_type))

@@ -1,0 +1,200 @@
+"""The AMP dashboard's figures for Rimu College's known register (see conftest.py)."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from stepwise.register.importers.register import import_register
+from stepwise.responses.models import ResponseActivity
+from stepwise.schools.models import TermTarget
+from stepwise.standings.models import ThresholdEvent
+
+from .conftest import REGISTER_HEADER, csv_bytes, sign_in, squash
+
+URL = "/schools/NZ-2001/dashboard/"
+
+
+def test_it_shows_the_regular_attendance_rate_of_each_term_against_its_target(leader_client):
+    response = leader_client.get(URL)
+    assert response.status_code == 200
+    year = response.context["year"]
+    # Terms 1-3 have no marks (nobody counted); Term 4: Mere, Sam and Kiri of 8 attend regularly.
+    assert [
+        (r.term.key, r.regular_percent, float(r.target), r.target_is_default) for r in year
+    ] == [
+        ("2026T1", None, 80.0, True),
+        ("2026T2", None, 80.0, True),
+        ("2026T3", None, 80.0, True),
+        ("2026T4", 37.5, 80.0, True),
+    ]
+    figures = response.context["figures"]
+    assert (figures.students, figures.counted, figures.regular) == (8, 8, 3)
+    html = squash(response.content.decode())
+    assert "Government target: 80% of students attending regularly by 2030." in html
+    assert "37.5% (3 of 8 students; target 80%, national goal 80%)" in html
+
+
+def test_the_charts_are_svg_images_with_a_title_and_the_same_figures_in_a_table(leader_client):
+    html = leader_client.get(URL).content.decode()
+    for title in (
+        "Regular attendance by term, 2026",
+        "Students in each tier week by week, Term 4 2026",
+        "Absence by day of the week, Term 4 2026",
+    ):
+        assert f">{title}</title>" in html
+    assert html.count('role="img"') == 3
+    assert html.count('<details class="govuk-details">') >= 3
+    assert "<script>" not in html and 'style="' not in html
+
+
+def test_it_counts_the_tiers_at_the_end_of_each_school_week(leader_client):
+    figures = leader_client.get(URL).context["figures"]
+    # (week beginning, last day counted, good, worrying, concerning, serious): Tama moves up a
+    # tier each week to serious; Ben (Fridays) and Aroha (Mondays) reach 5 days in weeks 5 and 6.
+    assert [(w.monday.isoformat(), w.counted_to.isoformat(), *w.tiers) for w in figures.weeks] == [
+        ("2026-10-12", "2026-10-16", 7, 1, 0, 0),
+        ("2026-10-19", "2026-10-23", 7, 0, 1, 0),
+        ("2026-10-26", "2026-10-30", 7, 0, 1, 0),
+        ("2026-11-02", "2026-11-06", 7, 0, 0, 1),
+        ("2026-11-09", "2026-11-13", 6, 1, 0, 1),
+        ("2026-11-16", "2026-11-20", 5, 2, 0, 1),
+    ]
+    assert figures.tiers == (5, 2, 0, 1)
+
+
+def test_it_breaks_the_term_down_by_year_level(leader_client):
+    figures = leader_client.get(URL).context["figures"]
+    # (year level, students, regular %, good, worrying, concerning, serious)
+    assert [
+        (r.year_level, r.students, r.regular_percent, *r.tiers) for r in figures.year_levels
+    ] == [
+        (9, 3, 33.3, 1, 2, 0, 0),
+        (10, 5, 40.0, 4, 0, 0, 1),
+    ]
+
+
+def test_it_shows_the_monday_and_friday_pattern(leader_client):
+    figures = leader_client.get(URL).context["figures"]
+    # (day, possible half-days, absent half-days, absence %): 5 open Mondays (Labour Day is
+    # closed) and 6 of every other day, for 8 students. Aroha's Mondays and Ben's Fridays stand out.
+    assert [(r.name, r.possible, r.absent, r.absent_percent) for r in figures.weekdays] == [
+        ("Monday", 80, 20, 25.0),
+        ("Tuesday", 96, 12, 12.5),
+        ("Wednesday", 96, 12, 12.5),
+        ("Thursday", 96, 12, 12.5),
+        ("Friday", 96, 19, 19.8),
+    ]
+    html = leader_client.get(URL).content.decode()
+    assert "<title>Mon: 25%</title>" in html
+    assert "<title>Fri: 19.8%</title>" in html
+
+
+@pytest.fixture
+def responses(school, students, leader):
+    """Answer Rimu College's threshold events in every way the coverage table counts."""
+    now = timezone.now()
+    events = {
+        (e.student.given_name, e.threshold): e
+        for e in ThresholdEvent.objects.filter(term__school=school).select_related("student")
+    }
+    assert sorted(events) == [
+        ("Aroha", "amp5"),
+        ("Ben", "amp5"),
+        ("Tama", "amp10"),
+        ("Tama", "amp15"),
+        ("Tama", "amp5"),
+    ]
+    detected = now - timedelta(hours=72)
+    ThresholdEvent.objects.filter(term__school=school).update(detected_at=detected)
+    ThresholdEvent.objects.filter(pk=events["Tama", "amp10"].pk).update(detected_at=now)
+
+    def respond(student, event, recorded_at):
+        ResponseActivity.objects.create(
+            school=school,
+            student=student,
+            threshold_event=event,
+            response_type="conversation",
+            description_text="Initial conversation with whānau",
+            happened_on=date(2026, 11, 19),
+            done_by="Ms Officer",
+            notes="",
+            recorded_by=leader,
+            recorded_at=recorded_at,
+        )
+
+    respond(students["Ben"], events["Ben", "amp5"], detected + timedelta(hours=1))
+    respond(students["Aroha"], events["Aroha", "amp5"], detected + timedelta(hours=50))
+    respond(students["Tama"], events["Tama", "amp15"], detected + timedelta(hours=47))
+    respond(students["Tama"], None, detected + timedelta(hours=1))  # not linked: does not count
+    # A withdrawn event (the register was corrected) is not counted at all.
+    ThresholdEvent.objects.create(
+        student=students["Kiri"],
+        term=events["Ben", "amp5"].term,
+        threshold="amp5",
+        reached_on=date(2026, 10, 16),
+        status=ThresholdEvent.Status.WITHDRAWN,
+        detected_at=detected,
+        withdrawn_at=now,
+    )
+
+
+def test_it_measures_response_coverage_within_48_hours_of_detection(leader_client, responses):
+    response = leader_client.get(URL)
+    # (threshold, events, on time, late, waiting, missed, coverage %)
+    assert [
+        (
+            r.threshold.key if r.threshold else "all",
+            r.events,
+            r.on_time,
+            r.late,
+            r.waiting,
+            r.missed,
+            r.on_time_percent,
+        )
+        for r in response.context["coverage"]
+    ] == [
+        ("amp5", 3, 1, 1, 0, 1, 33.3),
+        ("amp10", 1, 0, 0, 1, 0, 0.0),
+        ("amp15", 1, 1, 0, 0, 0, 100.0),
+        ("all", 5, 2, 1, 1, 1, 40.0),
+    ]
+    html = squash(response.content.decode())
+    assert "recorded against that event within 48 hours of Stepwise detecting it" in html
+    assert "40.0% (2 of 5 threshold events)" in html
+
+
+def test_a_new_import_shows_at_once_despite_the_cache(leader_client, school):
+    assert leader_client.get(URL).context["figures"].regular == 3
+    # Mere was ill all last week after all: 10 of 58 half-days absent, no longer regular.
+    week = ["2026-11-16", "2026-11-17", "2026-11-18", "2026-11-19", "2026-11-20"]
+    rows = [f"NZ-2001,110000003,{day},{s},M" for day in week for s in ("AM", "PM")]
+    import_register(csv_bytes(REGISTER_HEADER, rows), file_name="fix.csv")
+    assert leader_client.get(URL).context["figures"].regular == 2
+
+
+def test_a_school_target_replaces_the_default(leader_client, school):
+    term = school.terms.get(year=2026, number=4)
+    TermTarget.objects.create(term=term, regular_percent=85)
+    year = leader_client.get(URL).context["year"]
+    assert [(r.term.key, float(r.target), r.target_is_default) for r in year][-1] == (
+        "2026T4",
+        85.0,
+        False,
+    )
+
+
+def test_before_the_first_term_starts_the_pages_say_there_is_nothing_yet(client, db):
+    from stepwise.accounts.models import Membership
+
+    from .conftest import TODAY, add_school, add_user
+
+    school = add_school("NZ-2002", "New School", "nz")
+    school.terms.filter(start__lte=TODAY).delete()
+    sign_in(client, add_user("newleader", school, Membership.Role.SCHOOL_LEADER))
+    response = client.get("/schools/NZ-2002/dashboard/")
+    assert response.status_code == 200
+    assert "Term 1 2027 has not started yet: there is nothing to count." in squash(
+        response.content.decode()
+    )
+    assert client.get("/schools/NZ-2002/early-warning/").status_code == 200

@@ -1,0 +1,109 @@
+"""Kōwhai College refers students to the Kōwhai Attendance Service.
+
+Who may see what:
+- `officer` (attendance officer, Kōwhai College) refers students and sees the school's referrals.
+- `leader` (school leader, Kōwhai College) sees the referrals but may not refer.
+- `manager` and `caseworker` (Kōwhai Attendance Service) see referrals made to their service.
+- `other_caseworker` (Harbour Attendance Service) sees none of them: 404.
+- `outsider` (attendance officer, Tōtara School) sees none of them: 404.
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from stepwise.accounts.models import Membership, Organisation
+from stepwise.referrals.models import Referral
+
+# The school, its students, `officer` and `outsider` come from the school workspace tests.
+from tests.front.conftest import *  # noqa: F403
+from tests.front.conftest import PASSWORD
+
+
+def add_member(username: str, organisation: Organisation, role: str):
+    user = get_user_model().objects.create_user(
+        username, password=PASSWORD, first_name=username.title(), last_name="Person"
+    )
+    Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+@pytest.fixture
+def service(db) -> Organisation:
+    return Organisation.objects.create(
+        name="Kōwhai Attendance Service", kind=Organisation.Kind.SERVICE
+    )
+
+
+@pytest.fixture
+def other_service(db) -> Organisation:
+    return Organisation.objects.create(
+        name="Harbour Attendance Service", kind=Organisation.Kind.SERVICE
+    )
+
+
+@pytest.fixture
+def manager(service):
+    return add_member("manager", service, Membership.Role.SERVICE_MANAGER)
+
+
+@pytest.fixture
+def caseworker(service):
+    return add_member("caseworker", service, Membership.Role.CASEWORKER)
+
+
+@pytest.fixture
+def other_caseworker(other_service):
+    return add_member("othercaseworker", other_service, Membership.Role.CASEWORKER)
+
+
+@pytest.fixture
+def leader(school):
+    return add_member("leader", school.organisation, Membership.Role.SCHOOL_LEADER)
+
+
+@pytest.fixture
+def referral(school, students, service, officer) -> Referral:
+    """Aroha Ngata, referred by Kōwhai College to the Kōwhai Attendance Service."""
+    return Referral.objects.create(
+        school=school,
+        student=students["Aroha"],
+        service=service,
+        reason=Referral.Reason.CHRONIC_ABSENCE,
+        summary="Absent every day this term; three letters home unanswered.",
+        referred_by=officer,
+        referred_at=timezone.now(),
+    )
+
+
+def confirmed_device(user):
+    """Return the user's confirmed authenticator device, adding one if they have none."""
+    # Imported here: the model needs django_otp installed, which only case staff's tests use.
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="phone", defaults={"confirmed": True}
+    )
+    return device
+
+
+@pytest.fixture
+def login(client):
+    """Return a function that signs a user in on the test client and returns the client.
+
+    Case staff must also pass a second factor (stepwise.accounts.two_factor): the
+    session is marked verified with a confirmed device, as django_otp.login does.
+    """
+
+    from stepwise.accounts.two_factor import needs_two_factor  # needs django_otp, as above
+
+    def sign_in(user):
+        client.force_login(user)
+        if needs_two_factor(user):
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = confirmed_device(user).persistent_id
+            session.save()
+        return client
+
+    return sign_in

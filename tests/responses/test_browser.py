@@ -1,0 +1,154 @@
+"""The officer's morning and the admin's rename, in a real browser (Debian's Chromium)."""
+
+import re
+
+import pytest
+from django_otp.oath import TOTP
+from playwright.sync_api import ConsoleMessage, Page, expect
+
+from stepwise.responses.services import response_record
+
+from .conftest import NOW, PASSWORD, TODAY, confirmed_device
+
+pytestmark = pytest.mark.browser
+
+
+def watch(page: Page) -> tuple[list[ConsoleMessage], list[str]]:
+    console: list[ConsoleMessage] = []
+    errors: list[str] = []
+    page.on("console", lambda message: console.append(message))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return console, errors
+
+
+def sign_in(page: Page, username: str, device=None) -> None:
+    """Sign in with a password, and with a code from `device` for admins."""
+    page.goto("/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    if device is not None:
+        expect(page).to_have_url(re.compile(r"/two-factor/"))
+        totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        page.get_by_label("Code from your authenticator app").fill(f"{totp.token():06d}")
+        page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def assert_quiet(console: list[ConsoleMessage], errors: list[str]) -> None:
+    problems = [m.text for m in console if m.type in ("error", "warning")]
+    assert problems == [], problems
+    assert errors == []
+
+
+def test_the_officers_morning(transactional_db, live_server, officer, page):
+    console, errors = watch(page)
+    sign_in(page, "officer")
+
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Threshold queue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Threshold queue")
+    table = page.get_by_role("table", name="Waiting for a response")
+    expect(table.get_by_role("row")).to_have_count(8)  # the heading row and seven waiting
+    expect(table.get_by_role("row").nth(1)).to_contain_text("Cooper, Ben")
+    expect(table.get_by_role("row").nth(1)).to_contain_text("Critical")
+
+    # One student: the record form, opened from the queue with Ben's threshold chosen.
+    table.get_by_role(
+        "link", name="Record a response for Ben Cooper, 5 days absent this term"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Record a response")
+    expect(page.get_by_role("radio", name="5 days absent this term")).to_be_checked()
+    description = page.get_by_label("Description of Sent written communication")
+    expect(description).to_be_hidden()  # revealed only with its type
+    page.get_by_role("radio", name="Sent written communication").check()
+    expect(description).to_be_visible()
+    description.select_option(label="Sent notification to whānau")
+    expect(page.get_by_label("Day", exact=True)).to_have_value("20")
+    expect(page.get_by_label("Who did it")).to_have_value("Hana Smith")
+    page.get_by_label("Private notes (optional)").fill("Mum will call back.")
+    page.get_by_role("button", name="Record the response").click()
+
+    expect(page.get_by_role("alert")).to_contain_text("Response recorded for Ben Cooper")
+    expect(table.get_by_role("row")).to_have_count(7)
+    expect(table).not_to_contain_text("Cooper, Ben")
+
+    # Three at once: the same notification to three families.
+    for name in ("Mere Walker", "Sam Lee", "Tui Parata"):
+        page.get_by_label(f"Select {name}, 5 days absent this term").check()
+    page.get_by_role("radio", name="Sent written communication").check()
+    page.get_by_label("Description of Sent written communication").select_option(
+        label="Sent escalated notification to whānau"
+    )
+    page.get_by_role("button", name="Record for selected students").click()
+
+    expect(page.get_by_role("alert")).to_contain_text("Response recorded for 3 students")
+    expect(table.get_by_role("row")).to_have_count(4)  # Aroha's three thresholds are left
+    for name in ("Walker, Mere", "Lee, Sam", "Parata, Tui"):
+        expect(table).not_to_contain_text(name)
+
+    page.get_by_role("link", name="Responses recorded in Term 4 2026").click()
+    recorded = page.get_by_role("table", name="Responses recorded in Term 4 2026")
+    expect(recorded.get_by_role("row")).to_have_count(5)
+    expect(recorded).to_contain_text("Sent written communication: Sent notification to whānau")
+    expect(recorded.get_by_text("Within 48 hours")).to_have_count(4)
+    assert_quiet(console, errors)
+
+
+def test_a_mistake_is_shown_in_the_error_summary(transactional_db, live_server, officer, page):
+    console, errors = watch(page)
+    sign_in(page, "officer")
+    page.goto("/schools/NZ-0427/students/100000002/responses/new/")
+    page.get_by_role("radio", name="Sent written communication").check()
+    page.get_by_label("Day", exact=True).fill("21")
+    page.get_by_role("button", name="Record the response").click()
+
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("There is a problem")
+    expect(summary.get_by_role("link")).to_have_text(
+        [
+            "Select a description for ‘Sent written communication’",
+            "Date the response happened must be today or in the past",
+        ]
+    )
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    summary.get_by_role("link", name=re.compile("today or in the past")).click()
+    expect(page.get_by_label("Day", exact=True)).to_be_focused()
+    assert_quiet(console, errors)
+
+
+def test_the_admin_renames_a_description_and_the_earlier_record_keeps_its_words(
+    transactional_db, live_server, school, students, officer, admin, page
+):
+    response_record(
+        school=school,
+        student=students["Ben"],
+        threshold_event=students["Ben"].threshold_events.get(threshold="amp5"),
+        response_type="written_communication",
+        description=school.descriptions.get(text="Sent notification to whānau"),
+        happened_on=TODAY,
+        done_by="Hana Smith",
+        recorded_by=officer,
+        now=NOW,
+    )
+    console, errors = watch(page)
+    sign_in(page, "admin", confirmed_device(admin))
+
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Descriptions").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Descriptions")
+    page.get_by_role("link", name="Rename ‘Sent notification to whānau’").click()
+    page.get_by_label("Description").fill("Sent attendance letter to whānau")
+    page.get_by_role("button", name="Save the new wording").click()
+
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Description renamed to ‘Sent attendance letter to whānau’"
+    )
+    written = page.get_by_role("table", name="Descriptions for Sent written communication")
+    expect(written.get_by_role("rowheader").first).to_have_text("Sent attendance letter to whānau")
+
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Threshold queue").click()
+    page.get_by_role("link", name="Responses recorded in Term 4 2026").click()
+    recorded = page.get_by_role("table", name="Responses recorded in Term 4 2026")
+    expect(recorded).to_contain_text("Cooper, Ben")
+    expect(recorded).to_contain_text("Sent written communication: Sent notification to whānau")
+    expect(recorded).not_to_contain_text("attendance letter")
+    assert_quiet(console, errors)
