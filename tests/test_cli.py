@@ -17,6 +17,7 @@ OUR_COMMANDS = [
     "import",
     "evaluate",
     "standings",
+    "export",
     "demo",
     "demo-code",
     "serve",
