@@ -148,6 +148,10 @@ def line_chart(
                 s.label,
             )
         )
+        # A marker on every point, so a series with a single value still shows.
+        for point in points:
+            x, y = point.split(",")
+            parts.append(format_html('<circle cx="{}" cy="{}" r="4" fill="{}"/>', x, y, colour))
         legend_x = LEFT + 8 + n * 150
         parts.append(
             format_html(
