@@ -8,7 +8,7 @@ times slower at national scale.
 
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
@@ -144,34 +144,67 @@ class Standings:
     def date_of(self, day: int) -> date | None:
         return None if day < 0 else self.calendar.dates[day]
 
+    @cached_property
+    def _plain(self) -> dict[str, Any]:
+        """Return every per-student figure as a Python list, converted once for all rows."""
+        percent = self.attendance_percent
+        iso = [d.isoformat() for d in self.calendar.dates]
+
+        def dates(days: np.ndarray) -> list[str | None]:
+            return [iso[d] if d >= 0 else None for d in days.tolist()]
+
+        return {
+            "possible": self.possible.tolist(),
+            "present": self.present.tolist(),
+            "absent": self.absent.tolist(),
+            "justified": self.justified.tolist(),
+            "unjustified": self.unjustified.tolist(),
+            "unmarked": self.unmarked.tolist(),
+            "days_absent": self.days_absent.tolist(),
+            "attendance_percent": [None if np.isnan(p) else round(p, 2) for p in percent.tolist()],
+            "regular": self.regular.tolist(),
+            "band": [None if b < 0 else self.pack.bands[b].key for b in self.band.tolist()],
+            "tier": [self.pack.tiers[t].key for t in self.tier.tolist()],
+            "thresholds": {k: dates(v) for k, v in self.reached.items()},
+            "current": {k: v.tolist() for k, v in self.current.items()},
+            "flags": {k: v.tolist() for k, v in self.flags.items()},
+            "forecast_threshold": self.forecast_threshold.tolist(),
+            "forecast_date": dates(self.forecast_day),
+            "forecast_soon": self.forecast_soon.tolist(),
+        }
+
     def row(self, i: int) -> dict[str, Any]:
         """Return one student's standing as plain values."""
-        percent = self.attendance_percent[i]
-        band = int(self.band[i])
-        forecast = int(self.forecast_threshold[i])
+        p = self._plain
+        forecast = p["forecast_threshold"][i]
         return {
-            "possible": int(self.possible[i]),
-            "present": int(self.present[i]),
-            "absent": int(self.absent[i]),
-            "justified": int(self.justified[i]),
-            "unjustified": int(self.unjustified[i]),
-            "unmarked": int(self.unmarked[i]),
-            "days_absent": float(self.days_absent[i]),
-            "attendance_percent": None if np.isnan(percent) else round(float(percent), 2),
-            "regular": bool(self.regular[i]),
-            "band": None if band < 0 else self.pack.bands[band].key,
-            "tier": self.pack.tiers[int(self.tier[i])].key,
-            "thresholds": {k: _iso(self.date_of(int(v[i]))) for k, v in self.reached.items()},
-            "current": {k: bool(v[i]) for k, v in self.current.items()},
-            "flags": {k: bool(v[i]) for k, v in self.flags.items()},
+            **{k: p[k][i] for k in _ROW_FIGURES},
+            "thresholds": {k: v[i] for k, v in p["thresholds"].items()},
+            "current": {k: v[i] for k, v in p["current"].items()},
+            "flags": {k: v[i] for k, v in p["flags"].items()},
             "forecast": None
             if forecast < 0
             else {
                 "threshold": self.pack.thresholds[forecast].key,
-                "date": _iso(self.date_of(int(self.forecast_day[i]))),
-                "soon": bool(self.forecast_soon[i]),
+                "date": p["forecast_date"][i],
+                "soon": p["forecast_soon"][i],
             },
         }
+
+
+_ROW_FIGURES = (
+    "possible",
+    "present",
+    "absent",
+    "justified",
+    "unjustified",
+    "unmarked",
+    "days_absent",
+    "attendance_percent",
+    "regular",
+    "band",
+    "tier",
+)
 
 
 def _iso(d: date | None) -> str | None:
