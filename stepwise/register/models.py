@@ -45,7 +45,10 @@ class RegisterTerm(models.Model):
     """
 
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="register_terms")
-    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="register_rows")
+    # The unique (term, student) index serves lookups by term: no separate index.
+    term = models.ForeignKey(
+        Term, on_delete=models.CASCADE, related_name="register_rows", db_index=False
+    )
     marks = models.BinaryField()
 
     class Meta:
