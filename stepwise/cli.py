@@ -19,6 +19,8 @@ COMMANDS = {
     "serve": "run the web app on http://127.0.0.1:8000",
     "backup": "back up the whole database to a file",
     "restore": "restore the database from a backup file",
+    "subject-access": "export everything a school holds about one student (a zip)",
+    "retention": "purge records past their retention, leaving tombstones",
 }
 
 

@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "stepwise.dashboard",
     "stepwise.demo",
     "stepwise.ops",
+    "stepwise.privacy",
 ]
 
 MIDDLEWARE = [

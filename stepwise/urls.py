@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("stepwise.responses.urls")),
     path("", include("stepwise.referrals.urls")),
     path("", include("stepwise.dashboard.urls")),
+    path("", include("stepwise.privacy.urls")),
 ]

@@ -23,6 +23,8 @@ OUR_COMMANDS = [
     "serve",
     "backup",
     "restore",
+    "subject-access",
+    "retention",
 ]
 
 

@@ -35,13 +35,21 @@ def database(tmp_path: Path, name: str):
                 return c.execute(sql).fetchall()
 
         def writing() -> bool:
-            # Pages of an open transaction land in the write-ahead log before commit.
-            wal = Path(f"{path}-wal")
-            return wal.exists() and wal.stat().st_size > 0
+            # Stepwise opens write transactions with BEGIN IMMEDIATE, which takes the
+            # database's write lock at once: while the import's transaction is open,
+            # nobody else can take it.
+            probe = sqlite3.connect(path, timeout=0, isolation_level=None)
+            try:
+                probe.execute("BEGIN IMMEDIATE")
+                probe.execute("ROLLBACK")
+                return False
+            except sqlite3.OperationalError:
+                return True
+            finally:
+                probe.close()
 
         def settle() -> None:
-            with sqlite3.connect(path) as c:
-                c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            pass
     else:
         import psycopg
 

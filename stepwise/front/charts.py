@@ -150,8 +150,8 @@ def line_chart(
         )
         # A marker on every point, so a series with a single value still shows.
         for point in points:
-            x, y = point.split(",")
-            parts.append(format_html('<circle cx="{}" cy="{}" r="4" fill="{}"/>', x, y, colour))
+            cx, cy = point.split(",")
+            parts.append(format_html('<circle cx="{}" cy="{}" r="4" fill="{}"/>', cx, cy, colour))
         legend_x = LEFT + 8 + n * 150
         parts.append(
             format_html(

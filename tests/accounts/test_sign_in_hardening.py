@@ -101,3 +101,13 @@ def test_repeated_failed_sign_ins_lock_the_account(client, people):
 def test_a_session_ends_after_thirty_idle_minutes(client, people):
     sign_in(client, "officer")
     assert client.session.get_expiry_age() == 30 * 60
+
+
+def test_django_admin_needs_a_second_factor_too(client, db):
+    staff = get_user_model().objects.create_user(
+        "staff", password=PASSWORD, is_staff=True, is_superuser=True
+    )
+    client.force_login(staff)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/two-factor/setup/")

@@ -146,3 +146,20 @@ def test_a_bad_caregiver_file_is_rejected_whole(nz_roster, what, row, message):
     assert message in rejected.value.summary()
     assert "line 3" in rejected.value.summary()
     assert not Caregiver.objects.exists()
+
+
+def test_a_student_listed_at_two_schools_is_one_student_with_two_enrolments(nz_school):
+    from stepwise.schools.services import school_add
+    from tests.conftest import TODAY
+
+    school_add(code="NZ-2", name="Second College", pack="nz", today=TODAY)
+    import_roster(
+        csv_bytes(
+            ROSTER_HEADER,
+            "NZ-1,300000001,Mere,Walker,2011-01-01,10,2026-01-28,2026-06-30",
+            "NZ-2,300000001,Mere,Walker,2011-01-01,10,2026-07-20,",
+        ),
+        file_name="moves.csv",
+    )
+    assert Student.objects.filter(national_id="300000001").count() == 1
+    assert Enrolment.objects.filter(student__national_id="300000001").count() == 2

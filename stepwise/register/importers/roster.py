@@ -101,6 +101,8 @@ def _parse(data: bytes, file_name: str) -> list[RosterRow]:
 def _apply(rows: list[RosterRow]) -> Applied:
     ids = [r.national_id for r in rows]
     students = {s.national_id: s for s in Student.objects.filter(national_id__in=ids)}
+    # A student listed at two schools (a move mid-year) is one person: create them once.
+    first_rows = {r.national_id: r for r in reversed(rows)}
     new_students = [
         Student(
             national_id=r.national_id,
@@ -108,7 +110,7 @@ def _apply(rows: list[RosterRow]) -> Applied:
             family_name=r.family_name,
             birth_date=r.birth_date,
         )
-        for r in rows
+        for r in first_rows.values()
         if r.national_id not in students
     ]
     changed_students = []

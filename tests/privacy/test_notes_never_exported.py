@@ -1,0 +1,225 @@
+"""Private notes never leave in an export (DESIGN.md principle 5): one test walks every export.
+
+It writes a unique marker into every private note the system holds (a response
+activity's notes, recorded through the real form; a referral's decision note), then
+produces every export there is and looks for the marker in each file of each:
+
+- `stepwise standings` (CSV and JSON);
+- the Ministry export, downloaded from the dashboard and written by `stepwise export ministry`;
+- the audit log's CSV export;
+- the subject access zip, downloaded and written by `stepwise subject-access` (every file).
+
+It keeps itself complete. It fails if
+- a URL whose name contains "export" or "download" is not in WEB_EXPORTS,
+- a `stepwise` command is neither walked (COMMAND_EXPORTS) nor said not to be an export
+  (NOT_EXPORTS), or `stepwise export` gains a kind it does not walk,
+- a model gains a notes field (or a notes model appears: case notes, say) that NOTE_FIELDS
+  does not fill,
+so a new export, or a new kind of note, must join the walk.
+
+Not walked, by design: `stepwise backup`. A backup is a whole-database copy for restoring
+the system, kept under the organisation's control; it must contain every note or a restore
+would lose them. It is not an export to a person or another organisation (docs/privacy.md).
+"""
+
+import io
+import json
+import zipfile
+from collections.abc import Callable
+from io import StringIO
+
+from django.apps import apps
+from django.core.management import call_command, get_commands, load_command_class
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from stepwise.responses.models import ResponseActivity
+from tests.conftest import sign_in
+
+MARKER = "NOTE-MARKER-9e4b1d-must-never-be-exported"
+
+# Every private note field, as (app label, model, field): the walk writes MARKER into each.
+NOTE_FIELDS = {
+    ("responses", "ResponseActivity", "notes"),
+    ("referrals", "Referral", "decision_note"),
+}
+# Every web export, by URL name. Each is downloaded in walk_web_exports below.
+WEB_EXPORTS = {"ministry_export", "audit_export", "subject_access"}
+# Every `stepwise` command that writes an export: each is run in walk_command_exports below.
+COMMAND_EXPORTS = {"standings", "export", "subject-access"}
+EXPORT_KINDS = {"ministry"}  # the kinds `stepwise export` offers
+# Every other `stepwise` command, and why it is not an export.
+NOT_EXPORTS = {
+    "school": "adds or lists schools: names and codes only",
+    "calendar": "prints a school's term dates and closures",
+    "import": "reads files in; prints counts and problems",
+    "evaluate": "records threshold events; prints counts",
+    "demo": "loads synthetic data",
+    "demo-code": "prints a demo user's two-factor code",
+    "serve": "runs the web app, whose downloads are in WEB_EXPORTS",
+    "backup": "a whole-database copy for restoring, excluded by design (see above)",
+    "restore": "reads a backup back in",
+    "retention": "purges old records; prints counts and writes tombstones (ids only)",
+}
+PERIOD = ("2026-10-12", "2026-11-20")  # Term 4 2026 up to the pinned today
+
+
+def url_names(patterns=None, namespace: str = "") -> set[str]:
+    """Return the name of every URL in the project, with its namespace."""
+    names: set[str] = set()
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            names |= url_names(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.add(namespace + entry.name)
+    return names
+
+
+def note_fields() -> set[tuple[str, str, str]]:
+    """Return every text field of our models that looks like a note, or belongs to a notes model."""
+    found = set()
+    for model in apps.get_models():
+        if not model.__module__.startswith("stepwise."):
+            continue
+        for f in model._meta.concrete_fields:
+            text = f.get_internal_type() in {"TextField", "CharField"}
+            if text and ("note" in f.name.lower() or "note" in model.__name__.lower()):
+                found.add((model._meta.app_label, model.__name__, f.name))
+    return found
+
+
+def zip_files(data: bytes, label: str) -> dict[str, str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {f"{label}: {n}": archive.read(n).decode("utf-8") for n in archive.namelist()}
+
+
+def body(response) -> bytes:
+    assert response.status_code == 200, response.status_code
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def test_no_export_contains_a_private_note(
+    client, school, aroha, officer, leader, admin, referral, tmp_path
+):
+    # --- The walk is complete --------------------------------------------------------------
+    unwalked = {n for n in url_names() if "export" in n or "download" in n} - WEB_EXPORTS
+    assert not unwalked, f"add these exports to the walk (WEB_EXPORTS): {sorted(unwalked)}"
+    for name in WEB_EXPORTS:
+        assert name in url_names(), f"{name} is in WEB_EXPORTS but no longer a URL"
+    ours = {name for name, app in get_commands().items() if app.startswith("stepwise")}
+    unclassified = ours - COMMAND_EXPORTS - set(NOT_EXPORTS)
+    assert not unclassified, f"walk these commands, or say why they are not exports: {unclassified}"
+    export_parser = load_command_class("stepwise.dashboard", "export").create_parser(
+        "stepwise", "export"
+    )
+    kinds = set(export_parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    assert kinds == EXPORT_KINDS, f"walk every kind of `stepwise export`: {kinds}"
+    assert note_fields() == NOTE_FIELDS, (
+        "a private note field was added or removed: fill it with MARKER below and keep "
+        f"NOTE_FIELDS up to date (found {sorted(note_fields())})"
+    )
+
+    # --- Every private note holds the marker ------------------------------------------------
+    # A response activity, through the real form, as an attendance officer records one.
+    event = aroha.threshold_events.get(threshold="amp5")
+    description = school.descriptions.filter(response_type="written_communication").first()
+    response = sign_in(client, officer).post(
+        reverse("response_add", args=[school.code, aroha.national_id]),
+        {
+            "event": str(event.pk),
+            "response_type": "written_communication",
+            "description_written_communication": str(description.pk),
+            "happened_on_day": "19",
+            "happened_on_month": "11",
+            "happened_on_year": "2026",
+            "done_by": "Hana Smith",
+            "notes": f"Whānau told us something private. {MARKER}",
+        },
+    )
+    assert response.status_code == 302, "the response was not recorded"
+    # The referral's own response activity carries a note too ("Referred to ..."): mark it.
+    ResponseActivity.objects.filter(student=aroha).exclude(notes__contains=MARKER).update(
+        notes=f"Referred. {MARKER}"
+    )
+    # No page records a service's decision yet: write the decision note directly.
+    referral.decision_note = f"Declined for reasons of our own. {MARKER}"
+    referral.save()
+    filled = {
+        ("responses", "ResponseActivity", "notes"): ResponseActivity.objects.filter(
+            notes__contains=MARKER
+        ).count(),
+        ("referrals", "Referral", "decision_note"): type(referral)
+        .objects.filter(decision_note__contains=MARKER)
+        .count(),
+    }
+    assert set(filled) == NOTE_FIELDS and all(filled.values()), filled
+
+    # --- Produce every export ---------------------------------------------------------------
+    outputs: dict[str, str] = {}
+    witness: dict[str, str] = {}  # each export must hold Aroha's record, or it proves nothing
+
+    def web(name: str, user, get: Callable[[object], object]) -> None:
+        client.logout()
+        data = body(get(sign_in(client, user)))
+        found = (
+            zip_files(data, f"web {name}") if data[:2] == b"PK" else {f"web {name}": data.decode()}
+        )
+        outputs.update(found)
+        witness[f"web {name}"] = "".join(found.values())
+
+    web(
+        "ministry_export",
+        leader,
+        lambda c: c.get(  # type: ignore[attr-defined]
+            reverse("ministry_export", args=[school.code]), {"from": PERIOD[0], "to": PERIOD[1]}
+        ),
+    )
+    web(
+        "audit_export",
+        admin,
+        lambda c: c.get(reverse("audit_export", args=[school.organisation_id])),  # type: ignore[attr-defined]
+    )
+    web(
+        "subject_access",
+        admin,
+        lambda c: c.post(reverse("subject_access", args=[school.code, aroha.national_id])),  # type: ignore[attr-defined]
+    )
+    assert set(witness) == {f"web {name}" for name in WEB_EXPORTS}
+
+    for fmt in ("csv", "json"):
+        text = run("standings", "--school", school.code, "--term", "2026T4", "--format", fmt,
+                   "--as-of", PERIOD[1])  # fmt: skip
+        if fmt == "json":
+            json.loads(text)
+        outputs[f"stepwise standings --format {fmt}"] = witness[f"standings {fmt}"] = text
+    ministry = tmp_path / "ministry.zip"
+    run("export", "ministry", "--school", school.code, "--from", PERIOD[0], "--to", PERIOD[1],
+        "--output", str(ministry))  # fmt: skip
+    found = zip_files(ministry.read_bytes(), "stepwise export ministry")
+    outputs.update(found)
+    witness["export ministry"] = "".join(found.values())
+    sar = tmp_path / "sar.zip"
+    run("subject-access", "--school", school.code, "--student", aroha.national_id,
+        "--output", str(sar))  # fmt: skip
+    found = zip_files(sar.read_bytes(), "stepwise subject-access")
+    outputs.update(found)
+    witness["subject-access"] = "".join(found.values())
+
+    # --- The marker is in none of them ------------------------------------------------------
+    # The audit log names a student by database id; the other exports by national id.
+    holds = {label: aroha.national_id for label in witness}
+    holds["web audit_export"] = f"response {aroha.response_activities.latest('pk').pk} recorded"
+    for label, text in witness.items():
+        assert holds[label] in text, f"{label} does not hold Aroha's record: a hollow check"
+    # The Ministry export does carry the recorded response, just not its notes.
+    assert "2026-11-19" in witness["web ministry_export"]
+    leaked = sorted(label for label, text in outputs.items() if MARKER in text or "9e4b1d" in text)
+    assert not leaked, f"private notes leaked into: {leaked}"
+    # Files looked at: 2 + 1 + 10 on the web, 2 + 2 + 10 from commands (READMEs included).
+    assert len(outputs) == 27

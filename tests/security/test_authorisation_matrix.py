@@ -1,0 +1,606 @@
+"""The authorisation matrix: every role × every URL × an object of another organisation.
+
+The URLs come from the URL map itself (every pattern under ROOT_URLCONF, recursively),
+so a new endpoint is in the matrix the day it is added, and fails it until RULES says
+how to point its URL at an object of school B or service Y. Each user works for
+school A, service X, the Ministry or the prosecutions team (tests/security/world.py).
+
+For each user, URL name, case and method (GET, an empty POST, and for forms a POST
+with a complete, valid-looking body) the answer must be 403 or 404: never a page, a
+redirect to one, or an error. And it must not leak existence: the answer for B's or
+Y's real object must be the same (status and page) as for an object that does not
+exist. Signed-out visitors are sent to sign in, whatever the object. A positive
+control shows the same users do open their own organisation's pages.
+"""
+
+import io
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from stepwise.audit.models import AuditEvent
+from stepwise.referrals.models import Referral
+from stepwise.responses.models import Description, ResponseActivity
+from stepwise.schools.models import TermTarget
+from stepwise.standings.models import ThresholdEvent
+from tests.conftest import sign_in
+
+from .conftest import MATRIX_PROPERTY
+from .world import TERM_KEY, USERS, World
+
+# The world is built once per module (tests/security/conftest.py); the mark makes
+# pytest-django create the test database and wraps each test in a savepoint.
+pytestmark = pytest.mark.django_db
+
+# --- What the matrix leaves out, and why ----------------------------------------------
+
+SKIPPED_NAMESPACES = {
+    "admin": "Django admin: for is_staff users only, whatever their organisation; "
+    "test_no_organisation_role_opens_the_django_admin checks none of these users gets in",
+}
+SKIPPED_NAMES = {
+    "login": "the sign-in page is public by design: it names no organisation's object",
+    "logout": "signing out ends the caller's own session and reads no organisation's object",
+    "two_factor_setup": "sets up the caller's own authenticator app, no organisation's object "
+    "(tests/accounts/test_sign_in_hardening.py)",
+    "two_factor_verify": "checks a code from the caller's own authenticator app, no "
+    "organisation's object (tests/accounts/test_sign_in_hardening.py)",
+}
+STATIC_REASON = "static files: public stylesheets, scripts and images, no organisation's data"
+
+# Objects that do not exist, one of each kind the URLs take.
+NO_SCHOOL = "ZZ-NOPE"
+NO_STUDENT = "000000000"
+NO_TERM = "2099T4"
+NO_PK = 999999
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    route: str
+
+
+def url_map() -> tuple[list[Endpoint], dict[str, str]]:
+    """Return every endpoint in the URL map, and what was skipped with the reason."""
+    endpoints: list[Endpoint] = []
+    skipped: dict[str, str] = {}
+    static = settings.STATIC_URL.lstrip("/")
+
+    def walk(patterns: list[Any], prefix: str, namespace: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern).lstrip("^")
+            if isinstance(pattern, URLResolver):
+                ns = pattern.namespace or ""
+                if ns in SKIPPED_NAMESPACES:
+                    skipped[f"{ns}:*"] = SKIPPED_NAMESPACES[ns]
+                    continue
+                walk(pattern.url_patterns, route, ":".join(n for n in (namespace, ns) if n))
+            elif isinstance(pattern, URLPattern):
+                if static and route.startswith(static):
+                    skipped[route] = STATIC_REASON
+                    continue
+                name = pattern.name or ""
+                if name and namespace:
+                    name = f"{namespace}:{name}"
+                if name in SKIPPED_NAMES:
+                    skipped[name] = SKIPPED_NAMES[name]
+                    continue
+                endpoints.append(Endpoint(name, route))
+
+    walk(get_resolver().url_patterns, "", "")
+    return endpoints, skipped
+
+
+# --- The rules: how each URL points at school B's or service Y's objects --------------
+
+
+@dataclass(frozen=True)
+class Target:
+    kwargs: dict[str, Any]
+    query: str = ""
+
+    def url(self, name: str) -> str:
+        return reverse(name, kwargs=self.kwargs) + (f"?{self.query}" if self.query else "")
+
+
+@dataclass(frozen=True)
+class Case:
+    what: str
+    real: Target  # B's or Y's object, which exists
+    fakes: tuple[Target, ...]  # the same kind of object, which does not
+
+
+@dataclass(frozen=True)
+class Rule:
+    cases: Callable[[World], list[Case]] | None  # None: a page with no object in its URL
+    form: Callable[[World], dict[str, Any]] | None = None  # a complete, valid-looking POST
+    post_only: bool = False  # GET answers 405 before anything is looked up
+
+
+def by_school(*queries: str) -> Callable[[World], list[Case]]:
+    def cases(w: World) -> list[Case]:
+        return [
+            Case(
+                f"school B{' ?' + q if q else ''}",
+                Target({"code": w.school_b.code}, q),
+                (Target({"code": NO_SCHOOL}, q),),
+            )
+            for q in queries or ("",)
+        ]
+
+    return cases
+
+
+def by_student(query: Callable[[World], str] = lambda w: "") -> Callable[[World], list[Case]]:
+    def cases(w: World) -> list[Case]:
+        b, a, nid, q = w.school_b.code, w.school_a.code, w.student_b.national_id, query(w)
+        return [
+            Case(
+                "school B's student",
+                Target({"code": b, "national_id": nid}, q),
+                (
+                    Target({"code": NO_SCHOOL, "national_id": nid}, q),
+                    Target({"code": b, "national_id": NO_STUDENT}, q),
+                ),
+            ),
+            Case(
+                "school B's student through school A's address",
+                Target({"code": a, "national_id": nid}, q),
+                (Target({"code": a, "national_id": NO_STUDENT}, q),),
+            ),
+        ]
+
+    return cases
+
+
+def by_description(w: World) -> list[Case]:
+    b, a, pk = w.school_b.code, w.school_a.code, w.description_b.pk
+    return [
+        Case(
+            "school B's description",
+            Target({"code": b, "pk": pk}),
+            (Target({"code": NO_SCHOOL, "pk": pk}), Target({"code": b, "pk": NO_PK})),
+        ),
+        Case(
+            "school B's description through school A's address",
+            Target({"code": a, "pk": pk}),
+            (Target({"code": a, "pk": NO_PK}),),
+        ),
+    ]
+
+
+def by_organisation(*which: str) -> Callable[[World], list[Case]]:
+    def cases(w: World) -> list[Case]:
+        orgs = {"school B": w.school_b.organisation, "service Y": w.service_y}
+        return [
+            Case(
+                f"{label}'s organisation",
+                Target({"org_id": orgs[label].pk}),
+                (Target({"org_id": NO_PK}),),
+            )
+            for label in which
+        ]
+
+    return cases
+
+
+def standings_cases(w: World) -> list[Case]:
+    b = w.school_b.code
+    return [
+        Case(
+            "school B's term",
+            Target({"code": b, "term_key": TERM_KEY}),
+            (
+                Target({"code": NO_SCHOOL, "term_key": TERM_KEY}),
+                Target({"code": b, "term_key": NO_TERM}),
+            ),
+        )
+    ]
+
+
+def referral_cases(w: World) -> list[Case]:
+    return [
+        Case(
+            "school B's referral to service Y",
+            Target({"pk": w.referral_b.pk}),
+            (Target({"pk": NO_PK}),),
+        )
+    ]
+
+
+def response_form(w: World, **extra: Any) -> dict[str, Any]:
+    return {
+        "response_type": "conversation",
+        "description_conversation": w.description_b.pk,
+        "happened_on_day": "20",
+        "happened_on_month": "11",
+        "happened_on_year": "2026",
+        "done_by": "Someone from outside",
+        "notes": "written from outside",
+        **extra,
+    }
+
+
+RULES: dict[str, Rule] = {
+    "home": Rule(cases=None),
+    "school": Rule(by_school()),
+    "standings": Rule(standings_cases),
+    "student": Rule(by_student(lambda w: f"term={TERM_KEY}")),
+    "queue": Rule(by_school(), form=lambda w: response_form(w, events=[w.event_b.pk])),
+    "responses": Rule(by_school()),
+    "response_add": Rule(
+        by_student(lambda w: f"event={w.event_b.pk}"),
+        form=lambda w: response_form(w, event=w.event_b.pk),
+    ),
+    "descriptions": Rule(by_school()),
+    "description_add": Rule(
+        by_school("type=conversation"),
+        form=lambda w: {"response_type": "other", "text": "Added from outside"},
+    ),
+    "description_rename": Rule(by_description, form=lambda w: {"text": "Renamed from outside"}),
+    "description_change": Rule(by_description, form=lambda w: {"action": "retire"}, post_only=True),
+    "referral_new": Rule(
+        by_student(),
+        form=lambda w: {
+            "service": w.service_y.pk,
+            "reason": Referral.Reason.CHRONIC_ABSENCE,
+            "summary": "Referred from outside",
+        },
+    ),
+    "school_referrals": Rule(by_school()),
+    "service_inbox": Rule(by_organisation("service Y", "school B")),
+    "referral": Rule(referral_cases),
+    "audit_log": Rule(by_organisation("school B", "service Y")),
+    "audit_export": Rule(by_organisation("school B", "service Y")),
+    "early_warning": Rule(by_school()),
+    "dashboard": Rule(by_school()),
+    "dashboard_targets": Rule(
+        by_school(), form=lambda w: {f"target-{t.key}": "99" for t in w.school_b.terms.all()}
+    ),
+    "ministry_export": Rule(by_school("", "from=2026-10-12&to=2026-11-20")),
+    # An empty POST is the download itself: it takes no fields.
+    "subject_access": Rule(by_student()),
+}
+
+
+def endpoints_with_rules() -> list[Endpoint]:
+    endpoints, _ = url_map()
+    seen: dict[str, str] = {}
+    for endpoint in endpoints:
+        if not endpoint.name:
+            pytest.fail(f"name the URL pattern {endpoint.route!r} and add an authorisation rule")
+        if endpoint.name in seen:
+            # reverse() reaches only one of them, so the matrix could not try the other.
+            pytest.fail(
+                f"{endpoint.route!r} and {seen[endpoint.name]!r} share the name "
+                f"{endpoint.name}: give each its own name and authorisation rule"
+            )
+        seen[endpoint.name] = endpoint.route
+        if endpoint.name not in RULES:
+            pytest.fail(f"add an authorisation rule for {endpoint.name}")
+    return endpoints
+
+
+# --- Asking --------------------------------------------------------------------------
+
+CSRF_TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    location: str  # without its query string: ?next= names the address asked for
+    body: bytes  # with the per-request CSRF token taken out
+
+    def __str__(self) -> str:
+        return f"{self.status}{' to ' + self.location if self.location else ''}"
+
+
+def ask(client: Client, method: str, url: str, data: dict[str, Any] | None) -> Answer:
+    response = client.get(url) if method == "GET" else client.post(url, data or {})
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return Answer(
+        response.status_code,
+        response.get("Location", "").split("?")[0],
+        CSRF_TOKEN.sub(b"", body),
+    )
+
+
+def leaked(world: World, body: bytes) -> list[str]:
+    text = body.decode("utf-8", "replace")
+    return [s for s in world.secrets if s in text]
+
+
+def signed_in_clients(world: World) -> dict[str, Client]:
+    clients = {}
+    for key, user in world.users.items():
+        clients[key] = sign_in(Client(raise_request_exception=False), user)
+    clients["anonymous"] = Client(raise_request_exception=False)
+    return clients
+
+
+def snapshot() -> dict[str, Any]:
+    """Return what a refused request must not have changed."""
+    return {
+        "audit events": AuditEvent.objects.count(),
+        "response activities": ResponseActivity.objects.count(),
+        "referrals": sorted(Referral.objects.values_list("pk", "status")),
+        "descriptions": sorted(
+            Description.objects.values_list("pk", "text", "position", "retired")
+        ),
+        "term targets": sorted(TermTarget.objects.values_list("term_id", "regular_percent")),
+        "threshold events": ThresholdEvent.objects.count(),
+    }
+
+
+# --- The matrix ----------------------------------------------------------------------
+
+
+def test_every_rule_and_skip_names_a_url_that_exists():
+    endpoints, skipped = url_map()
+    names = {e.name for e in endpoints}
+    assert not set(RULES) - names, f"rules for URLs that are gone: {set(RULES) - names}"
+    assert not set(OWN) - names, f"positive controls for URLs that are gone: {set(OWN) - names}"
+    assert set(SKIPPED_NAMES) <= set(skipped), "skips for URLs that are gone"
+    assert "admin:*" in skipped
+
+
+def check_list_page(world: World, role: str, client: Client, name: str) -> list[str]:
+    """A page with no object in its address lists the user's own organisations' things:
+    it may answer (following redirects), but must name nothing of school B or service Y."""
+    failures = []
+    url = reverse(name)
+    for method in ("GET", "POST"):
+        response = (
+            client.get(url, follow=True) if method == "GET" else client.post(url, follow=True)
+        )
+        if response.status_code >= 500:
+            failures.append(f"{role} {method} {url}: {response.status_code}")
+        if found := leaked(world, response.content):
+            failures.append(f"{role} {method} {url}: the page shows {found}")
+    return failures
+
+
+def check_case(
+    world: World, role: str, client: Client, name: str, rule: Rule, case: Case, method: str
+) -> list[str]:
+    """Ask for B's or Y's real object and for each fake: refused, and all alike."""
+    failures = []
+    data = rule.form(world) if method == "POST form" else None
+    answers = []
+    for target in (case.real, *case.fakes):
+        url = target.url(name)
+        answer = ask(client, method.split()[0], url, data)
+        answers.append(answer)
+        where = f"{role} {method} {name} ({case.what}) {url}"
+        if role == "anonymous":
+            if answer.status != 302 or answer.location != reverse("login"):
+                failures.append(f"{where}: {answer}, not sent to sign in")
+        elif answer.status not in (403, 404) and not (
+            rule.post_only and method == "GET" and answer.status == 405
+        ):
+            failures.append(f"{where}: {answer}, not 403 or 404")
+        if found := leaked(world, answer.body):
+            failures.append(f"{where}: the page shows {found}")
+    real, *fakes = answers
+    for target, fake in zip(case.fakes, fakes, strict=True):
+        if (fake.status, fake.location, fake.body) != (real.status, real.location, real.body):
+            failures.append(
+                f"{role} {method} {name} ({case.what}) leaks existence: {case.real.url(name)} "
+                f"answers {real} but {target.url(name)} answers {fake}"
+                + (" (the pages differ)" if fake.status == real.status else "")
+            )
+    return failures
+
+
+def test_the_matrix_refuses_every_object_of_another_organisation(world, record_property):
+    endpoints = endpoints_with_rules()
+    clients = signed_in_clients(world)
+    before = snapshot()
+    failures: list[str] = []
+    combinations = 0
+
+    for role, client in clients.items():
+        for endpoint in endpoints:
+            name, rule = endpoint.name, RULES[endpoint.name]
+            if rule.cases is None:
+                failures += check_list_page(world, role, client, name)
+                combinations += 2
+                continue
+            methods = ["GET", "POST", *(["POST form"] if rule.form else [])]
+            for case in rule.cases(world):
+                for method in methods:
+                    failures += check_case(world, role, client, name, rule, case, method)
+                    combinations += 1 + len(case.fakes)
+
+    record_property(MATRIX_PROPERTY, combinations)
+    print(f"authorisation matrix: {combinations} combinations")
+    assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures[:40])
+    assert snapshot() == before, "a refused request changed something"
+    assert combinations > 1000
+    assert {*USERS, "anonymous"} == set(clients)
+
+
+# --- The positive control: the same users open their own organisation's pages ----------
+
+A_STAFF = ("a_attendance_officer", "a_school_leader", "a_school_admin", "a_org_admin")
+A_OFFICER = ("a_attendance_officer",)
+A_ADMINS = ("a_school_admin", "a_org_admin")
+X_STAFF = ("x_caseworker", "x_service_manager")
+
+
+@dataclass(frozen=True)
+class Own:
+    roles: tuple[str, ...]
+    target: Callable[[World], Target]
+    form: Callable[[World], dict[str, Any]] | None = None  # POST this instead of a GET
+
+
+def own_school(query: str = "") -> Callable[[World], Target]:
+    return lambda w: Target({"code": w.school_a.code}, query)
+
+
+def own_student(query: Callable[[World], str] = lambda w: "") -> Callable[[World], Target]:
+    return lambda w: Target(
+        {"code": w.school_a.code, "national_id": w.student_a.national_id}, query(w)
+    )
+
+
+OWN: dict[str, list[Own]] = {
+    "home": [Own(tuple(USERS), lambda w: Target({}))],
+    "school": [Own(A_STAFF, own_school())],
+    "standings": [Own(A_STAFF, lambda w: Target({"code": w.school_a.code, "term_key": TERM_KEY}))],
+    "student": [Own(A_STAFF, own_student(lambda w: f"term={TERM_KEY}"))],
+    "queue": [Own(A_STAFF, own_school())],
+    "responses": [Own(A_STAFF, own_school())],
+    "response_add": [Own(A_OFFICER, own_student(lambda w: f"event={w.event_a.pk}"))],
+    "descriptions": [Own(A_ADMINS, own_school())],
+    "description_add": [Own(A_ADMINS, own_school("type=conversation"))],
+    "description_rename": [
+        Own(A_ADMINS, lambda w: Target({"code": w.school_a.code, "pk": w.description_a.pk}))
+    ],
+    "description_change": [
+        Own(
+            A_ADMINS,
+            lambda w: Target({"code": w.school_a.code, "pk": w.description_a.pk}),
+            form=lambda w: {"action": "down"},
+        )
+    ],
+    "referral_new": [Own(A_OFFICER, own_student())],
+    "school_referrals": [Own(A_STAFF, own_school())],
+    "service_inbox": [Own(X_STAFF, lambda w: Target({"org_id": w.service_x.pk}))],
+    "referral": [Own(A_STAFF + X_STAFF, lambda w: Target({"pk": w.referral_a.pk}))],
+    "audit_log": [
+        Own(A_ADMINS, lambda w: Target({"org_id": w.school_a.organisation.pk})),
+        Own(("x_org_admin",), lambda w: Target({"org_id": w.service_x.pk})),
+    ],
+    "audit_export": [
+        Own(A_ADMINS, lambda w: Target({"org_id": w.school_a.organisation.pk})),
+        Own(("x_org_admin",), lambda w: Target({"org_id": w.service_x.pk})),
+    ],
+    "early_warning": [Own(A_STAFF, own_school())],
+    "dashboard": [Own(A_STAFF, own_school())],
+    "dashboard_targets": [Own(A_ADMINS, own_school())],
+    "ministry_export": [Own(A_STAFF, own_school())],
+    "subject_access": [Own(A_ADMINS, own_student())],
+}
+
+
+def test_the_same_users_open_their_own_organisations_pages(world):
+    endpoints = endpoints_with_rules()
+    clients = signed_in_clients(world)
+    failures: list[str] = []
+    for endpoint in endpoints:
+        if endpoint.name not in OWN:
+            pytest.fail(f"add a positive control for {endpoint.name}")
+        for own in OWN[endpoint.name]:
+            target = own.target(world)
+            url = target.url(endpoint.name)
+            for role in own.roles:
+                client = clients[role]
+                if own.form is not None:
+                    response = client.post(url, own.form(world), follow=True)
+                else:
+                    response = client.get(url, follow=True)
+                final = response.redirect_chain[-1][0] if response.redirect_chain else url
+                body = (
+                    b"".join(response.streaming_content) if response.streaming else response.content
+                )
+                if response.status_code != 200:
+                    failures.append(f"{role} {url}: {response.status_code} at {final}")
+                elif final.startswith((reverse("login"), "/two-factor/")):
+                    failures.append(f"{role} {url}: sent to {final}")
+                if found := leaked(world, body):
+                    failures.append(f"{role} {url} shows {found}")
+    assert not failures, "\n".join(failures)
+
+
+def test_no_organisation_role_opens_the_django_admin(world):
+    for role, client in signed_in_clients(world).items():
+        for url in ("/admin/", "/admin/schools/student/"):
+            response = client.get(url)
+            assert response.status_code == 302, (role, url, response.status_code)
+            assert response["Location"].startswith("/admin/login/"), (role, url)
+
+
+# --- Foreign ids smuggled into one's own forms ------------------------------------------
+
+
+def test_foreign_ids_in_ones_own_forms_are_refused(world):
+    """School A's officer posts B's threshold event, Description or a non-service to A's forms."""
+    client = signed_in_clients(world)["a_attendance_officer"]
+    a, nid = world.school_a.code, world.student_a.national_id
+    before = snapshot()
+    posts = [
+        (
+            reverse("queue", args=[a]),
+            response_form(world, events=[world.event_b.pk]),
+            "Select students from the queue",
+        ),
+        (
+            reverse("response_add", args=[a, nid]),
+            response_form(world, event=world.event_b.pk),
+            "Select one of the student’s thresholds, or none",
+        ),
+        (  # A's own event, with B's Description
+            reverse("response_add", args=[a, nid]),
+            response_form(world, event=world.event_a.pk),
+            "Select one of the school’s descriptions",
+        ),
+        (
+            reverse("referral_new", args=[a, nid]),
+            {
+                "service": world.school_b.organisation.pk,
+                "reason": Referral.Reason.CHRONIC_ABSENCE,
+                "summary": "To a school, not a service",
+            },
+            "Select the attendance service to refer to",
+        ),
+    ]
+    for url, data, error in posts:
+        response = client.post(url, data)
+        assert response.status_code == 200, (url, response.status_code)  # the form, with errors
+        assert error in response.content.decode(), (url, error)
+        assert not leaked(world, response.content), url
+    assert snapshot() == before
+
+
+# --- A student both schools may see: each sees only its own records of them ------------
+
+
+def test_a_student_who_moved_schools_shows_school_a_none_of_school_bs_records(world):
+    """Rangi left school A after Term 3; school B holds a caregiver, a response and a referral."""
+    clients = signed_in_clients(world)
+    a, nid = world.school_a.code, world.mover.national_id
+    pages = [
+        ("a_attendance_officer", "GET", reverse("student", args=[a, nid]) + "?term=2026T3"),
+        ("a_attendance_officer", "GET", reverse("student", args=[a, nid]) + f"?term={TERM_KEY}"),
+        ("a_attendance_officer", "GET", reverse("response_add", args=[a, nid])),
+        ("a_attendance_officer", "GET", reverse("referral_new", args=[a, nid])),
+        ("a_attendance_officer", "GET", reverse("school_referrals", args=[a])),
+        ("a_attendance_officer", "GET", reverse("responses", args=[a])),
+        ("a_school_admin", "GET", reverse("subject_access", args=[a, nid])),
+        ("a_school_admin", "POST", reverse("subject_access", args=[a, nid])),
+        ("a_school_admin", "GET", reverse("audit_export", args=[world.school_a.organisation.pk])),
+        ("x_caseworker", "GET", reverse("service_inbox", args=[world.service_x.pk])),
+    ]
+    for role, method, url in pages:
+        client = clients[role]
+        response = client.get(url) if method == "GET" else client.post(url)
+        assert response.status_code == 200, (role, method, url, response.status_code)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        texts = [body]
+        if body.startswith(b"PK"):  # a zip: look inside every file
+            with zipfile.ZipFile(io.BytesIO(body)) as archive:
+                texts = [archive.read(name) for name in archive.namelist()]
+                assert texts, url
+        for text in texts:
+            assert not leaked(world, text), (role, method, url, leaked(world, text))

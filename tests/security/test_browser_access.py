@@ -1,0 +1,128 @@
+"""Access in a real browser: Debian's Chromium via Playwright, as in tests/front/test_browser.py.
+
+- An attendance officer of school A pastes the address of school B's student: 404.
+- A caseworker with no authenticator yet is sent to set one up before anything else.
+"""
+
+import os
+import re
+import shutil
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from stepwise.accounts.models import Membership, Organisation
+
+from .world import A_STUDENTS, B_STUDENTS, PASSWORD, add_member, add_school
+
+# Playwright's sync API runs an event loop in the test thread; Django would otherwise
+# refuse the fixtures' database work from that thread.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason="needs Debian's chromium"),
+]
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def page(live_server):
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(
+                base_url=live_server.url, viewport={"width": 1280, "height": 900}
+            )
+            yield context.new_page()
+        finally:
+            browser.close()
+
+
+# The data is made in fixtures asked for before `page`: once Playwright runs, database
+# work in the test opens a connection the end of the run cannot see to close, and
+# PostgreSQL then refuses to drop the test database.
+
+
+@pytest.fixture
+def officer_of_school_a(transactional_db):
+    school_a = add_school("NZ-0427", "Kōwhai College", A_STUDENTS[:1])
+    school_b = add_school("NZ-0999", "Tōtara School", B_STUDENTS[:1])
+    add_member("b_officer", school_b.organisation, Membership.Role.ATTENDANCE_OFFICER)
+    return add_member(
+        "officer", school_a.organisation, Membership.Role.ATTENDANCE_OFFICER, password=PASSWORD
+    )
+
+
+@pytest.fixture
+def service_with_a_caseworker(transactional_db):
+    """An attendance service whose caseworker has not set up an authenticator app."""
+    service = Organisation.objects.create(
+        name="Kōwhai Attendance Service", kind=Organisation.Kind.SERVICE
+    )
+    add_member("caseworker", service, Membership.Role.CASEWORKER, password=PASSWORD)
+    return service
+
+
+def sign_in(page: Page, username: str) -> None:
+    page.goto("/sign-in/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_an_officer_of_school_a_pasting_school_bs_student_gets_page_not_found(
+    transactional_db, live_server, officer_of_school_a, page
+):
+    sign_in(page, "officer")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("standings")
+
+    # Their own student opens ...
+    page.goto("/schools/NZ-0427/students/100000001/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Aroha Ngata")
+
+    # ... school B's, pasted into the address bar, is not found: nothing of it is shown.
+    response = page.goto("/schools/NZ-0999/students/200000001/")
+    assert response is not None and response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+    expect(page.get_by_text("You can only see the schools and students")).to_be_visible()
+    expect(page.get_by_text("Tama")).to_have_count(0)
+    expect(page.get_by_text("Tōtara")).to_have_count(0)
+
+    # The same answer as for a student who does not exist anywhere.
+    response = page.goto("/schools/NZ-0999/students/000000000/")
+    assert response is not None and response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+
+
+def test_a_caseworker_without_an_authenticator_is_sent_to_set_one_up(
+    transactional_db, live_server, service_with_a_caseworker, page
+):
+    service = service_with_a_caseworker
+    sign_in(page, "caseworker")
+    expect(page).to_have_url(re.compile(r"/two-factor/setup/\?next=/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set up two-factor sign-in")
+    expect(page.locator(".sw-qr svg")).to_be_visible()
+    expect(page.get_by_role("img", name="QR code holding the key below")).to_be_visible()
+    secret = page.locator("#totp-secret")
+    expect(secret).to_be_visible()
+    expect(secret).to_have_text(re.compile(r"^[A-Z2-7]{16,}=*$"))
+
+    # Going round it is no use: every page sends them back until a code is entered.
+    page.goto(f"/services/{service.pk}/referrals/")
+    expect(page).to_have_url(re.compile(r"/two-factor/setup/\?next="))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set up two-factor sign-in")

@@ -1,0 +1,316 @@
+"""Two organisations of each kind, built through the real services, for the access tests.
+
+- School A (NZ-0427, Kōwhai College) and service X (Kōwhai Attendance Service): the
+  organisations the signed-in users work for.
+- School B (NZ-0999, Tōtara School) and service Y (Harbour Attendance Service): the
+  organisations whose objects every URL of the matrix points at. School B has students
+  with threshold events, Descriptions, caregivers, response activities, a referral to
+  service Y, a term target and audit events; service Y has audit events of its own.
+- A Ministry analysts' organisation and a prosecutions team, each with one member.
+- Rangi Moana, who left school A after Term 3 and joined school B: both schools may
+  see Rangi, each only its own records (B holds a caregiver, a response, a referral).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
+from django.urls import reverse
+
+from stepwise.accounts.models import Membership, Organisation
+from stepwise.audit.models import AuditEvent
+from stepwise.dashboard.services import term_target_set
+from stepwise.referrals.models import Referral
+from stepwise.referrals.services import referral_create
+from stepwise.register.importers.caregivers import import_caregivers
+from stepwise.register.importers.register import import_register
+from stepwise.register.importers.roster import import_roster
+from stepwise.responses.models import Description, ResponseActivity
+from stepwise.responses.services import description_add, response_record
+from stepwise.schools.models import School, Student, Term
+from stepwise.schools.services import school_add
+from stepwise.standings.models import ThresholdEvent
+from stepwise.standings.services import school_evaluate
+
+TODAY = date(2026, 11, 20)  # the last day with marks: a Friday in Term 4 2026
+TERM_KEY = "2026T4"
+TERM_START = date(2026, 10, 12)
+LABOUR_DAY = date(2026, 10, 26)  # a public holiday: the school is closed
+PASSWORD = "a long demo password 4 tests"
+
+R = Membership.Role
+
+# Each student: (national id, given name, family name, year level, whole days absent (T)).
+A_STUDENTS = [
+    ("100000001", "Aroha", "Ngata", 10, 15),  # reaches 5, 10 and 15 days
+    ("100000002", "Ben", "Cooper", 10, 5),
+    ("100000003", "Sam", "Lee", 9, 0),
+]
+B_STUDENTS = [
+    ("200000001", "Tama", "Rua", 8, 15),
+    ("200000002", "Hana", "Whetu", 7, 6),
+]
+
+# A student who left school A at the end of Term 3 and joined school B for Term 4: both
+# schools may see them, each only its own records of them.
+MOVER = ("300000001", "Rangi", "Moana")
+
+# The users of the matrix: one per role and organisation (key -> organisation, role).
+USERS = {
+    "a_attendance_officer": ("school_a", R.ATTENDANCE_OFFICER),
+    "a_school_leader": ("school_a", R.SCHOOL_LEADER),
+    "a_school_admin": ("school_a", R.SCHOOL_ADMIN),
+    "a_org_admin": ("school_a", R.ORG_ADMIN),
+    "x_caseworker": ("service_x", R.CASEWORKER),
+    "x_service_manager": ("service_x", R.SERVICE_MANAGER),
+    "x_org_admin": ("service_x", R.ORG_ADMIN),
+    "analyst": ("ministry", R.ANALYST),
+    "prosecutions_officer": ("prosecutions", R.PROSECUTIONS_OFFICER),
+}
+
+
+def school_days(first: date, last: date) -> list[date]:
+    days, day = [], first
+    while day <= last:
+        if day.weekday() < 5 and day != LABOUR_DAY:
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def csv_bytes(header: str, rows: list[str]) -> bytes:
+    return ("\n".join([header, *rows]) + "\n").encode()
+
+
+def add_school(code: str, name: str, students: list[tuple]) -> School:
+    """Add an NZ school with a roster and Term 4 2026's register up to TODAY, evaluated."""
+    school = school_add(code=code, name=name, pack="nz", today=TODAY)
+    import_roster(
+        csv_bytes(
+            "school_id,student_id,given_name,family_name,birth_date,year_level,"
+            "enrolled_from,enrolled_to",
+            [
+                f"{code},{nid},{given},{family},2013-03-04,{level},2026-02-02,"
+                for nid, given, family, level, _ in students
+            ],
+        ),
+        file_name=f"{code}-roster.csv",
+    )
+    marks = []
+    for nid, _given, _family, _level, absent in students:
+        for i, day in enumerate(school_days(TERM_START, TODAY)):
+            mark = "T" if i < absent else "P"
+            for session in ("AM", "PM"):
+                marks.append(f"{code},{nid},{day.isoformat()},{session},{mark}")
+    import_register(
+        csv_bytes("school_id,student_id,date,session,code", marks),
+        file_name=f"{code}-register.csv",
+    )
+    school_evaluate(school=school, as_of=TODAY)
+    return school
+
+
+def add_member(username: str, organisation: Organisation, role: str, *, password=None) -> User:
+    """Add a user with one role; without a password (fast to make) unless one is given."""
+    user = get_user_model().objects.create_user(
+        username, password=password, first_name=username.title(), last_name="Person"
+    )
+    Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+@dataclass
+class World:
+    school_a: School
+    school_b: School
+    service_x: Organisation
+    service_y: Organisation
+    ministry: Organisation
+    prosecutions: Organisation
+    users: dict[str, User]
+    term_a: Term
+    term_b: Term
+    student_a: Student  # Aroha Ngata, at school A
+    student_b: Student  # Tama Rua, at school B
+    mover: Student  # Rangi Moana, at school A until Term 3, at school B from Term 4
+    event_a: ThresholdEvent
+    event_b: ThresholdEvent
+    description_a: Description
+    description_b: Description
+    referral_a: Referral  # school A to service X
+    referral_b: Referral  # school B to service Y
+    # What must never appear on a page shown to a user of A, X, the Ministry or the
+    # prosecutions team: school B's name, its students' and caregivers' names, B's
+    # referral summaries and links, a Description, audit details and responses of B's.
+    secrets: list[str] = field(default_factory=list)
+
+
+def build_world() -> World:
+    school_a = add_school("NZ-0427", "Kōwhai College", A_STUDENTS)
+    school_b = add_school("NZ-0999", "Tōtara School", B_STUDENTS)
+    service_x = Organisation.objects.create(
+        name="Kōwhai Attendance Service", kind=Organisation.Kind.SERVICE
+    )
+    service_y = Organisation.objects.create(
+        name="Harbour Attendance Service", kind=Organisation.Kind.SERVICE
+    )
+    ministry = Organisation.objects.create(
+        name="Ministry Analysts", kind=Organisation.Kind.MINISTRY
+    )
+    prosecutions = Organisation.objects.create(
+        name="Regional Prosecutions Team", kind=Organisation.Kind.PROSECUTIONS
+    )
+    orgs = {
+        "school_a": school_a.organisation,
+        "service_x": service_x,
+        "ministry": ministry,
+        "prosecutions": prosecutions,
+    }
+    users = {key: add_member(key, orgs[org], role) for key, (org, role) in USERS.items()}
+    # School B's and service Y's own staff: they make B's records, never sign in here.
+    b_officer = add_member("b_officer", school_b.organisation, R.ATTENDANCE_OFFICER)
+    add_member("y_caseworker", service_y, R.CASEWORKER)
+
+    import_caregivers(
+        csv_bytes(
+            "school_id,student_id,caregiver_id,given_name,family_name,relationship,"
+            "lives_with_student,parental_responsibility,email,phone,address,preferred_language",
+            [
+                "NZ-0999,200000001,CG-1,Mere,Rua,mother,yes,yes,mere@example.org,021 000 0009,"
+                '"9 Harbour Road, Town",mi'
+            ],
+        ),
+        file_name="NZ-0999-caregivers.csv",
+    )
+    nid, given, family = MOVER
+    # One file per school: the roster importer cannot take one student under two schools
+    # in a single file yet (it inserts the student twice).
+    for code, enrolled in (("NZ-0427", "2026-02-02,2026-09-25"), ("NZ-0999", "2026-10-12,")):
+        import_roster(
+            csv_bytes(
+                "school_id,student_id,given_name,family_name,birth_date,year_level,"
+                "enrolled_from,enrolled_to",
+                [f"{code},{nid},{given},{family},2013-05-06,8,{enrolled}"],
+            ),
+            file_name=f"{code}-mover-roster.csv",
+        )
+    import_caregivers(
+        csv_bytes(
+            "school_id,student_id,caregiver_id,given_name,family_name,relationship,"
+            "lives_with_student,parental_responsibility,email,phone,address,preferred_language",
+            [
+                f"NZ-0999,{nid},CG-2,Kiri,{family},aunt,yes,yes,kiri@example.org,021 000 0008,"
+                '"8 Harbour Road, Town",en'
+            ],
+        ),
+        file_name="NZ-0999-mover-caregivers.csv",
+    )
+    mover = Student.objects.get(national_id=nid)
+
+    term_a = school_a.terms.get(year=2026, number=4)
+    term_b = school_b.terms.get(year=2026, number=4)
+    student_a = Student.objects.get(national_id="100000001")
+    student_b = Student.objects.get(national_id="200000001")
+    event_a = ThresholdEvent.objects.filter(student=student_a, term=term_a).first()
+    event_b = ThresholdEvent.objects.filter(student=student_b, term=term_b).first()
+    assert event_a is not None and event_b is not None, "the registers should reach thresholds"
+
+    description_a = school_a.descriptions.filter(response_type="conversation").first()
+    description_b = description_add(
+        school=school_b, response_type="conversation", text="Home visit by the dean"
+    )
+    response_record(
+        school=school_b,
+        student=student_b,
+        threshold_event=event_b,
+        response_type="conversation",
+        description=description_b,
+        happened_on=TODAY,
+        done_by="B Officer",
+        recorded_by=b_officer,
+        notes="Private to Tōtara School.",
+    )
+    referral_b = referral_create(
+        school=school_b,
+        student=student_b,
+        service=service_y,
+        reason=Referral.Reason.CHRONIC_ABSENCE,
+        summary="Tōtara secret: absent every day since the river flooded.",
+        referred_by=b_officer,
+    )
+    response_record(
+        school=school_b,
+        student=mover,
+        response_type="conversation",
+        description=description_b,
+        happened_on=TODAY,
+        done_by="B Officer",
+        recorded_by=b_officer,
+        notes="Private to Tōtara School about Rangi.",
+    )
+    mover_referral = referral_create(
+        school=school_b,
+        student=mover,
+        service=service_y,
+        reason=Referral.Reason.CHRONIC_ABSENCE,
+        summary="Tōtara secret about Rangi: caring for a younger brother.",
+        referred_by=b_officer,
+    )
+    referral_a = referral_create(
+        school=school_a,
+        student=student_a,
+        service=service_x,
+        reason=Referral.Reason.CHRONIC_ABSENCE,
+        summary="Absent most days this term; letters home unanswered.",
+        referred_by=users["a_attendance_officer"],
+    )
+    term_target_set(term=term_b, regular_percent=Decimal("71.5"))
+    for organisation, detail in ((school_b.organisation, "B"), (service_y, "Y")):
+        AuditEvent.objects.create(
+            user=b_officer,
+            organisation=organisation,
+            action=AuditEvent.Action.VIEW,
+            object_type="student",
+            object_id=str(student_b.pk),
+            detail=f"a view recorded for {detail}",
+        )
+    # Recorded for Tama and Rangi, and one for each referral.
+    assert ResponseActivity.objects.filter(school=school_b).count() == 4
+
+    return World(
+        school_a=school_a,
+        school_b=school_b,
+        service_x=service_x,
+        service_y=service_y,
+        ministry=ministry,
+        prosecutions=prosecutions,
+        users=users,
+        term_a=term_a,
+        term_b=term_b,
+        student_a=student_a,
+        student_b=student_b,
+        mover=mover,
+        event_a=event_a,
+        event_b=event_b,
+        description_a=description_a,
+        description_b=description_b,
+        referral_a=referral_a,
+        referral_b=referral_b,
+        secrets=[
+            school_b.name,
+            *(f"{given} {family}" for _, given, family, _, _ in B_STUDENTS),
+            *(f"{family}, {given}" for _, given, family, _, _ in B_STUDENTS),
+            "Mere Rua",  # Tama's mother, a caregiver on school B's records
+            "Kiri Moana",  # Rangi's aunt, known to school B only
+            "kiri@example.org",
+            referral_b.summary,
+            mover_referral.summary,
+            # Links to school B's referrals, as a student page would list them.
+            *(f'"{reverse("referral", args=[r.pk])}"' for r in (referral_b, mover_referral)),
+            "a view recorded for",  # the detail of B's and Y's audit events
+            "B Officer",  # who did B's responses
+            description_b.text,
+        ],
+    )
