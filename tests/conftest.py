@@ -67,3 +67,51 @@ def sign_in(client, user):
 def login(client):
     """Return a function that signs a user in (with a second factor where needed)."""
     return lambda user: sign_in(client, user)
+
+
+# A real browser: Debian's Chromium (package chromium, installed by `make test`) driven by
+# Playwright. Never a downloaded browser build. No skip: a missing Chromium fails the test.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def page(live_server):
+    """Return a page of a fresh Chromium whose relative URLs go to the live test server."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(
+                base_url=live_server.url, viewport={"width": 1280, "height": 900}
+            )
+            yield context.new_page()
+        finally:
+            browser.close()
+
+
+# Lives here, not in tests/security: under xdist only this conftest reaches the controller.
+MATRIX_PROPERTY = "authorisation_matrix_combinations"
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    """Report how many combinations the authorisation matrix ran (also under xdist)."""
+    counts = [
+        value
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        if getattr(report, "when", None) == "call"  # teardown reports carry them too
+        for name, value in getattr(report, "user_properties", ())
+        if name == MATRIX_PROPERTY
+    ]
+    if counts:
+        terminalreporter.write_sep("-", "authorisation matrix")
+        terminalreporter.write_line(f"authorisation matrix: {sum(counts)} combinations")

@@ -1,40 +1,15 @@
 """A school leader opens the dashboard in a real browser: Debian's Chromium via Playwright."""
 
 import re
-import shutil
 
 import pytest
-from playwright.sync_api import ConsoleMessage, expect, sync_playwright
+from playwright.sync_api import ConsoleMessage, expect
 
 from .conftest import PASSWORD
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason="needs Debian's chromium"),
 ]
-
-
-@pytest.fixture
-def page(live_server):
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(
-                base_url=live_server.url, viewport={"width": 1280, "height": 900}
-            )
-            yield context.new_page()
-        finally:
-            browser.close()
 
 
 def test_a_leader_sees_the_dashboard_charts_render(transactional_db, live_server, leader, page):

@@ -4,41 +4,16 @@ Debian's Chromium through Playwright, as in tests/front/test_browser.py.
 """
 
 import re
-import shutil
 
 import pytest
 from django_otp.oath import TOTP
-from playwright.sync_api import ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import ConsoleMessage, Page, expect
 
 from .conftest import PASSWORD, confirmed_device
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason="needs Debian's chromium"),
 ]
-
-
-@pytest.fixture
-def page(live_server):
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(
-                base_url=live_server.url, viewport={"width": 1280, "height": 900}
-            )
-            yield context.new_page()
-        finally:
-            browser.close()
 
 
 def sign_in(page: Page, username: str, device=None) -> None:

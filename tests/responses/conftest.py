@@ -12,8 +12,6 @@ with marks. Each student's absences (whole days) put them in the queue as below.
 """
 
 import os
-import shutil
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -38,15 +36,6 @@ NOW = datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo("Pacific/Auckland"))
 TERM_START = date(2026, 10, 12)
 LABOUR_DAY = date(2026, 10, 26)  # a public holiday: the school is closed
 PASSWORD = "a long demo password 4 tests"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def school_days(first: date, last: date) -> list[date]:
@@ -232,23 +221,3 @@ def org_admin_client(client, org_admin):
 @pytest.fixture
 def outsider_client(client, outsider):
     return sign_in_client(client, outsider)
-
-
-# --- A real browser: Debian's Chromium via Playwright (as in tests/front) ----------------
-
-
-@pytest.fixture
-def page(live_server) -> Iterator[object]:
-    if shutil.which(CHROMIUM) is None:
-        pytest.skip("needs Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(
-                base_url=live_server.url, viewport={"width": 1280, "height": 900}
-            )
-            yield context.new_page()
-        finally:
-            browser.close()

@@ -13,8 +13,6 @@ from django.db import connection, transaction
 
 from .world import World, build_world
 
-MATRIX_PROPERTY = "authorisation_matrix_combinations"
-
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker) -> Iterator[World]:
@@ -31,18 +29,3 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
         with transaction.atomic():
             yield build_world()
             transaction.set_rollback(True)
-
-
-def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
-    """Report how many combinations the authorisation matrix ran (also under xdist)."""
-    counts = [
-        value
-        for reports in terminalreporter.stats.values()
-        for report in reports
-        if getattr(report, "when", None) == "call"  # teardown reports carry them too
-        for name, value in getattr(report, "user_properties", ())
-        if name == MATRIX_PROPERTY
-    ]
-    if counts:
-        terminalreporter.write_sep("-", "authorisation matrix")
-        terminalreporter.write_line(f"authorisation matrix: {sum(counts)} combinations")

@@ -30,9 +30,8 @@ from stepwise.referrals.models import Referral
 from stepwise.responses.models import Description, ResponseActivity
 from stepwise.schools.models import TermTarget
 from stepwise.standings.models import ThresholdEvent
-from tests.conftest import sign_in
+from tests.conftest import MATRIX_PROPERTY, sign_in
 
-from .conftest import MATRIX_PROPERTY
 from .world import TERM_KEY, USERS, World
 
 # The world is built once per module (tests/security/conftest.py); the mark makes

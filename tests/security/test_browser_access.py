@@ -6,10 +6,9 @@
 
 import os
 import re
-import shutil
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from stepwise.accounts.models import Membership, Organisation
 
@@ -19,38 +18,14 @@ from .world import A_STUDENTS, B_STUDENTS, PASSWORD, add_member, add_school
 # refuse the fixtures' database work from that thread.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason="needs Debian's chromium"),
 ]
 
 
 @pytest.fixture(autouse=True)
 def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def page(live_server):
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(
-                base_url=live_server.url, viewport={"width": 1280, "height": 900}
-            )
-            yield context.new_page()
-        finally:
-            browser.close()
 
 
 # The data is made in fixtures asked for before `page`: once Playwright runs, database
