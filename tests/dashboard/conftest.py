@@ -35,6 +35,7 @@ from stepwise.register.importers.roster import import_roster
 from stepwise.schools.models import School, Student
 from stepwise.schools.services import school_add
 from stepwise.standings.services import school_evaluate
+from tests.conftest import sign_in
 
 # Playwright's sync API runs an event loop in the test thread; Django would otherwise
 # refuse the fixtures' database work from that thread.
@@ -110,28 +111,6 @@ KENT_STUDENTS = [
 
 def add_school(code: str, name: str, pack: str) -> School:
     return school_add(code=code, name=name, pack=pack, today=TODAY)
-
-
-def sign_in(client, user):
-    """Sign a user in on the test client, past the second factor school admins must give.
-
-    The session is marked verified with a confirmed authenticator device, as
-    django_otp.login does (stepwise.accounts.two_factor asks admins for a code).
-    """
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from stepwise.accounts.two_factor import needs_two_factor
-
-    client.force_login(user)
-    if needs_two_factor(user):
-        device, _ = TOTPDevice.objects.get_or_create(
-            user=user, name="phone", defaults={"confirmed": True}
-        )
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-    return client
 
 
 def add_user(username: str, school: School, role: str):

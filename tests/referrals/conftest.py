@@ -11,7 +11,6 @@ Who may see what:
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from django_otp import DEVICE_ID_SESSION_KEY
 
 from stepwise.accounts.models import Membership, Organisation
 from stepwise.referrals.models import Referral
@@ -75,35 +74,3 @@ def referral(school, students, service, officer) -> Referral:
         referred_by=officer,
         referred_at=timezone.now(),
     )
-
-
-def confirmed_device(user):
-    """Return the user's confirmed authenticator device, adding one if they have none."""
-    # Imported here: the model needs django_otp installed, which only case staff's tests use.
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device, _ = TOTPDevice.objects.get_or_create(
-        user=user, name="phone", defaults={"confirmed": True}
-    )
-    return device
-
-
-@pytest.fixture
-def login(client):
-    """Return a function that signs a user in on the test client and returns the client.
-
-    Case staff must also pass a second factor (stepwise.accounts.two_factor): the
-    session is marked verified with a confirmed device, as django_otp.login does.
-    """
-
-    from stepwise.accounts.two_factor import needs_two_factor  # needs django_otp, as above
-
-    def sign_in(user):
-        client.force_login(user)
-        if needs_two_factor(user):
-            session = client.session
-            session[DEVICE_ID_SESSION_KEY] = confirmed_device(user).persistent_id
-            session.save()
-        return client
-
-    return sign_in

@@ -9,7 +9,9 @@ import pytest
 from django_otp.oath import TOTP
 from playwright.sync_api import ConsoleMessage, Page, expect
 
-from .conftest import PASSWORD, confirmed_device
+from tests.conftest import confirmed_device
+
+from .conftest import PASSWORD
 
 pytestmark = [
     pytest.mark.browser,

@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
-from django_otp import DEVICE_ID_SESSION_KEY
 
 from stepwise.accounts.models import Membership
 from stepwise.register.importers.register import import_register
@@ -26,6 +25,7 @@ from stepwise.schools.models import School, Student, Term
 from stepwise.schools.services import school_add
 from stepwise.standings.models import ThresholdEvent
 from stepwise.standings.services import school_evaluate
+from tests.conftest import sign_in
 
 # Playwright's sync API runs an event loop in the test thread; Django would otherwise
 # refuse the fixtures' database work from that thread.
@@ -172,30 +172,7 @@ def outsider(other_school):
     return add_user("outsider", other_school, Membership.Role.ATTENDANCE_OFFICER)
 
 
-def confirmed_device(user):
-    """Return the user's confirmed authenticator device, adding one if they have none."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device, _ = TOTPDevice.objects.get_or_create(
-        user=user, name="phone", defaults={"confirmed": True}
-    )
-    return device
-
-
-def sign_in_client(client, user):
-    """Sign a user in on the test client, past the second factor admins must give.
-
-    The session is marked verified with a confirmed device, as django_otp.login does
-    (stepwise.accounts.two_factor asks school admins for a code).
-    """
-    from stepwise.accounts.two_factor import needs_two_factor
-
-    client.force_login(user)
-    if needs_two_factor(user):
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = confirmed_device(user).persistent_id
-        session.save()
-    return client
+sign_in_client = sign_in  # the shared helper, under the name these tests use
 
 
 @pytest.fixture

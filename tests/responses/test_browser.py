@@ -7,8 +7,9 @@ from django_otp.oath import TOTP
 from playwright.sync_api import ConsoleMessage, Page, expect
 
 from stepwise.responses.services import response_record
+from tests.conftest import confirmed_device
 
-from .conftest import NOW, PASSWORD, TODAY, confirmed_device
+from .conftest import NOW, PASSWORD, TODAY
 
 pytestmark = pytest.mark.browser
 
