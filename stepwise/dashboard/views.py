@@ -10,13 +10,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -28,6 +26,7 @@ from django.utils.safestring import mark_safe
 from stepwise.accounts.access import get_school_for_user
 from stepwise.audit.services import audit_record
 from stepwise.front.charts import Series, bar_chart, line_chart
+from stepwise.front.paging import paginate
 from stepwise.schools.models import School, Term
 from stepwise.standings.selectors import current_term
 
@@ -77,14 +76,8 @@ def early_warning(request: HttpRequest, code: str) -> HttpResponse:
     if threshold not in counts:
         threshold = ""
     shown = [w for w in warnings if w.threshold.key == threshold] if threshold else warnings
-    paginator = Paginator(shown, ROWS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
-
-    def page_url(number: int) -> str:
-        return "?" + urlencode(
-            {"threshold": threshold, "page": number} if threshold else {"page": number}
-        )
-
+    paging = paginate(request, shown, ROWS_PER_PAGE)
+    page = paging["page"]
     context = {
         "school": school,
         "term": term,
@@ -93,16 +86,7 @@ def early_warning(request: HttpRequest, code: str) -> HttpResponse:
         "total": len(warnings),
         "threshold": threshold,
         "shown": len(shown),
-        "page": page,
-        "pages": [
-            {"number": n, "url": page_url(n)} if isinstance(n, int) else {"number": n}
-            for n in paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-        ]
-        if paginator.num_pages > 1
-        else [],
-        "previous_url": page_url(page.number - 1) if page.has_previous() else None,
-        "next_url": page_url(page.number + 1) if page.has_next() else None,
-        "ellipsis": paginator.ELLIPSIS,
+        **paging,
         "rows": [
             {"warning": w, "url": _student_url(school, w.student.national_id, term)}
             for w in page.object_list

@@ -9,7 +9,6 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,6 +23,7 @@ from stepwise.accounts.access import (
     services_for_user,
 )
 from stepwise.audit.services import audit_record
+from stepwise.front.paging import paginate
 from stepwise.referrals.selectors import referrals_for_student
 from stepwise.responses.models import ResponseActivity
 from stepwise.responses.selectors import recorded_on_time
@@ -183,8 +183,8 @@ def standings(request: HttpRequest, code: str, term_key: str) -> HttpResponse:
         order = sortable[sort]
     shown = _sorted(shown, _sort_key(sort, pack), descending=order == "desc")
 
-    paginator = Paginator(shown, ROWS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
+    paging = paginate(request, shown, ROWS_PER_PAGE)
+    page = paging["page"]
 
     def heading(key: str, label: str) -> dict[str, Any]:
         active = key == sort
@@ -224,10 +224,7 @@ def standings(request: HttpRequest, code: str, term_key: str) -> HttpResponse:
             for t in pack.thresholds
         ],
         "rates": pack.rates,
-        "page": page,
-        "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
-        if paginator.num_pages > 1
-        else [],
+        **paging,
         "rows": [_standings_row(pack, found, term, row) for row in page.object_list],
     }
     return render(request, "front/standings.html", context)

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,6 +28,7 @@ from stepwise.accounts.access import (
 )
 from stepwise.accounts.models import Membership
 from stepwise.audit.services import audit_record
+from stepwise.front.paging import paginate
 from stepwise.rules.pack import Pack
 from stepwise.schools.models import School, Term
 from stepwise.standings.models import ThresholdEvent
@@ -159,8 +159,8 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
     shown = filter_queue(
         items, threshold=threshold, status=status, year_level=int(year) if year else None
     )
-    paginator = Paginator(shown, ROWS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
+    paging = paginate(request, shown, ROWS_PER_PAGE)
+    page = paging["page"]
 
     form = None
     if can_record:
@@ -219,10 +219,7 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
         "filters": {"threshold": threshold, "status": status, "year": year},
         "filtering": bool(threshold or status or year),
         "year_levels": year_levels,
-        "page": page,
-        "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
-        if paginator.num_pages > 1
-        else [],
+        **paging,
         "rows": [
             {
                 "item": item,
@@ -353,16 +350,13 @@ def _activity_rows(school: School, activities: Any) -> list[dict[str, Any]]:
 @login_required
 def responses(request: HttpRequest, code: str) -> HttpResponse:
     school, term, _, _ = _school_term(request, code)
-    paginator = Paginator(term_responses(school, term), ROWS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
+    paging = paginate(request, term_responses(school, term), ROWS_PER_PAGE)
+    page = paging["page"]
     context = {
         "school": school,
         "term": term,
         "pack": school.rules,
-        "page": page,
-        "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
-        if paginator.num_pages > 1
-        else [],
+        **paging,
         "rows": _activity_rows(school, page.object_list),
         "due_hours": school.rules.response_due_hours,
     }
