@@ -15,7 +15,7 @@ import numpy as np
 from django.db import connection
 from django.utils import timezone
 
-from stepwise.register.models import RegisterTerm
+from stepwise.register.selectors import register_rows
 from stepwise.rules.calendar import Calendar
 from stepwise.rules.engine import Standings, evaluate
 from stepwise.rules.pack import Pack
@@ -148,7 +148,7 @@ def _evaluate_group(
         f" AND student_id IN ({','.join(map(str, student_pks)) or 'NULL'})"
         if student_pks is not None
         else ""
-    )
+    )  # the students asked for, when not the whole school
     schools = ",".join(map(str, term_index))
     with connection.cursor() as cursor:
         cursor.execute(
@@ -173,7 +173,7 @@ def _evaluate_group(
         for school_pk, terms in cal_terms.items()
         for t in terms
     }
-    _fill_marks(marks, row_key, slot_of_term, only)
+    _fill_marks(marks, row_key, slot_of_term, student_pks)
     first_days = np.searchsorted(
         calendar.days, np.array([r[3] for r in found], dtype="datetime64[D]")
     )
@@ -187,22 +187,17 @@ def _evaluate_group(
 
 
 def _fill_marks(
-    marks: np.ndarray, row_key: np.ndarray, slot_of_term: dict[int, tuple[int, slice]], only: str
+    marks: np.ndarray,
+    row_key: np.ndarray,
+    slot_of_term: dict[int, tuple[int, slice]],
+    student_pks: list[int] | None,
 ) -> None:
     """Copy each stored term row's bytes into its place in the calendar-wide matrix."""
-    table = RegisterTerm._meta.db_table
     by_term: dict[int, tuple[list[int], list[bytes]]] = defaultdict(lambda: ([], []))
-    with connection.cursor() as cursor:
-        term_pks = list(slot_of_term)
-        for i in range(0, len(term_pks), 500):
-            pks = ",".join(map(str, term_pks[i : i + 500]))
-            cursor.execute(
-                f"SELECT term_id, student_id, marks FROM {table} WHERE term_id IN ({pks}){only}"
-            )
-            for term_pk, student_pk, blob in cursor.fetchall():
-                students, blobs = by_term[term_pk]
-                students.append(student_pk)
-                blobs.append(blob)
+    for _, student_pk, term_pk, blob in register_rows(list(slot_of_term), student_pks=student_pks):
+        students, blobs = by_term[term_pk]
+        students.append(student_pk)
+        blobs.append(blob)
     for term_pk, (students, blobs) in by_term.items():
         school_index, slots = slot_of_term[term_pk]
         keys = np.int64(school_index) << 40 | np.array(students, dtype=np.int64)

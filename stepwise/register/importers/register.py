@@ -23,6 +23,7 @@ from django.utils import timezone
 from stepwise.register.csvfile import Problems, is_blank, open_reader, parse_date
 from stepwise.register.importers import Applied, ImportResult, run_import
 from stepwise.register.models import Amendment, ImportRun, RegisterTerm
+from stepwise.register.selectors import register_rows
 from stepwise.rules.calendar import SESSIONS
 from stepwise.schools.calendars import holiday_names
 from stepwise.schools.models import ClosureDay, School, Term
@@ -254,17 +255,7 @@ def _without_repeats(p: Parsed, problems: Problems) -> Parsed:
 
 
 def _existing_rows(term_pks: list[int]) -> dict[tuple[int, int], tuple[int, bytes]]:
-    found = {}
-    table = RegisterTerm._meta.db_table
-    with connection.cursor() as cursor:
-        for i in range(0, len(term_pks), 500):
-            pks = ",".join(str(pk) for pk in term_pks[i : i + 500])
-            cursor.execute(
-                f"SELECT id, student_id, term_id, marks FROM {table} WHERE term_id IN ({pks})"
-            )
-            for pk, student_pk, term_pk, blob in cursor.fetchall():
-                found[student_pk, term_pk] = (pk, bytes(blob))
-    return found
+    return {(student, term): (pk, blob) for pk, student, term, blob in register_rows(term_pks)}
 
 
 def _apply(run: ImportRun, p: Parsed) -> Applied:
