@@ -15,8 +15,17 @@ def _holidays(country: str, subdivision: str | None, years: tuple[int, ...]) -> 
     return public_holiday_names(country, subdivision, years)
 
 
-def holiday_names(pack: Pack, years: Iterable[int]) -> dict[date, str]:
-    return _holidays(pack.country, pack.subdivision, tuple(sorted(set(years))))
+def closures_with_holidays(
+    pack: Pack, terms: Iterable[Term], closures: dict[date, str]
+) -> dict[date, str]:
+    """Return the school's closures plus the public holidays of the terms' years, with reasons."""
+    years = tuple(sorted({d.year for t in terms for d in (t.start, t.end)}))
+    closed = {
+        d: f"Public holiday: {name}"
+        for d, name in _holidays(pack.country, pack.subdivision, years).items()
+    }
+    closed.update(closures)
+    return closed
 
 
 def closed_days(school: School, terms: Iterable[Term]) -> dict[date, str]:
@@ -24,16 +33,9 @@ def closed_days(school: School, terms: Iterable[Term]) -> dict[date, str]:
     terms = list(terms)
     if not terms:
         return {}
-    pack = school.rules
-    years = tuple(sorted({d.year for t in terms for d in (t.start, t.end)}))
-    closed = {
-        d: f"Public holiday: {name}"
-        for d, name in _holidays(pack.country, pack.subdivision, years).items()
-    }
     first, last = min(t.start for t in terms), max(t.end for t in terms)
-    for closure in school.closures.filter(date__range=(first, last)):
-        closed[closure.date] = closure.reason
-    return closed
+    closures = dict(school.closures.filter(date__range=(first, last)).values_list("date", "reason"))
+    return closures_with_holidays(school.rules, terms, closures)
 
 
 def build_calendar(pack: Pack, terms: Iterable[Term], closures: Iterable[date]) -> Calendar:

@@ -25,7 +25,7 @@ from stepwise.register.importers import Applied, ImportResult, run_import
 from stepwise.register.models import Amendment, ImportRun, RegisterTerm
 from stepwise.register.selectors import register_rows
 from stepwise.rules.calendar import SESSIONS
-from stepwise.schools.calendars import holiday_names
+from stepwise.schools.calendars import closures_with_holidays
 from stepwise.schools.models import ClosureDay, School, Term
 from stepwise.standings.services import terms_evaluate
 
@@ -120,9 +120,7 @@ def _contexts(data: bytes) -> dict[str, SchoolContext]:
     contexts = {}
     for code, school in schools.items():
         pack = school.rules
-        years = sorted({d.year for t in terms[school.pk] for d in (t.start, t.end)})
-        closed = {d: f"Public holiday: {n}" for d, n in holiday_names(pack, years).items()}
-        closed.update(closures[school.pk])
+        closed = closures_with_holidays(pack, terms[school.pk], closures[school.pk])
         contexts[code] = SchoolContext(
             school=school,
             codes=pack.code_index,
