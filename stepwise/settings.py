@@ -109,6 +109,8 @@ INSTALLED_APPS = [
     "stepwise.demo",
     "stepwise.ops",
     "stepwise.privacy",
+    "stepwise.cases",
+    "stepwise.api",
 ]
 
 MIDDLEWARE = [

@@ -10,4 +10,6 @@ urlpatterns = [
     path("", include("stepwise.referrals.urls")),
     path("", include("stepwise.dashboard.urls")),
     path("", include("stepwise.privacy.urls")),
+    path("", include("stepwise.cases.urls")),
+    path("", include("stepwise.api.urls")),
 ]
