@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from stepwise.cases.models import Case
 from stepwise.referrals.models import Referral
 from stepwise.schools.models import School, Student
 
@@ -128,3 +129,31 @@ def get_admin_organisation_for_user(user: User, org_id: int) -> Organisation:
     if organisation is None:
         raise Http404("No such organisation")
     return organisation
+
+
+# A service's cases are seen by its caseworkers (their own and the team's) and its
+# managers; only managers decide referrals, reassign cases and import transfers.
+def cases_for_user(user: User) -> QuerySet[Case]:
+    return Case.objects.filter(service__in=services_for_user(user))
+
+
+def get_case_for_user(user: User, pk: int) -> Case:
+    """Return a case of the user's attendance service, or raise Http404."""
+    case = cases_for_user(user).filter(pk=pk).select_related("service", "assigned_to").first()
+    if case is None:
+        raise Http404("No such case")
+    return case
+
+
+def is_service_manager(user: User, service: Organisation) -> bool:
+    if not user.is_authenticated:
+        return False
+    return Membership.objects.filter(
+        user_id=user.pk, organisation=service, role=Membership.Role.SERVICE_MANAGER
+    ).exists()
+
+
+def require_service_manager(user: User, service: Organisation) -> None:
+    """Raise PermissionDenied unless the user manages the service (look it up first)."""
+    if not is_service_manager(user, service):
+        raise PermissionDenied("Only the service's managers may do this")

@@ -22,6 +22,7 @@ from stepwise.schools.models import School
 from stepwise.schools.services import school_add
 from stepwise.standings.services import school_evaluate
 
+from .casework import demo_casework, demo_transfer
 from .generate import DemoSchool, demo_schools
 
 DEMO_PASSWORD = "stepwise-demo"
@@ -74,6 +75,15 @@ SERVICES = {
     "nz": ("Kōwhai Attendance Service", "nz"),
     "kent": ("Kent Attendance Support Service", "kent"),
 }
+# Synthetic colleagues, so pages say who did what.
+DEMO_NAMES = {
+    "nz-officer": ("Aroha", "Kingi"),
+    "nz-caseworker": ("Tipene", "Rāwiri"),
+    "nz-manager": ("Ngaire", "Hōhepa"),
+    "kent-officer": ("Priya", "Shah"),
+    "kent-caseworker": ("Dan", "Okafor"),
+    "kent-manager": ("Helen", "Marsh"),
+}
 SERVICE_ROLES = [
     ("caseworker", Membership.Role.CASEWORKER),
     ("manager", Membership.Role.SERVICE_MANAGER),
@@ -89,9 +99,33 @@ def demo_load(*, as_of: date, seed: int = 2026, progress=None) -> list[DemoLogin
         school = _load_school(demo, as_of)
         logins += _add_users(school)
         name, prefix = SERVICES[school.pack]
-        service, _ = Organisation.objects.get_or_create(name=name, kind=Organisation.Kind.SERVICE)
+        service, created = Organisation.objects.get_or_create(
+            name=name, kind=Organisation.Kind.SERVICE
+        )
         logins += _add_members(service, prefix, SERVICE_ROLES)
+        if created:
+            _load_casework(school, service, prefix, as_of, seed)
     return logins
+
+
+def _load_casework(
+    school: School, service: Organisation, prefix: str, as_of: date, seed: int
+) -> None:
+    users = get_user_model().objects.in_bulk(
+        [f"{prefix}-officer", f"{prefix}-caseworker", f"{prefix}-manager"], field_name="username"
+    )
+    with transaction.atomic():
+        demo_casework(
+            school=school,
+            service=service,
+            officer=users[f"{prefix}-officer"],
+            caseworker=users[f"{prefix}-caseworker"],
+            manager=users[f"{prefix}-manager"],
+            as_of=as_of,
+            seed=seed,
+        )
+        if school.pack == "nz":
+            demo_transfer(service=service, manager=users[f"{prefix}-manager"], as_of=as_of)
 
 
 def _load_school(demo: DemoSchool, as_of: date) -> School:
@@ -124,7 +158,10 @@ def _add_members(organisation: Organisation, prefix: str, roles) -> list[DemoLog
     logins = []
     for suffix, role in roles:
         username = f"{prefix}-{suffix}"
-        user, created = users.objects.get_or_create(username=username)
+        given, family = DEMO_NAMES.get(username, (suffix.title(), prefix.upper()))
+        user, created = users.objects.get_or_create(
+            username=username, defaults={"first_name": given, "last_name": family}
+        )
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()

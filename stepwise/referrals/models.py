@@ -35,6 +35,9 @@ class Referral(models.Model):
     )
     referred_at = models.DateTimeField()
     decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-referred_at"]

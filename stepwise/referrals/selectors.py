@@ -1,4 +1,4 @@
-"""Reads of referrals: a school's own, a service's inbox, one student's."""
+"""Reads of referrals: a school's own, one student's (a service's inbox: cases.selectors)."""
 
 from django.db.models import QuerySet
 
@@ -11,15 +11,6 @@ from .models import Referral
 def referrals_for_school(school: School) -> QuerySet[Referral]:
     """Return the referrals a school has made, newest first."""
     return school.referrals.select_related("student", "service").order_by("-referred_at", "-pk")
-
-
-def referrals_for_service(service: Organisation) -> QuerySet[Referral]:
-    """Return the referrals a service has received, newest first."""
-    return (
-        Referral.objects.filter(service=service)
-        .select_related("student", "school")
-        .order_by("-referred_at", "-pk")
-    )
 
 
 def referrals_for_student(school: School, student: Student) -> QuerySet[Referral]:

@@ -18,13 +18,17 @@ from stepwise.accounts.access import (
     get_school_for_user,
     get_service_for_user,
     get_student_for_user,
+    is_service_manager,
     schools_for_user,
 )
 from stepwise.audit.services import audit_record
+from stepwise.cases.selectors import decided_referrals, triage
 
 from .forms import ReferralForm
-from .selectors import referrals_for_school, referrals_for_service
+from .selectors import referrals_for_school
 from .services import referral_create
+
+DECIDED_SHOWN = 50
 
 
 @login_required
@@ -80,7 +84,12 @@ def service_inbox(request: HttpRequest, org_id: int) -> HttpResponse:
     return render(
         request,
         "referrals/service_inbox.html",
-        {"service": service, "referrals": referrals_for_service(service)},
+        {
+            "service": service,
+            "ranked": triage(service),
+            "decided": decided_referrals(service)[:DECIDED_SHOWN],
+            "manager": is_service_manager(request.user, service),
+        },
     )
 
 

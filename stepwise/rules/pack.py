@@ -83,6 +83,28 @@ class ResponseType:
 
 
 @dataclass(frozen=True)
+class EngagementRule:
+    """When a case's recent contact attempts amount to a refusal to engage."""
+
+    attempts: int  # unsuccessful or refused contacts within the window
+    refusals: int  # or this many outright refusals
+    within_days: int
+    next_step: str
+    pathway_warning: str  # shown while another education pathway or exemption is explored
+    no_contact_days: int  # caseload filter: no contact for this long
+
+
+DEFAULT_ENGAGEMENT = EngagementRule(
+    attempts=3,
+    refusals=2,
+    within_days=28,
+    next_step="",
+    pathway_warning="Formal letters are not appropriate while another pathway is explored.",
+    no_contact_days=14,
+)
+
+
+@dataclass(frozen=True)
 class Pack:
     key: str
     name: str
@@ -102,6 +124,7 @@ class Pack:
     response_types: tuple[ResponseType, ...] = ()
     response_due_hours: int = 48
     response_critical_days: int = 5
+    engagement: EngagementRule = DEFAULT_ENGAGEMENT
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     def code(self, code: str) -> Code:
@@ -266,6 +289,15 @@ def _build(data: dict[str, Any]) -> Pack:
         )
         for r in responses.get("types", [])
     )
+    engaging = data.get("engagement", {})
+    engagement = EngagementRule(
+        attempts=int(engaging.get("attempts", DEFAULT_ENGAGEMENT.attempts)),
+        refusals=int(engaging.get("refusals", DEFAULT_ENGAGEMENT.refusals)),
+        within_days=int(engaging.get("within_days", DEFAULT_ENGAGEMENT.within_days)),
+        next_step=str(engaging.get("next_step", "")),
+        pathway_warning=str(engaging.get("pathway_warning", DEFAULT_ENGAGEMENT.pathway_warning)),
+        no_contact_days=int(engaging.get("no_contact_days", DEFAULT_ENGAGEMENT.no_contact_days)),
+    )
     return Pack(
         key=head["key"],
         name=head["name"],
@@ -285,6 +317,7 @@ def _build(data: dict[str, Any]) -> Pack:
         response_types=response_types,
         response_due_hours=int(responses.get("due_hours", 48)),
         response_critical_days=int(responses.get("critical_school_days", 5)),
+        engagement=engagement,
         raw=data,
     )
 

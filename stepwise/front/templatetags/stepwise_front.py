@@ -1,6 +1,8 @@
 """Small formatting helpers for the school workspace templates."""
 
-from django import template
+from django import forms, template
+from django.contrib.auth.models import User
+from django.forms import BoundField
 
 from stepwise.rules.pack import Level, Pack
 
@@ -50,3 +52,39 @@ def word(pack: Pack, key: str) -> str:
 def short_label(label: str) -> str:
     """Return a threshold or flag label without its parenthesised explanation."""
     return label.split(" (", 1)[0]
+
+
+@register.filter
+def widget_kind(field: BoundField) -> str:
+    """Return how _field.html draws a field (radios, checkboxes, checkbox, select, ...)."""
+    widget = field.field.widget
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    return "input"
+
+
+@register.filter
+def input_type(field: BoundField) -> str:
+    return getattr(field.field.widget, "input_type", "text")
+
+
+@register.filter
+def input_value(field: BoundField) -> str:
+    """Return a field's value as its widget writes it (dates as 2026-11-23, not "Nov. 23")."""
+    return field.field.widget.format_value(field.value()) or ""
+
+
+@register.filter
+def user_name(user: User | None, nobody: str = "Nobody") -> str:
+    """Return a colleague's full name, their user name if they have none, or `nobody`."""
+    if user is None:
+        return nobody
+    return user.get_full_name() or user.get_username()

@@ -1,0 +1,274 @@
+"""Reads of an attendance service's cases: caseloads, the triage inbox, signals, tasks."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from stepwise.accounts.models import Organisation
+from stepwise.referrals.models import Referral
+from stepwise.rules.engagement import Signal, engagement_signal
+from stepwise.rules.pack import DEFAULT_ENGAGEMENT, EngagementRule, load_pack
+from stepwise.schools.models import Term
+from stepwise.standings.selectors import current_term, evaluate_terms
+
+from .models import Case, LogEntry, Person, SafetyFlag, Task
+from .services import UNDECIDED
+
+# Outcomes and kinds that a transferred case's reviewer must see before acting.
+REFUSALS = (LogEntry.Outcome.REFUSED, LogEntry.Outcome.DECLINED_SUPPORT)
+
+
+def engagement_rule(case: Case) -> EngagementRule:
+    """Return the engagement rule of the case's jurisdiction (its school's pack)."""
+    school = next((s.school for s in case.schools.all() if s.school is not None), None)
+    return school.rules.engagement if school else DEFAULT_ENGAGEMENT
+
+
+def service_engagement_rule(service: Organisation) -> EngagementRule:
+    """Return the rule a service's caseload filters use: its schools' pack, or the default."""
+    pack_key = (
+        Case.objects.filter(service=service, schools__school__isnull=False)
+        .values_list("schools__school__pack", flat=True)
+        .first()
+    )
+    return load_pack(pack_key).engagement if pack_key else DEFAULT_ENGAGEMENT
+
+
+def effective_log(case: Case) -> list[LogEntry]:
+    """Return the case's log, newest first, with corrected entries marked as superseded."""
+    entries = list(
+        case.log.select_related("recorded_by", "corrects")
+        .prefetch_related("people", "attachments")
+        .order_by("-happened_at", "-pk")
+    )
+    corrected = {e.corrects_id for e in entries if e.corrects_id}
+    for entry in entries:
+        entry.superseded = entry.pk in corrected  # type: ignore[attr-defined]
+    return entries
+
+
+def case_signal(case: Case, log: list[LogEntry], today: date | None = None) -> Signal:
+    """Return the refusal-to-engage signal from the log's entries that still stand."""
+    attempts = [
+        (timezone.localdate(e.happened_at), e.outcome)
+        for e in log
+        if e.outcome and not getattr(e, "superseded", False)
+    ]
+    return engagement_signal(engagement_rule(case), attempts, today or timezone.localdate())
+
+
+def active_safety_flags(case: Case) -> QuerySet[SafetyFlag]:
+    return case.safety_flags.filter(withdrawn_at__isnull=True).select_related("person")
+
+
+@dataclass(frozen=True)
+class CaseloadFilter:
+    mine: bool = True
+    status: str = ""  # "" means every status but closed
+    reason: str = ""
+    school: str = ""  # a CaseSchool name
+    no_contact: bool = False
+    assigned_to: int | None = None
+
+
+def caseload(
+    service: Organisation, user: User, chosen: CaseloadFilter, *, now: datetime | None = None
+) -> QuerySet[Case]:
+    """Return a service's cases for a caseload list, filtered, the longest silence first."""
+    cases = Case.objects.filter(service=service)
+    if chosen.mine:
+        cases = cases.filter(assigned_to=user)
+    elif chosen.assigned_to is not None:
+        cases = cases.filter(assigned_to_id=chosen.assigned_to or None)
+    if chosen.status:
+        cases = cases.filter(status=chosen.status)
+    else:
+        cases = cases.exclude(status=Case.Status.CLOSED)
+    if chosen.reason:
+        cases = cases.filter(reason=chosen.reason)
+    if chosen.school:
+        cases = cases.filter(schools__name=chosen.school)
+    if chosen.no_contact:
+        days = service_engagement_rule(service).no_contact_days
+        since = (now or timezone.now()) - timedelta(days=days)
+        cases = cases.filter(Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=since))
+    return with_children(cases).order_by("last_contact_at", "opened_on", "pk")
+
+
+def with_children(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Fetch each case's child, schools and caseworker with the page, not per row."""
+    return cases.select_related("assigned_to").prefetch_related(
+        Prefetch("people", queryset=Person.objects.filter(role=Person.Role.CHILD), to_attr="child"),
+        "schools",
+    )
+
+
+def caseload_schools(service: Organisation) -> list[str]:
+    return list(
+        Case.objects.filter(service=service)
+        .values_list("schools__name", flat=True)
+        .exclude(schools__name=None)
+        .distinct()
+        .order_by("schools__name")
+    )
+
+
+def caseload_counts(service: Organisation) -> list[dict[str, Any]]:
+    """Return open cases per caseworker, for a manager's view of the team."""
+    counts: dict[int | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    rows = (
+        Case.objects.filter(service=service)
+        .exclude(status=Case.Status.CLOSED)
+        .values_list("assigned_to", "status")
+    )
+    for assigned, status in rows:
+        counts[assigned][status] += 1
+        counts[assigned]["total"] += 1
+    users = User.objects.in_bulk([pk for pk in counts if pk is not None])
+    result = [
+        {"user": users.get(pk) if pk else None, **dict(figures)} for pk, figures in counts.items()
+    ]
+    return sorted(result, key=lambda r: -r["total"])
+
+
+def transferred_for_review(service: Organisation) -> QuerySet[Case]:
+    """Return open transferred cases whose history holds a refusal or letters already sent."""
+    warning = LogEntry.objects.filter(case=OuterRef("pk")).filter(
+        Q(outcome__in=REFUSALS) | Q(kind=LogEntry.Kind.LETTER)
+    )
+    letters = LogEntry.objects.filter(case=OuterRef("pk"), kind=LogEntry.Kind.LETTER)
+    refusals = LogEntry.objects.filter(case=OuterRef("pk"), outcome__in=REFUSALS)
+    return (
+        with_children(
+            Case.objects.filter(service=service, origin=Case.Origin.TRANSFERRED).exclude(
+                status=Case.Status.CLOSED
+            )
+        )
+        .filter(Exists(warning))
+        .annotate(has_letters=Exists(letters), has_refusal=Exists(refusals))
+        .order_by("opened_on", "pk")
+    )
+
+
+def my_tasks(service: Organisation, user: User) -> QuerySet[Task]:
+    return (
+        Task.objects.filter(case__service=service, assigned_to=user, done_at__isnull=True)
+        .select_related("case")
+        .order_by("due_on", "pk")
+    )
+
+
+# --- The triage inbox -----------------------------------------------------------------
+
+# How each part of a referral weighs on its place in the inbox. Absence is the main
+# term; a referral waiting longer and a younger child rise (habits set early are the
+# ones the service can still shift). A child not enrolled anywhere misses all school
+# and goes ahead of every enrolled child, whatever the scores.
+WAITING_POINTS_PER_DAY = 0.5
+WAITING_DAYS_COUNTED = 60
+UNJUSTIFIED_POINTS = 20  # at 100% unjustified
+TREND_POINTS_PER_POINT = 0.5  # per percentage point worse than last term
+YOUNGER_POINTS_PER_YEAR = 1.0  # per year under 16
+NOT_ENROLLED_SEVERITY = 100.0
+
+
+@dataclass
+class Triaged:
+    referral: Referral
+    score: float
+    reasons: list[str]
+
+
+def _age(birth: date, today: date) -> int:
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+def _absence_by_student(referrals: list[Referral], today: date) -> dict[int, dict[str, Any]]:
+    """Return each referred student's standing now and last term, at the referring school."""
+    terms: list[Term] = []
+    previous: dict[int, Term] = {}
+    for school in {r.school for r in referrals}:
+        term = current_term(school, today)
+        if term is None:
+            continue
+        terms.append(term)
+        before = school.terms.filter(end__lt=term.start).order_by("-start").first()
+        if before is not None:
+            previous[school.pk] = before
+    pks = [r.student_id for r in referrals]
+    found: dict[int, dict[str, Any]] = defaultdict(dict)
+    for when, chosen in (("now", terms), ("before", list(previous.values()))):
+        if not chosen:
+            continue
+        for group in evaluate_terms(chosen, as_of=today, student_pks=pks):
+            for i, pk in enumerate(group.student_pk.tolist()):
+                found[pk][when] = group.standings.row(i)
+    return found
+
+
+def triage(service: Organisation, today: date | None = None) -> list[Triaged]:
+    """Rank the referrals waiting for the service's decision, each with why it is there."""
+    today = today or timezone.localdate()
+    referrals = list(
+        Referral.objects.filter(service=service, status__in=UNDECIDED).select_related(
+            "student", "school"
+        )
+    )
+    standing = _absence_by_student(referrals, today)
+    ranked = []
+    for referral in referrals:
+        score, reasons = 0.0, []
+        now = standing.get(referral.student_id, {}).get("now")
+        before = standing.get(referral.student_id, {}).get("before")
+        if referral.reason == Referral.Reason.NOT_ENROLLED:
+            score += NOT_ENROLLED_SEVERITY
+            reasons.append("not enrolled anywhere")
+        elif now is not None and now["possible"]:
+            absence = 100.0 - (now["attendance_percent"] or 0.0)
+            score += absence
+            reasons.append(f"missed {now['days_absent']:g} days this term ({absence:.0f}%)")
+            if now["absent"]:
+                share = now["unjustified"] / now["absent"]
+                score += share * UNJUSTIFIED_POINTS
+                reasons.append(f"{share:.0%} unjustified")
+            if before is not None and before["possible"]:
+                change = absence - (100.0 - (before["attendance_percent"] or 0.0))
+                if change > 0:
+                    score += change * TREND_POINTS_PER_POINT
+                reasons.append(
+                    f"{'up' if change > 0 else 'down'} {abs(change):.0f} points on last term"
+                    if round(change)
+                    else "same as last term"
+                )
+        else:
+            reasons.append("no register this term")
+        waiting = (today - timezone.localdate(referral.referred_at)).days
+        score += min(waiting, WAITING_DAYS_COUNTED) * WAITING_POINTS_PER_DAY
+        reasons.append(f"waiting {waiting} day{'s' if waiting != 1 else ''}")
+        age = _age(referral.student.birth_date, today)
+        score += max(0, 16 - age) * YOUNGER_POINTS_PER_YEAR
+        reasons.append(f"age {age}")
+        ranked.append(Triaged(referral, round(score, 1), reasons))
+    ranked.sort(
+        key=lambda t: (
+            t.referral.reason != Referral.Reason.NOT_ENROLLED,
+            -t.score,
+            t.referral.referred_at,
+        )
+    )
+    return ranked
+
+
+def decided_referrals(service: Organisation) -> QuerySet[Referral]:
+    """Return the service's accepted and declined referrals, newest decision first."""
+    return (
+        Referral.objects.filter(service=service)
+        .exclude(status__in=UNDECIDED)
+        .select_related("student", "school", "decided_by", "case")
+        .order_by("-decided_at", "-pk")
+    )

@@ -1,0 +1,470 @@
+"""Writes for an attendance service's cases: every change to a case goes through here.
+
+Each function checks everything first and raises ValidationError keyed by field,
+so a refused request leaves the records as they were.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from stepwise.accounts.models import Membership, Organisation
+from stepwise.referrals.models import Referral
+from stepwise.schools.models import School, Student
+
+from .models import Agency, Attachment, Case, CaseSchool, LogEntry, Person, SafetyFlag, Task
+
+NOTES_MAX = 20_000
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENTS_MAX = 5
+CASE_ROLES = (Membership.Role.CASEWORKER, Membership.Role.SERVICE_MANAGER)
+# Referrals the service has not yet taken or turned down.
+UNDECIDED = (Referral.Status.SUBMITTED, Referral.Status.WAITLISTED)
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    content_type: str
+    content: bytes
+
+
+def case_workers(service: Organisation) -> QuerySet[User]:
+    """Return the users a service's cases may be assigned to."""
+    return (
+        User.objects.filter(
+            memberships__organisation=service, memberships__role__in=CASE_ROLES, is_active=True
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def _check_assignee(service: Organisation, user: User | None, errors: dict[str, str]) -> None:
+    if user is not None and not case_workers(service).filter(pk=user.pk).exists():
+        errors["assigned_to"] = f"{user.get_full_name() or user} is not a caseworker at {service}"
+
+
+def next_reference(service: Organisation, today: date) -> str:
+    # References are per service and year: short enough to read out on the phone.
+    prefix = f"C{today.year}-"
+    taken = Case.objects.filter(service=service, reference__startswith=prefix).count()
+    number = taken + 1
+    while Case.objects.filter(service=service, reference=f"{prefix}{number:05d}").exists():
+        number += 1
+    return f"{prefix}{number:05d}"
+
+
+def _child_from_student(case: Case, student: Student) -> Person:
+    return Person.objects.create(
+        case=case,
+        role=Person.Role.CHILD,
+        given_name=student.given_name,
+        family_name=student.family_name,
+        birth_date=student.birth_date,
+        national_id=student.national_id,
+    )
+
+
+def _caregivers_from_school(case: Case, school: School, student: Student) -> None:
+    links = student.caregiver_links.filter(caregiver__school=school).select_related("caregiver")
+    Person.objects.bulk_create(
+        [
+            Person(
+                case=case,
+                role=Person.Role.CAREGIVER,
+                given_name=link.caregiver.given_name,
+                family_name=link.caregiver.family_name,
+                relationship=link.relationship,
+                lives_with_student=link.lives_with_student,
+                parental_responsibility=link.parental_responsibility,
+                phone=link.caregiver.phone,
+                email=link.caregiver.email,
+                address=link.caregiver.address,
+                preferred_language=link.caregiver.preferred_language,
+            )
+            for link in links
+        ]
+    )
+
+
+def referral_accept(
+    *, referral: Referral, by: User, assign_to: User | None = None, now: datetime | None = None
+) -> Case:
+    """Accept a school's referral: open a case with the child and caregivers the school holds."""
+    errors: dict[str, str] = {}
+    if referral.status not in UNDECIDED:
+        errors["decision"] = f"This referral was already {referral.get_status_display().lower()}"
+    _check_assignee(referral.service, assign_to, errors)
+    if errors:
+        raise ValidationError(errors)
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    with transaction.atomic():
+        # Conditional update: two managers deciding at once cannot both accept.
+        decided = Referral.objects.filter(pk=referral.pk, status__in=UNDECIDED).update(
+            status=Referral.Status.ACCEPTED, decided_at=now, decided_by=by
+        )
+        if decided != 1:
+            raise ValidationError({"decision": "This referral was decided by someone else"})
+        case = Case.objects.create(
+            service=referral.service,
+            reference=next_reference(referral.service, today),
+            reason=referral.reason,
+            origin=Case.Origin.REFERRAL,
+            referral=referral,
+            student=referral.student,
+            assigned_to=assign_to,
+            summary=referral.summary,
+            opened_on=today,
+            opened_by=by,
+        )
+        CaseSchool.objects.create(case=case, school=referral.school, name=referral.school.name)
+        _child_from_student(case, referral.student)
+        _caregivers_from_school(case, referral.school, referral.student)
+        LogEntry.objects.create(
+            case=case,
+            kind=LogEntry.Kind.NOTE,
+            notes=f"Case opened from {referral.school.name}'s referral of "
+            f"{timezone.localdate(referral.referred_at):%d %B %Y}.",
+            happened_at=now,
+            recorded_at=now,
+            recorded_by=by,
+        )
+    referral.refresh_from_db()
+    return case
+
+
+def referral_decline(
+    *, referral: Referral, by: User, note: str, waitlist: bool = False, now: datetime | None = None
+) -> Referral:
+    """Decline a referral with a reason, or put it on the waitlist."""
+    note = note.strip()
+    allowed = (Referral.Status.SUBMITTED,) if waitlist else UNDECIDED
+    if referral.status not in allowed:
+        raise ValidationError(
+            {"decision": f"This referral is already {referral.get_status_display().lower()}"}
+        )
+    if not waitlist and not note:
+        raise ValidationError({"note": "Enter why the service is declining the referral"})
+    if len(note) > NOTES_MAX:
+        raise ValidationError({"note": f"The reason must be {NOTES_MAX:,} characters or fewer"})
+    status = Referral.Status.WAITLISTED if waitlist else Referral.Status.DECLINED
+    decided = Referral.objects.filter(pk=referral.pk, status__in=allowed).update(
+        status=status, decision_note=note, decided_at=now or timezone.now(), decided_by=by
+    )
+    if decided != 1:
+        raise ValidationError({"decision": "This referral was decided by someone else"})
+    referral.refresh_from_db()
+    return referral
+
+
+def case_open(
+    *,
+    service: Organisation,
+    by: User,
+    reason: str,
+    given_name: str,
+    family_name: str,
+    birth_date: date | None,
+    national_id: str = "",
+    school_name: str = "",
+    summary: str = "",
+    assign_to: User | None = None,
+    today: date | None = None,
+) -> Case:
+    """Open a case directly, e.g. for a child not enrolled anywhere."""
+    today = today or timezone.localdate()
+    errors: dict[str, str] = {}
+    if reason not in Case.Reason.values:
+        errors["reason"] = "Select why the case is opened"
+    if not given_name.strip():
+        errors["given_name"] = "Enter the child's given name"
+    if not family_name.strip():
+        errors["family_name"] = "Enter the child's family name"
+    if birth_date is not None and birth_date > today:
+        errors["birth_date"] = "Date of birth must be in the past"
+    _check_assignee(service, assign_to, errors)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        case = Case.objects.create(
+            service=service,
+            reference=next_reference(service, today),
+            reason=reason,
+            origin=Case.Origin.DIRECT,
+            assigned_to=assign_to,
+            summary=summary.strip(),
+            opened_on=today,
+            opened_by=by,
+        )
+        Person.objects.create(
+            case=case,
+            role=Person.Role.CHILD,
+            given_name=given_name.strip(),
+            family_name=family_name.strip(),
+            birth_date=birth_date,
+            national_id=national_id.strip(),
+        )
+        if school_name.strip():
+            CaseSchool.objects.create(case=case, name=school_name.strip())
+    return case
+
+
+def case_assign(*, case: Case, to: User | None, by: User) -> Case:
+    """Assign a case to one of the service's caseworkers (or to nobody)."""
+    errors: dict[str, str] = {}
+    _check_assignee(case.service, to, errors)
+    if errors:
+        raise ValidationError(errors)
+    case.assigned_to = to
+    case.save(update_fields=["assigned_to"])
+    return case
+
+
+def case_status_set(
+    *, case: Case, status: str, closed_reason: str = "", today: date | None = None
+) -> Case:
+    """Change a case's status; closing needs a reason, reopening clears it."""
+    errors: dict[str, str] = {}
+    if status not in Case.Status.values:
+        errors["status"] = "Select a status"
+    elif status == Case.Status.CLOSED and closed_reason not in Case.ClosedReason.values:
+        errors["closed_reason"] = "Select why the case is closed"
+    if errors:
+        raise ValidationError(errors)
+    case.status = status
+    closing = status == Case.Status.CLOSED
+    case.closed_reason = closed_reason if closing else ""
+    case.closed_on = (today or timezone.localdate()) if closing else None
+    case.save(update_fields=["status", "closed_reason", "closed_on"])
+    return case
+
+
+def case_pathway_set(*, case: Case, exploring: bool) -> Case:
+    """Record whether the family is exploring another education pathway or an exemption."""
+    case.exploring_pathway = exploring
+    case.save(update_fields=["exploring_pathway"])
+    return case
+
+
+def log_entry_record(
+    *,
+    case: Case,
+    by: User | None,
+    kind: str,
+    happened_at: datetime,
+    outcome: str = "",
+    support: str = "",
+    people: list[Person] | None = None,
+    others_involved: str = "",
+    notes: str = "",
+    corrects: LogEntry | None = None,
+    uploads: list[Upload] | None = None,
+    now: datetime | None = None,
+) -> LogEntry:
+    """Append an entry to a case's engagement log; a correction points at what it corrects."""
+    now = now or timezone.now()
+    people = people or []
+    uploads = uploads or []
+    notes = notes.strip()
+    errors: dict[str, str] = {}
+    if kind not in LogEntry.Kind.values:
+        errors["kind"] = "Select what kind of contact or event this was"
+    if outcome not in LogEntry.Outcome.values:
+        errors["outcome"] = "Select the outcome"
+    if support not in LogEntry.Support.values:
+        errors["support"] = "Select what happened about support"
+    if happened_at > now + timedelta(minutes=5):
+        errors["happened_at"] = "The time it happened must not be in the future"
+    if len(notes) > NOTES_MAX:
+        errors["notes"] = f"Notes must be {NOTES_MAX:,} characters or fewer"
+    if corrects is not None and corrects.case_id != case.pk:
+        errors["corrects"] = "A correction must point at an entry of the same case"
+    if corrects is not None and not notes:
+        errors["notes"] = "Say what was wrong in the entry you are correcting"
+    if any(p.case_id != case.pk for p in people):
+        errors["people"] = "Choose people on this case"
+    if len(uploads) > ATTACHMENTS_MAX:
+        errors["attachments"] = f"Attach at most {ATTACHMENTS_MAX} files to one entry"
+    for upload in uploads:
+        if len(upload.content) > ATTACHMENT_MAX_BYTES:
+            errors["attachments"] = f"{upload.name} is larger than 10 MB"
+        elif not upload.content:
+            errors["attachments"] = f"{upload.name} is empty"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        entry = LogEntry.objects.create(
+            case=case,
+            kind=kind,
+            outcome=outcome,
+            support=support,
+            others_involved=others_involved.strip(),
+            notes=notes,
+            happened_at=happened_at,
+            recorded_at=now,
+            recorded_by=by,
+            corrects=corrects,
+        )
+        entry.people.set(people)
+        for upload in uploads:
+            Attachment.objects.create(
+                entry=entry,
+                name=upload.name[:200],
+                content_type=upload.content_type[:100] or "application/octet-stream",
+                size=len(upload.content),
+                sha256=hashlib.sha256(upload.content).hexdigest(),
+                content=upload.content,
+            )
+        if outcome:
+            _contact_made(case, happened_at)
+    return entry
+
+
+def _contact_made(case: Case, at: datetime) -> None:
+    # Keep the caseload's "last contact" current without reading the log, and move a
+    # new case to active once someone has tried to reach the family.
+    Case.objects.filter(pk=case.pk).filter(
+        Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=at)
+    ).update(last_contact_at=at)
+    Case.objects.filter(pk=case.pk, status=Case.Status.OPEN).update(status=Case.Status.ACTIVE)
+    case.refresh_from_db(fields=["last_contact_at", "status"])
+
+
+def safety_flag_raise(
+    *,
+    case: Case,
+    by: User,
+    kind: str,
+    note: str,
+    person: Person | None = None,
+    address: str = "",
+    now: datetime | None = None,
+) -> SafetyFlag:
+    """Flag a hazard at a home or with a person, for anyone planning a visit."""
+    errors: dict[str, str] = {}
+    if kind not in SafetyFlag.Kind.values:
+        errors["kind"] = "Select the kind of safety concern"
+    if not note.strip():
+        errors["note"] = "Describe the concern so a colleague can plan around it"
+    if person is not None and person.case_id != case.pk:
+        errors["person"] = "Choose a person on this case"
+    if person is None and not address.strip():
+        errors["address"] = "Choose the person or enter the address the concern is about"
+    if errors:
+        raise ValidationError(errors)
+    return SafetyFlag.objects.create(
+        case=case,
+        person=person,
+        address=address.strip(),
+        kind=kind,
+        note=note.strip(),
+        raised_by=by,
+        raised_at=now or timezone.now(),
+    )
+
+
+def safety_flag_withdraw(*, flag: SafetyFlag, now: datetime | None = None) -> SafetyFlag:
+    """Withdraw a flag that no longer applies; it stays in the case's history."""
+    SafetyFlag.objects.filter(pk=flag.pk, withdrawn_at__isnull=True).update(
+        withdrawn_at=now or timezone.now()
+    )
+    flag.refresh_from_db()
+    return flag
+
+
+def agency_add(
+    *,
+    case: Case,
+    kind: str,
+    name: str,
+    contact: str = "",
+    leads: bool = False,
+    today: date | None = None,
+) -> Agency:
+    """Record another agency involved with the family; at most one agency leads."""
+    errors: dict[str, str] = {}
+    if kind not in Agency.Kind.values:
+        errors["kind"] = "Select the kind of agency"
+    if not name.strip():
+        errors["name"] = "Enter the agency's name"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        if leads:
+            case.agencies.filter(leads=True).update(leads=False)
+        return Agency.objects.create(
+            case=case,
+            kind=kind,
+            name=name.strip(),
+            contact=contact.strip(),
+            leads=leads,
+            added_on=today or timezone.localdate(),
+        )
+
+
+def task_add(
+    *,
+    case: Case,
+    title: str,
+    due_on: date | None,
+    by: User | None,
+    assigned_to: User | None = None,
+    now: datetime | None = None,
+) -> Task:
+    """Add a follow-up to a case; by=None for tasks Stepwise makes itself."""
+    errors: dict[str, str] = {}
+    if not title.strip():
+        errors["title"] = "Enter what needs doing"
+    if due_on is None:
+        errors["due_on"] = "Enter the date it is due"
+    _check_assignee(case.service, assigned_to, errors)
+    if errors:
+        raise ValidationError(errors)
+    assert due_on is not None
+    return Task.objects.create(
+        case=case,
+        title=title.strip()[:200],
+        due_on=due_on,
+        assigned_to=assigned_to or case.assigned_to,
+        created_by=by,
+        created_at=now or timezone.now(),
+    )
+
+
+def task_done(*, task: Task, by: User, now: datetime | None = None) -> Task:
+    """Mark a task done; doing it twice changes nothing."""
+    Task.objects.filter(pk=task.pk, done_at__isnull=True).update(
+        done_at=now or timezone.now(), done_by=by
+    )
+    task.refresh_from_db()
+    return task
+
+
+def person_add(
+    *, case: Case, role: str, given_name: str, family_name: str, **details: object
+) -> Person:
+    """Add a caregiver or another adult with day-to-day care to a case."""
+    errors: dict[str, str] = {}
+    if role not in (Person.Role.CAREGIVER, Person.Role.OTHER_CARER):
+        errors["role"] = "Select who the person is"
+    if not given_name.strip():
+        errors["given_name"] = "Enter their given name"
+    if not family_name.strip():
+        errors["family_name"] = "Enter their family name"
+    if errors:
+        raise ValidationError(errors)
+    return Person.objects.create(
+        case=case,
+        role=role,
+        given_name=given_name.strip(),
+        family_name=family_name.strip(),
+        **{k: v.strip() if isinstance(v, str) else v for k, v in details.items()},
+    )
