@@ -25,6 +25,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from stepwise.api.models import ApiToken
 from stepwise.audit.models import AuditEvent
 from stepwise.referrals.models import Referral
 from stepwise.responses.models import Description, ResponseActivity
@@ -32,6 +33,7 @@ from stepwise.schools.models import TermTarget
 from stepwise.standings.models import ThresholdEvent
 from tests.conftest import MATRIX_PROPERTY, sign_in
 
+from .api_rules import API_RULES, API_SKIPPED
 from .world import TERM_KEY, USERS, World
 
 # The world is built once per module (tests/security/conftest.py); the mark makes
@@ -52,6 +54,14 @@ SKIPPED_NAMES = {
     "two_factor_verify": "checks a code from the caller's own authenticator app, no "
     "organisation's object (tests/accounts/test_sign_in_hardening.py)",
 }
+# The API's own rules, with tokens instead of sessions, are in api_rules.py.
+SKIPPED_NAMES.update(API_SKIPPED)
+SKIPPED_NAMES.update(
+    {
+        name: "an API URL: tests/security/test_api_matrix.py asks it with tokens"
+        for name in API_RULES
+    }
+)
 STATIC_REASON = "static files: public stylesheets, scripts and images, no organisation's data"
 
 # Objects that do not exist, one of each kind the URLs take.
@@ -215,6 +225,22 @@ def referral_cases(w: World) -> list[Case]:
     ]
 
 
+def token_cases(w: World) -> list[Case]:
+    b_org, a_org, pk = w.school_b.organisation.pk, w.school_a.organisation.pk, w.token_b.pk
+    return [
+        Case(
+            "school B's API token",
+            Target({"org_id": b_org, "pk": pk}),
+            (Target({"org_id": NO_PK, "pk": pk}), Target({"org_id": b_org, "pk": NO_PK})),
+        ),
+        Case(
+            "school B's API token through school A's address",
+            Target({"org_id": a_org, "pk": pk}),
+            (Target({"org_id": a_org, "pk": NO_PK}),),
+        ),
+    ]
+
+
 def response_form(w: World, **extra: Any) -> dict[str, Any]:
     return {
         "response_type": "conversation",
@@ -267,6 +293,11 @@ RULES: dict[str, Rule] = {
     "ministry_export": Rule(by_school("", "from=2026-10-12&to=2026-11-20")),
     # An empty POST is the download itself: it takes no fields.
     "subject_access": Rule(by_student()),
+    "api_tokens": Rule(
+        by_organisation("school B", "service Y"), form=lambda w: {"name": "Made from outside"}
+    ),
+    # An empty POST is the revocation itself.
+    "api_token_revoke": Rule(token_cases),
 }
 
 
@@ -336,6 +367,7 @@ def snapshot() -> dict[str, Any]:
             Description.objects.values_list("pk", "text", "position", "retired")
         ),
         "term targets": sorted(TermTarget.objects.values_list("term_id", "regular_percent")),
+        "api tokens": sorted(ApiToken.objects.values_list("pk", "revoked_at")),
         "threshold events": ThresholdEvent.objects.count(),
     }
 
@@ -490,6 +522,13 @@ OWN: dict[str, list[Own]] = {
     "dashboard_targets": [Own(A_ADMINS, own_school())],
     "ministry_export": [Own(A_STAFF, own_school())],
     "subject_access": [Own(A_ADMINS, own_student())],
+    "api_tokens": [
+        Own(A_ADMINS, lambda w: Target({"org_id": w.school_a.organisation.pk})),
+        Own(("x_org_admin",), lambda w: Target({"org_id": w.service_x.pk})),
+    ],
+    "api_token_revoke": [
+        Own(A_ADMINS, lambda w: Target({"org_id": w.school_a.organisation.pk, "pk": w.token_a.pk}))
+    ],
 }
 
 

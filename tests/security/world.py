@@ -20,6 +20,8 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 
 from stepwise.accounts.models import Membership, Organisation
+from stepwise.api.models import ApiToken
+from stepwise.api.services import token_create
 from stepwise.audit.models import AuditEvent
 from stepwise.dashboard.services import term_target_set
 from stepwise.referrals.models import Referral
@@ -141,6 +143,11 @@ class World:
     description_b: Description
     referral_a: Referral  # school A to service X
     referral_b: Referral  # school B to service Y
+    token_a: ApiToken  # school A's API token
+    token_b: ApiToken  # school B's API token, which A's admins must never see or revoke
+    # API tokens (their secrets) of the organisations the users work for, by client name:
+    # each must reach nothing of school B's through the API (tests/security/test_api_matrix.py).
+    api_secrets: dict[str, str]
     # What must never appear on a page shown to a user of A, X, the Ministry or the
     # prosecutions team: school B's name, its students' and caregivers' names, B's
     # referral summaries and links, a Description, audit details and responses of B's.
@@ -267,6 +274,14 @@ def build_world() -> World:
         referred_by=users["a_attendance_officer"],
     )
     term_target_set(term=term_b, regular_percent=Decimal("71.5"))
+    # A high rate limit: the matrix sends each token hundreds of requests a minute.
+    tokens = {
+        key: token_create(organisation=org, name=f"{key} SMS", created_by=None,
+                          rate_per_minute=1_000_000)
+        for key, org in (("a_token", school_a.organisation), ("x_token", service_x),
+                         ("ministry_token", ministry), ("prosecutions_token", prosecutions),
+                         ("b_token", school_b.organisation))
+    }  # fmt: skip
     for organisation, detail in ((school_b.organisation, "B"), (service_y, "Y")):
         AuditEvent.objects.create(
             user=b_officer,
@@ -298,6 +313,9 @@ def build_world() -> World:
         description_b=description_b,
         referral_a=referral_a,
         referral_b=referral_b,
+        token_a=tokens["a_token"][0],
+        token_b=tokens["b_token"][0],
+        api_secrets={key: secret for key, (_, secret) in tokens.items() if key != "b_token"},
         secrets=[
             school_b.name,
             *(f"{given} {family}" for _, given, family, _, _ in B_STUDENTS),
@@ -312,5 +330,7 @@ def build_world() -> World:
             "a view recorded for",  # the detail of B's and Y's audit events
             "B Officer",  # who did B's responses
             description_b.text,
+            "b_token SMS",  # school B's API token's name
+            tokens["b_token"][0].prefix,
         ],
     )

@@ -1,0 +1,349 @@
+"""Read the standard formats the API takes in: Ed-Fi attendance events and OneRoster 1.2 CSV.
+
+Both are only translated here, into rows of Stepwise's own CSV import (roster and
+register), which then check and write them all or nothing as for any CSV file. So
+the rules live in one place (stepwise/register/importers) and a problem they find is
+reported against the place in the original input it came from (`Origin`).
+
+These functions take bytes and never raise anything but FormatRejected, whatever
+the bytes (tests/api/test_parsers_fuzz.py feeds them arbitrary ones).
+"""
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+
+from stepwise.register.csvfile import parse_date
+
+MAX_PROBLEMS = 200
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One thing wrong with a request: where (`field`, and `row` for a batch) and what."""
+
+    message: str
+    field: str = ""
+    row: int | None = None  # 0-based index into the batch, when the error is in one item
+
+    def as_dict(self) -> dict[str, object]:
+        return {"field": self.field, "row": self.row, "message": self.message}
+
+
+class FormatRejected(Exception):
+    """The input was refused as a whole; nothing from it was written."""
+
+    def __init__(self, errors: list[FieldError], detail: str = "the request was not accepted"):
+        super().__init__(detail)
+        self.errors = errors[:MAX_PROBLEMS]
+        self.more = max(0, len(errors) - MAX_PROBLEMS)
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a generated CSV row came from, and what each CSV column is called there."""
+
+    row: int | None  # the index in a JSON batch, if it came from one
+    prefix: str  # "rows[3]" or "[3]" in JSON; "users.csv line 7" in a file
+    columns: dict[str, str] = field(default_factory=dict)  # CSV column -> original field
+
+    def error(self, column: str, message: str) -> FieldError:
+        name = self.columns.get(column, column)
+        if not name:
+            return FieldError(message, self.prefix, self.row)
+        if self.row is None:  # a line of a file
+            return FieldError(message, f"{self.prefix}, column {name}", None)
+        return FieldError(message, f"{self.prefix}.{name}" if self.prefix else name, self.row)
+
+
+def csv_bytes(header: tuple[str, ...], rows: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+# --- Ed-Fi StudentSchoolAttendanceEvent -----------------------------------------------
+
+EDFI_SESSION_PATH = "_ext.stepwise.session"
+SESSIONS = ("AM", "PM")
+
+
+@dataclass(frozen=True)
+class EdFiEvent:
+    index: int
+    student_id: str
+    school_id: str
+    event_date: str
+    descriptor: str
+    sessions: tuple[str, ...]  # both, unless the event names one in _ext.stepwise.session
+
+
+def _text(value: object) -> str | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, int):
+        return str(value)
+    return None
+
+
+def parse_edfi_events(data: bytes) -> list[EdFiEvent]:
+    """Return the StudentSchoolAttendanceEvents in a JSON body (one object or an array).
+
+    Each event needs studentReference.studentUniqueId, schoolReference.schoolId,
+    eventDate and attendanceEventCategoryDescriptor. Ed-Fi events are for a day; one
+    for half a day names its session in _ext.stepwise.session ("AM" or "PM").
+    """
+    try:
+        body = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise FormatRejected([FieldError("the body is not UTF-8 text")]) from None
+    except (ValueError, RecursionError) as e:
+        raise FormatRejected([FieldError(f"the body is not JSON ({e})")]) from None
+    if isinstance(body, dict):
+        body = [body]
+    if not isinstance(body, list):
+        raise FormatRejected([FieldError("send an array of StudentSchoolAttendanceEvent objects")])
+    if not body:
+        raise FormatRejected([FieldError("the array has no events")])
+    errors: list[FieldError] = []
+    events = []
+    for i, item in enumerate(body):
+        if not isinstance(item, dict):
+            errors.append(FieldError("must be a StudentSchoolAttendanceEvent object", f"[{i}]", i))
+            continue
+        found: dict[str, str] = {}
+        for name, path in (
+            ("student", ("studentReference", "studentUniqueId")),
+            ("school", ("schoolReference", "schoolId")),
+            ("date", ("eventDate",)),
+            ("descriptor", ("attendanceEventCategoryDescriptor",)),
+        ):
+            value: object = item
+            for part in path:
+                value = value.get(part) if isinstance(value, dict) else None
+            text = _text(value)
+            where = f"[{i}].{'.'.join(path)}"
+            if not text:
+                errors.append(FieldError("is missing or empty", where, i))
+            else:
+                found[name] = text
+        event_date = found.get("date", "")
+        if event_date and parse_date(event_date) is None:
+            errors.append(
+                FieldError(f"{event_date!r} is not a date (use YYYY-MM-DD)", f"[{i}].eventDate", i)
+            )
+        sessions: tuple[str, ...] = SESSIONS
+        ext = item.get("_ext")
+        if ext is not None:
+            stepwise = ext.get("stepwise") if isinstance(ext, dict) else None
+            session = stepwise.get("session") if isinstance(stepwise, dict) else None
+            if session is not None:
+                if session not in SESSIONS:
+                    errors.append(
+                        FieldError(f"{session!r} must be AM or PM", f"[{i}].{EDFI_SESSION_PATH}", i)
+                    )
+                else:
+                    sessions = (session,)
+        if len(found) == 4:
+            events.append(
+                EdFiEvent(
+                    i, found["student"], found["school"], event_date, found["descriptor"], sessions
+                )
+            )
+    if errors:
+        raise FormatRejected(errors)
+    return events
+
+
+EDFI_COLUMNS = {
+    "student_id": "studentReference.studentUniqueId",
+    "date": "eventDate",
+    "session": EDFI_SESSION_PATH,
+    "code": "attendanceEventCategoryDescriptor",
+    "school_id": "schoolReference.schoolId",
+}
+
+
+def descriptor_code_value(descriptor: str) -> str:
+    """Return a descriptor's code value: the part after the # of its URI, or all of it."""
+    return descriptor.rsplit("#", 1)[-1].strip()
+
+
+# --- OneRoster 1.2 CSV ------------------------------------------------------------------
+
+ONEROSTER_FILES = ("orgs.csv", "users.csv", "enrollments.csv")
+ONEROSTER_OPTIONAL = ("demographics.csv",)
+NEEDED_COLUMNS = {
+    "orgs.csv": ("sourcedId", "name", "type", "identifier"),
+    "users.csv": ("sourcedId", "givenName", "familyName", "identifier", "grades"),
+    "enrollments.csv": (
+        "sourcedId",
+        "schoolSourcedId",
+        "userSourcedId",
+        "role",
+        "beginDate",
+        "endDate",
+    ),
+    "demographics.csv": ("sourcedId", "birthDate"),
+}
+# CEDS grade levels as OneRoster writes them, to the school's year level.
+GRADES = {"PK": 0, "KG": 0, "TK": 0, **{f"{n:02d}": n for n in range(1, 16)}}
+
+
+@dataclass
+class OneRosterStudent:
+    national_id: str
+    given_name: str
+    family_name: str
+    birth_date: str  # empty when demographics.csv has none: then the stored one is kept
+    year_level: str
+    enrolled_from: str
+    enrolled_to: str
+    origin: Origin
+
+
+def _read_csv(name: str, data: bytes, errors: list[FieldError]) -> list[tuple[int, dict[str, str]]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        errors.append(FieldError("the file is not UTF-8 text", f"{name} line {line}"))
+        return []
+    rows: list[tuple[int, dict[str, str]]] = []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in next(reader, [])]
+        missing = [c for c in NEEDED_COLUMNS[name] if c not in header]
+        if missing:
+            errors.append(FieldError(f"the header lacks {', '.join(missing)}", f"{name} line 1"))
+            return []
+        for fields in reader:
+            if not any(f.strip() for f in fields):
+                continue
+            if len(fields) != len(header):
+                errors.append(
+                    FieldError(
+                        f"expected {len(header)} fields, found {len(fields)}",
+                        f"{name} line {reader.line_num}",
+                    )
+                )
+                continue
+            rows.append(
+                (reader.line_num, dict(zip(header, (f.strip() for f in fields), strict=True)))
+            )
+    except csv.Error as e:
+        errors.append(
+            FieldError(f"this is not readable CSV ({e})", f"{name} line {reader.line_num}")
+        )
+    return rows
+
+
+def parse_oneroster(files: dict[str, bytes], *, school_ids: set[str]) -> list[OneRosterStudent]:
+    """Return the students enrolled at the school (an org of type school whose identifier
+    is one of `school_ids`), with their enrolment dates, from OneRoster 1.2 CSV files.
+
+    A student's enrolment runs from their earliest beginDate to their latest endDate
+    (open if any enrolment has none). Users are matched by sourcedId; the national id is
+    users.csv's identifier; the year level its first grade; the birth date comes from
+    demographics.csv when it is sent.
+    """
+    errors: list[FieldError] = []
+    for name in ONEROSTER_FILES:
+        if name not in files:
+            errors.append(FieldError("send this file", name))
+    if errors:
+        raise FormatRejected(errors)
+    tables = {
+        name: _read_csv(name, files[name], errors) for name in files if name in NEEDED_COLUMNS
+    }
+    if errors:
+        raise FormatRejected(errors)
+    orgs = [
+        row["sourcedId"]
+        for _, row in tables["orgs.csv"]
+        if row["type"].lower() == "school" and row["identifier"] in school_ids
+    ]
+    if not orgs:
+        raise FormatRejected(
+            [
+                FieldError(
+                    f"no org of type school has identifier {' or '.join(sorted(school_ids))}",
+                    "orgs.csv",
+                )
+            ]
+        )
+    users = {row["sourcedId"]: (line, row) for line, row in tables["users.csv"]}
+    births = {row["sourcedId"]: (line, row) for line, row in tables.get("demographics.csv", [])}
+    spans: dict[str, list[tuple[int, str, str]]] = {}
+    for line, row in tables["enrollments.csv"]:
+        if row["role"].lower() != "student" or row["schoolSourcedId"] not in orgs:
+            continue
+        where = f"enrollments.csv line {line}"
+        if row["userSourcedId"] not in users:
+            message = f"{row['userSourcedId']!r} is not a sourcedId in users.csv"
+            errors.append(FieldError(message, f"{where}, column userSourcedId"))
+            continue
+        for column in ("beginDate", "endDate"):
+            if row[column] and parse_date(row[column]) is None:
+                message = f"{row[column]!r} is not a date (use YYYY-MM-DD)"
+                errors.append(FieldError(message, f"{where}, column {column}"))
+        if not row["beginDate"]:
+            errors.append(
+                FieldError("is empty: Stepwise needs the first day", f"{where}, column beginDate")
+            )
+        spans.setdefault(row["userSourcedId"], []).append((line, row["beginDate"], row["endDate"]))
+    students = []
+    for user_id, enrolments in spans.items():
+        line, user = users[user_id]
+        where = f"users.csv line {line}"
+        grade = user["grades"].split(",")[0].strip()
+        level = GRADES.get(grade.upper())
+        if level is None and grade.isascii() and grade.isdigit():
+            level = int(grade)
+        birth = ""
+        if user_id in births:
+            birth_line, demographics = births[user_id]
+            birth = demographics["birthDate"]
+            if parse_date(birth) is None:
+                message = f"{birth!r} is not a date (use YYYY-MM-DD)"
+                errors.append(
+                    FieldError(message, f"demographics.csv line {birth_line}, column birthDate")
+                )
+        ends = [end for _, _, end in enrolments]
+        students.append(
+            OneRosterStudent(
+                national_id=user["identifier"],
+                given_name=user["givenName"],
+                family_name=user["familyName"],
+                birth_date=birth,
+                year_level="" if level is None else str(level),
+                enrolled_from=min(start for _, start, _ in enrolments),
+                enrolled_to="" if "" in ends else max(ends),
+                origin=Origin(
+                    None,
+                    where,
+                    {
+                        "student_id": "identifier",
+                        "given_name": "givenName",
+                        "family_name": "familyName",
+                        "year_level": "grades",
+                        "birth_date": "birthDate (demographics.csv)",
+                        "enrolled_from": "beginDate (enrollments.csv)",
+                        "enrolled_to": "endDate (enrollments.csv)",
+                    },
+                ),
+            )
+        )
+    if errors:
+        raise FormatRejected(errors)
+    if not students:
+        raise FormatRejected(
+            [FieldError("no student is enrolled at the school", "enrollments.csv")]
+        )
+    return students

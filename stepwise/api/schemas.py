@@ -1,0 +1,225 @@
+"""The shapes the API takes and gives, as its OpenAPI document shows them."""
+
+from datetime import date, datetime
+from typing import Any
+
+from ninja import Field, Schema
+
+MAX_ROWS = 20_000  # per push; a school's day is a few thousand marks, a large one's 5,000
+TEXT = 300  # the longest text a CSV field of the importers may hold
+
+
+class FieldErrorOut(Schema):
+    field: str = Field(description="Where: a JSON path such as rows[3].date, or a file line")
+    row: int | None = Field(description="The 0-based index of the item in the batch, if any")
+    message: str
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: list[FieldErrorOut] = []
+
+
+class TermOut(Schema):
+    key: str = Field(examples=["2026T4"])
+    name: str
+    start: date
+    end: date
+
+
+class SchoolOut(Schema):
+    code: str
+    name: str
+    pack: str
+    terms: list[TermOut]
+
+
+class MarkIn(Schema):
+    student_id: str = Field(max_length=40)
+    date: str = Field(max_length=10, description="YYYY-MM-DD", examples=["2026-11-20"])
+    session: str = Field(max_length=2, description="AM or PM", examples=["AM"])
+    code: str = Field(max_length=4, description="A code of the school's rule pack")
+
+
+class MarksIn(Schema):
+    rows: list[MarkIn] = Field(min_length=1, max_length=MAX_ROWS)
+
+
+class RosterRowIn(Schema):
+    student_id: str = Field(max_length=40)
+    given_name: str = Field(max_length=100)
+    family_name: str = Field(max_length=100)
+    birth_date: str = Field(max_length=10, description="YYYY-MM-DD")
+    year_level: int | str = Field(description="0 to 15")
+    enrolled_from: str = Field(max_length=10, description="YYYY-MM-DD")
+    enrolled_to: str | None = Field(None, max_length=10, description="YYYY-MM-DD, or null")
+
+
+class RosterIn(Schema):
+    rows: list[RosterRowIn] = Field(min_length=1, max_length=MAX_ROWS)
+
+
+class CaregiverRowIn(Schema):
+    student_id: str = Field(max_length=40)
+    caregiver_id: str = Field(max_length=60)
+    given_name: str = Field(max_length=100)
+    family_name: str = Field(max_length=100)
+    relationship: str = Field(max_length=60)
+    lives_with_student: bool | str
+    parental_responsibility: bool | str
+    email: str = Field("", max_length=TEXT)
+    phone: str = Field("", max_length=40)
+    address: str = Field("", max_length=TEXT)
+    preferred_language: str = Field("", max_length=20)
+
+
+class CaregiversIn(Schema):
+    rows: list[CaregiverRowIn] = Field(min_length=1, max_length=MAX_ROWS)
+
+
+class EvaluationOut(Schema):
+    school_terms: int
+    students: int
+    threshold_events_reached: int
+    threshold_events_moved: int
+    threshold_events_withdrawn: int
+
+
+class PushOut(Schema):
+    import_run: int
+    outcome: str = Field(description="imported, or unchanged when nothing was new")
+    rows: int
+    changed: int
+    detail: dict[str, int]
+    evaluation: EvaluationOut | None = None
+
+
+# The request body of the Ed-Fi push, as the OpenAPI document shows it (the endpoint reads
+# the raw JSON itself, with stepwise.api.formats.parse_edfi_events).
+EDFI_EVENT_SCHEMA = {
+    "type": "object",
+    "title": "StudentSchoolAttendanceEvent",
+    "description": "An Ed-Fi StudentSchoolAttendanceEvent (the fields Stepwise reads)",
+    "required": [
+        "schoolReference",
+        "studentReference",
+        "eventDate",
+        "attendanceEventCategoryDescriptor",
+    ],
+    "properties": {
+        "schoolReference": {
+            "type": "object",
+            "required": ["schoolId"],
+            "properties": {"schoolId": {"type": ["integer", "string"]}},
+        },
+        "studentReference": {
+            "type": "object",
+            "required": ["studentUniqueId"],
+            "properties": {"studentUniqueId": {"type": "string", "maxLength": 40}},
+        },
+        "eventDate": {"type": "string", "format": "date", "example": "2026-11-20"},
+        "attendanceEventCategoryDescriptor": {
+            "type": "string",
+            "maxLength": 300,
+            "example": "uri://ed-fi.org/AttendanceEventCategoryDescriptor#Unexcused Absence",
+        },
+        "_ext": {
+            "type": "object",
+            "properties": {
+                "stepwise": {
+                    "type": "object",
+                    "properties": {"session": {"type": "string", "enum": ["AM", "PM"]}},
+                }
+            },
+        },
+    },
+}
+
+
+class MappingIn(Schema):
+    descriptor: str = Field(max_length=300, examples=["Unexcused Absence"])
+    code: str = Field(max_length=4, examples=["T"])
+
+
+class MappingsIn(Schema):
+    mappings: list[MappingIn] = Field(max_length=200)
+
+
+class MappingsOut(Schema):
+    mappings: list[MappingIn]
+
+
+class PageOut(Schema):
+    count: int = Field(description="Items in all pages")
+    page: int
+    page_size: int
+    pages: int
+
+
+class StandingsPage(PageOut):
+    term: str
+    as_of: date
+    items: list[dict[str, Any]] = Field(
+        description="One row per student: the columns of `stepwise standings`"
+    )
+
+
+class ThresholdEventOut(Schema):
+    id: int
+    student_id: str
+    term: str
+    threshold: str
+    reached_on: date
+    status: str
+    detected_at: datetime
+    answered: bool
+
+
+class ThresholdEventsPage(PageOut):
+    items: list[ThresholdEventOut]
+
+
+class EarlyWarningOut(Schema):
+    student_id: str
+    given_name: str
+    family_name: str
+    year_level: int
+    threshold: str
+    forecast_on: date
+    days_absent: float
+    attendance_percent: float | None
+
+
+class EarlyWarningPage(PageOut):
+    term: str
+    as_of: date
+    items: list[EarlyWarningOut]
+
+
+class ResponseIn(Schema):
+    student_id: str = Field(max_length=40)
+    response_type: str = Field(max_length=40, examples=["conversation"])
+    happened_on: date
+    done_by: str = Field(max_length=200)
+    description_id: int | None = Field(None, description="One of the school's Descriptions")
+    threshold_event_id: int | None = None
+    notes: str = Field(
+        "", max_length=5000, description="Private to the school: stored, never read back out"
+    )
+
+
+class ResponseOut(Schema):
+    """A recorded response activity. Its private notes are never given out."""
+
+    id: int
+    student_id: str
+    response_type: str
+    description: str
+    happened_on: date
+    done_by: str
+    threshold_event_id: int | None
+    recorded_at: datetime
+
+
+class ResponsesPage(PageOut):
+    items: list[ResponseOut]
