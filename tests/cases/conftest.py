@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from stepwise.cases.models import Case
 from stepwise.cases.services import referral_accept
-
 from tests.front.conftest import TODAY
 from tests.referrals.conftest import *  # noqa: F403
 
@@ -27,6 +26,4 @@ def at(day, hour: int = 10) -> datetime:
 @pytest.fixture
 def case(referral, manager, caseworker) -> Case:
     """Aroha Ngata's case, opened by accepting Kōwhai College's referral, for `caseworker`."""
-    return referral_accept(
-        referral=referral, by=manager, assign_to=caseworker, now=at(TODAY, 9)
-    )
+    return referral_accept(referral=referral, by=manager, assign_to=caseworker, now=at(TODAY, 9))

@@ -15,8 +15,8 @@ def decide(client, referral, **data):
 def test_accepting_opens_a_case_with_the_child_and_every_caregiver(
     login, manager, caseworker, referral
 ):
-    login(manager)
-    response = decide(client := login(manager), referral, decision="accept", assign_to=caseworker.pk)
+    client = login(manager)
+    response = decide(client, referral, decision="accept", assign_to=caseworker.pk)
     case = Case.objects.get(referral=referral)
     assert response.status_code == 302 and response.url == reverse("case", args=[case.pk])
     referral.refresh_from_db()

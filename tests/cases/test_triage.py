@@ -23,9 +23,7 @@ def refer(school, student, service, officer, days_ago: int, reason=Referral.Reas
     )
 
 
-def test_the_most_absent_student_comes_first_with_the_reasons(
-    school, students, service, officer
-):
+def test_the_most_absent_student_comes_first_with_the_reasons(school, students, service, officer):
     ben = refer(school, students["Ben"], service, officer, days_ago=20)
     aroha = refer(school, students["Aroha"], service, officer, days_ago=1)
     ranked = triage(service, TODAY)

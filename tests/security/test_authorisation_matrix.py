@@ -27,6 +27,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from stepwise.api.models import ApiToken
 from stepwise.audit.models import AuditEvent
+from stepwise.cases.models import Agency, LogEntry, Person, SafetyFlag, Task
+from stepwise.cases.models import Case as CaseModel
 from stepwise.referrals.models import Referral
 from stepwise.responses.models import Description, ResponseActivity
 from stepwise.schools.models import TermTarget
@@ -241,6 +243,40 @@ def token_cases(w: World) -> list[Case]:
     ]
 
 
+def by_case(*inner: str) -> Callable[[World], list[Case]]:
+    """Service Y's case, and each object of it (`inner` names flag, task, attachment)."""
+
+    def cases(w: World) -> list[Case]:
+        y, x = w.case_y.pk, w.case_x.pk
+        kwargs = {f"{name}_pk": getattr(w, f"{name}_y").pk for name in inner}
+        mine = {f"{name}_pk": getattr(w, f"{name}_x").pk for name in inner}
+        found = [
+            Case(
+                "service Y's case",
+                Target({"pk": y, **kwargs}),
+                (
+                    Target({"pk": NO_PK, **kwargs}),
+                    *(Target({"pk": y, **kwargs, k: NO_PK}) for k in kwargs),
+                ),
+            )
+        ]
+        if inner:
+            found.append(
+                Case(
+                    "service Y's case objects through service X's case",
+                    Target({"pk": x, **kwargs}),
+                    tuple(Target({"pk": x, **mine, k: NO_PK}) for k in kwargs),
+                )
+            )
+        return found
+
+    return cases
+
+
+def case_form(**fields: Any) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {**fields}
+
+
 def response_form(w: World, **extra: Any) -> dict[str, Any]:
     return {
         "response_type": "conversation",
@@ -298,6 +334,31 @@ RULES: dict[str, Rule] = {
     ),
     # An empty POST is the revocation itself.
     "api_token_revoke": Rule(token_cases),
+    "referral_decide": Rule(referral_cases, form=case_form(decision="decline", note="Outside")),
+    "cases": Rule(by_organisation("service Y", "school B")),
+    "case_new": Rule(
+        by_organisation("service Y", "school B"),
+        form=case_form(reason="not_enrolled", given_name="From", family_name="Outside"),
+    ),
+    "transferred_cases": Rule(by_organisation("service Y", "school B")),
+    "transfer_import": Rule(by_organisation("service Y", "school B")),
+    "tasks": Rule(by_organisation("service Y", "school B")),
+    "case": Rule(by_case()),
+    "log_new": Rule(
+        by_case(),
+        form=case_form(kind="phone", happened_at="2026-11-20T10:00", outcome="no_answer"),
+    ),
+    "person_new": Rule(
+        by_case(), form=case_form(role="caregiver", given_name="From", family_name="Outside")
+    ),
+    "safety_new": Rule(by_case(), form=case_form(kind="dogs", address="1 Road", note="Outside")),
+    "safety_withdraw": Rule(by_case("flag"), post_only=True),
+    "agency_new": Rule(by_case(), form=case_form(kind="police", name="From outside")),
+    "task_new": Rule(by_case(), form=case_form(title="From outside", due_on="2026-11-30")),
+    "task_done": Rule(by_case("task"), post_only=True),
+    "case_status": Rule(by_case(), form=case_form(status="closed", closed_reason="other")),
+    "case_assign": Rule(by_case(), post_only=True),
+    "case_attachment": Rule(by_case("attachment")),
 }
 
 
@@ -369,6 +430,14 @@ def snapshot() -> dict[str, Any]:
         "term targets": sorted(TermTarget.objects.values_list("term_id", "regular_percent")),
         "api tokens": sorted(ApiToken.objects.values_list("pk", "revoked_at")),
         "threshold events": ThresholdEvent.objects.count(),
+        "cases": sorted(
+            CaseModel.objects.values_list("pk", "status", "assigned_to", "exploring_pathway")
+        ),
+        "case people": Person.objects.count(),
+        "log entries": LogEntry.objects.count(),
+        "agencies": Agency.objects.count(),
+        "safety flags": sorted(SafetyFlag.objects.values_list("pk", "withdrawn_at")),
+        "tasks": sorted(Task.objects.values_list("pk", "done_at")),
     }
 
 
@@ -466,6 +535,15 @@ A_STAFF = ("a_attendance_officer", "a_school_leader", "a_school_admin", "a_org_a
 A_OFFICER = ("a_attendance_officer",)
 A_ADMINS = ("a_school_admin", "a_org_admin")
 X_STAFF = ("x_caseworker", "x_service_manager")
+X_MANAGER = ("x_service_manager",)
+
+
+def own_service(w: World) -> Target:
+    return Target({"org_id": w.service_x.pk})
+
+
+def own_case(w: World) -> Target:
+    return Target({"pk": w.case_x.pk})
 
 
 @dataclass(frozen=True)
@@ -528,6 +606,42 @@ OWN: dict[str, list[Own]] = {
     ],
     "api_token_revoke": [
         Own(A_ADMINS, lambda w: Target({"org_id": w.school_a.organisation.pk, "pk": w.token_a.pk}))
+    ],
+    "referral_decide": [Own(X_MANAGER, lambda w: Target({"pk": w.referral_a.pk}))],
+    "cases": [Own(X_STAFF, own_service)],
+    "case_new": [Own(X_STAFF, own_service)],
+    "transferred_cases": [Own(X_STAFF, own_service)],
+    "transfer_import": [Own(X_MANAGER, own_service)],
+    "tasks": [Own(X_STAFF, own_service)],
+    "case": [Own(X_STAFF, own_case)],
+    "log_new": [Own(X_STAFF, own_case)],
+    "person_new": [Own(X_STAFF, own_case)],
+    "safety_new": [Own(X_STAFF, own_case)],
+    "safety_withdraw": [
+        Own(
+            X_MANAGER,
+            lambda w: Target({"pk": w.case_x.pk, "flag_pk": w.flag_x.pk}),
+            form=lambda w: {},
+        )
+    ],
+    "agency_new": [Own(X_STAFF, own_case)],
+    "task_new": [Own(X_STAFF, own_case)],
+    "task_done": [
+        Own(
+            X_MANAGER,
+            lambda w: Target({"pk": w.case_x.pk, "task_pk": w.task_x.pk}),
+            form=lambda w: {},
+        )
+    ],
+    "case_status": [Own(X_STAFF, own_case)],
+    "case_assign": [
+        Own(X_MANAGER, own_case, form=lambda w: {"assign_to": w.users["x_caseworker"].pk})
+    ],
+    "case_attachment": [
+        Own(
+            X_STAFF,
+            lambda w: Target({"pk": w.case_x.pk, "attachment_pk": w.attachment_x.pk}),
+        )
     ],
 }
 

@@ -12,17 +12,26 @@
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.urls import reverse
+from django.utils import timezone
 
 from stepwise.accounts.models import Membership, Organisation
 from stepwise.api.models import ApiToken
 from stepwise.api.services import token_create
 from stepwise.audit.models import AuditEvent
+from stepwise.cases.models import Attachment, Case, SafetyFlag, Task
+from stepwise.cases.services import (
+    Upload,
+    case_open,
+    log_entry_record,
+    safety_flag_raise,
+    task_add,
+)
 from stepwise.dashboard.services import term_target_set
 from stepwise.referrals.models import Referral
 from stepwise.referrals.services import referral_create
@@ -123,6 +132,37 @@ def add_member(username: str, organisation: Organisation, role: str, *, password
     return user
 
 
+def add_case(
+    service: Organisation, worker: User, child: tuple[str, str], note: str
+) -> tuple[Case, SafetyFlag, Task, Attachment]:
+    """Open a case with a log entry and its attachment, a safety flag and a task."""
+    prefix = service.name.split()[0]
+    case = case_open(
+        service=service,
+        by=worker,
+        reason=Case.Reason.NOT_ENROLLED,
+        given_name=child[0],
+        family_name=child[1],
+        birth_date=date(2014, 5, 1),
+        assign_to=worker,
+        today=TODAY,
+    )
+    entry = log_entry_record(
+        case=case,
+        by=worker,
+        kind="home_visit",
+        outcome="refused",
+        happened_at=timezone.make_aware(datetime.combine(TODAY, time(10))),
+        notes=note,
+        uploads=[Upload(f"{prefix.lower()}-minutes.txt", "text/plain", note.encode())],
+    )
+    flag = safety_flag_raise(
+        case=case, by=worker, kind="dogs", note=f"{prefix} dogs", address="1 Road"
+    )
+    task = task_add(case=case, title=f"{prefix} task", due_on=TODAY, by=worker)
+    return case, flag, task, entry.attachments.get()
+
+
 @dataclass
 class World:
     school_a: School
@@ -143,6 +183,14 @@ class World:
     description_b: Description
     referral_a: Referral  # school A to service X
     referral_b: Referral  # school B to service Y
+    case_x: Case  # service X's case of a child not enrolled anywhere
+    case_y: Case  # service Y's case, with a log entry, an attachment, a flag and a task
+    flag_x: SafetyFlag
+    flag_y: SafetyFlag
+    task_x: Task
+    task_y: Task
+    attachment_x: Attachment
+    attachment_y: Attachment
     token_a: ApiToken  # school A's API token
     token_b: ApiToken  # school B's API token, which A's admins must never see or revoke
     # API tokens (their secrets) of the organisations the users work for, by client name:
@@ -274,6 +322,13 @@ def build_world() -> World:
         referred_by=users["a_attendance_officer"],
     )
     term_target_set(term=term_b, regular_percent=Decimal("71.5"))
+    y_manager = add_member("y_manager", service_y, R.SERVICE_MANAGER)
+    case_x, flag_x, task_x, attachment_x = add_case(
+        service_x, users["x_service_manager"], ("Kiri", "Tane"), "Seen at the park."
+    )
+    case_y, flag_y, task_y, attachment_y = add_case(
+        service_y, y_manager, ("Wiremu", "Harbourside"), "Harbour secret: uncle at the door."
+    )
     # A high rate limit: the matrix sends each token hundreds of requests a minute.
     tokens = {
         key: token_create(organisation=org, name=f"{key} SMS", created_by=None,
@@ -313,6 +368,14 @@ def build_world() -> World:
         description_b=description_b,
         referral_a=referral_a,
         referral_b=referral_b,
+        case_x=case_x,
+        case_y=case_y,
+        flag_x=flag_x,
+        flag_y=flag_y,
+        task_x=task_x,
+        task_y=task_y,
+        attachment_x=attachment_x,
+        attachment_y=attachment_y,
         token_a=tokens["a_token"][0],
         token_b=tokens["b_token"][0],
         api_secrets={key: secret for key, (_, secret) in tokens.items() if key != "b_token"},
@@ -330,6 +393,11 @@ def build_world() -> World:
             "a view recorded for",  # the detail of B's and Y's audit events
             "B Officer",  # who did B's responses
             description_b.text,
+            "Wiremu Harbourside",  # service Y's case: the child, the log, the flag, the task
+            "Harbour secret: uncle at the door.",
+            "Harbour dogs",
+            "Harbour task",
+            "harbour-minutes.txt",
             "b_token SMS",  # school B's API token's name
             tokens["b_token"][0].prefix,
         ],
