@@ -21,6 +21,8 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, Literal
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -64,7 +66,7 @@ ERRORS: dict[int, Any] = {
     422: s.ErrorOut,
     429: s.ErrorOut,
 }
-PUSH_ERRORS: dict[int, Any] = {**ERRORS, 409: s.ErrorOut, 413: s.ErrorOut}
+PUSH_ERRORS: dict[int, Any] = {**ERRORS, 400: s.ErrorOut, 409: s.ErrorOut, 413: s.ErrorOut}
 ATTENDANCE_TYPES = {"date": "DATE"}
 RESPONSE_TYPES = {"threshold_reached_on": "DATE", "happened_on": "DATE", "recorded_on": "DATE"}
 
@@ -161,6 +163,13 @@ def on_rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
     )
     response["Retry-After"] = str(exc.retry_after)
     return response
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request: HttpRequest, exc: Exception) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+    message = f"the body is larger than {limit:,} bytes: send the rows in smaller batches"
+    return _error(request, 413, message, [FieldError(message, "body")])
 
 
 @api.exception_handler(Http404)
@@ -435,7 +444,7 @@ def edfi_mappings(request: HttpRequest, code: str):
 
 @api.put(
     "/schools/{code}/edfi/code-mappings",
-    response={200: s.MappingsOut, **ERRORS},
+    response={200: s.MappingsOut, **PUSH_ERRORS},
     url_name="edfi_mappings_replace",
     tags=["ed-fi"],
 )

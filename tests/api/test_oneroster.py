@@ -1,0 +1,122 @@
+"""OneRoster 1.2 CSV rosters in: orgs, users and enrollments (and demographics for birth dates)."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from stepwise.schools.models import Enrolment, Student
+
+URL = "/api/v1/schools/NZ-1/oneroster"
+
+ORGS = """sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId
+org-1,,,Kauri Test College,school,NZ-1,
+org-2,,,Another School,school,NZ-9,
+"""
+USERS_HEADER = (
+    "sourcedId,status,dateLastModified,enabledUser,username,userIds,givenName,familyName,"
+    "middleName,identifier,email,sms,phone,agentSourcedIds,grades,password,"
+    "userMasterIdentifier,resourceSourcedIds,preferredGivenName,preferredMiddleName,"
+    "preferredFamilyName,primaryOrgSourcedId,pronouns"
+)
+USERS = (
+    USERS_HEADER
+    + """
+u-1,,,true,mere,,Mere,Tane,,200000001,,,,,09,,,,,,,org-1,
+u-2,,,true,hemi,,Hemi,Walker,,100000001,,,,,10,,,,,,,org-1,
+u-3,,,true,kate,,Kate,Other,,300000001,,,,,08,,,,,,,org-2,
+t-1,,,true,teacher,,Tina,Teacher,,T1,,,,,,,,,,,,org-1,
+"""
+)
+ENROLLMENTS = (
+    (
+        "sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,"
+        "primary,beginDate,endDate"
+    )
+    + """
+e-1,,,class-1,org-1,u-1,student,,2026-02-02,
+e-2,,,class-2,org-1,u-1,student,,2026-04-27,2026-12-18
+e-3,,,class-1,org-1,u-2,student,,2026-01-28,2026-12-18
+e-4,,,class-9,org-2,u-3,student,,2026-02-02,
+e-5,,,class-1,org-1,t-1,teacher,,2026-02-02,
+"""
+)
+DEMOGRAPHICS = """sourcedId,status,dateLastModified,birthDate,sex,americanIndianOrAlaskaNative
+u-1,,,2013-06-07,female,false
+"""
+
+
+def files(**changed: str) -> dict[str, SimpleUploadedFile]:
+    texts = {
+        "orgs": ORGS,
+        "users": USERS,
+        "enrollments": ENROLLMENTS,
+        "demographics": DEMOGRAPHICS,
+        **changed,
+    }
+    return {
+        name: SimpleUploadedFile(f"{name}.csv", text.encode(), content_type="text/csv")
+        for name, text in texts.items()
+        if text is not None
+    }
+
+
+def post(api, **changed):
+    return Client().post(URL, files(**changed), headers=api.headers())
+
+
+def test_the_schools_students_are_imported_with_their_enrolments(api):
+    response = post(api)
+    assert response.status_code == 200, response.content
+    assert response.json()["detail"] == {
+        "students added": 1,
+        "students updated": 1,
+        "enrolments added": 1,
+        "enrolments updated": 1,
+    }
+    mere = Student.objects.get(national_id="200000001")
+    assert (mere.given_name, mere.birth_date.isoformat()) == ("Mere", "2013-06-07")
+    enrolment = Enrolment.objects.get(student=mere)
+    # Her earliest begin date, and no end: one enrolment is open.
+    assert (enrolment.year_level, enrolment.enrolled_from.isoformat(), enrolment.enrolled_to) == (
+        9,
+        "2026-02-02",
+        None,
+    )
+    hemi = Student.objects.get(national_id="100000001")  # Aroha's record, renamed by the SMS
+    assert (hemi.given_name, hemi.birth_date.isoformat()) == ("Hemi", "2011-03-04")
+    assert not Student.objects.filter(national_id__in=["300000001", "T1"]).exists()
+    assert post(api).json()["changed"] == 0  # importing the same files again changes nothing
+
+
+def test_a_new_student_without_a_birth_date_is_refused_naming_the_line(api):
+    response = post(api, demographics=None)
+    assert response.status_code == 422
+    (error,) = response.json()["errors"]
+    assert error["field"] == "users.csv line 2, column birthDate (demographics.csv)"
+    assert not Student.objects.filter(national_id="200000001").exists()
+
+
+def test_the_roster_importers_problems_name_the_oneroster_line_and_column(api):
+    users = USERS.replace(",Mere,Tane,", ",,Tane,").replace(",10,,,,,,,org-1", ",XX,,,,,,,org-1")
+    response = post(api, users=users)
+    assert response.status_code == 422
+    errors = {e["field"]: e["message"] for e in response.json()["errors"]}
+    assert errors == {
+        "users.csv line 2, column givenName": "is empty",
+        "users.csv line 3, column grades": "'' is not a year level from 0 to 15",
+    }
+
+
+def test_missing_files_columns_and_bad_dates_are_named(api):
+    response = Client().post(URL, {"orgs": files()["orgs"]}, headers=api.headers())
+    assert response.status_code == 422  # ninja's own check: users and enrollments are required
+    assert {e["field"] for e in response.json()["errors"]} == {"users", "enrollments"}
+    response = post(api, enrollments=ENROLLMENTS.replace("2026-04-27", "27/04/2026"))
+    assert response.json()["errors"][0]["field"] == "enrollments.csv line 3, column beginDate"
+    response = post(api, orgs="sourcedId,name\norg-1,Kauri\n")
+    assert response.json()["errors"][0] == {
+        "field": "orgs.csv line 1",
+        "row": None,
+        "message": "the header lacks type, identifier",
+    }
+    response = post(api, orgs=ORGS.replace("NZ-1", "NZ-7"))
+    assert "no org of type school has identifier NZ-1" in response.json()["errors"][0]["message"]
