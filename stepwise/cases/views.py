@@ -232,6 +232,7 @@ def case_new(request: HttpRequest, org_id: int) -> HttpResponse:
             "back": reverse("cases", args=[service.pk]),
             "button": "Open the case",
         },
+        status=400 if form.errors else 200,
     )
 
 

@@ -84,13 +84,13 @@ def test_an_officer_refers_a_student_and_the_service_sees_it(
     expect(page.get_by_role("link", name="Referrals inbox")).to_have_attribute(
         "aria-current", "true"
     )
-    inbox = page.get_by_role("table", name="Referrals from schools, newest first")
+    inbox = page.get_by_role("table", name="1 referral waiting")
     row = inbox.get_by_role("row").filter(has_text="Aroha Ngata")
     expect(row).to_contain_text("Kōwhai College")
     expect(row).to_contain_text("Chronic absence")
     expect(row).to_contain_text("Absent every day of Term 4; three letters unanswered.")
     expect(row).to_contain_text("Submitted")
-    row.get_by_role("link", name="Aroha Ngata").click()
+    row.get_by_role("link", name="Aroha Ngata", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Aroha Ngata")
     expect(page.get_by_text("Referral to Kōwhai Attendance Service")).to_be_visible()
 

@@ -1,0 +1,176 @@
+"""Cases transferred with their history: imported whole or not at all, once."""
+
+from django.urls import reverse
+
+from stepwise.cases.models import Case, LogEntry
+from stepwise.cases.transfers import HEADER
+
+HEAD = ",".join(HEADER)
+BLANK = [""] * len(HEADER)
+
+
+def row(**values: str) -> str:
+    fields = dict(zip(HEADER, BLANK, strict=True)) | values
+    return ",".join(f'"{v}"' if "," in v else v for v in fields.values())
+
+
+GOOD = [
+    row(
+        record="case",
+        case_ref="PP-1",
+        reason="not_enrolled",
+        status="active",
+        opened_on="2026-06-01",
+        school="Tōtara School",
+        notes="Moved into the area.",
+    ),
+    row(
+        record="person",
+        case_ref="PP-1",
+        role="child",
+        given_name="Mere",
+        family_name="Tautahi",
+        birth_date="2013-05-14",
+    ),
+    row(
+        record="person",
+        case_ref="PP-1",
+        role="caregiver",
+        given_name="Hine",
+        family_name="Tautahi",
+        relationship="Mother",
+        lives_with_student="yes",
+        parental_responsibility="yes",
+        address="12 Rimu Street, Town",
+    ),
+    row(
+        record="note",
+        case_ref="PP-1",
+        happened_on="2026-07-01",
+        kind="home_visit",
+        outcome="refused",
+        notes="Declined to discuss enrolment.",
+        recorded_by="J. Smith",
+    ),
+    row(
+        record="letter",
+        case_ref="PP-1",
+        happened_on="2026-07-20",
+        notes="Letter 1 (non-enrolment) to Hine Tautahi",
+    ),
+    row(
+        record="case",
+        case_ref="PP-2",
+        reason="chronic_absence",
+        status="on_hold",
+        opened_on="2026-08-01",
+    ),
+    row(record="person", case_ref="PP-2", role="child", given_name="Tom", family_name="Walker"),
+    row(record="note", case_ref="PP-2", happened_on="2026-08-02", kind="phone", outcome="engaged"),
+]
+
+
+def upload(client, service, lines: list[str], name="transfer.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = ("\n".join([HEAD, *lines]) + "\n").encode()
+    return client.post(
+        reverse("transfer_import", args=[service.pk]),
+        {"file": SimpleUploadedFile(name, data, content_type="text/csv")},
+    )
+
+
+def test_a_manager_imports_transferred_cases_and_reviews_them(login, service, manager):
+    client = login(manager)
+    response = upload(client, service, GOOD)
+    assert response.status_code == 302
+    assert Case.objects.filter(origin="transferred").count() == 2
+    mere = Case.objects.get(transfer_source="PP-1")
+    assert [p.full_name for p in mere.people.all()] == ["Hine Tautahi", "Mere Tautahi"]
+    kinds = list(mere.log.order_by("happened_at").values_list("kind", "outcome", "transferred"))
+    assert kinds == [("home_visit", "refused", True), ("letter", "", True)]
+    review = client.get(reverse("transferred_cases", args=[service.pk])).content.decode()
+    # Mere's history holds a refusal and a letter; Tom's neither, so only Mere is listed.
+    assert "Mere Tautahi" in review and "Tom Walker" not in review
+    assert "Refusal to engage" in review and "Letters sent" in review
+
+
+def test_importing_the_same_file_again_changes_nothing(login, service, manager):
+    client = login(manager)
+    upload(client, service, GOOD)
+    entries = LogEntry.objects.count()
+    response = upload(client, service, GOOD)
+    assert response.status_code == 302
+    assert Case.objects.count() == 2 and LogEntry.objects.count() == entries
+
+
+def test_a_file_with_bad_rows_is_rejected_whole_with_row_level_messages(login, service, manager):
+    bad = [
+        *GOOD,
+        row(
+            record="case", case_ref="PP-3", reason="truancy", status="open", opened_on="01/02/2026"
+        ),
+        row(record="person", case_ref="PP-3", role="child", given_name="", family_name="X"),
+        row(record="note", case_ref="PP-9", happened_on="2026-07-01", kind="phone"),
+        row(
+            record="note",
+            case_ref="PP-1",
+            happened_on="2026-07-01",
+            kind="carrier_pigeon",
+            outcome="maybe",
+        ),
+        row(record="memo", case_ref="PP-1"),
+        row(
+            record="person",
+            case_ref="PP-1",
+            role="caregiver",
+            given_name="A",
+            family_name="B",
+            lives_with_student="sometimes",
+        ),
+    ]
+    response = upload(login(manager), service, bad)
+    assert response.status_code == 200
+    page = response.content.decode()
+    expected = [
+        "The file was not imported; nothing was changed",
+        "line 10, column reason: must be one of chronic_absence, not_enrolled",
+        "line 10, column opened_on: &#x27;01/02/2026&#x27; is not a date as YYYY-MM-DD",
+        "line 11, column given_name: enter the person&#x27;s given name",
+        "line 12, column case_ref: no case row for PP-9 in this file",
+        "line 13, column kind: must be one of",
+        "line 13, column outcome: must be blank or one of",
+        "line 14, column record: must be one of case, person, note, letter",
+        "line 15, column lives_with_student: must be yes or no",
+        "line 10, column case_ref: case PP-3 needs exactly one person row with role child, has 0",
+    ]
+    for message in expected:
+        assert message in page, message
+    assert not Case.objects.exists() and not LogEntry.objects.exists()
+
+
+def test_a_case_imported_before_is_not_imported_twice_from_another_file(login, service, manager):
+    client = login(manager)
+    upload(client, service, GOOD)
+    response = upload(
+        client,
+        service,
+        [
+            *GOOD,
+            row(
+                record="case",
+                case_ref="PP-7",
+                reason="not_enrolled",
+                status="open",
+                opened_on="2026-01-01",
+            ),
+        ],
+    )
+    page = response.content.decode()
+    assert "line 2, column case_ref: case PP-1 was imported from an earlier file" in page
+    assert Case.objects.count() == 2
+
+
+def test_a_caseworker_may_not_import(login, service, caseworker):
+    assert upload(login(caseworker), service, GOOD).status_code == 403
+    assert not Case.objects.exists()
