@@ -100,6 +100,11 @@ def page(live_server):
 
 # Lives here, not in tests/security: under xdist only this conftest reaches the controller.
 MATRIX_PROPERTY = "authorisation_matrix_combinations"
+# Requests schemathesis sent, and inputs hypothesis fed the parsers (tests/api).
+FUZZ_PROPERTIES = {
+    "schemathesis_requests": "schemathesis: {} requests against the OpenAPI document",
+    "parser_fuzz_inputs": "parser fuzzing: {} arbitrary inputs fed to the CSV and Ed-Fi parsers",
+}
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
@@ -115,3 +120,14 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     if counts:
         terminalreporter.write_sep("-", "authorisation matrix")
         terminalreporter.write_line(f"authorisation matrix: {sum(counts)} combinations")
+    for prop, line in FUZZ_PROPERTIES.items():
+        found = [
+            value
+            for reports in terminalreporter.stats.values()
+            for report in reports
+            if getattr(report, "when", None) == "call"
+            for name, value in getattr(report, "user_properties", ())
+            if name == prop
+        ]
+        if found:
+            terminalreporter.write_line(line.format(sum(found)))

@@ -66,7 +66,8 @@ def _parse(data: bytes, file_name: str) -> list[RosterRow]:
         birth_date = parse_date(birth)
         if birth_date is None:
             problems.add(line, "birth_date", f"{birth!r} is not a date (use YYYY-MM-DD)")
-        year_level = int(level) if level.isdigit() else None
+        # isdigit() alone lets "²" through, which int() refuses.
+        year_level = int(level) if level.isascii() and level.isdigit() else None
         if year_level is None or not 0 <= year_level <= 15:
             problems.add(line, "year_level", f"{level!r} is not a year level from 0 to 15")
         enrolled_from = parse_date(start)
