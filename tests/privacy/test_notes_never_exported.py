@@ -7,7 +7,9 @@ produces every export there is and looks for the marker in each file of each:
 - `stepwise standings` (CSV and JSON);
 - the Ministry export, downloaded from the dashboard and written by `stepwise export ministry`;
 - the audit log's CSV export;
-- the subject access zip, downloaded and written by `stepwise subject-access` (every file).
+- the subject access zip, downloaded and written by `stepwise subject-access` (every file);
+- the API's exports (standings and the Ministry export's tables, as CSV and as Parquet,
+  read back through DuckDB) and its list of response activities, with a school's token.
 
 It keeps itself complete. It fails if
 - a URL whose name contains "export" or "download" is not in WEB_EXPORTS,
@@ -32,6 +34,7 @@ from django.apps import apps
 from django.core.management import call_command, get_commands, load_command_class
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from stepwise.api.services import token_create
 from stepwise.responses.models import ResponseActivity
 from tests.conftest import sign_in
 
@@ -43,7 +46,13 @@ NOTE_FIELDS = {
     ("referrals", "Referral", "decision_note"),
 }
 # Every web export, by URL name. Each is downloaded in walk_web_exports below.
-WEB_EXPORTS = {"ministry_export", "audit_export", "subject_access"}
+WEB_EXPORTS = {
+    "ministry_export",
+    "audit_export",
+    "subject_access",
+    "api:standings_export",
+    "api:ministry_export_table",
+}
 # Every `stepwise` command that writes an export: each is run in walk_command_exports below.
 COMMAND_EXPORTS = {"standings", "export", "subject-access"}
 EXPORT_KINDS = {"ministry"}  # the kinds `stepwise export` offers
@@ -96,6 +105,20 @@ def zip_files(data: bytes, label: str) -> dict[str, str]:
 def body(response) -> bytes:
     assert response.status_code == 200, response.status_code
     return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def parquet_text(data: bytes, folder) -> str:
+    """Return a Parquet file's rows as text (its strings may be compressed inside)."""
+    import duckdb
+
+    assert data[:4] == b"PAR1", "not a Parquet file"
+    path = folder / "export.parquet"
+    path.write_bytes(data)
+    with duckdb.connect() as db:
+        return "\n".join(
+            ",".join(map(str, row))
+            for row in db.execute(f"SELECT * FROM read_parquet('{path}')").fetchall()
+        )
 
 
 def run(*args: str) -> str:
@@ -190,7 +213,30 @@ def test_no_export_contains_a_private_note(
         admin,
         lambda c: c.post(reverse("subject_access", args=[school.code, aroha.national_id])),  # type: ignore[attr-defined]
     )
-    assert set(witness) == {f"web {name}" for name in WEB_EXPORTS}
+    # The API's exports, with a token of the school; Parquet is read back as text rows.
+    _, secret = token_create(organisation=school.organisation, name="Walk", created_by=None)
+    token = {"Authorization": f"Bearer {secret}"}
+    api_exports = {
+        "api:standings_export": [reverse("api:standings_export", args=[school.code, "2026T4"])],
+        "api:ministry_export_table": [
+            reverse("api:ministry_export_table", args=[school.code, table])
+            for table in ("attendance", "responses")
+        ],
+    }
+    for name, urls in api_exports.items():
+        texts = []
+        for url in urls:
+            for fmt in ("csv", "parquet"):
+                query = {"format": fmt, "from": PERIOD[0], "to": PERIOD[1], "as_of": PERIOD[1]}
+                data = body(client.get(url, query, headers=token))
+                text = parquet_text(data, tmp_path) if fmt == "parquet" else data.decode()
+                outputs[f"web {name} {url} {fmt}"] = text
+                texts.append(text)
+        witness[f"web {name}"] = "".join(texts)
+    responses = reverse("api:responses", args=[school.code])
+    outputs["api responses"] = body(client.get(responses, headers=token)).decode()
+    witness["api responses"] = outputs["api responses"]
+    assert {w for w in witness if w.startswith("web ")} == {f"web {n}" for n in WEB_EXPORTS}
 
     for fmt in ("csv", "json"):
         text = run("standings", "--school", school.code, "--term", "2026T4", "--format", fmt,
@@ -221,5 +267,7 @@ def test_no_export_contains_a_private_note(
     assert "2026-11-19" in witness["web ministry_export"]
     leaked = sorted(label for label, text in outputs.items() if MARKER in text or "9e4b1d" in text)
     assert not leaked, f"private notes leaked into: {leaked}"
-    # Files looked at: 2 + 1 + 10 on the web, 2 + 2 + 10 from commands (READMEs included).
-    assert len(outputs) == 27
+    assert "2026-11-19" in witness["web api:ministry_export_table"]
+    # Files looked at: 2 + 1 + 10 on the web, 2 + 2 + 10 from commands (READMEs included),
+    # 2 + 4 + 1 from the API.
+    assert len(outputs) == 34
