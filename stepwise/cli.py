@@ -21,6 +21,7 @@ COMMANDS = {
     "restore": "restore the database from a backup file",
     "subject-access": "export everything a school holds about one student (a zip)",
     "retention": "purge records past their retention, leaving tombstones",
+    "api-token": "make, list or revoke a school's API tokens",
 }
 
 

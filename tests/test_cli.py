@@ -25,6 +25,7 @@ OUR_COMMANDS = [
     "restore",
     "subject-access",
     "retention",
+    "api-token",
 ]
 
 
@@ -92,3 +93,22 @@ def test_a_rejected_import_says_what_is_wrong(nz_roster, tmp_path):
         run("import", "register", str(bad))
     with pytest.raises(CommandError, match="cannot read"):
         run("import", "register", str(tmp_path / "missing.csv"))
+
+
+@pytest.mark.django_db
+def test_an_api_token_is_made_listed_used_and_revoked_from_the_command_line(nz_school):
+    from django.test import Client
+
+    secret = run("api-token", "add", "--school", "NZ-1", "--name", "SMS push").strip()
+    assert secret.startswith("swt_")
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert Client().get("/api/v1/schools", headers=headers).status_code == 200
+    prefix = secret.split("_")[1]
+    assert f"swt_{prefix}_…  SMS push  (active; last used" in run(
+        "api-token", "list", "--school", "NZ-1"
+    )
+    assert secret not in run("api-token", "list", "--school", "NZ-1")
+    assert "Revoked" in run("api-token", "revoke", "--school", "NZ-1", prefix)
+    assert Client().get("/api/v1/schools", headers=headers).status_code == 401
+    with pytest.raises(CommandError, match="no token"):
+        run("api-token", "revoke", "--school", "NZ-1", "nope")

@@ -68,6 +68,7 @@ NOT_EXPORTS = {
     "backup": "a whole-database copy for restoring, excluded by design (see above)",
     "restore": "reads a backup back in",
     "retention": "purges old records; prints counts and writes tombstones (ids only)",
+    "api-token": "makes, lists or revokes API tokens; prints a new token or token names",
 }
 PERIOD = ("2026-10-12", "2026-11-20")  # Term 4 2026 up to the pinned today
 
