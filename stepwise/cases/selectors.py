@@ -2,11 +2,20 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.core.paginator import Page
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 
 from stepwise.accounts.models import Organisation
@@ -16,11 +25,14 @@ from stepwise.rules.pack import DEFAULT_ENGAGEMENT, EngagementRule, load_pack
 from stepwise.schools.models import Term
 from stepwise.standings.selectors import current_term, evaluate_terms
 
-from .models import Case, LogEntry, Person, SafetyFlag, Task
+from .models import Attachment, Case, CaseSchool, LogEntry, Person, SafetyFlag, Task
 from .services import UNDECIDED
 
 # Outcomes and kinds that a transferred case's reviewer must see before acting.
 REFUSALS = (LogEntry.Outcome.REFUSED, LogEntry.Outcome.DECLINED_SUPPORT)
+# The case page shows the log newest first, this many entries a page: a case worked for
+# years holds hundreds, and the newest are the ones a caseworker acts on.
+LOG_PER_PAGE = 50
 
 
 def engagement_rule(case: Case) -> EngagementRule:
@@ -29,26 +41,69 @@ def engagement_rule(case: Case) -> EngagementRule:
     return school.rules.engagement if school else DEFAULT_ENGAGEMENT
 
 
+def with_schools(case: Case) -> Case:
+    """Fetch the case's schools once, for its rule and its page (not once per use)."""
+    prefetch_related_objects(
+        [case], Prefetch("schools", queryset=CaseSchool.objects.select_related("school"))
+    )
+    return case
+
+
 def service_engagement_rule(service: Organisation) -> EngagementRule:
     """Return the rule a service's caseload filters use: its schools' pack, or the default."""
+    # Unordered, so the first case school found will do: no sort of the service's cases.
     pack_key = (
-        Case.objects.filter(service=service, schools__school__isnull=False)
-        .values_list("schools__school__pack", flat=True)
+        CaseSchool.objects.filter(case__service=service, school__isnull=False)
+        .order_by()
+        .values_list("school__pack", flat=True)[:1]
         .first()
     )
     return load_pack(pack_key).engagement if pack_key else DEFAULT_ENGAGEMENT
 
 
-def effective_log(case: Case) -> list[LogEntry]:
-    """Return the case's log, newest first, with corrected entries marked as superseded."""
-    entries = list(
+def log_entries(case: Case) -> QuerySet[LogEntry]:
+    """Return the case's log, newest first, with what the case page shows of each entry."""
+    return (
         case.log.select_related("recorded_by", "corrects")
-        .prefetch_related("people", "attachments")
+        .prefetch_related(
+            "people", Prefetch("attachments", queryset=Attachment.objects.defer("content"))
+        )
         .order_by("-happened_at", "-pk")
     )
+
+
+def effective_log(case: Case) -> list[LogEntry]:
+    """Return the case's log, newest first, with corrected entries marked as superseded."""
+    entries = list(log_entries(case))
     corrected = {e.corrects_id for e in entries if e.corrects_id}
     for entry in entries:
         entry.superseded = entry.pk in corrected  # type: ignore[attr-defined]
+    return entries
+
+
+def corrected_entries(case: Case) -> set[int]:
+    """Return the pks of the case's log entries that a later entry corrects."""
+    return set(case.log.filter(corrects__isnull=False).values_list("corrects_id", flat=True))
+
+
+def log_page(case: Case, page: Page, corrected: set[int]) -> list[LogEntry]:
+    """Mark one page of the log: entries corrected since, and where each corrected one is.
+
+    A correction links to the entry it corrects; when that entry is on another page
+    of the log, `corrects_page` is the number of that page.
+    """
+    entries: list[LogEntry] = list(page.object_list)
+    page.object_list = entries
+    on_page = {e.pk for e in entries}
+    for entry in entries:
+        entry.superseded = entry.pk in corrected  # type: ignore[attr-defined]
+        wrong = entry.corrects
+        if wrong is not None and wrong.pk not in on_page:
+            newer = case.log.filter(
+                Q(happened_at__gt=wrong.happened_at)
+                | Q(happened_at=wrong.happened_at, pk__gt=wrong.pk)
+            ).count()
+            entry.corrects_page = newer // page.paginator.per_page + 1  # type: ignore[attr-defined]
     return entries
 
 
@@ -60,6 +115,23 @@ def case_signal(case: Case, log: list[LogEntry], today: date | None = None) -> S
         if e.outcome and not getattr(e, "superseded", False)
     ]
     return engagement_signal(engagement_rule(case), attempts, today or timezone.localdate())
+
+
+def recent_signal(case: Case, corrected: set[int], today: date | None = None) -> Signal:
+    """Return the refusal-to-engage signal, reading only the entries inside the rule's window.
+
+    The same as case_signal over the whole log: attempts before the window never count.
+    """
+    today = today or timezone.localdate()
+    since = today - timedelta(days=engagement_rule(case).within_days - 1)
+    recent = list(
+        case.log.filter(happened_at__gte=timezone.make_aware(datetime.combine(since, time.min)))
+        .exclude(outcome="")
+        .only("pk", "happened_at", "outcome")
+    )
+    for entry in recent:
+        entry.superseded = entry.pk in corrected  # type: ignore[attr-defined]
+    return case_signal(case, recent, today)
 
 
 def active_safety_flags(case: Case) -> QuerySet[SafetyFlag]:
@@ -110,11 +182,10 @@ def with_children(cases: QuerySet[Case]) -> QuerySet[Case]:
 
 def caseload_schools(service: Organisation) -> list[str]:
     return list(
-        Case.objects.filter(service=service)
-        .values_list("schools__name", flat=True)
-        .exclude(schools__name=None)
+        CaseSchool.objects.filter(case__service=service)
+        .values_list("name", flat=True)
         .distinct()
-        .order_by("schools__name")
+        .order_by("name")
     )
 
 
@@ -124,16 +195,21 @@ def caseload_counts(service: Organisation) -> list[dict[str, Any]]:
     rows = (
         Case.objects.filter(service=service)
         .exclude(status=Case.Status.CLOSED)
+        .order_by()
         .values_list("assigned_to", "status")
+        .annotate(n=Count("pk"))
     )
-    for assigned, status in rows:
-        counts[assigned][status] += 1
-        counts[assigned]["total"] += 1
+    for assigned, status, n in rows:
+        counts[assigned][status] += n
+        counts[assigned]["total"] += n
     users = User.objects.in_bulk([pk for pk in counts if pk is not None])
     result = [
         {"user": users.get(pk) if pk else None, **dict(figures)} for pk, figures in counts.items()
     ]
-    return sorted(result, key=lambda r: -r["total"])
+    # The largest caseload first; equal ones by name, so the order does not change by itself.
+    return sorted(
+        result, key=lambda r: (-r["total"], r["user"] is None, r["user"] and r["user"].username)
+    )
 
 
 def transferred_for_review(service: Organisation) -> QuerySet[Case]:

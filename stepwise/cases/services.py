@@ -24,6 +24,8 @@ NOTES_MAX = 20_000
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENTS_MAX = 5
 CASE_ROLES = (Membership.Role.CASEWORKER, Membership.Role.SERVICE_MANAGER)
+# A new case's first task, made by Stepwise: reach the family within this many days.
+FIRST_CONTACT_DAYS = 3
 # Referrals the service has not yet taken or turned down.
 UNDECIDED = (Referral.Status.SUBMITTED, Referral.Status.WAITLISTED)
 
@@ -128,6 +130,13 @@ def referral_accept(
         CaseSchool.objects.create(case=case, school=referral.school, name=referral.school.name)
         _child_from_student(case, referral.student)
         _caregivers_from_school(case, referral.school, referral.student)
+        task_add(
+            case=case,
+            title="First contact with the family",
+            due_on=today + timedelta(days=FIRST_CONTACT_DAYS),
+            by=None,
+            now=now,
+        )
         LogEntry.objects.create(
             case=case,
             kind=LogEntry.Kind.NOTE,

@@ -42,17 +42,21 @@ from .forms import (
 )
 from .models import Attachment, Case, LogEntry, SafetyFlag, Task
 from .selectors import (
+    LOG_PER_PAGE,
     CaseloadFilter,
     active_safety_flags,
-    case_signal,
     caseload,
     caseload_counts,
     caseload_schools,
-    effective_log,
+    corrected_entries,
     engagement_rule,
+    log_entries,
+    log_page,
     my_tasks,
+    recent_signal,
     service_engagement_rule,
     transferred_for_review,
+    with_schools,
 )
 from .transfers import TransferForm, import_transfers
 
@@ -255,19 +259,21 @@ def tasks(request: HttpRequest, org_id: int) -> HttpResponse:
 
 @login_required
 def case(request: HttpRequest, pk: int) -> HttpResponse:
-    found = get_case_for_user(request.user, pk)
+    found = with_schools(get_case_for_user(request.user, pk))
     _audit_case(request, found)
-    log = effective_log(found)
     today = timezone.localdate()
     rule = engagement_rule(found)
+    corrected = corrected_entries(found)
+    paging = paginate(request, log_entries(found), LOG_PER_PAGE)
     return render(
         request,
         "cases/case.html",
         {
             "case": found,
             "manager": is_service_manager(request.user, found.service),
-            "log": log,
-            "signal": case_signal(found, log, today),
+            "log": log_page(found, paging["page"], corrected),
+            **paging,
+            "signal": recent_signal(found, corrected, today),
             "pathway_warning": rule.pathway_warning if found.exploring_pathway else "",
             "flags": active_safety_flags(found),
             "people": found.people.all(),
@@ -371,7 +377,7 @@ def log_new(request: HttpRequest, pk: int) -> HttpResponse:
         extra={
             "flags": active_safety_flags(found),
             "corrects": corrects,
-            "signal": case_signal(found, effective_log(found)),
+            "signal": recent_signal(found, corrected_entries(found)),
         },
     )
 

@@ -19,6 +19,7 @@ from stepwise.accounts.access import (
     can_refer,
     get_school_for_user,
     get_student_for_user,
+    is_service_manager,
     schools_for_user,
     services_for_user,
 )
@@ -89,10 +90,13 @@ def _parse_date(value: str | None) -> date | None:
 def home(request: HttpRequest) -> HttpResponse:
     schools = list(schools_for_user(request.user).order_by("name"))
     if not schools:
-        # An attendance service's staff start from the referrals their service received.
+        # A service's managers start from the referrals waiting for their decision;
+        # caseworkers from their own cases.
         service = services_for_user(request.user).order_by("name").first()
         if service is not None:
-            return redirect("service_inbox", org_id=service.pk)
+            if is_service_manager(request.user, service):
+                return redirect("service_inbox", org_id=service.pk)
+            return redirect("cases", org_id=service.pk)
     if len(schools) == 1:
         term = current_term(schools[0])
         if term is not None:

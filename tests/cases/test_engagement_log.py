@@ -195,6 +195,7 @@ def test_one_agency_leads(login, caseworker, case):
 
 
 def test_tasks_are_listed_for_their_owner_with_overdue_ones_marked(login, caseworker, case):
+    case.tasks.update(due_on=TODAY + timedelta(days=3650))  # the first-contact task: not due
     client = login(caseworker)
     client.post(
         reverse("task_new", args=[case.pk]), {"title": "Ring the dean", "due_on": "2026-01-05"}
@@ -205,6 +206,7 @@ def test_tasks_are_listed_for_their_owner_with_overdue_ones_marked(login, casewo
     page = client.get(reverse("tasks", args=[case.service_id])).content.decode()
     assert page.index("Ring the dean") < page.index("Visit again")
     assert page.count("Overdue") == 1
+    assert "First contact with the family" in page  # made by Stepwise on accepting
     task = case.tasks.get(title="Ring the dean")
     response = client.post(reverse("task_done", args=[case.pk, task.pk]), {"next": "tasks"})
     assert response.url == reverse("tasks", args=[case.service_id])

@@ -86,3 +86,13 @@ def test_opening_a_case_is_audited_when_it_is_read(login, manager, case):
     login(manager).get(reverse("case", args=[case.pk]))
     event = AuditEvent.objects.get(object_type="case", object_id=str(case.pk))
     assert event.user == manager and event.organisation == case.service
+
+
+def test_accepting_gives_the_caseworker_a_first_contact_task(case, caseworker):
+    task = case.tasks.get()
+    assert task.title == "First contact with the family" and task.created_by is None
+    assert task.assigned_to == caseworker and (task.due_on - case.opened_on).days == 3
+
+
+def test_a_caseworker_starts_at_their_cases(login, service, caseworker):
+    assert login(caseworker).get("/").url == reverse("cases", args=[service.pk])

@@ -13,7 +13,7 @@ def test_service_members_see_their_inbox(login, manager, service):
     assert "Standings" not in html
 
 
-def test_a_service_member_starts_at_the_inbox(login, caseworker, service):
-    response = login(caseworker).get("/")
+def test_a_service_manager_starts_at_the_inbox(login, manager, service):
+    response = login(manager).get("/")
     assert response.status_code == 302
     assert response["Location"] == f"/services/{service.pk}/referrals/"
