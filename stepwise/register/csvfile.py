@@ -6,7 +6,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
+
 MAX_PROBLEMS_SHOWN = 50
+# Fields longer than this send a file down the row-by-row path: the column-wise one
+# holds each column as fixed-width bytes as wide as its longest field.
+LONGEST_FAST_FIELD = 64
 
 
 @dataclass(frozen=True)
@@ -90,8 +95,10 @@ def read_rows(
     data: bytes, *, header: tuple[str, ...], problems: "Problems"
 ) -> Iterator[tuple[int, list[str]]]:
     """Yield (line number, fields) for each data row; wrong field counts go to `problems`."""
-    reader = open_reader(data, header=header, problems=problems)
-    width = len(header)
+    return _rows(open_reader(data, header=header, problems=problems), len(header), problems)
+
+
+def _rows(reader, width: int, problems: "Problems") -> Iterator[tuple[int, list[str]]]:
     try:
         for fields in reader:
             if len(fields) != width:
@@ -103,6 +110,119 @@ def read_rows(
             yield reader.line_num, fields
     except csv.Error as e:
         problems.add(reader.line_num, "", f"this is not readable CSV ({e})")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a file: its distinct values, and for each row the index of its value."""
+
+    values: list[str]
+    index: np.ndarray  # intp, one per row
+
+
+@dataclass(frozen=True)
+class Columns:
+    """A file's data rows column by column, with the line each row came from."""
+
+    lines: np.ndarray  # int64, one per row
+    columns: dict[str, Column]
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def __getitem__(self, name: str) -> Column:
+        return self.columns[name]
+
+
+def read_columns(data: bytes, *, header: tuple[str, ...], problems: "Problems") -> Columns:
+    """Return the data rows column by column; wrong field counts go to `problems`.
+
+    The same file is read the same way as by `read_rows`, but a plain file (no
+    quotes, no NUL, no lone carriage return: what every student management system
+    exports) is split with NumPy instead of row by row, which is what lets a
+    national day's 1.66 million rows be read in about a second.
+    """
+    reader = open_reader(data, header=header, problems=problems)
+    plain = data.replace(b"\r\n", b"\n") if b"\r" in data else data
+    if b'"' not in plain and b"\0" not in plain and b"\r" not in plain:
+        body = plain.partition(b"\n")[2]
+        columns = _split_columns(body, header, problems)
+        if columns is not None:
+            return columns
+    return _columns_row_by_row(reader, header, problems)
+
+
+def _columns_row_by_row(reader, header: tuple[str, ...], problems: "Problems") -> Columns:
+    lines: list[int] = []
+    fields: list[list[str]] = [[] for _ in header]
+    for line, row in _rows(reader, len(header), problems):
+        lines.append(line)
+        for values, value in zip(fields, row, strict=True):
+            values.append(value)
+    columns = {}
+    for name, values in zip(header, fields, strict=True):
+        distinct: dict[str, int] = {}
+        index = [distinct.setdefault(v, len(distinct)) for v in values]
+        columns[name] = Column(list(distinct), np.array(index, dtype=np.intp))
+    return Columns(np.array(lines, dtype=np.int64), columns)
+
+
+def _split_columns(body: bytes, header: tuple[str, ...], problems: "Problems") -> Columns | None:
+    """Split a file without quotes into columns with NumPy; None if a field is too long."""
+    buf = np.frombuffer(body, dtype=np.uint8)
+    ends = np.flatnonzero(buf == ord("\n"))
+    if len(buf) and buf[-1] != ord("\n"):
+        ends = np.append(ends, len(buf))
+    starts = np.concatenate([[0], ends[:-1] + 1]).astype(np.int64) if len(ends) else ends
+    commas = np.flatnonzero(buf == ord(","))
+    first_comma = np.searchsorted(commas, starts)
+    found = np.searchsorted(commas, ends) - first_comma + 1
+    width = len(header)
+    wrong = np.flatnonzero(found != width)
+    for i in wrong.tolist():
+        fields = body[starts[i] : ends[i]].decode("utf-8").split(",")
+        if not is_blank(fields):
+            problems.add(i + 2, "", f"expected {width} fields, found {len(fields)}")
+    good = found == width
+    separators = commas[first_comma[good][:, None] + np.arange(width - 1)]
+    field_starts = np.column_stack([starts[good], separators + 1])
+    field_ends = np.column_stack([separators, ends[good]])
+    lengths = field_ends - field_starts
+    if lengths.size and lengths.max() > LONGEST_FAST_FIELD:
+        return None
+    columns = {
+        name: _factorize(buf, field_starts[:, k], lengths[:, k]) for k, name in enumerate(header)
+    }
+    return Columns(np.flatnonzero(good).astype(np.int64) + 2, columns)
+
+
+def _factorize(buf: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> Column:
+    """Return the column of fields buf[start:start + length], found by their distinct values."""
+    n = len(starts)
+    words = max(1, -(-int(lengths.max(initial=0)) // 8))
+    # Fields padded with NUL to whole 8-byte words and read as big-endian integers
+    # sort like the text, so finding distinct values is an integer sort, not a string one.
+    cells = np.zeros((n, 8 * words), dtype=np.uint8)
+    shortest = int(lengths.min(initial=0))
+    for j in range(int(lengths.max(initial=0))):
+        if j < shortest:
+            cells[:, j] = buf[starts + j]
+        else:
+            inside = lengths > j
+            cells[inside, j] = buf[starts[inside] + j]
+    keys = cells.view(">u8")
+    if words == 1:
+        _, first, index = np.unique(keys[:, 0], return_index=True, return_inverse=True)
+    else:
+        order = np.lexsort(keys.T[::-1])
+        ordered = keys[order]
+        new = np.ones(n, dtype=bool)
+        new[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
+        index = np.empty(n, dtype=np.intp)
+        index[order] = np.cumsum(new) - 1
+        first = order[new]
+    values = [v.decode("utf-8") for v in cells[first].view(f"S{8 * words}")[:, 0].tolist()]
+    return Column(values, index.astype(np.intp, copy=False))
 
 
 def parse_date(text: str) -> date | None:

@@ -15,7 +15,7 @@ import numpy as np
 from django.db import connection
 from django.utils import timezone
 
-from stepwise.register.selectors import register_rows
+from stepwise.register.selectors import TermRows, register_terms
 from stepwise.rules.calendar import Calendar
 from stepwise.rules.engine import Standings, evaluate
 from stepwise.rules.pack import Pack
@@ -92,9 +92,16 @@ def _calendar_terms(all_terms: list[Term], term: Term) -> list[Term]:
 
 
 def evaluate_terms(
-    terms: list[Term], *, as_of: date | None = None, student_pks: list[int] | None = None
+    terms: list[Term],
+    *,
+    as_of: date | None = None,
+    student_pks: list[int] | None = None,
+    registers: dict[int, TermRows] | None = None,
 ) -> list[Evaluated]:
-    """Evaluate each school's term, grouping schools that share a calendar."""
+    """Evaluate each school's term, grouping schools that share a calendar.
+
+    Terms in `registers` are evaluated from the rows given there, not read again.
+    """
     as_of = as_of or timezone.localdate()
     school_pks = {t.school_id for t in terms}
     schools = School.objects.in_bulk(school_pks)
@@ -129,6 +136,7 @@ def evaluate_terms(
             build_calendar(schools[members[0].school_id].rules, calendars[signature], signature[3]),
             as_of,
             student_pks,
+            registers or {},
         )
         for signature, members in groups.items()
     ]
@@ -141,6 +149,7 @@ def _evaluate_group(
     calendar: Calendar,
     as_of: date,
     student_pks: list[int] | None,
+    registers: dict[int, TermRows],
 ) -> Evaluated:
     term_index = {t.school_id: i for i, t in enumerate(members)}
     target = members[0]
@@ -173,7 +182,7 @@ def _evaluate_group(
         for school_pk, terms in cal_terms.items()
         for t in terms
     }
-    _fill_marks(marks, row_key, slot_of_term, student_pks)
+    _fill_marks(marks, row_key, slot_of_term, student_pks, registers)
     first_days = np.searchsorted(
         calendar.days, np.array([r[3] for r in found], dtype="datetime64[D]")
     )
@@ -191,21 +200,19 @@ def _fill_marks(
     row_key: np.ndarray,
     slot_of_term: dict[int, tuple[int, slice]],
     student_pks: list[int] | None,
+    registers: dict[int, TermRows],
 ) -> None:
-    """Copy each stored term row's bytes into its place in the calendar-wide matrix."""
-    by_term: dict[int, tuple[list[int], list[bytes]]] = defaultdict(lambda: ([], []))
-    for _, student_pk, term_pk, blob in register_rows(list(slot_of_term), student_pks=student_pks):
-        students, blobs = by_term[term_pk]
-        students.append(student_pk)
-        blobs.append(blob)
-    for term_pk, (students, blobs) in by_term.items():
+    """Copy each term row's bytes into its place in the calendar-wide matrix."""
+    unread = [t for t in slot_of_term if t not in registers]
+    rows = register_terms(unread, student_pks=student_pks)
+    rows.update((t, registers[t]) for t in slot_of_term if t in registers)
+    for term_pk, term_rows in rows.items():
         school_index, slots = slot_of_term[term_pk]
-        keys = np.int64(school_index) << 40 | np.array(students, dtype=np.int64)
-        rows = np.searchsorted(row_key, keys)
-        rows = np.minimum(rows, len(row_key) - 1) if len(row_key) else rows
-        known = (row_key[rows] == keys) if len(row_key) else np.zeros(len(keys), dtype=bool)
-        block = np.frombuffer(b"".join(blobs), dtype=np.uint8).reshape(len(blobs), -1)
-        marks[rows[known], slots] = block[known]
+        keys = np.int64(school_index) << 40 | term_rows.students
+        at = np.searchsorted(row_key, keys)
+        at = np.minimum(at, len(row_key) - 1) if len(row_key) else at
+        known = (row_key[at] == keys) if len(row_key) else np.zeros(len(keys), dtype=bool)
+        marks[at[known], slots] = term_rows.marks[known]
 
 
 def term_register(

@@ -7,6 +7,7 @@ import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
+from stepwise.register.selectors import TermRows
 from stepwise.schools.models import School, Term
 
 from .models import ThresholdEvent
@@ -31,8 +32,16 @@ def terms_to_evaluate(school: School, as_of: date) -> list[Term]:
 
 
 @transaction.atomic
-def terms_evaluate(*, terms: list[Term], as_of: date | None = None) -> EvaluationResult:
+def terms_evaluate(
+    *,
+    terms: list[Term],
+    as_of: date | None = None,
+    registers: dict[int, TermRows] | None = None,
+) -> EvaluationResult:
     """Bring the terms' threshold events in line with their registers.
+
+    `registers` may give some terms' rows as an import just wrote them: they are
+    not read back.
 
     1. Evaluate every student's standing in each term (schools sharing a calendar
        together).
@@ -41,7 +50,7 @@ def terms_evaluate(*, terms: list[Term], as_of: date | None = None) -> Evaluatio
     3. Withdraw active events whose threshold is no longer reached.
     """
     result = EvaluationResult()
-    for group in evaluate_terms(terms, as_of=as_of or timezone.localdate()):
+    for group in evaluate_terms(terms, as_of=as_of or timezone.localdate(), registers=registers):
         _sync_events(group, result)
     return result
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from stepwise.register.csvfile import ImportRejected
 from stepwise.register.models import ImportRun
+from stepwise.register.selectors import TermRows
 
 Progress = Callable[[int], None]
 
@@ -22,6 +23,9 @@ class ImportResult:
     detail: dict[str, int] = field(default_factory=dict)
     affected: set[tuple[int, int]] = field(default_factory=set)  # (school id, term id)
     evaluation: Any = None  # the EvaluationResult when the import re-evaluated
+    # The changed terms' register rows after the import, by term id, so an evaluation
+    # that follows can start from them instead of reading them back.
+    registers: dict[int, TermRows] = field(default_factory=dict)
 
     def summary(self) -> str:
         parts = ", ".join(f"{v} {k}" for k, v in self.detail.items())
@@ -37,6 +41,7 @@ class Applied:
     detail: dict[str, int]
     affected: set[tuple[int, int]] = field(default_factory=set)
     evaluation: Any = None
+    registers: dict[int, TermRows] = field(default_factory=dict)
 
 
 def run_import(
@@ -79,5 +84,11 @@ def run_import(
         )
         raise
     return ImportResult(
-        run, applied.rows, applied.changed, applied.detail, applied.affected, applied.evaluation
+        run,
+        applied.rows,
+        applied.changed,
+        applied.detail,
+        applied.affected,
+        applied.evaluation,
+        applied.registers,
     )

@@ -5,25 +5,26 @@ student's term row; a mark that replaces an earlier, different mark is kept in
 the amendment log; a mark that is already there changes nothing, so importing
 the same file twice is harmless.
 
-A national day is 1.66 million rows, so the row loop does only dictionary look-ups
-and appends; dates are compared as ISO text, and the merge works on arrays.
+A national day is 1.66 million rows, so nothing here loops over rows in Python:
+the file is read column by column, each distinct value (a few thousand schools and
+their dates and codes, the students) is checked once, and the marks are merged into
+the stored rows as arrays. Only rows with problems are looked at one by one.
 """
 
-import csv
-import itertools
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 
 import numpy as np
 from django.db import connection
 from django.utils import timezone
 
-from stepwise.register.csvfile import Problems, is_blank, open_reader, parse_date
+from stepwise.register.csvfile import Column, Problems, parse_date, read_columns
 from stepwise.register.importers import Applied, ImportResult, run_import
 from stepwise.register.models import Amendment, ImportRun, RegisterTerm
-from stepwise.register.selectors import register_rows
+from stepwise.register.selectors import TermRows, register_terms
 from stepwise.rules.calendar import SESSIONS
 from stepwise.schools.calendars import closures_with_holidays
 from stepwise.schools.models import ClosureDay, School, Term
@@ -32,8 +33,8 @@ from stepwise.standings.services import terms_evaluate
 HEADER = ("school_id", "student_id", "date", "session", "code")
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 SESSION_INDEX = {s: i for i, s in enumerate(SESSIONS)}
-PROGRESS_EVERY = 100_000
 OPEN_END = "9999-12-31"
+NOT_FOUND = -1
 
 
 @dataclass
@@ -45,8 +46,6 @@ class SchoolContext:
     names: tuple[str, ...]  # code letters by index, for the amendment log
     terms: list[Term]
     closed: dict[date, str]
-    students: dict[str, tuple[int, str, str]] = field(default_factory=dict)  # pk, from, to
-    days: dict[str, tuple[int, int] | str] = field(default_factory=dict)
 
     def day(self, text: str, today: str) -> tuple[int, int] | str:
         """Return (term id, the day's first slot), or why the date cannot take marks."""
@@ -66,7 +65,23 @@ class SchoolContext:
 
 
 @dataclass
+class Enrolments:
+    """The enrolments of the file's students at the file's schools, for finding rows' students.
+
+    `keys` is the school's index among the file's schools times the number of the
+    file's students, plus the student's index among them; sorted.
+    """
+
+    keys: np.ndarray  # int64
+    student: np.ndarray  # int64 student ids
+    start: np.ndarray  # datetime64[D], first day enrolled
+    end: np.ndarray  # datetime64[D], last day enrolled
+
+
+@dataclass
 class Parsed:
+    """The file's marks, sorted by term, student and slot."""
+
     student: np.ndarray
     term: np.ndarray
     slot: np.ndarray
@@ -86,14 +101,16 @@ def import_register(
     """Merge a register file's marks into the store, all or nothing.
 
     With `evaluate`, the terms it changed are re-evaluated in the same transaction,
-    so a crash can never leave new marks without their threshold events.
+    so a crash can never leave new marks without their threshold events. The
+    result's `registers` hold the changed terms' rows as merged, so an evaluation
+    need not read them back.
     """
 
     def apply(run: ImportRun) -> Applied:
         applied = _apply(run, _parse(data, file_name, progress))
         if evaluate and applied.affected:
             terms = list(Term.objects.filter(pk__in={t for _, t in applied.affected}))
-            applied.evaluation = terms_evaluate(terms=terms)
+            applied.evaluation = terms_evaluate(terms=terms, registers=applied.registers)
         return applied
 
     return run_import(
@@ -101,13 +118,9 @@ def import_register(
     )
 
 
-def _contexts(data: bytes) -> dict[str, SchoolContext]:
-    # One pass over the first column finds the schools, so each school's roster and
-    # calendar is loaded with a few queries in all instead of some per school.
-    codes = {
-        line.split(b",", 1)[0].strip().decode("utf-8", "replace") for line in data.splitlines()[1:]
-    }
-    schools = {s.code: s for s in School.objects.filter(code__in=codes)}
+def _contexts(school_codes: list[str]) -> dict[str, SchoolContext]:
+    """Load the rules, terms and closures of the schools named in a file, in a few queries."""
+    schools = {s.code: s for s in School.objects.filter(code__in=school_codes)}
     by_pk = {s.pk: s for s in schools.values()}
     terms: dict[int, list[Term]] = defaultdict(list)
     for term in Term.objects.filter(school_id__in=by_pk):
@@ -128,111 +141,153 @@ def _contexts(data: bytes) -> dict[str, SchoolContext]:
             terms=terms[school.pk],
             closed=closed,
         )
-    contexts_by_pk = {c.school.pk: c for c in contexts.values()}
+    return contexts
+
+
+def _enrolments(school_pks: list[int | None], student_ids: list[str]) -> Enrolments:
+    """Return the enrolments of the file's students (by national id) at the file's schools."""
+    school_index = {pk: i for i, pk in enumerate(school_pks) if pk is not None}
+    student_index = {national_id: i for i, national_id in enumerate(student_ids)}
+    found = []
     with connection.cursor() as cursor:
-        for i in range(0, len(by_pk), 500):
-            pks = ",".join(str(pk) for pk in list(by_pk)[i : i + 500])
+        for i in range(0, len(school_index), 500):
+            pks = ",".join(str(pk) for pk in list(school_index)[i : i + 500])
             cursor.execute(
                 "SELECT e.school_id, s.national_id, s.id, CAST(e.enrolled_from AS TEXT), "
                 "CAST(e.enrolled_to AS TEXT) FROM schools_enrolment e "
                 f"JOIN schools_student s ON s.id = e.student_id WHERE e.school_id IN ({pks})"
             )
-            for school_pk, national_id, student_pk, start, end in cursor.fetchall():
-                contexts_by_pk[school_pk].students[national_id] = (
-                    student_pk,
-                    start,
-                    end or OPEN_END,
-                )
-    return contexts
+            found += cursor.fetchall()
+    if not found:
+        found = [(None, None, 0, OPEN_END, OPEN_END)]  # keeps the arrays' shapes simple
+    schools, national_ids, students, starts, ends = zip(*found, strict=True)
+    keys = np.array(
+        [
+            school_index.get(school, NOT_FOUND) * len(student_ids) + student_index[n]
+            if n in student_index and school in school_index
+            else NOT_FOUND
+            for school, n in zip(schools, national_ids, strict=True)
+        ],
+        dtype=np.int64,
+    )
+    order = np.argsort(keys, kind="stable")
+    return Enrolments(
+        keys[order],
+        np.array(students, dtype=np.int64)[order],
+        np.array(starts, dtype="datetime64[D]")[order],
+        np.array([e or OPEN_END for e in ends], dtype="datetime64[D]")[order],
+    )
+
+
+def _pairs(first: Column, second: Column) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the distinct (first value, second value) pairs in the rows, and each row's pair."""
+    n = max(1, len(second.values))
+    pairs, row_pair = np.unique(
+        first.index.astype(np.int64) * n + second.index, return_inverse=True
+    )
+    return pairs // n, pairs % n, row_pair
 
 
 def _parse(data: bytes, file_name: str, progress: Callable[[int], None] | None) -> Parsed:
+    """Check every row of the file; return its marks, or raise ImportRejected naming each problem.
+
+    1. Find each row's school, and for each (school, date), (school, code) and
+       session found in the file, whether it can take marks and where they go.
+    2. Find each row's student among the school's enrolments, and check the
+       student was enrolled on the day.
+    3. Explain every row that failed a check, in the words of its columns.
+    """
     problems = Problems(file_name)
-    reader = open_reader(data, header=HEADER, problems=problems)
-    contexts = _contexts(data)
-    today = timezone.localdate().isoformat()
-    students: list[int] = []
-    terms: list[int] = []
-    slots: list[int] = []
-    codes: list[int] = []
-    lines: list[int] = []
-    term_school: dict[int, SchoolContext] = {}
-    count = 0
-    try:
-        for fields in reader:
-            count += 1
-            if progress and count % PROGRESS_EVERY == 0:
-                progress(PROGRESS_EVERY)
-            if len(fields) != 5:
-                if not is_blank(fields):
-                    problems.add(reader.line_num, "", f"expected 5 fields, found {len(fields)}")
-                continue
-            school_id, student_id, day_text, session, code = fields
-            ctx = contexts.get(school_id)
-            if ctx is None:
-                problems.add(reader.line_num, "school_id", f"unknown school {school_id!r}")
-                continue
-            student = ctx.students.get(student_id)
-            day = ctx.days.get(day_text)
-            if day is None:
-                day = ctx.days[day_text] = ctx.day(day_text, today)
-            offset = SESSION_INDEX.get(session)
-            code_index = ctx.codes.get(code)
-            if (
-                student is None
-                or isinstance(day, str)
-                or offset is None
-                or code_index is None
-                or not student[1] <= day_text <= student[2]
-            ):
-                _explain(problems, reader.line_num, ctx, fields, student, day, offset, code_index)
-                continue
-            if problems:
-                continue  # the file is rejected anyway: keep checking, stop collecting
-            term_school[day[0]] = ctx
-            students.append(student[0])
-            terms.append(day[0])
-            slots.append(day[1] + offset)
-            codes.append(code_index)
-            lines.append(reader.line_num)
-    except csv.Error as e:
-        problems.add(reader.line_num, "", f"this is not readable CSV ({e})")
+    table = read_columns(data, header=HEADER, problems=problems)
     if progress:
-        progress(count % PROGRESS_EVERY)
+        progress(len(table))
+    schools, students = table["school_id"], table["student_id"]
+    days, sessions, codes = table["date"], table["session"], table["code"]
+    contexts = _contexts(schools.values)
+    context = [contexts.get(code) for code in schools.values]
+    known_school = np.array([c is not None for c in context], dtype=bool)[schools.index]
+
+    today = timezone.localdate().isoformat()
+    day_school, pair_day, row_day = _pairs(schools, days)
+    day_found: list[tuple[int, int] | str] = [
+        context[s].day(days.values[d], today) if context[s] else "" for s, d in zip(
+            day_school.tolist(), pair_day.tolist(), strict=True
+        )
+    ]  # fmt: skip
+    day_term = np.array([d[0] if isinstance(d, tuple) else NOT_FOUND for d in day_found])
+    day_slot = np.array([d[1] if isinstance(d, tuple) else NOT_FOUND for d in day_found])
+    term = day_term[row_day]
+    offset = np.array([SESSION_INDEX.get(v, NOT_FOUND) for v in sessions.values])[sessions.index]
+    code_school, pair_code, row_code = _pairs(schools, codes)
+    code = np.array(
+        [
+            context[s].codes.get(codes.values[c], NOT_FOUND) if context[s] else NOT_FOUND
+            for s, c in zip(code_school.tolist(), pair_code.tolist(), strict=True)
+        ],
+        dtype=np.int64,
+    )[row_code]
+
+    enrolments = _enrolments([c.school.pk if c else None for c in context], students.values)
+    keys = schools.index.astype(np.int64) * len(students.values) + students.index
+    at = np.minimum(np.searchsorted(enrolments.keys, keys), len(enrolments.keys) - 1)
+    on_roster = enrolments.keys[at] == keys
+    day_date = np.array([parse_date(v) or "NaT" for v in days.values], dtype="datetime64[D]")[
+        days.index
+    ]
+    enrolled = on_roster & (enrolments.start[at] <= day_date) & (day_date <= enrolments.end[at])
+
+    ok = known_school & (term != NOT_FOUND) & (offset != NOT_FOUND) & (code != NOT_FOUND)
+    ok &= enrolled
+    for i in np.flatnonzero(~ok).tolist():
+        line, ctx = int(table.lines[i]), context[schools.index[i]]
+        fields = [table[name].values[table[name].index[i]] for name in HEADER]
+        if ctx is None:
+            problems.add(line, "school_id", f"unknown school {fields[0]!r}")
+        else:
+            found = day_found[row_day[i]]
+            _explain(
+                problems, line, ctx, fields, on_roster[i], enrolled[i], found, offset[i], code[i]
+            )
+    problems.items.sort(key=lambda p: p.line)  # field-count problems came first
     problems.raise_if_any()
     parsed = Parsed(
-        np.array(students, dtype=np.int64),
-        np.array(terms, dtype=np.int64),
-        np.array(slots, dtype=np.int32),
-        np.array(codes, dtype=np.uint8),
-        np.array(lines, dtype=np.int64),
-        term_school,
+        enrolments.student[at],
+        term,
+        (day_slot[row_day] + offset).astype(np.int32),
+        code.astype(np.uint8),
+        table.lines,
+        {
+            t: context[s]
+            for t, s in zip(day_term.tolist(), day_school.tolist(), strict=True)
+            if t != NOT_FOUND
+        },
     )
     return _without_repeats(parsed, problems)
 
 
-def _explain(problems, line, ctx, fields, student, day, offset, code_index) -> None:
-    """Add a problem for each thing wrong with a row that failed the quick check."""
+def _explain(problems, line, ctx, fields, on_roster, enrolled, day, offset, code_index) -> None:
+    """Add a problem for each thing wrong with a row of a known school."""
     _, student_id, day_text, session, code = fields
-    if student is None:
+    if not on_roster:
         problems.add(line, "student_id", f"{student_id!r} is not on {ctx.school.code}'s roster")
     if isinstance(day, str):
         problems.add(line, "date", day)
-    elif student is not None and not student[1] <= day_text <= student[2]:
+    elif on_roster and not enrolled:
         problems.add(
             line, "date", f"{student_id} was not enrolled at {ctx.school.code} on {day_text}"
         )
-    if offset is None:
+    if offset == NOT_FOUND:
         problems.add(line, "session", f"{session!r} must be AM or PM")
-    if code_index is None:
+    if code_index == NOT_FOUND:
         problems.add(
             line, "code", f"{code!r} is not a code of the {ctx.school.rules.name} rule pack"
         )
 
 
 def _without_repeats(p: Parsed, problems: Problems) -> Parsed:
-    """Drop marks given twice with the same code; refuse marks given twice with different ones."""
-    order = np.lexsort((p.line, p.slot, p.term, p.student))
+    """Sort the marks; drop marks repeated with the same code, refuse ones with different codes."""
+    # Rows are in file order, so a stable sort keeps a repeated mark's lines in order.
+    order = np.lexsort((p.slot, p.student, p.term))
     s, t, sl, c = p.student[order], p.term[order], p.slot[order], p.code[order]
     same = (s[1:] == s[:-1]) & (t[1:] == t[:-1]) & (sl[1:] == sl[:-1])
     for i in np.flatnonzero(same & (c[1:] != c[:-1])):
@@ -252,90 +307,112 @@ def _without_repeats(p: Parsed, problems: Problems) -> Parsed:
     )
 
 
-def _existing_rows(term_pks: list[int]) -> dict[tuple[int, int], tuple[int, bytes]]:
-    return {(student, term): (pk, blob) for pk, student, term, blob in register_rows(term_pks)}
+def _merge(rows: TermRows, student: np.ndarray, slot: np.ndarray, code: np.ndarray):
+    """Write marks into a term's rows (adding rows for new students); return what changed.
+
+    Returns the rows, and for each changed mark its row's index, slot and old code.
+    """
+    new = np.setdiff1d(student, rows.students)
+    if len(new):
+        width = rows.marks.shape[1]
+        every = np.concatenate([rows.students, new])
+        order = np.argsort(every, kind="stable")
+        rows = TermRows(
+            np.concatenate([rows.ids, np.zeros(len(new), dtype=np.int64)])[order],
+            every[order],
+            np.concatenate([rows.marks, np.zeros((len(new), width), dtype=np.uint8)])[order],
+        )
+    at = np.searchsorted(rows.students, student)
+    old = rows.marks[at, slot]
+    changed = old != code
+    at, slot, old = at[changed], slot[changed], old[changed]
+    rows.marks[at, slot] = code[changed]
+    return rows, at, slot, old, code[changed]
 
 
 def _apply(run: ImportRun, p: Parsed) -> Applied:
     term_objects = {
         t.pk: t for ctx in p.term_school.values() for t in ctx.terms if t.pk in p.term_school
     }
-    existing = _existing_rows(list(term_objects))
-    widths = {pk: t.dates.width for pk, t in term_objects.items()}
-    # The marks are sorted by student and term, so each register row's marks are a run.
-    student, term = p.student.tolist(), p.term.tolist()
-    slot, code = p.slot.tolist(), p.code.tolist()
-    new_row = np.concatenate(
-        [[True], (p.student[1:] != p.student[:-1]) | (p.term[1:] != p.term[:-1])]
-    )
-    starts = [*np.flatnonzero(new_row[: len(student)]).tolist(), len(student)]
-    inserts: list[RegisterTerm] = []
+    stored = register_terms(list(term_objects))
+    registers: dict[int, TermRows] = {}
     updates: list[tuple[bytes, int]] = []
-    amendments: list[tuple[int, int, int, int]] = []  # row id, slot, old, new
+    inserts: list[tuple[int, TermRows, int]] = []  # term, its rows, the row's index
+    amendments: list[tuple[int, int, str, str]] = []  # row id, slot, old code, new code
     new_marks = 0
     changed_terms: set[int] = set()
-    for lo, hi in itertools.pairwise(starts):
-        key = (student[lo], term[lo])
-        found = existing.get(key)
-        blob = bytearray(found[1]) if found else bytearray(widths[key[1]])
-        changed = False
-        for j in range(lo, hi):
-            old, new = blob[slot[j]], code[j]
-            if old == new:
-                continue
-            if old:
-                amendments.append((found[0] if found else 0, slot[j], old, new))
-            else:
-                new_marks += 1
-            blob[slot[j]] = new
-            changed = True
-        if not changed:
+    bounds = np.flatnonzero(np.diff(p.term)) + 1
+    for run_ in np.split(np.arange(len(p.term)), bounds):
+        if not len(run_):
             continue
-        changed_terms.add(key[1])
-        if found:
-            updates.append((bytes(blob), found[0]))
-        else:
-            inserts.append(RegisterTerm(student_id=key[0], term_id=key[1], marks=bytes(blob)))
-    RegisterTerm.objects.bulk_create(inserts, batch_size=2000)
+        term_pk = int(p.term[run_[0]])
+        width = term_objects[term_pk].dates.width
+        empty = TermRows(
+            np.zeros(0, dtype=np.int64),
+            np.zeros(0, dtype=np.int64),
+            np.zeros((0, width), dtype=np.uint8),
+        )
+        rows, at, slot, old, new = _merge(
+            stored.pop(term_pk, empty), p.student[run_], p.slot[run_], p.code[run_]
+        )
+        registers[term_pk] = rows
+        if not len(at):
+            continue
+        changed_terms.add(term_pk)
+        amended = old != 0
+        new_marks += int((~amended).sum())
+        names = p.term_school[term_pk].names
+        amendments += [
+            (int(rows.ids[a]), s, names[o], names[n])
+            for a, s, o, n in zip(
+                at[amended].tolist(), slot[amended].tolist(), old[amended].tolist(),
+                new[amended].tolist(), strict=True,
+            )
+        ]  # fmt: skip
+        for i in np.unique(at).tolist():
+            if rows.ids[i]:
+                updates.append((rows.marks[i].tobytes(), int(rows.ids[i])))
+            else:
+                inserts.append((term_pk, rows, i))
+    created = RegisterTerm.objects.bulk_create(
+        [
+            RegisterTerm(student_id=int(rows.students[i]), term_id=t, marks=rows.marks[i].tobytes())
+            for t, rows, i in inserts
+        ],
+        batch_size=2000,
+    )
+    for (_, rows, i), row in zip(inserts, created, strict=True):
+        rows.ids[i] = row.pk or 0
     _bulk_set_marks(updates)
-    _log_amendments(run, amendments, p)
+    _log_amendments(run, amendments)
     return Applied(
-        rows=len(student),
+        rows=len(p.line),
         changed=new_marks + len(amendments),
         detail={"new marks": new_marks, "amended marks": len(amendments)},
         affected={(p.term_school[t].school.pk, t) for t in changed_terms},
+        registers={t: registers[t] for t in changed_terms},
     )
 
 
-def _log_amendments(run: ImportRun, amendments: list[tuple[int, int, int, int]], p: Parsed) -> None:
-    if not amendments:
-        return
-    # Every school in one import may follow a different pack: name codes by their row's pack.
-    names_of_row = {}
-    row_ids = {a[0] for a in amendments}
-    for row_id, term_pk in RegisterTerm.objects.filter(pk__in=row_ids).values_list("id", "term_id"):
-        names_of_row[row_id] = p.term_school[term_pk].names
+def _log_amendments(run: ImportRun, amendments: list[tuple[int, int, str, str]]) -> None:
     now = timezone.now()
     Amendment.objects.bulk_create(
         [
-            Amendment(
-                register_id=row_id,
-                slot=slot,
-                old_code=names_of_row[row_id][old],
-                new_code=names_of_row[row_id][new],
-                import_run=run,
-                recorded_at=now,
-            )
+            Amendment(register_id=row_id, slot=slot, old_code=old, new_code=new, import_run=run,
+                      recorded_at=now)
             for row_id, slot, old, new in amendments
         ],
         batch_size=5000,
-    )
+    )  # fmt: skip
 
 
 def _bulk_set_marks(updates: list[tuple[bytes, int]]) -> None:
     """Write many register rows' bytes at once, the fastest way each database allows."""
     if not updates:
         return
+    # In id order the rows are visited the way they lie in the table, not at random:
+    # on SQLite that alone makes a national day's updates about three times faster.
+    updates.sort(key=itemgetter(1))
     table = RegisterTerm._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
