@@ -15,6 +15,7 @@ BENCHMARKS = [
     "benchmarks.engine_vs_duckdb",
     "benchmarks.national_day",
     "benchmarks.school_pages",
+    "benchmarks.case_pages",
 ]
 
 

@@ -18,7 +18,9 @@ requests fail (an HTTP error, no answer), as for the other benchmarks.
 
 Besides latency it reports the CPU time gunicorn's workers spent per request (from
 /proc), which does not depend on what else the machine is running: with C cores the
-app can serve at most about C x 1000 / (CPU ms per request) pages a second.
+app can serve at most about C x 1000 / (CPU ms per request) pages a second. It also
+reports the CPU time of PostgreSQL's backends for the bench database, per request,
+when the server runs on this machine (backends that exit during a run are missed).
 
 Pages: the threshold queue ("queue"), the AMP dashboard ("dashboard"), the early-warning
 list, the term's standings, and the sign-in page as a baseline (what the session,
@@ -32,12 +34,14 @@ import argparse
 import http.client
 import json
 import os
+import random
 import socket
 import statistics
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -60,20 +64,21 @@ PAGES = [
 ABSENT_MIX = ("M", "M", "M", "M", "T", "T", "?", "?", "E", "J")
 
 
-def _database_url() -> str:
+def _database_url(name: str = PG_BENCH_DB) -> str:
+    """Create a fresh, empty database `name` and return its URL."""
     import psycopg
 
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {PG_BENCH_DB}")
-    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_BENCH_DB}"
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
 
 
-def _drop_database() -> None:
+def _drop_database(name: str = PG_BENCH_DB) -> None:
     import psycopg
 
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 # --- Setup (child process, Django configured for the bench database) -----------------
@@ -183,7 +188,7 @@ def _setup(students: int, users: int) -> dict:
         client = Client()
         client.force_login(user)
         cookies.append(f"sessionid={client.cookies['sessionid'].value}")
-    urls = {}
+    urls: dict[str, str | None] = {}
     for name, _label, _target in PAGES:
         args = {"standings": [school.code, term.key], "login": []}.get(name, [school.code])
         try:
@@ -225,15 +230,22 @@ def _get(port: int, path: str, cookie: str) -> tuple[int, float]:
         conn.close()
 
 
-def _load(port: int, path: str, cookies: list[str], seconds: float, think: float) -> Run:
-    """Have each cookie's user request `path` again and again for `seconds`."""
+def _load(
+    port: int, paths: str | Sequence[str], cookies: list[str], seconds: float, think: float
+) -> Run:
+    """Have each cookie's user request a path again and again for `seconds`.
+
+    With several paths, each request takes one of them at random.
+    """
     run = Run()
     stop = time.perf_counter() + seconds
+    choices = [paths] if isinstance(paths, str) else list(paths)
 
     def user(cookie: str) -> None:
+        pick = random.Random(cookie).choice  # each user its own stream, the same every run
         while time.perf_counter() < stop:
             try:
-                status, took = _get(port, path, cookie)
+                status, took = _get(port, pick(choices), cookie)
             except OSError as e:
                 with run.lock:
                     run.errors.append(str(e))
@@ -272,6 +284,26 @@ def _server_cpu(server: subprocess.Popen) -> float:
     return sum(_cpu_seconds(int(pid)) for pid in children)
 
 
+def _database_cpu(database: str) -> dict[int, float]:
+    """Return the CPU time each PostgreSQL backend serving `database` has used so far.
+
+    A backend's process title reads "postgres: <version>: <user> <database> <client> ...".
+    Only a server on this machine is seen; a backend that exits is no longer counted.
+    """
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            title = (entry / "cmdline").read_bytes().split(b"\0")[0].decode(errors="replace")
+        except OSError:
+            continue
+        words = title.split()
+        if title.startswith("postgres: ") and len(words) > 3 and words[3] == database:
+            found[int(entry.name)] = _cpu_seconds(int(entry.name))
+    return found
+
+
 def _percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
@@ -294,6 +326,31 @@ def _wait_for(port: int, server: subprocess.Popen, timeout: float = 60) -> None:
         except OSError:
             time.sleep(0.2)
     raise RuntimeError(f"gunicorn did not answer on port {port} within {timeout:.0f} s")
+
+
+def _serve(env: dict[str, str], workers: int) -> tuple[subprocess.Popen, int]:
+    """Start gunicorn on a free port with the app under `env`; return it once it answers."""
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "stepwise.wsgi:application",
+         "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         "--worker-class", "sync", "--timeout", "120", "--log-level", "warning"],
+        env=env,
+    )  # fmt: skip
+    try:
+        _wait_for(port, server)
+    except BaseException:
+        _stop(server)
+        raise
+    return server, port
+
+
+def _stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -351,16 +408,14 @@ def main(argv: list[str] | None = None) -> int:
         f"({setup['answered']:,} answered), in {time.perf_counter() - started:.0f} s"
     )
 
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "stepwise.wsgi:application",
-         "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
-         "--worker-class", "sync", "--timeout", "120", "--log-level", "warning"],
-        env=env,
-    )  # fmt: skip
     failed = False
     try:
-        _wait_for(port, server)
+        server, port = _serve(env, args.workers)
+    except RuntimeError as e:
+        print(f"school_pages: {e}", file=sys.stderr)
+        _drop_database()
+        return 1
+    try:
         print(
             f"  gunicorn: {args.workers} sync workers on {os.cpu_count()} cores; "
             f"{args.users} users, {args.seconds:g} s per page"
@@ -373,13 +428,16 @@ def main(argv: list[str] | None = None) -> int:
             for name, label, held in PAGES:
                 if name not in args.pages:
                     continue
-                failed |= _measure(server, port, setup, name, label, held, args.seconds, think)
+                path = setup["urls"][name]
+                if path is None:
+                    print(f"  {label:<24} MISSING: no URL named {name!r} yet; skipped")
+                    continue
+                failed |= _measure(
+                    server, port, path, setup["cookies"], label, held, args.seconds, think,
+                    database=PG_BENCH_DB,
+                )  # fmt: skip
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        _stop(server)
         if not args.keep:
             _drop_database()
     return 1 if failed else 0
@@ -388,24 +446,30 @@ def main(argv: list[str] | None = None) -> int:
 def _measure(
     server: subprocess.Popen,
     port: int,
-    setup: dict,
-    name: str,
+    paths: str | Sequence[str],
+    cookies: list[str],
     label: str,
     held: bool,
     seconds: float,
     think: float,
+    database: str | None = None,
 ) -> bool:
-    """Measure one page under load and print its figures; return whether requests failed."""
-    path = setup["urls"][name]
-    if path is None:
-        print(f"  {label:<24} MISSING: no URL named {name!r} yet; skipped")
-        return False
+    """Measure one page under load and print its figures; return whether requests failed.
+
+    `paths` is the page's URL, or several URLs of the same page (one taken at random
+    per request); each of `cookies` is one simulated user. With `database`, the CPU
+    time of PostgreSQL's backends for it is reported too.
+    """
     # Warm-up (not counted): every worker loads its code and fills its cache.
-    first_status, first = _get(port, path, setup["cookies"][0])
-    _load(port, path, setup["cookies"], seconds=2.0, think=0.0)
+    first_path = paths if isinstance(paths, str) else paths[0]
+    first_status, first = _get(port, first_path, cookies[0])
+    _load(port, paths, cookies, seconds=2.0, think=0.0)
     cpu_before = _server_cpu(server)
-    run = _load(port, path, setup["cookies"], seconds, think)
+    db_before = _database_cpu(database) if database else {}
+    run = _load(port, paths, cookies, seconds, think)
     cpu = _server_cpu(server) - cpu_before
+    db_after = _database_cpu(database) if database else {}
+    db_cpu = sum(t - db_before.get(pid, 0.0) for pid, t in db_after.items())
     ms = [t * 1000 for t in run.latencies]
     if not ms:
         print(f"  {label:<24} no responses: {run.errors[:3]}")
@@ -419,6 +483,7 @@ def _measure(
         f"  {label:<24} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  p99 "
         f"{_percentile(ms, 99):6.1f} ms  max {max(ms):6.1f} ms  "
         f"{len(ms) / seconds:6.1f} req/s  app CPU {1000 * cpu / len(ms):5.1f} ms/req  "
+        f"{f'DB CPU {1000 * db_cpu / len(ms):5.1f} ms/req  ' if database else ''}"
         f"first {first * 1000:5.0f} ms"
         f"{'' if first_status == 200 else f' (HTTP {first_status})'}"
         f"{f'  errors {len(run.errors)}: {run.errors[0]}' if run.errors else ''}{verdict}",
