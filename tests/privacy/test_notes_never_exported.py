@@ -31,10 +31,15 @@ from collections.abc import Callable
 from io import StringIO
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.management import call_command, get_commands, load_command_class
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from stepwise.accounts.models import Membership
 from stepwise.api.services import token_create
+from stepwise.cases.models import LogEntry, SafetyFlag
+from stepwise.cases.services import log_entry_record, referral_accept, safety_flag_raise
 from stepwise.responses.models import ResponseActivity
 from tests.conftest import sign_in
 
@@ -44,6 +49,8 @@ MARKER = "NOTE-MARKER-9e4b1d-must-never-be-exported"
 NOTE_FIELDS = {
     ("responses", "ResponseActivity", "notes"),
     ("referrals", "Referral", "decision_note"),
+    ("cases", "LogEntry", "notes"),
+    ("cases", "SafetyFlag", "note"),
 }
 # Every web export, by URL name. Each is downloaded in walk_web_exports below.
 WEB_EXPORTS = {
@@ -171,7 +178,15 @@ def test_no_export_contains_a_private_note(
     ResponseActivity.objects.filter(student=aroha).exclude(notes__contains=MARKER).update(
         notes=f"Referred. {MARKER}"
     )
-    # No page records a service's decision yet: write the decision note directly.
+    # The service takes the referral: its case log and a safety flag hold notes too.
+    manager = get_user_model().objects.create_user("walk-manager")
+    Membership.objects.create(user=manager, organisation=referral.service, role="service_manager")
+    case = referral_accept(referral=referral, by=manager)
+    log_entry_record(
+        case=case, by=manager, kind="phone", happened_at=timezone.now(), notes=f"Private. {MARKER}"
+    )
+    safety_flag_raise(case=case, by=manager, kind="other", address="Home", note=f"Flag. {MARKER}")
+    # A decision note is written when a service declines; set one on the accepted referral.
     referral.decision_note = f"Declined for reasons of our own. {MARKER}"
     referral.save()
     filled = {
@@ -181,6 +196,8 @@ def test_no_export_contains_a_private_note(
         ("referrals", "Referral", "decision_note"): type(referral)
         .objects.filter(decision_note__contains=MARKER)
         .count(),
+        ("cases", "LogEntry", "notes"): LogEntry.objects.filter(notes__contains=MARKER).count(),
+        ("cases", "SafetyFlag", "note"): SafetyFlag.objects.filter(note__contains=MARKER).count(),
     }
     assert set(filled) == NOTE_FIELDS and all(filled.values()), filled
 
