@@ -554,7 +554,7 @@ def standings(
     tags=["export"],
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "The standings as a file",
                 "content": {
                     "text/csv": {"schema": {"type": "string"}},
@@ -592,7 +592,7 @@ def standings_export(
     tags=["export"],
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "One file of the Ministry export",
                 "content": {
                     "text/csv": {"schema": {"type": "string"}},

@@ -1,0 +1,48 @@
+"""The integration guide's worked example (docs/integration.md) does what the guide says."""
+
+import json
+import re
+from pathlib import Path
+
+from django.test import Client
+
+from stepwise.api.services import token_create
+from stepwise.schools.services import school_add
+from tests.conftest import TODAY
+
+from .conftest import Api
+
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "integration.md"
+DAY = "2026-10-12"  # a Monday in Term 4 2026, standing in for the guide's $(date +%F)
+
+
+def test_the_guides_day_of_marks_and_its_error_example_answer_as_shown(db):
+    text = GUIDE.read_text()
+    school = school_add(code="NZ-0427", name="Kōwhai Bay College", pack="nz", today=TODAY)
+    _, secret = token_create(organisation=school.organisation, name="SMS push", created_by=None)
+    api = Api(Client(), secret)
+    day = json.loads(
+        re.search(r"cat > day.json <<EOF\n(.*?)\nEOF", text, re.S)[1].replace("$DAY", DAY)
+    )
+    students = sorted({r["student_id"] for r in day["rows"]})
+    person = {"given_name": "Demo", "family_name": "Student", "birth_date": "2010-01-01"}
+    roster = [
+        {"student_id": s, **person, "year_level": 11, "enrolled_from": "2026-01-28"}
+        for s in students
+    ]
+    assert api.post("/api/v1/schools/NZ-0427/roster", {"rows": roster}).status_code == 200
+
+    url = "/api/v1/schools/NZ-0427/marks"
+    first = api.post(url, day, **{"Idempotency-Key": f"NZ-0427-{DAY}-1"})
+    assert first.status_code == 200, first.content
+    assert set(first.json()) == {"import_run", "outcome", "rows", "changed", "detail", "evaluation"}
+    assert first.json()["rows"] == 4
+    again = api.post(url, day, **{"Idempotency-Key": f"NZ-0427-{DAY}-1"})
+    assert again["Idempotent-Replayed"] == "true"
+
+    bad = json.loads(re.search(r"--data '(\{\"rows\": \[\{.*?\}\]\})'", text)[1])
+    shown = json.loads(re.search(r"```json\n(\{\"detail\": \"nothing was imported.*?)\n```", text,
+                                 re.S)[1])  # fmt: skip
+    answer = api.post(url, bad)
+    assert answer.status_code == 422
+    assert answer.json() == shown
