@@ -19,6 +19,8 @@ CATEGORIES = ("present", "justified", "unjustified", "not_counted")
 MEASURES = ("absent", "unjustified", "justified")
 WINDOWS = ("term", "year", "rolling")
 TIER_MEASURES = ("days_absent", "absence_percent")
+# What a letter may be required to carry (seed 000's "key information").
+LETTER_CONTENT = ("legal_obligation", "support_offered", "consequences", "what_happens_next")
 
 
 class PackError(ValueError):
@@ -105,6 +107,95 @@ DEFAULT_ENGAGEMENT = EngagementRule(
 
 
 @dataclass(frozen=True)
+class Precondition:
+    """A fact the sender confirms before a letter goes (e.g. the case has been referred)."""
+
+    key: str
+    text: str
+
+
+@dataclass(frozen=True)
+class LetterInput:
+    """A value the sender types into a letter, e.g. when and where a meeting is."""
+
+    key: str
+    label: str
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class LetterSpec:
+    """One rung of a letter ladder, as the rule pack describes it."""
+
+    key: str  # fixed: stored letters and wording files refer to it
+    set_key: str
+    step: int
+    title: str
+    purpose: str
+    content: tuple[str, ...]  # of LETTER_CONTENT: what the letter must carry
+    optional: bool  # may be skipped on the way up (NZ letter 2)
+    preconditions: tuple[Precondition, ...]
+    inputs: tuple[LetterInput, ...]
+    before_referral: bool  # must have gone to every caregiver before a referral
+    on_referral: bool  # sent when the case is referred
+    min_days_between: int  # since the last letter to the same person
+    attempt_since_last: bool  # an attempt to engage recorded since the last letter
+
+
+@dataclass(frozen=True)
+class LetterSet:
+    key: str
+    label: str
+    case_reasons: tuple[str, ...]  # the case reasons this set is for
+    referral_label: str  # "a referral to the Ministry Prosecutions team"
+    letters: tuple[LetterSpec, ...]  # by step
+
+    def letter(self, key: str) -> LetterSpec:
+        for letter in self.letters:
+            if letter.key == key:
+                return letter
+        raise KeyError(key)
+
+
+@dataclass(frozen=True)
+class LetterRules:
+    """A pack's letter ladders and the rules between their steps."""
+
+    sets: tuple[LetterSet, ...]
+    min_days_between: int
+    attempt_since_last: bool
+    follow_up_days: int
+    school_days_per_year: int
+    earlier_letters_warning: str
+    source: str
+
+    def set_for(self, case_reason: str) -> LetterSet | None:
+        return next((s for s in self.sets if case_reason in s.case_reasons), None)
+
+    def letter(self, key: str) -> LetterSpec:
+        for letter_set in self.sets:
+            for letter in letter_set.letters:
+                if letter.key == key:
+                    return letter
+        raise KeyError(key)
+
+    @property
+    def all_letters(self) -> tuple[LetterSpec, ...]:
+        return tuple(letter for s in self.sets for letter in s.letters)
+
+
+NO_LETTERS = LetterRules(
+    sets=(),
+    min_days_between=0,
+    attempt_since_last=False,
+    follow_up_days=7,
+    school_days_per_year=190,
+    earlier_letters_warning="",
+    source="",
+)
+
+
+@dataclass(frozen=True)
 class Pack:
     key: str
     name: str
@@ -125,6 +216,7 @@ class Pack:
     response_due_hours: int = 48
     response_critical_days: int = 5
     engagement: EngagementRule = DEFAULT_ENGAGEMENT
+    letters: LetterRules = NO_LETTERS
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     def code(self, code: str) -> Code:
@@ -318,7 +410,79 @@ def _build(data: dict[str, Any]) -> Pack:
         response_due_hours=int(responses.get("due_hours", 48)),
         response_critical_days=int(responses.get("critical_school_days", 5)),
         engagement=engagement,
+        letters=_letters(data.get("letters", {})),
         raw=data,
+    )
+
+
+def _letters(data: dict[str, Any]) -> LetterRules:
+    if not data.get("sets"):
+        return NO_LETTERS
+    gap = int(data.get("min_days_between", 0))
+    attempt = bool(data.get("attempt_since_last", False))
+    sets = []
+    keys: set[str] = set()
+    for row in data["sets"]:
+        set_key = _need(row, "key", "letter set")
+        letters = []
+        for item in row.get("letters", []):
+            where = f"letter {item.get('key')} of set {set_key}"
+            content = tuple(item.get("content", ()))
+            unknown = set(content) - set(LETTER_CONTENT)
+            if unknown:
+                raise PackError(f"{where}: unknown content {', '.join(sorted(unknown))}")
+            letters.append(
+                LetterSpec(
+                    key=_need(item, "key", where),
+                    set_key=set_key,
+                    step=int(_need(item, "step", where)),
+                    title=_need(item, "title", where),
+                    purpose=_need(item, "purpose", where),
+                    content=content,
+                    optional=bool(item.get("optional", False)),
+                    preconditions=tuple(
+                        Precondition(_need(p, "key", where), _need(p, "text", where))
+                        for p in item.get("preconditions", [])
+                    ),
+                    inputs=tuple(
+                        LetterInput(
+                            _need(i, "key", where), _need(i, "label", where), i.get("hint", "")
+                        )
+                        for i in item.get("inputs", [])
+                    ),
+                    before_referral=bool(item.get("before_referral", False)),
+                    on_referral=bool(item.get("on_referral", False)),
+                    min_days_between=int(item.get("min_days_between", gap)),
+                    attempt_since_last=bool(item.get("attempt_since_last", attempt)),
+                )
+            )
+        letters.sort(key=lambda letter: letter.step)
+        steps = [letter.step for letter in letters]
+        if not letters or steps != list(range(1, len(letters) + 1)):
+            raise PackError(f"letter set {set_key}: steps must run 1, 2, 3 … with none missing")
+        if letters[0].optional:
+            raise PackError(f"letter set {set_key}: letter 1 always comes first")
+        for letter in letters:
+            if letter.key in keys:
+                raise PackError(f"letter {letter.key} appears twice")
+            keys.add(letter.key)
+        sets.append(
+            LetterSet(
+                key=set_key,
+                label=_need(row, "label", f"letter set {set_key}"),
+                case_reasons=tuple(row.get("case_reasons", ())),
+                referral_label=row.get("referral_label", "a referral"),
+                letters=tuple(letters),
+            )
+        )
+    return LetterRules(
+        sets=tuple(sets),
+        min_days_between=gap,
+        attempt_since_last=attempt,
+        follow_up_days=int(data.get("follow_up_days", 7)),
+        school_days_per_year=int(data.get("school_days_per_year", 190)),
+        earlier_letters_warning=str(data.get("earlier_letters_warning", "")),
+        source=str(data.get("source", "")),
     )
 
 
