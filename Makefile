@@ -31,8 +31,9 @@ stepwise/static/build/stepwise.css: node_modules/.installed $(wildcard stepwise/
 
 frontend: stepwise/static/build/stepwise.css
 
+# Debian's Chromium for the browser tests; poppler-utils (pdftoppm, pdftotext) for the letter tests.
 chromium:
-	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; }
 
 run: install
 	$(BIN)/stepwise migrate --verbosity 0
