@@ -319,7 +319,7 @@ def push_roster(request: HttpRequest, code: str, payload: s.RosterIn, idempotenc
     """Add or update students and their enrolment at the school (the roster CSV's columns)."""
     found = school_of(request, code)
     rows = [
-        {**r.dict(), "year_level": str(r.year_level), "enrolled_to": r.enrolled_to or ""}
+        {**r.model_dump(), "year_level": str(r.year_level), "enrolled_to": r.enrolled_to or ""}
         for r in payload.rows
     ]
     return idempotent(
@@ -350,7 +350,7 @@ def push_caregivers(
     found = school_of(request, code)
     rows = [
         {
-            **r.dict(),
+            **r.model_dump(),
             "lives_with_student": _yes_no(r.lives_with_student),
             "parental_responsibility": _yes_no(r.parental_responsibility),
         }
@@ -380,7 +380,7 @@ def push_marks(request: HttpRequest, code: str, payload: s.MarksIn, idempotency_
     amendment log); one that is already there changes nothing.
     """
     found = school_of(request, code)
-    rows = [r.dict() for r in payload.rows]
+    rows = [r.model_dump() for r in payload.rows]
     return idempotent(
         request,
         found,

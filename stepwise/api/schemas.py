@@ -4,6 +4,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ninja import Field, Schema
+from pydantic import BaseModel
 
 MAX_ROWS = 20_000  # per push; a school's day is a few thousand marks, a large one's 5,000
 TEXT = 300  # the longest text a CSV field of the importers may hold
@@ -34,18 +35,20 @@ class SchoolOut(Schema):
     terms: list[TermOut]
 
 
-class MarkIn(Schema):
+# Batches are plain pydantic models, not ninja Schemas: a Schema runs a validator per
+# row that is meant for reading Django objects, and a batch has up to 20,000 rows.
+class MarkIn(BaseModel):
     student_id: str = Field(max_length=40)
     date: str = Field(max_length=10, description="YYYY-MM-DD", examples=["2026-11-20"])
     session: str = Field(max_length=2, description="AM or PM", examples=["AM"])
     code: str = Field(max_length=4, description="A code of the school's rule pack")
 
 
-class MarksIn(Schema):
+class MarksIn(BaseModel):
     rows: list[MarkIn] = Field(min_length=1, max_length=MAX_ROWS)
 
 
-class RosterRowIn(Schema):
+class RosterRowIn(BaseModel):
     student_id: str = Field(max_length=40)
     given_name: str = Field(max_length=100)
     family_name: str = Field(max_length=100)
@@ -55,11 +58,11 @@ class RosterRowIn(Schema):
     enrolled_to: str | None = Field(None, max_length=10, description="YYYY-MM-DD, or null")
 
 
-class RosterIn(Schema):
+class RosterIn(BaseModel):
     rows: list[RosterRowIn] = Field(min_length=1, max_length=MAX_ROWS)
 
 
-class CaregiverRowIn(Schema):
+class CaregiverRowIn(BaseModel):
     student_id: str = Field(max_length=40)
     caregiver_id: str = Field(max_length=60)
     given_name: str = Field(max_length=100)
@@ -73,7 +76,7 @@ class CaregiverRowIn(Schema):
     preferred_language: str = Field("", max_length=20)
 
 
-class CaregiversIn(Schema):
+class CaregiversIn(BaseModel):
     rows: list[CaregiverRowIn] = Field(min_length=1, max_length=MAX_ROWS)
 
 
