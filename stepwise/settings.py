@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "stepwise.privacy",
     "stepwise.cases",
     "stepwise.api",
+    "stepwise.letters",
 ]
 
 MIDDLEWARE = [

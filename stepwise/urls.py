@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("stepwise.privacy.urls")),
     path("", include("stepwise.cases.urls")),
     path("", include("stepwise.api.urls")),
+    path("", include("stepwise.letters.urls")),
 ]

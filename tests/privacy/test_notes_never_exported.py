@@ -7,6 +7,7 @@ produces every export there is and looks for the marker in each file of each:
 - `stepwise standings` (CSV and JSON);
 - the Ministry export, downloaded from the dashboard and written by `stepwise export ministry`;
 - the audit log's CSV export;
+- a letter sent on the case, downloaded as its PDF (its text read back with pdftotext);
 - the subject access zip, downloaded and written by `stepwise subject-access` (every file);
 - the API's exports (standings and the Ministry export's tables, as CSV and as Parquet,
   read back through DuckDB) and its list of response activities, with a school's token.
@@ -26,8 +27,10 @@ would lose them. It is not an export to a person or another organisation (docs/p
 
 import io
 import json
+import subprocess
 import zipfile
 from collections.abc import Callable
+from decimal import Decimal
 from io import StringIO
 
 from django.apps import apps
@@ -39,7 +42,14 @@ from django.utils import timezone
 from stepwise.accounts.models import Membership
 from stepwise.api.services import token_create
 from stepwise.cases.models import LogEntry, SafetyFlag
-from stepwise.cases.services import log_entry_record, referral_accept, safety_flag_raise
+from stepwise.cases.services import (
+    log_entry_record,
+    person_add,
+    referral_accept,
+    safety_flag_raise,
+)
+from stepwise.letters.models import Letter, LetterSender
+from stepwise.letters.services import Figures, letter_issue
 from stepwise.responses.models import ResponseActivity
 from tests.conftest import sign_in
 
@@ -59,6 +69,7 @@ WEB_EXPORTS = {
     "subject_access",
     "api:standings_export",
     "api:ministry_export_table",
+    "letter_download",
 }
 # Every `stepwise` command that writes an export: each is run in walk_command_exports below.
 COMMAND_EXPORTS = {"standings", "export", "subject-access"}
@@ -201,6 +212,15 @@ def test_no_export_contains_a_private_note(
     }
     assert set(filled) == NOTE_FIELDS and all(filled.values()), filled
 
+    # A letter to Aroha's caregiver, sent after the private log entry: it must not carry it.
+    LetterSender.objects.create(organisation=referral.service, phone="07 555 0100")
+    person_add(case=case, role="caregiver", given_name="Walk", family_name="Parent",
+               parental_responsibility=True, address="1 Road")  # fmt: skip
+    letter_issue(case=case, letter_key="chronic_absence_1", by=manager,
+                 sent_on=timezone.localdate(), method="post", reason=f"Because. {MARKER}",
+                 figures=Figures(days_missed=Decimal(20), days_possible=Decimal(29)),
+                 override_reason=f"Overridden. {MARKER}")  # fmt: skip
+
     # --- Produce every export ---------------------------------------------------------------
     outputs: dict[str, str] = {}
     witness: dict[str, str] = {}  # each export must hold Aroha's record, or it proves nothing
@@ -231,6 +251,13 @@ def test_no_export_contains_a_private_note(
         admin,
         lambda c: c.post(reverse("subject_access", args=[school.code, aroha.national_id])),  # type: ignore[attr-defined]
     )
+    letter = Letter.objects.filter(case=case).first()
+    client.logout()
+    pdf = body(sign_in(client, manager).get(reverse("letter_download", args=[case.pk, letter.pk])))
+    (tmp_path / "letter.pdf").write_bytes(pdf)
+    read = subprocess.run(["pdftotext", str(tmp_path / "letter.pdf"), "-"], capture_output=True)
+    outputs["web letter_download"] = witness["web letter_download"] = read.stdout.decode()
+    outputs["web letter_download (bytes)"] = pdf.decode("latin-1")
     # The API's exports, with a token of the school; Parquet is read back as text rows.
     _, secret = token_create(organisation=school.organisation, name="Walk", created_by=None)
     token = {"Authorization": f"Bearer {secret}"}
@@ -279,6 +306,7 @@ def test_no_export_contains_a_private_note(
     # The audit log names a student by database id; the other exports by national id.
     holds = {label: aroha.national_id for label in witness}
     holds["web audit_export"] = f"response {aroha.response_activities.latest('pk').pk} recorded"
+    holds["web letter_download"] = "Aroha has missed 20 of 29 school days"
     for label, text in witness.items():
         assert holds[label] in text, f"{label} does not hold Aroha's record: a hollow check"
     # The Ministry export does carry the recorded response, just not its notes.
@@ -287,5 +315,5 @@ def test_no_export_contains_a_private_note(
     assert not leaked, f"private notes leaked into: {leaked}"
     assert "2026-11-19" in witness["web api:ministry_export_table"]
     # Files looked at: 2 + 1 + 10 on the web, 2 + 2 + 10 from commands (READMEs included),
-    # 2 + 4 + 1 from the API.
-    assert len(outputs) == 34
+    # 2 + 4 + 1 from the API, and a letter (its text and its bytes).
+    assert len(outputs) == 36

@@ -29,6 +29,7 @@ from stepwise.api.models import ApiToken
 from stepwise.audit.models import AuditEvent
 from stepwise.cases.models import Agency, LogEntry, Person, SafetyFlag, Task
 from stepwise.cases.models import Case as CaseModel
+from stepwise.letters.models import Letter
 from stepwise.referrals.models import Referral
 from stepwise.responses.models import Description, ResponseActivity
 from stepwise.schools.models import TermTarget
@@ -273,6 +274,18 @@ def by_case(*inner: str) -> Callable[[World], list[Case]]:
     return cases
 
 
+def letter_cases(w: World) -> list[Case]:
+    """Service Y's case's letter page, for a letter of its ladder and one that is not."""
+    y, key = w.case_y.pk, "non_enrolment_1"
+    return [
+        Case(
+            "service Y's case's letter",
+            Target({"pk": y, "key": key}),
+            (Target({"pk": NO_PK, "key": key}), Target({"pk": y, "key": "no_such_letter"})),
+        )
+    ]
+
+
 def case_form(**fields: Any) -> Callable[[World], dict[str, Any]]:
     return lambda w: {**fields}
 
@@ -359,6 +372,18 @@ RULES: dict[str, Rule] = {
     "case_status": Rule(by_case(), form=case_form(status="closed", closed_reason="other")),
     "case_assign": Rule(by_case(), post_only=True),
     "case_attachment": Rule(by_case("attachment")),
+    "case_letters": Rule(by_case()),
+    "letter_issue": Rule(
+        letter_cases,
+        form=case_form(
+            action="send",
+            sent_on="2026-11-20",
+            method="post",
+            reason="From outside",
+            not_enrolled_since="2026-08-03",
+        ),
+    ),
+    "letter_download": Rule(by_case("letter")),
 }
 
 
@@ -438,6 +463,7 @@ def snapshot() -> dict[str, Any]:
         "agencies": Agency.objects.count(),
         "safety flags": sorted(SafetyFlag.objects.values_list("pk", "withdrawn_at")),
         "tasks": sorted(Task.objects.values_list("pk", "done_at")),
+        "letters": Letter.objects.count(),
     }
 
 
@@ -642,6 +668,11 @@ OWN: dict[str, list[Own]] = {
             X_STAFF,
             lambda w: Target({"pk": w.case_x.pk, "attachment_pk": w.attachment_x.pk}),
         )
+    ],
+    "case_letters": [Own(X_STAFF, own_case)],
+    "letter_issue": [Own(X_STAFF, lambda w: Target({"pk": w.case_x.pk, "key": "non_enrolment_1"}))],
+    "letter_download": [
+        Own(X_STAFF, lambda w: Target({"pk": w.case_x.pk, "letter_pk": w.letter_x.pk}))
     ],
 }
 

@@ -29,10 +29,13 @@ from stepwise.cases.services import (
     Upload,
     case_open,
     log_entry_record,
+    person_add,
     safety_flag_raise,
     task_add,
 )
 from stepwise.dashboard.services import term_target_set
+from stepwise.letters.models import Letter, LetterSender
+from stepwise.letters.services import Figures, letter_issue
 from stepwise.referrals.models import Referral
 from stepwise.referrals.services import referral_create
 from stepwise.register.importers.caregivers import import_caregivers
@@ -163,6 +166,24 @@ def add_case(
     return case, flag, task, entry.attachments.get()
 
 
+def add_letter(case: Case, worker: User, caregiver: tuple[str, str]) -> Letter:
+    """Send letter 1 of the non-enrolment set to one caregiver of the case."""
+    LetterSender.objects.get_or_create(organisation=case.service, defaults={"phone": "07 000"})
+    person_add(case=case, role="caregiver", given_name=caregiver[0], family_name=caregiver[1],
+               parental_responsibility=True, address="2 Road")  # fmt: skip
+    (letter,) = letter_issue(
+        case=case,
+        letter_key="non_enrolment_1",
+        by=worker,
+        sent_on=TODAY,
+        method="post",
+        reason="no answer at the door",
+        figures=Figures(not_enrolled_since=date(2026, 8, 3)),
+        now=timezone.make_aware(datetime.combine(TODAY, time(15))),
+    )
+    return letter
+
+
 @dataclass
 class World:
     school_a: School
@@ -191,6 +212,8 @@ class World:
     task_y: Task
     attachment_x: Attachment
     attachment_y: Attachment
+    letter_x: Letter  # letter 1 to service X's case's caregiver
+    letter_y: Letter  # letter 1 to service Y's case's caregiver, Huia Harbourside
     token_a: ApiToken  # school A's API token
     token_b: ApiToken  # school B's API token, which A's admins must never see or revoke
     # API tokens (their secrets) of the organisations the users work for, by client name:
@@ -329,6 +352,8 @@ def build_world() -> World:
     case_y, flag_y, task_y, attachment_y = add_case(
         service_y, y_manager, ("Wiremu", "Harbourside"), "Harbour secret: uncle at the door."
     )
+    letter_x = add_letter(case_x, users["x_service_manager"], ("Rita", "Tane"))
+    letter_y = add_letter(case_y, y_manager, ("Huia", "Harbourside"))
     # A high rate limit: the matrix sends each token hundreds of requests a minute.
     tokens = {
         key: token_create(organisation=org, name=f"{key} SMS", created_by=None,
@@ -376,6 +401,8 @@ def build_world() -> World:
         task_y=task_y,
         attachment_x=attachment_x,
         attachment_y=attachment_y,
+        letter_x=letter_x,
+        letter_y=letter_y,
         token_a=tokens["a_token"][0],
         token_b=tokens["b_token"][0],
         api_secrets={key: secret for key, (_, secret) in tokens.items() if key != "b_token"},
@@ -398,6 +425,7 @@ def build_world() -> World:
             "Harbour dogs",
             "Harbour task",
             "harbour-minutes.txt",
+            "Huia Harbourside",  # the caregiver service Y wrote to
             "b_token SMS",  # school B's API token's name
             tokens["b_token"][0].prefix,
         ],

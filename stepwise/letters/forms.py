@@ -1,0 +1,87 @@
+"""What a caseworker confirms before a letter goes: the child's numbers, date, method, why."""
+
+from typing import Any
+
+from django import forms
+
+from stepwise.cases.forms import DateInput
+from stepwise.cases.services import NOTES_MAX
+from stepwise.rules.pack import LetterSpec
+
+from .models import Letter
+
+CONFIRM_PREFIX = "confirm_"
+
+
+class LetterForm(forms.Form):
+    """The confirmation form; its fields depend on the letter and what its words need."""
+
+    def __init__(
+        self, *args: Any, letter: LetterSpec, needs: set[str], refused: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if "days_missed" in needs and "not_enrolled_since" not in needs:
+            self.fields["days_missed"] = forms.DecimalField(
+                label="School days missed this term",
+                help_text="From the register where Stepwise has it: check it before sending.",
+                min_value=0,
+                max_digits=5,
+                decimal_places=1,
+                error_messages={"required": "Enter the school days missed this term"},
+            )
+        if "days_possible" in needs:
+            self.fields["days_possible"] = forms.DecimalField(
+                label="School days so far this term",
+                min_value=1,
+                max_digits=5,
+                decimal_places=1,
+                error_messages={"required": "Enter the school days so far this term"},
+            )
+        if "not_enrolled_since" in needs:
+            self.fields["not_enrolled_since"] = forms.DateField(
+                label="Not enrolled at a school since",
+                widget=DateInput(),
+                error_messages={"required": "Enter the day the child was last enrolled"},
+            )
+        for needed in letter.inputs:
+            self.fields[needed.key] = forms.CharField(
+                label=needed.label, help_text=needed.hint, max_length=300
+            )
+        for p in letter.preconditions:
+            self.fields[CONFIRM_PREFIX + p.key] = forms.BooleanField(
+                label=f"I confirm: {p.text}", required=False
+            )
+        self.fields["sent_on"] = forms.DateField(
+            label="Date on the letter",
+            widget=DateInput(),
+            error_messages={"required": "Enter the date on the letter"},
+        )
+        self.fields["method"] = forms.ChoiceField(
+            label="How will it be sent?",
+            choices=Letter.Method.choices,
+            widget=forms.RadioSelect,
+            error_messages={"required": "Select how the letter will be sent"},
+        )
+        self.fields["reason"] = forms.CharField(
+            label="Why are you sending this letter?",
+            help_text="Recorded in the engagement log: “sent … because …”.",
+            widget=forms.Textarea,
+            max_length=NOTES_MAX,
+            error_messages={"required": "Say why you are sending this letter"},
+        )
+        if refused:
+            self.fields["override_reason"] = forms.CharField(
+                label="This letter is refused now. To send it anyway, say why",
+                help_text="Kept with the letter and in the engagement log.",
+                widget=forms.Textarea,
+                required=False,
+                max_length=NOTES_MAX,
+            )
+
+    def confirmed(self) -> frozenset[str]:
+        data = self.cleaned_data if self.is_bound and hasattr(self, "cleaned_data") else {}
+        return frozenset(
+            name.removeprefix(CONFIRM_PREFIX)
+            for name, value in data.items()
+            if name.startswith(CONFIRM_PREFIX) and value
+        )

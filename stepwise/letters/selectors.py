@@ -1,0 +1,188 @@
+"""Reads for a case's letters: its pack and ladder, who gets a letter, the child's numbers."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from stepwise.accounts.models import Organisation
+from stepwise.cases.models import Case, CaseSchool, LogEntry, Person
+from stepwise.responses.models import ResponseActivity
+from stepwise.rules.ladder import History, Recipient, Sent, Verdict, ladder, referral_gaps
+from stepwise.rules.pack import LetterSet, Pack, load_pack
+from stepwise.standings.selectors import current_term, evaluate_terms
+
+from .models import Letter, LetterSender
+from .render import Sender, address_lines
+
+# A service with no school on any case yet writes New Zealand's letters.
+FALLBACK_PACK = "nz"
+# The response type a school records when it sends a letter home (seed 002).
+SCHOOL_LETTER_TYPE = "written_communication"
+
+
+def case_pack(case: Case) -> Pack:
+    """Return the pack of the case's school; else of the service's schools; else the default."""
+    school = next((s.school for s in case.schools.all() if s.school is not None), None)
+    if school is not None:
+        return school.rules
+    pack_key = (
+        CaseSchool.objects.filter(case__service=case.service_id, school__isnull=False)
+        .order_by()
+        .values_list("school__pack", flat=True)[:1]
+        .first()
+    )
+    return load_pack(pack_key or FALLBACK_PACK)
+
+
+def case_letter_set(case: Case, pack: Pack) -> LetterSet | None:
+    return pack.letters.set_for(case.reason)
+
+
+def recipients(case: Case) -> list[Person]:
+    """Return everyone who gets their own letter: each caregiver with parental responsibility."""
+    return list(
+        case.people.filter(
+            role__in=(Person.Role.CAREGIVER, Person.Role.OTHER_CARER),
+            parental_responsibility=True,
+        ).order_by("pk")
+    )
+
+
+def not_recipients(case: Case) -> list[Person]:
+    """Return the adults on the case who get no letter, to show why not."""
+    return list(
+        case.people.exclude(role=Person.Role.CHILD)
+        .exclude(parental_responsibility=True)
+        .order_by("pk")
+    )
+
+
+def sent_letters(case: Case) -> QuerySet[Letter]:
+    """Return the case's letters, newest first, without their files."""
+    return case.letters.defer("pdf").select_related("person", "issued_by")
+
+
+def earlier_elsewhere(case: Case) -> int:
+    """Return how many letters the school or a previous provider sent, from imported records."""
+    transferred = case.log.filter(kind=LogEntry.Kind.LETTER, transferred=True).count()
+    from_school = 0
+    if case.student_id is not None:
+        from_school = ResponseActivity.objects.filter(
+            student_id=case.student_id, response_type=SCHOOL_LETTER_TYPE
+        ).count()
+    return transferred + from_school
+
+
+def attempt_days(case: Case) -> tuple[date, ...]:
+    """Return the days of the case's recorded attempts to engage (contact with an outcome)."""
+    times = case.log.exclude(outcome="").exclude(kind=LogEntry.Kind.LETTER)
+    return tuple(
+        sorted({timezone.localdate(t) for t in times.values_list("happened_at", flat=True)})
+    )
+
+
+def letter_history(
+    case: Case,
+    pack: Pack,
+    today: date,
+    confirmed: frozenset[str] = frozenset(),
+    people: list[Person] | None = None,
+) -> History:
+    """Return what the ladder needs to know of the case."""
+    people = recipients(case) if people is None else people
+    sent = tuple(
+        Sent(step, day, str(person))
+        for step, day, person in case.letters.values_list("step", "sent_on", "person_id")
+    )
+    return History(
+        sent=sent,
+        attempts=attempt_days(case),
+        recipients=tuple(Recipient(str(p.pk), p.full_name) for p in people),
+        today=today,
+        confirmed=confirmed,
+        exploring_pathway=pack.engagement.pathway_warning if case.exploring_pathway else "",
+        earlier_elsewhere=earlier_elsewhere(case),
+        earlier_warning=pack.letters.earlier_letters_warning,
+    )
+
+
+@dataclass(frozen=True)
+class Ladder:
+    pack: Pack
+    letter_set: LetterSet | None
+    verdicts: list[Verdict]
+    referral_gaps: list[str]
+
+
+def case_ladder(case: Case, today: date) -> Ladder:
+    """Return the case's letter set with a verdict on each letter, and what a referral lacks."""
+    pack = case_pack(case)
+    letter_set = case_letter_set(case, pack)
+    if letter_set is None:
+        return Ladder(pack, None, [], [])
+    history = letter_history(case, pack, today)
+    return Ladder(
+        pack,
+        letter_set,
+        ladder(letter_set, history),
+        referral_gaps(letter_set, sent=history.sent, recipients=history.recipients),
+    )
+
+
+@dataclass(frozen=True)
+class Numbers:
+    days_missed: Decimal | None
+    days_possible: Decimal | None
+    term: str
+
+
+def case_numbers(case: Case, today: date) -> Numbers:
+    """Return the child's days missed and possible this term at the case's school, if known."""
+    school = next((s.school for s in case.schools.all() if s.school is not None), None)
+    if school is None or case.student_id is None:
+        return Numbers(None, None, "")
+    term = current_term(school, today)
+    if term is None:
+        return Numbers(None, None, "")
+    for group in evaluate_terms([term], as_of=today, student_pks=[case.student_id]):
+        for i, pk in enumerate(group.student_pk.tolist()):
+            if pk == case.student_id:
+                row = group.standings.row(i)
+                return Numbers(
+                    Decimal(str(row["days_absent"])),
+                    Decimal(int(row["possible"])) / 2,
+                    term.name,
+                )
+    return Numbers(None, None, term.name)
+
+
+def not_enrolled_since(case: Case) -> date:
+    """Return the last day the child is known to have been enrolled, or the day the case opened."""
+    if case.student_id is not None:
+        last = (
+            case.student.enrolments.exclude(enrolled_to__isnull=True)  # type: ignore[union-attr]
+            .order_by("-enrolled_to")
+            .values_list("enrolled_to", flat=True)
+            .first()
+        )
+        if last is not None:
+            return last + timedelta(days=1)
+    return case.opened_on
+
+
+def sender_for(organisation: Organisation, signed_by: str) -> Sender:
+    """Return how the organisation heads and signs its letters (its name, at least)."""
+    found = LetterSender.objects.filter(organisation=organisation).first()
+    if found is None:
+        return Sender(name=organisation.name, address=(), signatory=signed_by)
+    return Sender(
+        name=found.name or organisation.name,
+        address=address_lines(found.address),
+        phone=found.phone,
+        email=found.email,
+        signatory=found.signatory or signed_by,
+        signatory_title=found.signatory_title,
+    )

@@ -1,0 +1,181 @@
+"""A case's letters: the ladder with reasons, preview and confirm, and verified downloads.
+
+Cases are looked up through stepwise.accounts.access (members of the service only;
+anyone else gets 404). Viewing the letters, sending and downloading are audited.
+"""
+
+import hashlib
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from stepwise.accounts.access import get_case_for_user
+from stepwise.audit.services import audit_record
+from stepwise.cases.models import Case
+from stepwise.cases.selectors import with_schools
+
+from . import services
+from .forms import CONFIRM_PREFIX, LetterForm
+from .models import Letter
+from .selectors import case_ladder, case_numbers, not_enrolled_since, not_recipients, sent_letters
+from .services import Figures, fields_needed, letter_drafts, letter_plan
+from .wording import WordingError
+
+
+def _me(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _audit(request: HttpRequest, case: Case, action: str, detail: str) -> None:
+    audit_record(
+        request=request,
+        organisation=case.service,
+        action=action,
+        object_type="case",
+        object_id=case.pk,
+        detail=f"{case.reference}: {detail}",
+    )
+
+
+@login_required
+def case_letters(request: HttpRequest, pk: int) -> HttpResponse:
+    found = with_schools(get_case_for_user(request.user, pk))
+    _audit(request, found, "view", "letters")
+    today = timezone.localdate()
+    return render(
+        request,
+        "letters/case_letters.html",
+        {
+            "case": found,
+            "ladder": case_ladder(found, today),
+            "letters": sent_letters(found),
+            "left_out": not_recipients(found),
+        },
+    )
+
+
+def _figures(form: LetterForm) -> Figures:
+    data = form.cleaned_data
+    return Figures(
+        days_missed=data.get("days_missed"),
+        days_possible=data.get("days_possible"),
+        not_enrolled_since=data.get("not_enrolled_since"),
+    )
+
+
+@login_required
+def letter_issue(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    found = with_schools(get_case_for_user(request.user, pk))
+    me = _me(request)
+    today = timezone.localdate()
+    posted = request.POST if request.method == "POST" else None
+    # The ladder's verdict depends on the confirmed preconditions, so read them first.
+    confirmed = frozenset(
+        name.removeprefix(CONFIRM_PREFIX)
+        for name, value in request.POST.items()
+        if posted is not None and name.startswith(CONFIRM_PREFIX) and value
+    )
+    try:
+        plan = letter_plan(case=found, letter_key=key, today=today, confirmed=confirmed, by=me)
+    except ValidationError:
+        raise Http404("No such letter for this case") from None
+    _audit(request, found, "view", f"letter {plan.letter.step} preview")
+    numbers = case_numbers(found, today)
+    needs = fields_needed(plan)
+    initial: dict[str, Any] = {
+        "sent_on": today,
+        "method": "post",
+        "days_missed": numbers.days_missed,
+        "days_possible": numbers.days_possible,
+        "not_enrolled_since": not_enrolled_since(found),
+    }
+    form = LetterForm(
+        posted, initial=initial, letter=plan.letter, needs=needs, refused=not plan.verdict.allowed
+    )
+    valid = form.is_valid() if posted is not None else False
+    if valid and request.POST.get("action") == "send":
+        data = form.cleaned_data
+        try:
+            sent = services.letter_issue(
+                case=found,
+                letter_key=key,
+                by=me,
+                sent_on=data["sent_on"],
+                method=data["method"],
+                reason=data["reason"],
+                figures=_figures(form),
+                inputs={i.key: data[i.key] for i in plan.letter.inputs},
+                confirmed=form.confirmed(),
+                override_reason=data.get("override_reason", ""),
+            )
+        except ValidationError as e:
+            for field, errors in e.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            _audit(request, found, "change", f"letter {plan.letter.step} sent ({len(sent)})")
+            messages.success(
+                request,
+                f"Letter {plan.letter.step} sent to "
+                + ", ".join(letter.person.full_name for letter in sent)
+                + ". A follow-up task was added.",
+            )
+            return redirect("case_letters", pk=found.pk)
+    # The preview: the first recipient's letter, with the figures as they stand.
+    preview, preview_error = None, ""
+    figures = (
+        _figures(form)
+        if valid
+        else Figures(numbers.days_missed, numbers.days_possible, not_enrolled_since(found))
+    )
+    inputs = {
+        i.key: (form.cleaned_data.get(i.key) if valid else "") or f"[{i.label.lower()}]"
+        for i in plan.letter.inputs
+    }
+    sent_on = form.cleaned_data["sent_on"] if valid else today
+    try:
+        drafts = letter_drafts(
+            plan, case=found, by=me, figures=figures, inputs=inputs, sent_on=sent_on
+        )
+        preview = drafts[0] if drafts else None
+    except WordingError:
+        preview_error = "Enter the child's numbers below to see the letter."
+    return render(
+        request,
+        "letters/letter_issue.html",
+        {
+            "case": found,
+            "plan": plan,
+            "form": form,
+            "preview": preview,
+            "preview_error": preview_error,
+            "numbers": numbers,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def letter_download(request: HttpRequest, pk: int, letter_pk: int) -> HttpResponse:
+    found = get_case_for_user(request.user, pk)
+    kept = get_object_or_404(Letter.objects.select_related("case"), pk=letter_pk, case=found)
+    pdf = bytes(kept.pdf)
+    if hashlib.sha256(pdf).hexdigest() != kept.sha256:
+        # The stored file is not the one that was sent: say so, never serve it as the letter.
+        _audit(request, found, "download", f"letter {kept.pk} REFUSED: hash mismatch")
+        return render(
+            request,
+            "letters/tampered.html",
+            {"case": found, "letter": kept, "found_sha": hashlib.sha256(pdf).hexdigest()},
+            status=409,
+        )
+    _audit(request, found, "download", f"letter {kept.pk} {kept.sha256}")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{kept.file_name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
