@@ -5,6 +5,7 @@ anyone else gets 404). Viewing the letters, sending and downloading are audited.
 """
 
 import hashlib
+from decimal import Decimal
 from typing import Any, cast
 
 from django.contrib import messages
@@ -60,6 +61,11 @@ def case_letters(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _plain(value: Decimal | None) -> str | None:
+    # "29", not "29.0": the figure as the caseworker would write it.
+    return None if value is None else f"{value.normalize():f}"
+
+
 def _figures(form: LetterForm) -> Figures:
     data = form.cleaned_data
     return Figures(
@@ -91,8 +97,8 @@ def letter_issue(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     initial: dict[str, Any] = {
         "sent_on": today,
         "method": "post",
-        "days_missed": numbers.days_missed,
-        "days_possible": numbers.days_possible,
+        "days_missed": _plain(numbers.days_missed),
+        "days_possible": _plain(numbers.days_possible),
         "not_enrolled_since": not_enrolled_since(found),
     }
     form = LetterForm(
