@@ -10,6 +10,7 @@ urlpatterns = [
     path("services/<int:org_id>/cases/import/", views.transfer_import, name="transfer_import"),
     path("services/<int:org_id>/tasks/", views.tasks, name="tasks"),
     path("cases/<int:pk>/", views.case, name="case"),
+    path("cases/<int:pk>/chronology/", views.case_chronology, name="case_chronology"),
     path("cases/<int:pk>/log/new/", views.log_new, name="log_new"),
     path("cases/<int:pk>/people/new/", views.person_new, name="person_new"),
     path("cases/<int:pk>/safety/new/", views.safety_new, name="safety_new"),

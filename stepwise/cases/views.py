@@ -29,6 +29,7 @@ from stepwise.audit.services import audit_record
 from stepwise.front.paging import paginate
 
 from . import services
+from .chronology import chronology
 from .forms import (
     AgencyForm,
     AssignForm,
@@ -284,6 +285,21 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
             "assign_form": AssignForm(
                 initial={"assign_to": found.assigned_to_id}, service=found.service
             ),
+        },
+    )
+
+
+@login_required
+def case_chronology(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_case_for_user(request.user, pk)
+    _audit_case(request, found, detail=f"{found.reference}: chronology")
+    return render(
+        request,
+        "cases/chronology.html",
+        {
+            "case": found,
+            "items": chronology(found),
+            "child": found.people.filter(role="child").first(),
         },
     )
 

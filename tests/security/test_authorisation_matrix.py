@@ -357,6 +357,7 @@ RULES: dict[str, Rule] = {
     "transfer_import": Rule(by_organisation("service Y", "school B")),
     "tasks": Rule(by_organisation("service Y", "school B")),
     "case": Rule(by_case()),
+    "case_chronology": Rule(by_case()),
     "log_new": Rule(
         by_case(),
         form=case_form(kind="phone", happened_at="2026-11-20T10:00", outcome="no_answer"),
@@ -640,6 +641,7 @@ OWN: dict[str, list[Own]] = {
     "transfer_import": [Own(X_MANAGER, own_service)],
     "tasks": [Own(X_STAFF, own_service)],
     "case": [Own(X_STAFF, own_case)],
+    "case_chronology": [Own(X_STAFF, own_case)],
     "log_new": [Own(X_STAFF, own_case)],
     "person_new": [Own(X_STAFF, own_case)],
     "safety_new": [Own(X_STAFF, own_case)],
