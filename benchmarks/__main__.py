@@ -17,6 +17,7 @@ BENCHMARKS = [
     "benchmarks.school_pages",
     "benchmarks.case_pages",
     "benchmarks.api_push",
+    "benchmarks.letters",
 ]
 
 
