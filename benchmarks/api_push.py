@@ -39,9 +39,12 @@ def run(database: str, students: int, schools: int, batch: int, seed: int) -> di
         out = subprocess.run(
             [sys.executable, "-m", "benchmarks.api_push", "--child", "--students", str(students),
              "--schools", str(schools), "--batch", str(batch), "--seed", str(seed)],
-            env=env, check=True, capture_output=True, text=True,
+            env=env, capture_output=True, text=True,
         )  # fmt: skip
         print(out.stdout, end="")
+        if out.returncode:
+            print(out.stderr[-3000:], file=sys.stderr)
+            raise SystemExit(f"the benchmark failed on {database}")
         return {
             line.split()[1]: float(line.split()[2])
             for line in out.stdout.splitlines()
