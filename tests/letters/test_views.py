@@ -8,7 +8,11 @@ from django.utils import timezone
 
 from stepwise.audit.models import AuditEvent
 from stepwise.cases.models import LogEntry, Task
+from stepwise.cases.services import case_pathway_set
 from stepwise.letters.models import Letter
+from tests.front.conftest import TODAY
+
+from .conftest import at
 
 
 def send_form(**extra):
@@ -131,3 +135,21 @@ def test_another_services_caseworker_sees_none_of_it(case, caseworker, other_cas
         == 404
     )
     assert Letter.objects.count() == 2
+
+
+def test_the_page_warns_of_another_pathway_and_of_earlier_letters(case, caseworker, login, sender):
+    case_pathway_set(case=case, exploring=True)
+    LogEntry.objects.create(
+        case=case,
+        kind="letter",
+        notes="Letter 1 sent by the previous provider.",
+        happened_at=at(TODAY, 8),
+        recorded_at=at(TODAY, 8),
+        recorded_by_name="Previous provider",
+        transferred=True,
+    )
+    page = login(caseworker).get(reverse("letter_issue", args=[case.pk, "chronic_absence_1"]))
+    warnings = page.content.decode().split('id="warnings"')[1].split("</ul>")[0]
+    assert "exploring another education pathway or an exemption" in warnings
+    assert "1 earlier letter on record. The school or a previous provider" in warnings
+    assert "This letter may be sent now." in page.content.decode()  # warned, not refused
