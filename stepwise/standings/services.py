@@ -76,15 +76,14 @@ def _sync_events(group: Evaluated, result: EvaluationResult) -> None:
             day = iso[reached[i]]
             event = active.pop((row_term[i], row_student[i], key), None)
             if event is None:
-                create.append(
-                    ThresholdEvent(student_id=row_student[i], term_id=row_term[i], threshold=key,
-                                   reached_on=day, detected_at=now)
-                )  # fmt: skip
+                create.append((row_student[i], row_term[i], key, day))
             elif event[1] != day:
                 move.append(ThresholdEvent(pk=event[0], reached_on=day))
-    ThresholdEvent.objects.bulk_create(create, batch_size=5000)
+    _insert_events(create, detected_at=now)
     ThresholdEvent.objects.bulk_update(move, ["reached_on"], batch_size=5000)
-    evaluated = set(zip(row_term, row_student, strict=True))
+    # Events still unmatched are withdrawn if their student was evaluated (and has
+    # fallen back under the threshold); usually there are none, so the set is skipped.
+    evaluated = set(zip(row_term, row_student, strict=True)) if active else set()
     gone = [
         pk
         for (term_pk, student_pk, _), (pk, _) in active.items()
@@ -98,6 +97,24 @@ def _sync_events(group: Evaluated, result: EvaluationResult) -> None:
     result.created += len(create)
     result.moved += len(move)
     result.withdrawn += len(gone)
+
+
+def _insert_events(events: list[tuple[int, int, str, str]], *, detected_at) -> None:
+    """Insert active events (student, term, threshold, ISO date reached).
+
+    Raw SQL, not bulk_create: the first evaluation of a term can create hundreds of
+    thousands of events, and building a model instance for each costs more than
+    the insert itself.
+    """
+    table = ThresholdEvent._meta.db_table
+    detected = connection.ops.adapt_datetimefield_value(detected_at)
+    active = ThresholdEvent.Status.ACTIVE
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (student_id, term_id, threshold, reached_on, status, "
+            "detected_at) VALUES (%s, %s, %s, %s, %s, %s)",
+            [(*event, active.value, detected) for event in events],
+        )
 
 
 def school_evaluate(*, school: School, as_of: date | None = None) -> EvaluationResult:

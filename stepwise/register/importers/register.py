@@ -24,7 +24,13 @@ from django.utils import timezone
 from stepwise.register.csvfile import Column, Problems, parse_date, read_columns
 from stepwise.register.importers import Applied, ImportResult, run_import
 from stepwise.register.models import Amendment, ImportRun, RegisterTerm
-from stepwise.register.selectors import TermRows, register_terms
+from stepwise.register.selectors import (
+    BATCH,
+    TermRows,
+    ids_in,
+    is_most_schools,
+    register_terms,
+)
 from stepwise.rules.calendar import SESSIONS
 from stepwise.schools.calendars import closures_with_holidays
 from stepwise.schools.models import ClosureDay, School, Term
@@ -150,25 +156,28 @@ def _enrolments(school_pks: list[int | None], student_ids: list[str]) -> Enrolme
     student_index = {national_id: i for i, national_id in enumerate(student_ids)}
     found = []
     with connection.cursor() as cursor:
-        for i in range(0, len(school_index), 500):
-            pks = ",".join(str(pk) for pk in list(school_index)[i : i + 500])
+        most = is_most_schools(len(school_index))
+        for i in range(0, len(school_index), BATCH):
+            at_schools = ids_in("e.school_id", list(school_index)[i : i + BATCH], most=most)
             cursor.execute(
                 "SELECT e.school_id, s.national_id, s.id, CAST(e.enrolled_from AS TEXT), "
                 "CAST(e.enrolled_to AS TEXT) FROM schools_enrolment e "
-                f"JOIN schools_student s ON s.id = e.student_id WHERE e.school_id IN ({pks})"
+                f"JOIN schools_student s ON s.id = e.student_id WHERE {at_schools}"
             )
             found += cursor.fetchall()
     if not found:
         found = [(None, None, 0, OPEN_END, OPEN_END)]  # keeps the arrays' shapes simple
     schools, national_ids, students, starts, ends = zip(*found, strict=True)
-    keys = np.array(
-        [
-            school_index.get(school, NOT_FOUND) * len(student_ids) + student_index[n]
-            if n in student_index and school in school_index
-            else NOT_FOUND
-            for school, n in zip(schools, national_ids, strict=True)
-        ],
-        dtype=np.int64,
+    school = np.fromiter(
+        (school_index.get(pk, NOT_FOUND) for pk in schools), dtype=np.int64, count=len(schools)
+    )
+    student = np.fromiter(
+        (student_index.get(n, NOT_FOUND) for n in national_ids), dtype=np.int64, count=len(schools)
+    )
+    keys = np.where(
+        (school != NOT_FOUND) & (student != NOT_FOUND),
+        school * len(student_ids) + student,
+        NOT_FOUND,
     )
     order = np.argsort(keys, kind="stable")
     return Enrolments(
@@ -334,7 +343,8 @@ def _apply(run: ImportRun, p: Parsed) -> Applied:
     term_objects = {
         t.pk: t for ctx in p.term_school.values() for t in ctx.terms if t.pk in p.term_school
     }
-    stored = register_terms(list(term_objects))
+    schools = {ctx.school.pk for ctx in p.term_school.values()}
+    stored = register_terms(list(term_objects), most=is_most_schools(len(schools)))
     registers: dict[int, TermRows] = {}
     updates: list[tuple[bytes, int]] = []
     inserts: list[tuple[int, TermRows, int]] = []  # term, its rows, the row's index
