@@ -7,9 +7,12 @@ moves `as_of`). They are cached per school, term, day counted and register versi
 (the latest import), so a new import shows at once and 20 leaders opening the
 dashboard on the same morning cost one evaluation, not twenty.
 
-Response coverage is read live: it changes with every response recorded.
+Response coverage is cached the same way under the term's events-and-responses
+version (stepwise.responses.selectors.responses_version), so it too changes with
+every response recorded.
 """
 
+import bisect
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -17,11 +20,13 @@ from decimal import Decimal
 
 import numpy as np
 from django.core.cache import cache
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db import connection
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from stepwise.register.models import ImportRun
 from stepwise.responses.models import ResponseActivity
+from stepwise.responses.selectors import responses_version
 from stepwise.rules.engine import evaluate
 from stepwise.rules.pack import CountThreshold, Pack
 from stepwise.schools.models import ClosureDay, School, Student, Term, TermTarget
@@ -181,18 +186,21 @@ def register_version(school: School) -> str:
     """Return a string that changes whenever the school's figures could have changed.
 
     Registers and rosters change only through imports; closures and term dates
-    change the calendar. Two small queries (terms come from `school.terms`, which
-    the views prefetch).
+    change the calendar. One small query, in SQL: every page of the school asks
+    (terms come from `school.terms`, which the views prefetch).
     """
-    last_import = (
-        ImportRun.objects.filter(outcome=ImportRun.Outcome.IMPORTED)
-        .order_by("-pk")
-        .values_list("pk", "finished_at")
-        .first()
-    )
-    closures = ClosureDay.objects.filter(school=school).aggregate(n=Count("pk"), last=Max("pk"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.id, i.finished_at, c.n, c.last FROM "
+            f"(SELECT COUNT(id) AS n, MAX(id) AS last FROM {ClosureDay._meta.db_table} "
+            " WHERE school_id = %s) c "
+            f"LEFT JOIN (SELECT id, finished_at FROM {ImportRun._meta.db_table} "
+            " WHERE outcome = %s ORDER BY id DESC LIMIT 1) i ON 1 = 1",
+            [school.pk, ImportRun.Outcome.IMPORTED.value],
+        )
+        last_import, finished_at, closures, last_closure = cursor.fetchone()
     dates = ",".join(f"{t.key}:{t.start}:{t.end}" for t in school.terms.all())
-    return f"{last_import}|{closures['n']}:{closures['last']}|{dates}"
+    return f"{last_import}:{finished_at}|{closures}:{last_closure}|{dates}"
 
 
 def cache_key(kind: str, school: School, term: Term, as_of: date, *parts: object) -> str:
@@ -456,38 +464,71 @@ class CoverageRow:
         return share_percent(self.on_time, self.events)
 
 
-def response_coverage(term: Term, pack: Pack, *, now: datetime) -> list[CoverageRow]:
+@dataclass
+class CoverageCounts:
+    """How one threshold's events were answered, apart from the clock (plain data: cacheable)."""
+
+    events: int = 0
+    on_time: int = 0
+    late: int = 0
+    unanswered: list[float] = field(default_factory=list)  # detection times (POSIX), sorted
+
+
+def response_coverage(
+    term: Term, pack: Pack, *, now: datetime, version: str | None = None
+) -> list[CoverageRow]:
     """Return, per threshold and in total, how the term's active events were answered.
 
     An event is covered when a response activity linked to it was recorded within
-    the pack's due hours (48) of the event's detection. Counted in one query.
+    the pack's due hours (48) of the event's detection. The counts are cached under
+    the term's events-and-responses version (a response shows at once); only
+    whether an unanswered event is still in time is worked out from `now`.
     """
+    version = version if version is not None else responses_version(term)
+    digest = hashlib.sha256(f"{pack.key}|{version}".encode()).hexdigest()[:20]
+    key = f"dashboard:coverage:{term.school_id}:{term.pk}:{digest}"
+    counted: dict[str, CoverageCounts] | None = cache.get(key)
+    if counted is None:
+        counted = _coverage_counts(term, pack)
+        cache.set(key, counted, CACHE_SECONDS)
+    in_time_after = (now - timedelta(hours=pack.response_due_hours)).timestamp()
+    rows = {t.key: CoverageRow(t) for t in pack.thresholds}
+    total = CoverageRow(None)
+    for key, found in counted.items():
+        waiting = len(found.unanswered) - bisect.bisect_right(found.unanswered, in_time_after)
+        # An event of a threshold the pack no longer has still counts in the total.
+        for row in (rows[key], total) if key in rows else (total,):
+            row.events += found.events
+            row.on_time += found.on_time
+            row.late += found.late
+            row.waiting += waiting
+            row.missed += found.events - found.on_time - found.late - waiting
+    return [*rows.values(), total]
+
+
+def _coverage_counts(term: Term, pack: Pack) -> dict[str, CoverageCounts]:
+    """Count the term's active events per threshold: answered in time, later, or not yet."""
     due = timedelta(hours=pack.response_due_hours)
     responses = ResponseActivity.objects.filter(threshold_event=OuterRef("pk"))
-    counted = (
+    events = (
         ThresholdEvent.objects.filter(term=term, status=ThresholdEvent.Status.ACTIVE)
         .annotate(
             on_time=Exists(responses.filter(recorded_at__lte=OuterRef("detected_at") + due)),
             answered=Exists(responses),
         )
         .order_by()
-        .values("threshold")
-        .annotate(
-            events=Count("pk"),
-            on_time_n=Count("pk", filter=Q(on_time=True)),
-            late_n=Count("pk", filter=Q(on_time=False, answered=True)),
-            waiting_n=Count("pk", filter=Q(answered=False, detected_at__gt=now - due)),
-        )
-        .values_list("threshold", "events", "on_time_n", "late_n", "waiting_n")
+        .values_list("threshold", "detected_at", "on_time", "answered")
     )
-    rows = {t.key: CoverageRow(t) for t in pack.thresholds}
-    total = CoverageRow(None)
-    for key, events, on_time, late, waiting in counted:
-        # An event of a threshold the pack no longer has still counts in the total.
-        for row in (rows[key], total) if key in rows else (total,):
-            row.events += events
-            row.on_time += on_time
-            row.late += late
-            row.waiting += waiting
-            row.missed += events - on_time - late - waiting
-    return [*rows.values(), total]
+    counted: dict[str, CoverageCounts] = {}
+    for key, detected_at, on_time, answered in events:
+        found = counted.setdefault(key, CoverageCounts())
+        found.events += 1
+        if on_time:
+            found.on_time += 1
+        elif answered:
+            found.late += 1
+        else:
+            found.unanswered.append(detected_at.timestamp())
+    for found in counted.values():
+        found.unanswered.sort()
+    return counted

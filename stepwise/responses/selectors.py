@@ -10,14 +10,25 @@ an amended register moves the date), and the Ministry sees only dates. So a
 threshold reached on Monday is due by the end of Wednesday and overdue on Thursday.
 The same rule, from the end of the day it happened, says whether an activity was
 recorded within 48 hours.
+
+The queue page of a 3,000-student school evaluates the queue once per change, not
+once per request: `queue_rows` is cached per school, term and day under a version
+made of the register's (imports, closures, term dates: names, year levels, tiers,
+school days) and the term's events and responses (`responses_version`). So a
+response recorded or a new import shows at once, and twenty staff opening the
+queue cost one evaluation.
 """
 
+import hashlib
 import math
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 import numpy as np
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -34,6 +45,7 @@ DUE = "due"
 OVERDUE = "overdue"
 CRITICAL = "critical"
 STATUSES = (DUE, OVERDUE, CRITICAL)
+CACHE_SECONDS = 6 * 60 * 60
 
 
 def due_by(day: date, hours: int) -> date:
@@ -96,17 +108,101 @@ def unanswered_events(term: Term) -> QuerySet[ThresholdEvent]:
     )
 
 
+class QueueRow(NamedTuple):
+    """One queue item as plain values (cheap to cache); QueueItem is what pages use."""
+
+    event_pk: int
+    threshold: int  # index into the pack's thresholds
+    reached_on: date
+    student_pk: int
+    national_id: str
+    given_name: str
+    family_name: str
+    year_level: int | None
+    tier: int | None  # index into the pack's tiers
+    due_by: date
+    school_days_waiting: int
+    status: str
+
+
+def queue_item(pack: Pack, row: QueueRow) -> QueueItem:
+    """Return the queue item a row stands for."""
+    return QueueItem(
+        event_pk=row.event_pk,
+        threshold=pack.thresholds[row.threshold],
+        reached_on=row.reached_on,
+        student=QueueStudent(row.student_pk, row.national_id, row.given_name, row.family_name),
+        year_level=row.year_level,
+        tier=None if row.tier is None else pack.tiers[row.tier],
+        due_by=row.due_by,
+        school_days_waiting=row.school_days_waiting,
+        status=row.status,
+    )
+
+
 def threshold_queue(school: School, term: Term, today: date) -> list[QueueItem]:
     """Return the term's threshold events still waiting for a response, oldest first.
 
     An event is overdue once its 48 hours have passed (see the module docstring)
     and critical once more than the pack's number of school days have gone by
-    since the day it was reached. The queue of a large school runs to a thousand
-    rows, so this reads plain values, not model instances, and takes names, year
-    levels and tiers from one evaluation of just the students waiting.
+    since the day it was reached.
     """
     pack = school.rules
-    thresholds = {t.key: (i, t) for i, t in enumerate(pack.thresholds)}
+    return [queue_item(pack, row) for row in _compute_queue_rows(school, term, today)]
+
+
+def responses_version(term: Term) -> str:
+    """Return a string that changes whenever the term's events or their responses change.
+
+    Events are only added, withdrawn (status and time) or moved to another day, and
+    moved only when marks or the calendar change (an import, a closure, term dates),
+    which the register's version covers; responses are only added or deleted
+    (retention). So counts, highest ids and the latest withdrawal tell every other
+    change apart. One small query, in SQL: every queue and dashboard page asks.
+    """
+    events = ThresholdEvent._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(DISTINCT e.id), MAX(e.id), "
+            "COUNT(DISTINCT CASE WHEN e.status = %s THEN e.id END), MAX(e.withdrawn_at), "
+            f"COUNT(r.id), MAX(r.id) FROM {events} e "
+            f"LEFT JOIN {ResponseActivity._meta.db_table} r ON r.threshold_event_id = e.id "
+            "WHERE e.term_id = %s",
+            [ThresholdEvent.Status.ACTIVE.value, term.pk],
+        )
+        found = cursor.fetchone()
+    return ":".join(map(str, found))
+
+
+def cache_key(kind: str, school: School, term: Term, today: date, *parts: object) -> str:
+    """Return the cache key of something about a school's term queue on a day."""
+    digest = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:20]
+    return f"responses:{kind}:{school.pk}:{term.pk}:{today.isoformat()}:{digest}"
+
+
+def queue_rows(school: School, term: Term, today: date, *, version: str) -> list[QueueRow]:
+    """Return the term's queue as rows, oldest first, from the cache when nothing changed.
+
+    `version` must change whenever the queue could: the register's version (names,
+    year levels, tiers, school days) with `responses_version`; the view builds it.
+    """
+    key = cache_key("queue", school, term, today, school.pack, version)
+    found = cache.get(key)
+    if found is None:
+        found = _compute_queue_rows(school, term, today)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def _compute_queue_rows(school: School, term: Term, today: date) -> list[QueueRow]:
+    """Evaluate the queue.
+
+    The queue of a large school runs to a thousand rows, so this reads plain values,
+    not model instances, and takes names, year levels and tiers from one evaluation
+    of just the students waiting.
+    """
+    pack = school.rules
+    thresholds = {t.key: i for i, t in enumerate(pack.thresholds)}
     events = [
         e
         for e in unanswered_events(term).values_list("pk", "student_id", "threshold", "reached_on")
@@ -115,12 +211,8 @@ def threshold_queue(school: School, term: Term, today: date) -> list[QueueItem]:
     if not events:
         return []
     register = term_register(school, term, as_of=today, student_pks=sorted({e[1] for e in events}))
-    students: dict[int, tuple[QueueStudent, int | None, Level | None]] = {
-        info.pk: (
-            QueueStudent(info.pk, info.national_id, info.given_name, info.family_name),
-            info.year_level,
-            pack.tiers[tier],
-        )
+    students: dict[int, tuple[str, str, str, int | None, int | None]] = {
+        info.pk: (info.national_id, info.given_name, info.family_name, info.year_level, tier)
         for info, tier in zip(register.students, register.standings.tier.tolist(), strict=True)
     }
     missing = {e[1] for e in events} - students.keys()
@@ -128,12 +220,12 @@ def threshold_queue(school: School, term: Term, today: date) -> list[QueueItem]:
         "pk", "national_id", "given_name", "family_name"
     ):
         # Enrolled outside the term since the event was found: still owed a response.
-        students[pk] = (QueueStudent(pk, *names), None, None)
+        students[pk] = (names[0], names[1], names[2], None, None)
     calendar = school_calendar(school, [term])
     waiting = open_days_after(calendar, [e[3] for e in events], min(today, term.end))
-    items = []
+    rows = []
     for (pk, student_pk, key, reached_on), days in zip(events, waiting, strict=True):
-        student, year_level, tier = students[student_pk]
+        national_id, given_name, family_name, year_level, tier = students[student_pk]
         deadline = due_by(reached_on, pack.response_due_hours)
         if days > pack.response_critical_days:
             status = CRITICAL
@@ -141,12 +233,15 @@ def threshold_queue(school: School, term: Term, today: date) -> list[QueueItem]:
             status = OVERDUE
         else:
             status = DUE
-        items.append(
-            QueueItem(
+        rows.append(
+            QueueRow(
                 event_pk=pk,
-                threshold=thresholds[key][1],
+                threshold=thresholds[key],
                 reached_on=reached_on,
-                student=student,
+                student_pk=student_pk,
+                national_id=national_id,
+                given_name=given_name,
+                family_name=family_name,
                 year_level=year_level,
                 tier=tier,
                 due_by=deadline,
@@ -154,15 +249,10 @@ def threshold_queue(school: School, term: Term, today: date) -> list[QueueItem]:
                 status=status,
             )
         )
-    items.sort(
-        key=lambda i: (
-            i.reached_on,
-            i.student.family_name.casefold(),
-            i.student.given_name.casefold(),
-            thresholds[i.threshold.key][0],
-        )
+    rows.sort(
+        key=lambda r: (r.reached_on, r.family_name.casefold(), r.given_name.casefold(), r.threshold)
     )
-    return items
+    return rows
 
 
 def filter_queue(

@@ -8,16 +8,21 @@ staff of another school get 404):
 - school admins (and the organisation's admins) manage the Descriptions.
 """
 
+from collections import Counter
 from datetime import date, datetime
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from stepwise.accounts.access import (
@@ -28,6 +33,7 @@ from stepwise.accounts.access import (
 )
 from stepwise.accounts.models import Membership
 from stepwise.audit.services import audit_record
+from stepwise.dashboard.selectors import register_version
 from stepwise.front.paging import paginate
 from stepwise.rules.pack import Pack
 from stepwise.schools.models import School, Term
@@ -37,16 +43,19 @@ from stepwise.standings.selectors import current_term
 from .forms import BulkResponseForm, DescriptionForm, NewDescriptionForm, OneResponseForm
 from .models import Description, ResponseActivity
 from .selectors import (
+    CACHE_SECONDS,
     STATUSES,
+    QueueRow,
     all_descriptions,
+    cache_key,
     current_descriptions,
-    filter_queue,
-    queue_counts,
+    queue_item,
+    queue_rows,
     recorded_on_time,
+    responses_version,
     student_events,
     student_responses,
     term_responses,
-    threshold_queue,
 )
 from .services import (
     ResponseError,
@@ -73,6 +82,7 @@ def _now() -> datetime:
 
 def _school_term(request: HttpRequest, code: str) -> tuple[School, Term, datetime, date]:
     school = get_school_for_user(request.user, code)
+    prefetch_related_objects([school], "terms")
     now = _now()
     today = timezone.localdate(now)
     term = current_term(school, today)
@@ -137,18 +147,26 @@ def _response_context(form: Any, pack: Pack) -> dict[str, Any]:
 
 @login_required
 def queue(request: HttpRequest, code: str) -> HttpResponse:
+    """Show the term's queue, 100 rows to a page; officers tick rows to record one response.
+
+    The queue comes from the cache while nothing changed (see selectors), and so does
+    each page's table, rendered once per queue version, filters, page and kind of user.
+    """
     school, term, now, today = _school_term(request, code)
     if request.method == "POST":
         require_school_role(request.user, school, RESPONDERS)  # leaders read, never write
     can_record = has_school_role(request.user, school, RESPONDERS)
     pack = school.rules
-    items = threshold_queue(school, term, today)
-    by_threshold, by_status = queue_counts(items)
-    year_levels = sorted({i.year_level for i in items if i.year_level is not None})
+    version = f"{register_version(school)}|{responses_version(term)}"
+    queued = queue_rows(school, term, today, version=version)
+    keys = [t.key for t in pack.thresholds]
+    by_threshold = Counter(keys[r.threshold] for r in queued)
+    by_status = Counter(r.status for r in queued)
+    year_levels = sorted({r.year_level for r in queued if r.year_level is not None})
 
     # Filters: each ignores a value it does not recognise rather than failing.
     threshold = request.GET.get("threshold", "")
-    if threshold not in {t.key for t in pack.thresholds}:
+    if threshold not in keys:
         threshold = ""
     status = request.GET.get("status", "")
     if status not in STATUSES:
@@ -156,9 +174,13 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
     year = request.GET.get("year", "")
     if not (year.isdigit() and int(year) in year_levels):
         year = ""
-    shown = filter_queue(
-        items, threshold=threshold, status=status, year_level=int(year) if year else None
-    )
+    shown = [
+        r
+        for r in queued
+        if (not threshold or keys[r.threshold] == threshold)
+        and (not status or r.status == status)
+        and (not year or r.year_level == int(year))
+    ]
     paging = paginate(request, shown, ROWS_PER_PAGE)
     page = paging["page"]
 
@@ -203,13 +225,24 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
                 return redirect(request.get_full_path())
 
     ticked = set(form["events"].value() or []) if form is not None and form.is_bound else set()
+    rows_html = ""
+    if page.object_list:
+        # Ticks come back only from a refused POST: that page is rendered as it was sent.
+        key = cache_key(
+            "rows", school, term, today, version, threshold, status, year, page.number, can_record
+        )
+        rows_html = "" if ticked else cache.get(key, "")
+        if not rows_html:
+            rows_html = _queue_rows_html(school, term, page.object_list, can_record, ticked)
+            if not ticked:
+                cache.set(key, rows_html, CACHE_SECONDS)
     context: dict[str, Any] = {
         "school": school,
         "term": term,
         "pack": pack,
         "today": today,
         "can_record": can_record,
-        "total": len(items),
+        "total": len(queued),
         "filtered": len(shown),
         "threshold_counts": [(t, by_threshold.get(t.key, 0)) for t in pack.thresholds],
         "status_counts": [
@@ -220,6 +253,23 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
         "filtering": bool(threshold or status or year),
         "year_levels": year_levels,
         **paging,
+        "rows_html": rows_html,
+        "form": form,
+        "critical_days": pack.response_critical_days,
+        "due_hours": pack.response_due_hours,
+    }
+    if form is not None:
+        context.update(_response_context(form, pack))
+    return render(request, "responses/queue.html", context)
+
+
+def _queue_rows_html(
+    school: School, term: Term, rows: list[QueueRow], can_record: bool, ticked: set[str]
+) -> SafeString:
+    """Return the queue table's rows for one page, rendered (plain HTML: cacheable)."""
+    pack = school.rules
+    context = {
+        "can_record": can_record,
         "rows": [
             {
                 "item": item,
@@ -231,15 +281,10 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
                 + f"?event={item.event_pk}",
                 "checked": str(item.event_pk) in ticked,
             }
-            for item in page.object_list
+            for item in (queue_item(pack, row) for row in rows)
         ],
-        "form": form,
-        "critical_days": pack.response_critical_days,
-        "due_hours": pack.response_due_hours,
     }
-    if form is not None:
-        context.update(_response_context(form, pack))
-    return render(request, "responses/queue.html", context)
+    return mark_safe(render_to_string("responses/_queue_rows.html", context))
 
 
 # --- Recording a response for one student ---------------------------------------------

@@ -5,8 +5,10 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from stepwise.dashboard.selectors import response_coverage
 from stepwise.register.importers.register import import_register
 from stepwise.responses.models import ResponseActivity
+from stepwise.responses.services import response_record
 from stepwise.schools.models import TermTarget
 from stepwise.standings.models import ThresholdEvent
 
@@ -162,6 +164,51 @@ def test_it_measures_response_coverage_within_48_hours_of_detection(leader_clien
     html = squash(response.content.decode())
     assert "recorded against that event within 48 hours of Stepwise detecting it" in html
     assert "40.0% (2 of 5 threshold events)" in html
+
+
+def _coverage(page) -> list[tuple]:
+    # (threshold, events, on time, late, waiting, missed)
+    return [
+        (
+            r.threshold.key if r.threshold else "all",
+            r.events,
+            r.on_time,
+            r.late,
+            r.waiting,
+            r.missed,
+        )
+        for r in page.context["coverage"]
+    ]
+
+
+def test_a_response_recorded_shows_at_once(leader_client, school, students, officer, responses):
+    assert _coverage(leader_client.get(URL))[1] == ("amp10", 1, 0, 0, 1, 0)
+    event = ThresholdEvent.objects.get(student=students["Tama"], threshold="amp10")
+    response_record(
+        school=school,
+        student=students["Tama"],
+        threshold_event=event,
+        response_type="monitor",
+        description=None,
+        happened_on=date(2026, 11, 20),
+        done_by="Ms Officer",
+        notes="",
+        recorded_by=officer,
+        now=timezone.now(),
+    )
+    page = leader_client.get(URL)
+    assert _coverage(page)[1] == ("amp10", 1, 1, 0, 0, 0)
+    assert _coverage(page)[-1] == ("all", 5, 3, 1, 0, 1)
+
+
+def test_an_event_still_in_time_becomes_missed_when_its_hours_pass(school, responses):
+    term = school.terms.get(year=2026, number=4)
+    now = timezone.now()
+    in_time = response_coverage(term, school.rules, now=now)  # fills the cache
+    later = response_coverage(term, school.rules, now=now + timedelta(hours=49))
+    # (waiting, missed) for amp5, amp10, amp15 and all thresholds
+    assert [(r.waiting, r.missed) for r in in_time] == [(0, 1), (1, 0), (0, 0), (1, 1)]
+    assert [(r.waiting, r.missed) for r in later] == [(0, 1), (0, 1), (0, 0), (0, 2)]
 
 
 def test_a_new_import_shows_at_once_despite_the_cache(leader_client, school):
