@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from stepwise.cases.models import Case
 from stepwise.referrals.models import Referral
@@ -25,6 +25,27 @@ SCHOOL_ROLES = (
 )
 
 User = AbstractBaseUser | AnonymousUser
+
+
+def memberships_for_request(request: HttpRequest) -> list[tuple[str, int, str, str]]:
+    """Return the signed-in user's memberships as (role, organisation id, kind, name).
+
+    Read once per request: the two-factor middleware and the menu need them on every page.
+    """
+    found = getattr(request, "_stepwise_memberships", None)
+    if found is None:
+        user = request.user
+        found = (
+            list(
+                Membership.objects.filter(user_id=user.pk).values_list(
+                    "role", "organisation_id", "organisation__kind", "organisation__name"
+                )
+            )
+            if user.is_authenticated
+            else []
+        )
+        request._stepwise_memberships = found  # type: ignore[attr-defined]
+    return found
 
 
 def schools_for_user(user: User) -> QuerySet[School]:

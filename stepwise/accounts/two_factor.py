@@ -5,7 +5,7 @@ session is sent to set up an authenticator app (first time) or to enter a code.
 """
 
 import base64
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import segno
 from django import forms
@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .access import memberships_for_request
 from .models import Membership
 
 R = Membership.Role
@@ -32,11 +33,14 @@ TWO_FACTOR_ROLES = (
 ALWAYS_ALLOWED = ("two_factor_setup", "two_factor_verify", "logout", "login")
 
 
-def needs_two_factor(user) -> bool:
+def needs_two_factor(user, roles: Iterable[str] | None = None) -> bool:
+    """Return whether the user must pass a second factor (`roles`: theirs, if already read)."""
     if not user.is_authenticated:
         return False
     if user.is_staff or user.is_superuser:  # Django admin reaches every record
         return True
+    if roles is not None:
+        return any(role in TWO_FACTOR_ROLES for role in roles)
     return Membership.objects.filter(user_id=user.pk, role__in=TWO_FACTOR_ROLES).exists()
 
 
@@ -54,7 +58,10 @@ class RequireTwoFactorMiddleware:
         if match is None or match.url_name in ALWAYS_ALLOWED:
             return None
         user = request.user
-        if user.is_verified() or not needs_two_factor(user):  # type: ignore[union-attr]
+        if user.is_verified():  # type: ignore[union-attr]
+            return None
+        roles = [m[0] for m in memberships_for_request(request)]
+        if not needs_two_factor(user, roles):
             return None
         confirmed = TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists()
         target = "two_factor_verify" if confirmed else "two_factor_setup"

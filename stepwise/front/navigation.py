@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.urls import reverse
 
-from stepwise.accounts.access import SERVICE_ROLES, schools_for_user, services_for_user
-from stepwise.accounts.models import Membership
+from stepwise.accounts.access import SCHOOL_ROLES, SERVICE_ROLES, memberships_for_request
+from stepwise.accounts.models import Membership, Organisation
+from stepwise.schools.models import School
 
 R = Membership.Role
 
@@ -78,6 +79,7 @@ NAVIGATION: list[Entry] = [
             "agency_new",
             "task_new",
             "case_status",
+            "case_chronology",
         ),
         SERVICE_ROLES,
         school=False,
@@ -91,9 +93,25 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     user = request.user
     if not user.is_authenticated:
         return {"navigation": []}
-    roles = set(Membership.objects.filter(user_id=user.pk).values_list("role", flat=True))
-    school = schools_for_user(user).order_by("code").first()
-    service = services_for_user(user).order_by("name").first()
+    memberships = memberships_for_request(request)
+    roles = {role for role, *_ in memberships}
+    # The user's first school by code and first attendance service by name, as
+    # schools_for_user and services_for_user would give them, from the one read.
+    school_orgs = {org for role, org, *_ in memberships if role in SCHOOL_ROLES}
+    school = (
+        School.objects.filter(organisation_id__in=school_orgs)
+        .order_by("code")
+        .values_list("code", flat=True)
+        .first()
+        if school_orgs
+        else None
+    )
+    services = sorted(
+        (name, org)
+        for role, org, kind, name in memberships
+        if kind == Organisation.Kind.SERVICE and role in SERVICE_ROLES
+    )
+    service = services[0][1] if services else None
     here = request.resolver_match.url_name if request.resolver_match else None
     items = []
     for entry in NAVIGATION:
@@ -102,9 +120,9 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         if (entry.school and school is None) or (entry.service and service is None):
             continue
         if entry.service and service:
-            args: list[object] = [service.pk]
+            args: list[object] = [service]
         else:
-            args = [school.code] if entry.school and school else []
+            args = [school] if entry.school and school else []
         url = reverse(entry.url_name, args=args)
         items.append({"label": entry.label, "url": url, "current": here in entry.url_names})
     return {"navigation": items}
