@@ -271,8 +271,17 @@ def letter_issue(
         errors["reason"] = f"The reason must be {NOTES_MAX:,} characters or fewer"
     if sent_on > timezone.localdate(now):
         errors["sent_on"] = "The date on the letter must not be in the future"
-    if not plan.people:
+    if not case.is_open:
+        errors["letter"] = "This case is closed: reopen it before sending a letter"
+    elif not plan.people:
         errors["letter"] = "Record a caregiver with parental responsibility before sending letters"
+    if method == Letter.Method.POST:
+        no_address = [p.full_name for p in plan.people if not p.address.strip()]
+        if no_address:
+            errors["method"] = (
+                f"No postal address for {', '.join(no_address)}: record one on the case, "
+                "or deliver the letter by hand"
+            )
     for needed in letter.inputs:
         if not inputs.get(needed.key, "").strip():
             errors[needed.key] = f"Enter {needed.label.lower()}"

@@ -6,13 +6,27 @@ gets 404 for it, its letters and their files.
 
 Aroha's caregivers come from Kōwhai College's records: Hine Ngata (mother, lives
 with Aroha, prefers te reo Māori, has an email) and Rawiri Ngata (father, lives
-elsewhere, no email or address). Both have parental responsibility.
+elsewhere, no email; the service found his address). Both have parental responsibility.
 """
 
 import pytest
 
+from stepwise.cases.models import Case, Person
+from stepwise.cases.services import referral_accept
 from stepwise.letters.models import LetterSender
 from tests.cases.conftest import *  # noqa: F403
+from tests.cases.conftest import at
+from tests.front.conftest import TODAY
+
+RAWIRI_ADDRESS = "22 Tōtara Road, Hamilton 3204"
+
+
+@pytest.fixture
+def case(referral, manager, caseworker) -> Case:
+    """Aroha Ngata's case, as in tests/cases, with Rawiri's address found by the service."""
+    found = referral_accept(referral=referral, by=manager, assign_to=caseworker, now=at(TODAY, 9))
+    Person.objects.filter(case=found, given_name="Rawiri").update(address=RAWIRI_ADDRESS)
+    return found
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from stepwise.cases.models import AppendOnlyError, LogEntry, Person, Task
-from stepwise.cases.services import log_entry_record, person_add
+from stepwise.cases.services import case_status_set, log_entry_record, person_add
 from stepwise.letters.models import Letter
 from stepwise.letters.services import Figures, letter_issue
 from tests.front.conftest import TODAY
@@ -67,7 +67,8 @@ def test_each_letter_is_addressed_to_its_own_caregiver(case, caseworker, sender,
         out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True)
         texts.append(" ".join(out.stdout.decode().split()))
     assert "Tēnā koe Hine Ngata," in texts[0] and "1 Example Street" in texts[0]
-    assert "Tēnā koe Rawiri Ngata," in texts[1] and "Hine" not in texts[1]
+    assert "Tēnā koe Rawiri Ngata," in texts[1] and "22 Tōtara Road" in texts[1]
+    assert "Hine" not in texts[1] and "Example Street" not in texts[1]
     for text in texts:
         assert "Aroha has missed 29 of 29 school days this term" in text
         assert "07 555 0142" in text and "Caseworker Person" in text
@@ -136,6 +137,22 @@ def test_email_is_refused_for_a_caregiver_with_no_address(case, caseworker, send
         issue(case, caseworker, method="email")
     assert "No email address for Rawiri Ngata" in refused.value.message_dict["method"][0]
     assert not mail.outbox and not Letter.objects.exists()
+
+
+def test_post_needs_an_address_for_every_caregiver(case, caseworker, sender):
+    Person.objects.filter(case=case, given_name="Rawiri").update(address="")
+    with pytest.raises(ValidationError) as refused:
+        issue(case, caseworker)
+    assert refused.value.message_dict["method"] == [
+        "No postal address for Rawiri Ngata: record one on the case, or deliver the letter by hand"
+    ]
+    assert len(issue(case, caseworker, method="hand")) == 2
+
+
+def test_a_closed_case_sends_no_letters(case, caseworker, sender):
+    case_status_set(case=case, status="closed", closed_reason="re_enrolled", today=TODAY)
+    with pytest.raises(ValidationError, match="This case is closed"):
+        issue(case, caseworker)
 
 
 def test_a_letter_needs_the_senders_phone(case, caseworker):
