@@ -40,6 +40,7 @@ def get_student_of_school(school: School, national_id: str) -> Student | None:
 
 
 def get_service_for_token(token: ApiToken, org_id: int) -> Organisation:
+    """Return the token's own organisation if it is the attendance service asked for."""
     if token.organisation_id != org_id or token.organisation.kind != Organisation.Kind.SERVICE:
         raise Http404("No such service")
     return token.organisation

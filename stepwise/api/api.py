@@ -32,7 +32,9 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import DocsBase
 from ninja.security import HttpBearer
 
+from stepwise.accounts.models import Organisation
 from stepwise.audit.models import AuditEvent
+from stepwise.cases.models import Case
 from stepwise.dashboard.export import (
     ATTENDANCE_COLUMNS,
     RESPONSE_COLUMNS,
@@ -52,7 +54,12 @@ from stepwise.standings.selectors import current_term, term_register
 from stepwise.standings.table import flat_standing, standing_columns
 
 from . import schemas as s
-from .access import get_school_for_token, get_student_of_school, get_term_of_school
+from .access import (
+    get_school_for_token,
+    get_service_for_token,
+    get_student_of_school,
+    get_term_of_school,
+)
 from .exports import CONTENT_TYPES, write_table
 from .formats import ONEROSTER_FILES, FieldError, FormatRejected
 from .models import ApiToken
@@ -195,15 +202,22 @@ def school_of(request: HttpRequest, code: str) -> School:
     return get_school_for_token(token_of(request), code)
 
 
-def audit(request: HttpRequest, school: School, action: str, object_type: str, detail: str) -> None:
+def audit(
+    request: HttpRequest,
+    school: School | None,
+    action: str,
+    object_type: str,
+    detail: str,
+    organisation: Organisation | None = None,
+) -> None:
     """Record one API read of children's records, in the token's name."""
     token = token_of(request)
     AuditEvent.objects.create(
         user=token.user,
-        organisation=school.organisation,
+        organisation=school.organisation if school else organisation,
         action=action,
         object_type=object_type,
-        object_id=school.code,
+        object_id=school.code if school else str(getattr(organisation, "pk", "")),
         detail=f"API token {token.prefix}: {detail}"[:300],
         ip_address=request.META.get("REMOTE_ADDR"),
     )
@@ -858,3 +872,62 @@ def response_add(request: HttpRequest, code: str, payload: s.ResponseIn, idempot
         return Answer(201, response_out(activity))
 
     return idempotent(request, found, idempotency_key, [request.body], record)
+
+
+# --- Cases (an attendance service's token) --------------------------------------------
+
+
+@api.get(
+    "/services/{service_id}/cases",
+    response={200: s.CasesPage, **ERRORS},
+    url_name="service_cases",
+    tags=["cases"],
+)
+def service_cases(
+    request: HttpRequest,
+    service_id: int,
+    status: str | None = Query(None, max_length=20, description="open, active, on_hold or closed"),
+    first: date | None = Query(None, alias="from", description="Opened on or after"),
+    last: date | None = Query(None, alias="to", description="Opened on or before"),
+    student_id: str | None = Query(None, max_length=40),
+    page: int = PageQuery,
+    page_size: int = SizeQuery,
+):
+    """The cases an attendance service holds, newest first: read-only, and never their notes.
+
+    For a token of the service itself; any other token gets 404.
+    """
+    service = get_service_for_token(token_of(request), service_id)
+    cases = Case.objects.filter(service=service)
+    if status:
+        cases = cases.filter(status=status)
+    if first:
+        cases = cases.filter(opened_on__gte=first)
+    if last:
+        cases = cases.filter(opened_on__lte=last)
+    if student_id:
+        cases = cases.filter(student__national_id=student_id)
+    cases = (
+        cases.select_related("student").prefetch_related("schools").order_by("-opened_on", "-pk")
+    )
+    items, meta = paged(cases, page, page_size)
+    audit(request, None, "view", "cases", request.GET.urlencode(), organisation=service)
+    return {
+        **meta,
+        "items": [
+            {
+                "reference": c.reference,
+                "reason": c.reason,
+                "status": c.status,
+                "closed_reason": c.closed_reason,
+                "origin": c.origin,
+                "student_id": c.student.national_id if c.student else None,
+                "schools": [x.name for x in c.schools.all()],
+                "exploring_pathway": c.exploring_pathway,
+                "opened_on": c.opened_on,
+                "closed_on": c.closed_on,
+                "last_contact_at": c.last_contact_at,
+            }
+            for c in items
+        ],
+    }

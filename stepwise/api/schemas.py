@@ -226,3 +226,23 @@ class ResponseOut(Schema):
 
 class ResponsesPage(PageOut):
     items: list[ResponseOut]
+
+
+class CaseOut(Schema):
+    """A case the service holds: where it stands, never its notes, log or people."""
+
+    reference: str
+    reason: str
+    status: str
+    closed_reason: str
+    origin: str
+    student_id: str | None = Field(description="The child's national id, if on a Stepwise roll")
+    schools: list[str]
+    exploring_pathway: bool
+    opened_on: date
+    closed_on: date | None
+    last_contact_at: datetime | None
+
+
+class CasesPage(PageOut):
+    items: list[CaseOut]

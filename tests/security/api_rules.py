@@ -19,6 +19,7 @@ from .world import TERM_KEY, World
 
 NO_SCHOOL = "ZZ-NOPE"
 NO_TERM = "2099T4"
+NO_PK = 999999
 
 API_SKIPPED = {
     "api:openapi-json": "the OpenAPI document: public by design, it describes the API and "
@@ -65,6 +66,16 @@ def by_term(name: str) -> Callable[[World], list[ApiCase]]:
         ]
 
     return cases
+
+
+def by_service(w: World) -> list[ApiCase]:
+    def url(pk: int) -> str:
+        return reverse("api:service_cases", kwargs={"service_id": pk})
+
+    return [
+        ApiCase("service Y", url(w.service_y.pk), (url(NO_PK),)),
+        ApiCase("school B's organisation", url(w.school_b.organisation.pk), (url(NO_PK),)),
+    ]
 
 
 def marks_body(w: World) -> dict[str, Any]:
@@ -148,4 +159,5 @@ API_RULES: dict[str, ApiRule] = {
     "api:early_warning": ApiRule(by_school("api:early_warning")),
     "api:responses": ApiRule(by_school("api:responses")),
     "api:response_add": ApiRule(by_school("api:response_add"), response_body),
+    "api:service_cases": ApiRule(by_service),
 }

@@ -166,4 +166,9 @@ def test_school_as_token_reaches_school_as_endpoints_and_nothing_of_bs(world):
             failures.append(f"{method} {url}: {status} {content[:300]!r}")
     schools = json.loads(ask(client, "GET", reverse("api:schools"), None)[1])
     assert [s["code"] for s in schools] == [a]
+    # Service X's token reads service X's cases.
+    x_cases = reverse("api:service_cases", args=[world.service_x.pk])
+    status, content = ask(token_clients(world)["x_token"], "GET", x_cases, None)
+    if status != 200 or leaked(world, content):
+        failures.append(f"x_token GET {x_cases}: {status} {leaked(world, content)}")
     assert not failures, "\n".join(failures)
