@@ -93,10 +93,10 @@ def verdict(letter_set: LetterSet, letter: LetterSpec, history: History) -> Verd
         last = theirs[-1]
         gap = (today - last.on).days
         if gap < letter.min_days_between:
+            ago = "today" if gap == 0 else f"{_plural(gap, 'day')} ago"
             reasons.append(
-                f"Letter {last.step} went to {person.name} on {_day(last.on)}, "
-                f"{_plural(gap, 'day')} ago: leave at least "
-                f"{_plural(letter.min_days_between, 'day')} between letters."
+                f"Letter {last.step} went to {person.name} on {_day(last.on)}, {ago}: "
+                f"leave at least {_plural(letter.min_days_between, 'day')} between letters."
             )
         if letter.attempt_since_last and not any(d > last.on for d in attempt_days):
             reasons.append(

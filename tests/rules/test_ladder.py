@@ -75,6 +75,17 @@ def test_the_ladder_says_which_letter_may_go_and_why_not(
         assert found.reasons == ()
 
 
+def test_the_gap_is_said_in_days():
+    found = verdict(CHRONIC, CHRONIC.letters[1], history([(1, 0, "1"), (1, 5, "2")], [1]))
+    assert found.reasons[:2] == (
+        "Letter 1 went to Mere Ngata on 20 November 2026, today: leave at least 14 days "
+        "between letters.",
+        "No attempt to engage has been recorded since letter 1 went to Mere Ngata on "
+        "20 November 2026.",
+    )
+    assert found.reasons[2].startswith("Letter 1 went to Tom Ngata on 15 November 2026, 5 days ago")
+
+
 def test_a_letter_sent_again_says_so():
     found = verdict(CHRONIC, CHRONIC.letters[0], history(to_both(1, 30), [10]))
     assert found.allowed and found.again
