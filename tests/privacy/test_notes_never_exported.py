@@ -217,7 +217,7 @@ def test_no_export_contains_a_private_note(
     person_add(case=case, role="caregiver", given_name="Walk", family_name="Parent",
                parental_responsibility=True, address="1 Road")  # fmt: skip
     letter_issue(case=case, letter_key="chronic_absence_1", by=manager,
-                 sent_on=timezone.localdate(), method="post", reason=f"Because. {MARKER}",
+                 sent_on=timezone.localdate(), method="hand", reason=f"Because. {MARKER}",
                  figures=Figures(days_missed=Decimal(20), days_possible=Decimal(29)),
                  override_reason=f"Overridden. {MARKER}")  # fmt: skip
 
