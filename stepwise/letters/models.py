@@ -32,6 +32,29 @@ class LetterSender(models.Model):
         return self.name or self.organisation.name
 
 
+class WordTemplate(models.Model):
+    """A service's own Word template for one letter; the newest upload for a letter is used."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="word_templates"
+    )
+    letter_key = models.CharField(max_length=40)
+    file_name = models.CharField(max_length=200)
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    fields = models.TextField(help_text="The placeholders it uses, checked when uploaded")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["organisation", "letter_key", "-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.letter_key})"
+
+
 class Letter(models.Model):
     """One letter to one person on a case, exactly as it was sent."""
 
@@ -39,6 +62,10 @@ class Letter(models.Model):
         POST = "post", "Post"
         EMAIL = "email", "Email"
         HAND = "hand", "Hand-delivered"
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF/A"
+        DOCX = "docx", "Word (from the service's template)"
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="letters")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="letters")
@@ -55,7 +82,8 @@ class Letter(models.Model):
     # Set when the sender went ahead although the ladder refused the letter.
     refused_because = models.TextField(blank=True)
     override_reason = models.TextField(blank=True)
-    pdf = models.BinaryField()
+    file_format = models.CharField(max_length=10, choices=Format.choices, default=Format.PDF)
+    pdf = models.BinaryField()  # the file as sent: PDF/A, or DOCX from a Word template
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     log_entry = models.ForeignKey(LogEntry, on_delete=models.PROTECT, related_name="letters")
@@ -82,4 +110,15 @@ class Letter(models.Model):
 
     @property
     def file_name(self) -> str:
-        return f"{self.case.reference}-letter-{self.step}-{self.person_id}-{self.sent_on}.pdf"
+        stem = f"{self.case.reference}-letter-{self.step}-{self.person_id}-{self.sent_on}"
+        return f"{stem}.{self.file_format}"
+
+    @property
+    def content_type(self) -> str:
+        return CONTENT_TYPES[self.file_format]
+
+
+CONTENT_TYPES: dict[str, str] = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}

@@ -21,9 +21,10 @@ from stepwise.cases.services import NOTES_MAX, log_entry_record, task_add
 from stepwise.rules.ladder import Verdict, verdict
 from stepwise.rules.pack import LetterSet, LetterSpec, Pack
 
-from .models import Letter
+from .models import Letter, WordTemplate
 from .render import Addressee, Sender, address_lines, letter_data, long_date, render_pdf
 from .selectors import case_letter_set, case_pack, letter_history, recipients, sender_for
+from .word import WordTemplateError, render_docx, word_context
 from .wording import Composed, WordingError, compose, language_code, needed_fields
 
 METHOD_WORDS = {
@@ -46,7 +47,8 @@ class Figures:
 class Draft:
     person: Person
     composed: Composed
-    data: dict[str, object]
+    data: dict[str, object]  # what the PDF layout reads
+    values: dict[str, str]  # the placeholders' values (a Word template reads them too)
 
 
 @dataclass(frozen=True)
@@ -167,7 +169,7 @@ def letter_drafts(
             reference=case.reference,
             title=plan.letter.title,
         )
-        drafts.append(Draft(person, composed, data))
+        drafts.append(Draft(person, composed, data, values))
     return drafts
 
 
@@ -187,7 +189,15 @@ def _because(reason: str) -> str:
 
 
 def _log_text(
-    plan: Plan, draft: Draft, *, sent_on: date, method: str, reason: str, override: str, sha: str
+    plan: Plan,
+    draft: Draft,
+    *,
+    sent_on: date,
+    method: str,
+    reason: str,
+    override: str,
+    sha: str,
+    file_format: str,
 ) -> str:
     person, letter = draft.person, plan.letter
     how = METHOD_WORDS[Letter.Method(method)]
@@ -210,8 +220,24 @@ def _log_text(
             + " ".join(plan.verdict.reasons)
             + f"). Why: {override.strip()}"
         )
-    lines.append(f"SHA-256 of the PDF: {sha}")
+    lines.append(f"SHA-256 of the {file_format.upper()}: {sha}")
     return "\n".join(lines)
+
+
+def word_template(case: Case, letter: LetterSpec) -> WordTemplate | None:
+    """Return the service's newest Word template for the letter, if it uploaded one."""
+    return (
+        WordTemplate.objects.filter(organisation=case.service_id, letter_key=letter.key)
+        .order_by("-uploaded_at", "-pk")
+        .first()
+    )
+
+
+def _render(draft: Draft, template: WordTemplate | None, at: datetime) -> tuple[str, bytes]:
+    if template is None:
+        return Letter.Format.PDF, render_pdf(draft.data, at=at)
+    context = word_context(values=draft.values, composed=draft.composed, data=draft.data)
+    return Letter.Format.DOCX, render_docx(bytes(template.content), context)
 
 
 def _happened_at(sent_on: date, now: datetime) -> datetime:
@@ -220,7 +246,7 @@ def _happened_at(sent_on: date, now: datetime) -> datetime:
     return timezone.make_aware(datetime.combine(sent_on, time(12)))
 
 
-def _email(plan: Plan, draft: Draft, pdf: bytes, file_name: str) -> None:
+def _email(plan: Plan, draft: Draft, pdf: bytes, file_name: str, content_type: str) -> None:
     message = EmailMessage(
         subject=draft.composed.subject,
         body=(
@@ -231,7 +257,7 @@ def _email(plan: Plan, draft: Draft, pdf: bytes, file_name: str) -> None:
         from_email=plan.sender.email or None,
         to=[draft.person.email],
     )
-    message.attach(file_name, pdf, "application/pdf")
+    message.attach(file_name, pdf, content_type)
     message.send(fail_silently=False)
 
 
@@ -303,11 +329,15 @@ def letter_issue(
         raise ValidationError(
             {key: MISSING.get(field, f"The letter could not be written: {e}")}
         ) from None
-    rendered = [(draft, render_pdf(draft.data, at=now)) for draft in drafts]
+    template = word_template(case, letter)
+    try:
+        rendered = [(draft, *_render(draft, template, now)) for draft in drafts]
+    except WordTemplateError as e:
+        raise ValidationError({"letter": str(e)}) from None
     refused = " ".join(plan.verdict.reasons) if override_reason else ""
     letters = []
     with transaction.atomic():
-        for draft, pdf in rendered:
+        for draft, file_format, pdf in rendered:
             sha = hashlib.sha256(pdf).hexdigest()
             entry = log_entry_record(
                 case=case,
@@ -323,6 +353,7 @@ def letter_issue(
                     reason=reason,
                     override=override_reason,
                     sha=sha,
+                    file_format=file_format,
                 ),
                 now=now,
             )
@@ -341,6 +372,7 @@ def letter_issue(
                 reason=reason.strip(),
                 refused_because=refused,
                 override_reason=override_reason,
+                file_format=file_format,
                 pdf=pdf,
                 size=len(pdf),
                 sha256=sha,
@@ -350,7 +382,7 @@ def letter_issue(
             )
             if method == Letter.Method.EMAIL:
                 try:
-                    _email(plan, draft, pdf, kept.file_name)
+                    _email(plan, draft, pdf, kept.file_name, kept.content_type)
                 except Exception as e:  # an SMTP server's refusal, or no server at all
                     raise ValidationError(
                         {"method": f"The email to {draft.person.email} could not be sent: {e}"}

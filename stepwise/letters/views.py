@@ -181,7 +181,7 @@ def letter_download(request: HttpRequest, pk: int, letter_pk: int) -> HttpRespon
             status=409,
         )
     _audit(request, found, "download", f"letter {kept.pk} {kept.sha256}")
-    response = HttpResponse(pdf, content_type="application/pdf")
+    response = HttpResponse(pdf, content_type=kept.content_type)
     response["Content-Disposition"] = f'attachment; filename="{kept.file_name}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
