@@ -63,6 +63,17 @@ def sign_in(client, user):
     return client
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Start every test with an empty cache: pages keep rendered work there, keyed by ids
+    that a rolled-back test may hand out again."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def login(client):
     """Return a function that signs a user in (with a second factor where needed)."""

@@ -11,11 +11,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from stepwise.accounts.access import (
@@ -62,6 +65,7 @@ from .selectors import (
 from .transfers import TransferForm, import_transfers
 
 CASES_PER_PAGE = 50
+LOG_CACHE_SECONDS = 600
 
 
 def _me(request: HttpRequest) -> User:
@@ -258,6 +262,27 @@ def tasks(request: HttpRequest, org_id: int) -> HttpResponse:
 # --- One case ----------------------------------------------------------------------------
 
 
+def _log_html(
+    request: HttpRequest, found: Case, paging: dict[str, Any], corrected: set[int]
+) -> str:
+    """Return one page of the case's log, rendered once per version of the log.
+
+    The log is append-only, so its length is its version: a new entry or a
+    correction changes it, and nothing else changes a rendered entry.
+    """
+    page = paging["page"]
+    key = f"case-log:{found.pk}:{page.number}:{page.paginator.count}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "cases/_log.html",
+            {"case": found, "log": log_page(found, page, corrected), **paging},
+            request=request,
+        )
+        cache.set(key, html, LOG_CACHE_SECONDS)
+    return mark_safe(html)
+
+
 @login_required
 def case(request: HttpRequest, pk: int) -> HttpResponse:
     found = with_schools(get_case_for_user(request.user, pk))
@@ -272,8 +297,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "case": found,
             "manager": is_service_manager(request.user, found.service),
-            "log": log_page(found, paging["page"], corrected),
-            **paging,
+            "log_html": _log_html(request, found, paging, corrected),
             "signal": recent_signal(found, corrected, today),
             "pathway_warning": rule.pathway_warning if found.exploring_pathway else "",
             "flags": active_safety_flags(found),

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from stepwise.cases.models import LogEntry
 from stepwise.cases.selectors import (
@@ -112,3 +113,18 @@ def test_the_signal_read_from_recent_entries_is_the_whole_logs(caseworker, case,
         )
     whole = case_signal(case, effective_log(case), TODAY)
     assert recent_signal(case, corrected_entries(case), TODAY) == whole
+
+
+def test_a_new_entry_shows_at_once_though_the_log_page_is_cached(login, caseworker, case):
+    client = login(caseworker)
+    url = reverse("case", args=[case.pk])
+    assert "Rang the school" not in client.get(url).content.decode()
+    log_entry_record(
+        case=case,
+        by=caseworker,
+        kind="phone",
+        outcome="engaged",
+        notes="Rang the school.",
+        happened_at=timezone.now(),
+    )
+    assert "Rang the school" in client.get(url).content.decode()
