@@ -8,7 +8,7 @@ from stepwise.cases.forms import DateInput
 from stepwise.cases.services import NOTES_MAX
 from stepwise.rules.pack import LetterSpec
 
-from .models import Letter
+from .models import Letter, LetterSender
 
 CONFIRM_PREFIX = "confirm_"
 
@@ -85,3 +85,25 @@ class LetterForm(forms.Form):
             for name, value in data.items()
             if name.startswith(CONFIRM_PREFIX) and value
         )
+
+
+class SenderForm(forms.ModelForm):
+    """How the organisation's letters are headed and signed."""
+
+    class Meta:
+        model = LetterSender
+        fields = ("name", "address", "phone", "email", "signatory", "signatory_title")
+        labels = {
+            "name": "Name at the top of the letter",
+            "address": "Postal address",
+            "phone": "Phone number caregivers should call",
+            "email": "Email address (letters sent by email come from it)",
+            "signatory": "Signed by",
+            "signatory_title": "Their title",
+        }
+        widgets = {"address": forms.Textarea}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].required = True
+        self.fields["phone"].error_messages["required"] = "Enter the phone number for letters"

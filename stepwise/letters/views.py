@@ -16,14 +16,21 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from stepwise.accounts.access import get_case_for_user
+from stepwise.accounts.access import (
+    get_admin_organisation_for_user,
+    get_case_for_user,
+    get_service_for_user,
+    is_service_manager,
+    require_service_manager,
+)
+from stepwise.accounts.models import Organisation
 from stepwise.audit.services import audit_record
 from stepwise.cases.models import Case
 from stepwise.cases.selectors import with_schools
 
 from . import services
-from .forms import CONFIRM_PREFIX, LetterForm
-from .models import Letter
+from .forms import CONFIRM_PREFIX, LetterForm, SenderForm
+from .models import Letter, LetterSender
 from .selectors import case_ladder, case_numbers, not_enrolled_since, not_recipients, sent_letters
 from .services import Figures, fields_needed, letter_drafts, letter_plan
 from .wording import WordingError
@@ -57,6 +64,7 @@ def case_letters(request: HttpRequest, pk: int) -> HttpResponse:
             "ladder": case_ladder(found, today),
             "letters": sent_letters(found),
             "left_out": not_recipients(found),
+            "manager": is_service_manager(request.user, found.service),
         },
     )
 
@@ -185,3 +193,41 @@ def letter_download(request: HttpRequest, pk: int, letter_pk: int) -> HttpRespon
     response["Content-Disposition"] = f'attachment; filename="{kept.file_name}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _sender_organisation(request: HttpRequest, org_id: int) -> Organisation:
+    # The organisation's admins, and a service's managers, set how its letters are signed.
+    try:
+        return get_admin_organisation_for_user(request.user, org_id)
+    except Http404:
+        service = get_service_for_user(request.user, org_id)
+        require_service_manager(request.user, service)
+        return service
+
+
+@login_required
+def letter_sender(request: HttpRequest, org_id: int) -> HttpResponse:
+    organisation = _sender_organisation(request, org_id)
+    kept = LetterSender.objects.filter(organisation=organisation).first()
+    form = SenderForm(
+        request.POST or None,
+        instance=kept or LetterSender(organisation=organisation, name=organisation.name),
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        audit_record(
+            request=request,
+            organisation=organisation,
+            action="change",
+            object_type="letter_sender",
+            object_id=organisation.pk,
+            detail="letter heading and signatory",
+        )
+        messages.success(request, "Saved: letters will be headed and signed like this.")
+        return redirect("letter_sender", org_id=organisation.pk)
+    return render(
+        request,
+        "letters/sender.html",
+        {"organisation": organisation, "form": form},
+        status=400 if form.errors else 200,
+    )

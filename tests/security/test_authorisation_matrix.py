@@ -29,7 +29,7 @@ from stepwise.api.models import ApiToken
 from stepwise.audit.models import AuditEvent
 from stepwise.cases.models import Agency, LogEntry, Person, SafetyFlag, Task
 from stepwise.cases.models import Case as CaseModel
-from stepwise.letters.models import Letter
+from stepwise.letters.models import Letter, LetterSender
 from stepwise.referrals.models import Referral
 from stepwise.responses.models import Description, ResponseActivity
 from stepwise.schools.models import TermTarget
@@ -385,6 +385,10 @@ RULES: dict[str, Rule] = {
         ),
     ),
     "letter_download": Rule(by_case("letter")),
+    "letter_sender": Rule(
+        by_organisation("service Y", "school B"),
+        form=lambda w: {"name": "Outside", "phone": "000"},
+    ),
 }
 
 
@@ -465,6 +469,7 @@ def snapshot() -> dict[str, Any]:
         "safety flags": sorted(SafetyFlag.objects.values_list("pk", "withdrawn_at")),
         "tasks": sorted(Task.objects.values_list("pk", "done_at")),
         "letters": Letter.objects.count(),
+        "letter senders": sorted(LetterSender.objects.values_list("pk", "name", "phone")),
     }
 
 
@@ -676,6 +681,7 @@ OWN: dict[str, list[Own]] = {
     "letter_download": [
         Own(X_STAFF, lambda w: Target({"pk": w.case_x.pk, "letter_pk": w.letter_x.pk}))
     ],
+    "letter_sender": [Own((*X_MANAGER, "x_org_admin"), own_service)],
 }
 
 
