@@ -15,7 +15,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from operator import itemgetter
 
 import numpy as np
 from django.db import connection
@@ -40,6 +39,10 @@ HEADER = ("school_id", "student_id", "date", "session", "code")
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 SESSION_INDEX = {s: i for i, s in enumerate(SESSIONS)}
 OPEN_END = "9999-12-31"
+UPDATE_WORK_MEM = "256MB"  # PostgreSQL: a national day's changed rows, joined in memory
+# PostgreSQL's binary COPY stream: signature, flags and header extension length; trailer.
+COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
+COPY_TRAILER = b"\xff\xff"
 NOT_FOUND = -1
 
 
@@ -346,7 +349,7 @@ def _apply(run: ImportRun, p: Parsed) -> Applied:
     schools = {ctx.school.pk for ctx in p.term_school.values()}
     stored = register_terms(list(term_objects), most=is_most_schools(len(schools)))
     registers: dict[int, TermRows] = {}
-    updates: list[tuple[bytes, int]] = []
+    updates: list[tuple[np.ndarray, np.ndarray]] = []  # row ids, their new marks
     inserts: list[tuple[int, TermRows, int]] = []  # term, its rows, the row's index
     amendments: list[tuple[int, int, str, str]] = []  # row id, slot, old code, new code
     new_marks = 0
@@ -379,11 +382,10 @@ def _apply(run: ImportRun, p: Parsed) -> Applied:
                 new[amended].tolist(), strict=True,
             )
         ]  # fmt: skip
-        for i in np.unique(at).tolist():
-            if rows.ids[i]:
-                updates.append((rows.marks[i].tobytes(), int(rows.ids[i])))
-            else:
-                inserts.append((term_pk, rows, i))
+        changed = np.unique(at)
+        stored_row = rows.ids[changed] != 0
+        updates.append((rows.ids[changed[stored_row]], rows.marks[changed[stored_row]]))
+        inserts += [(term_pk, rows, i) for i in changed[~stored_row].tolist()]
     created = RegisterTerm.objects.bulk_create(
         [
             RegisterTerm(student_id=int(rows.students[i]), term_id=t, marks=rows.marks[i].tobytes())
@@ -416,23 +418,82 @@ def _log_amendments(run: ImportRun, amendments: list[tuple[int, int, str, str]])
     )  # fmt: skip
 
 
-def _bulk_set_marks(updates: list[tuple[bytes, int]]) -> None:
-    """Write many register rows' bytes at once, the fastest way each database allows."""
-    if not updates:
+def _bulk_set_marks(updates: list[tuple[np.ndarray, np.ndarray]]) -> None:
+    """Write many register rows' bytes at once, the fastest way each database allows.
+
+    `updates` holds blocks of row ids with their new marks, a row of marks per id.
+    """
+    ids, marks = _by_width(updates)
+    if not ids:
         return
-    # In id order the rows are visited the way they lie in the table, not at random:
-    # on SQLite that alone makes a national day's updates about three times faster.
-    updates.sort(key=itemgetter(1))
     table = RegisterTerm._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("CREATE TEMP TABLE new_marks (marks bytea, id bigint) ON COMMIT DROP")
-            with cursor.cursor.copy("COPY new_marks (marks, id) FROM STDIN") as copy:
-                for row in updates:
-                    copy.write_row(row)
+            # Binary, and built by NumPy in one piece rather than row by row: bytea in
+            # text COPY is hex, twice the bytes, and 830,000 write_row calls cost seconds.
+            with cursor.cursor.copy(
+                "COPY new_marks (marks, id) FROM STDIN (FORMAT BINARY)"
+            ) as copy:
+                copy.write(COPY_SIGNATURE)
+                for block_ids, block_marks in zip(ids, marks, strict=True):
+                    copy.write(_copy_rows(block_ids, block_marks))
+                copy.write(COPY_TRAILER)
+            # Room to join a country's rows in memory in one pass rather than in batches
+            # spilled to disk; LOCAL ends with the import's transaction.
+            cursor.execute(f"SET LOCAL work_mem = '{UPDATE_WORK_MEM}'")
             cursor.execute(
                 f"UPDATE {table} r SET marks = n.marks FROM new_marks n WHERE r.id = n.id"
             )
             cursor.execute("DROP TABLE new_marks")
         else:
-            cursor.executemany(f"UPDATE {table} SET marks = %s WHERE id = %s", updates)
+            for block_ids, block_marks in zip(ids, marks, strict=True):
+                blob, width = block_marks.tobytes(), block_marks.shape[1]
+                rows = list(
+                    zip(
+                        (blob[i : i + width] for i in range(0, len(blob), width)),
+                        block_ids.tolist(),
+                        strict=True,
+                    )
+                )
+                cursor.executemany(f"UPDATE {table} SET marks = %s WHERE id = %s", rows)
+
+
+def _by_width(
+    blocks: list[tuple[np.ndarray, np.ndarray]],
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Join blocks of (ids, marks) into one block per width of marks, each sorted by id.
+
+    In id order the rows are visited the way they lie in the table, not at random:
+    on SQLite that alone makes a national day's updates about three times faster.
+    """
+    widths: dict[int, list[tuple[np.ndarray, np.ndarray]]] = defaultdict(list)
+    for ids, marks in blocks:
+        if len(ids):
+            widths[marks.shape[1]].append((ids, marks))
+    joined_ids, joined_marks = [], []
+    for same in widths.values():
+        ids = np.concatenate([i for i, _ in same])
+        order = np.argsort(ids)
+        joined_ids.append(ids[order])
+        joined_marks.append(np.concatenate([m for _, m in same])[order])
+    return joined_ids, joined_marks
+
+
+def _copy_rows(ids: np.ndarray, marks: np.ndarray) -> bytes:
+    """Return rows (marks, id) in PostgreSQL's binary COPY format.
+
+    Each row is a field count, then each field's length and big-endian value.
+    """
+    width = marks.shape[1]
+    row = np.dtype(
+        [("fields", ">i2"), ("marks_length", ">i4"), ("marks", f"V{width}"),
+         ("id_length", ">i4"), ("id", ">i8")]
+    )  # fmt: skip
+    rows = np.empty(len(ids), dtype=row)
+    rows["fields"] = 2
+    rows["marks_length"] = width
+    rows["marks"] = np.ascontiguousarray(marks).view(f"V{width}")[:, 0]
+    rows["id_length"] = 8
+    rows["id"] = ids
+    return rows.tobytes()
