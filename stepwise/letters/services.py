@@ -174,7 +174,8 @@ def letter_drafts(
 
 
 MISSING = {
-    "phone": "Letters need the sender's phone number: an admin sets it under Letter senders",
+    "phone": "Letters need the sender's phone number: a service manager sets it under "
+    "“Change how the service's letters are headed and signed” on the letters page",
     "days_missed": "Enter the days the child missed",
     "days_possible": "Enter the school days so far this term",
     "days_per_year": "Enter the school days so far this term",
