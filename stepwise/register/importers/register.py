@@ -194,9 +194,17 @@ def _enrolments(school_pks: list[int | None], student_ids: list[str]) -> Enrolme
 def _pairs(first: Column, second: Column) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return the distinct (first value, second value) pairs in the rows, and each row's pair."""
     n = max(1, len(second.values))
-    pairs, row_pair = np.unique(
-        first.index.astype(np.int64) * n + second.index, return_inverse=True
-    )
+    keys = first.index.astype(np.int64) * n + second.index
+    if len(first.values) * n > 4 * len(keys):
+        pairs, row_pair = np.unique(keys, return_inverse=True)
+    else:
+        # Few possible pairs (a country's schools by one day's date): mark the ones
+        # present in a table of all of them, which is linear where sorting is not.
+        place = np.full(len(first.values) * n, NOT_FOUND, dtype=np.int64)
+        place[keys] = 0
+        pairs = np.flatnonzero(place == 0)
+        place[pairs] = np.arange(len(pairs))
+        row_pair = place[keys]
     return pairs // n, pairs % n, row_pair
 
 
