@@ -64,8 +64,8 @@ class Plan:
 
 
 def _number(value: Decimal) -> str:
-    text = f"{value.normalize():f}"
-    return text
+    # "8.5" and "30", never "8.50" or "3E+1".
+    return f"{value.normalize():f}"
 
 
 def _school_days(first: date, last: date) -> int:
