@@ -259,8 +259,31 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
         "due_hours": pack.response_due_hours,
     }
     if form is not None:
-        context.update(_response_context(form, pack))
+        context["response_fields_html"] = _response_fields_html(school, term, today, form)
     return render(request, "responses/queue.html", context)
+
+
+def _response_fields_html(school: School, term: Term, today: date, form: Any) -> SafeString:
+    """Return the bulk form's response fields, rendered.
+
+    Unbound, they depend only on the pack, the school's Descriptions in use (the
+    form holds them, read afresh), the term, the day and the officer's name: the
+    rendering is cached under all of those.
+    """
+    pack = school.rules
+    context = {"form": form, "term": term, **_response_context(form, pack)}
+    if form.is_bound:
+        return mark_safe(render_to_string("responses/_response_fields.html", context))
+    descriptions = [(key, d.pk, d.text) for key, found in form.descriptions.items() for d in found]
+    key = cache_key(
+        "fields", school, term, today, pack.key, term.start, term.name,
+        form["done_by"].value(), descriptions,
+    )  # fmt: skip
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("responses/_response_fields.html", context)
+        cache.set(key, html, CACHE_SECONDS)
+    return mark_safe(html)
 
 
 def _queue_rows_html(

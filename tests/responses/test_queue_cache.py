@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from stepwise.register.importers.register import import_register
 from stepwise.register.importers.roster import import_roster
-from stepwise.responses.services import response_record
+from stepwise.responses.services import description_rename, description_retire, response_record
 from stepwise.standings.models import ThresholdEvent
 
 from .conftest import TERM_DAYS, TODAY, csv_bytes
@@ -129,3 +129,18 @@ def test_the_next_day_moves_the_deadlines(leader_client, school, monkeypatch):
     html = leader_client.get(URL, {"status": "due"}).content.decode()
     assert "Showing 1 of 7 waiting." in html
     assert "Parata, Tui" in html
+
+
+def test_a_renamed_or_retired_description_shows_at_once_in_the_bulk_form(officer_client, school):
+    notification = school.descriptions.get(text="Sent notification to whānau")
+    letter = school.descriptions.exclude(pk=notification.pk).filter(
+        response_type=notification.response_type
+    )[0]
+    html = officer_client.get(URL).content.decode()
+    assert f'<option value="{notification.pk}">Sent notification to whānau</option>' in html
+    assert f'<option value="{letter.pk}">' in html
+    description_rename(description=notification, text="Sent a text message to whānau")
+    description_retire(description=letter)
+    html = officer_client.get(URL).content.decode()
+    assert f'<option value="{notification.pk}">Sent a text message to whānau</option>' in html
+    assert f'<option value="{letter.pk}">' not in html
