@@ -128,7 +128,13 @@ def case_ladder(case: Case, today: date) -> Ladder:
         pack,
         letter_set,
         ladder(letter_set, history),
-        referral_gaps(letter_set, sent=history.sent, recipients=history.recipients),
+        referral_gaps(
+            letter_set,
+            sent=history.sent,
+            recipients=history.recipients,
+            today=today,
+            recent_within_days=pack.letters.recent_within_days,
+        ),
     )
 
 

@@ -130,19 +130,35 @@ def ladder(letter_set: LetterSet, history: History) -> list[Verdict]:
 
 
 def referral_gaps(
-    letter_set: LetterSet, *, sent: Iterable[Sent], recipients: Sequence[Recipient]
+    letter_set: LetterSet,
+    *,
+    sent: Iterable[Sent],
+    recipients: Sequence[Recipient],
+    today: date | None = None,
+    recent_within_days: int = 0,
 ) -> list[str]:
-    """Return who still lacks a letter that must go to every caregiver before a referral."""
+    """Return who still lacks a letter that must go to every caregiver before a referral.
+
+    With `recent_within_days` (Kent: "the letters must be recent"), a letter sent
+    longer ago than that no longer counts.
+    """
     sent = list(sent)
     gaps = []
     for letter in letter_set.letters:
         if not letter.before_referral:
             continue
         for person in recipients:
-            if not any(s.to == person.key and s.step == letter.step for s in sent):
+            theirs = sorted(s.on for s in sent if s.to == person.key and s.step == letter.step)
+            if not theirs:
                 gaps.append(
                     f"Letter {letter.step} has not been sent to {person.name}: it must go to "
                     f"every caregiver before {letter_set.referral_label}."
+                )
+            elif today and recent_within_days and (today - theirs[-1]).days > recent_within_days:
+                gaps.append(
+                    f"Letter {letter.step} went to {person.name} on {_day(theirs[-1])}, more "
+                    f"than {_plural(recent_within_days, 'day')} ago: send it again, as "
+                    f"{letter_set.referral_label} needs recent letters."
                 )
     if not recipients:
         gaps.append("No caregiver with parental responsibility is recorded on the case.")

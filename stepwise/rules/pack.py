@@ -168,6 +168,7 @@ class LetterRules:
     school_days_per_year: int
     earlier_letters_warning: str
     source: str
+    recent_within_days: int = 0  # letters a referral relies on must be this recent (0: any)
 
     def set_for(self, case_reason: str) -> LetterSet | None:
         return next((s for s in self.sets if case_reason in s.case_reasons), None)
@@ -483,6 +484,7 @@ def _letters(data: dict[str, Any]) -> LetterRules:
         school_days_per_year=int(data.get("school_days_per_year", 190)),
         earlier_letters_warning=str(data.get("earlier_letters_warning", "")),
         source=str(data.get("source", "")),
+        recent_within_days=int(data.get("recent_within_days", 0)),
     )
 
 

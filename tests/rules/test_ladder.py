@@ -162,3 +162,35 @@ def test_englands_school_letters_follow_the_same_ladder(key, sent, attempts, con
         ENGLAND, ENGLAND.letter(key), history(sent, attempts, confirmed=frozenset(confirmed))
     )
     assert found.allowed is allowed, found.reasons
+
+
+# Each case: (days since the meeting invitation went to each parent, who is flagged).
+KENT_RECENT = [
+    ((10, 10), []),
+    ((179, 30), []),
+    ((181, 30), ["Mere Ngata"]),
+    ((400, 200), ["Mere Ngata", "Tom Ngata"]),
+]
+
+
+@pytest.mark.parametrize(("days", "flagged"), KENT_RECENT)
+def test_kent_needs_recent_letters_before_a_referral(days, flagged):
+    kent = load_pack("kent").letters
+    sent = history([(3, days[0], "1"), (3, days[1], "2")]).sent
+    gaps = referral_gaps(
+        kent.set_for("chronic_absence"),
+        sent=sent,
+        recipients=BOTH,
+        today=TODAY,
+        recent_within_days=kent.recent_within_days,
+    )
+    assert [g.split(" on ")[0].removeprefix("Letter 3 went to ") for g in gaps] == flagged
+    for gap in gaps:
+        assert "more than 180 days ago: send it again" in gap
+        assert "a request for statutory attendance intervention needs recent letters" in gap
+
+
+def test_only_kent_asks_for_recent_letters():
+    assert load_pack("kent").letters.recent_within_days == 180
+    assert load_pack("england").letters.recent_within_days == 0
+    assert load_pack("nz").letters.recent_within_days == 0
