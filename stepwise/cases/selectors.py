@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.paginator import Page
 from django.db.models import (
     Count,
@@ -26,8 +27,9 @@ from stepwise.schools.models import Term
 from stepwise.standings.selectors import current_term, evaluate_terms
 
 from .models import Attachment, Case, CaseSchool, LogEntry, Person, SafetyFlag, Task
-from .services import UNDECIDED
+from .services import UNDECIDED, schools_key
 
+SCHOOLS_CACHE_SECONDS = 3600
 # Outcomes and kinds that a transferred case's reviewer must see before acting.
 REFUSALS = (LogEntry.Outcome.REFUSED, LogEntry.Outcome.DECLINED_SUPPORT)
 # The case page shows the log newest first, this many entries a page: a case worked for
@@ -183,12 +185,22 @@ def with_children(cases: QuerySet[Case]) -> QuerySet[Case]:
 
 
 def caseload_schools(service: Organisation) -> list[str]:
-    return list(
-        CaseSchool.objects.filter(case__service=service)
-        .values_list("name", flat=True)
-        .distinct()
-        .order_by("name")
+    """Return the names of the schools on the service's cases, for the caseload filter.
+
+    Kept in the cache: with thousands of cases the distinct names cost more than the
+    rest of the page. services.case_school_add forgets the list when it changes.
+    """
+    names = cache.get_or_set(
+        schools_key(service.pk),
+        lambda: list(
+            CaseSchool.objects.filter(case__service=service)
+            .values_list("name", flat=True)
+            .distinct()
+            .order_by("name")
+        ),
+        SCHOOLS_CACHE_SECONDS,
     )
+    return list(names or [])
 
 
 def caseload_counts(service: Organisation) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -127,7 +128,7 @@ def referral_accept(
             opened_on=today,
             opened_by=by,
         )
-        CaseSchool.objects.create(case=case, school=referral.school, name=referral.school.name)
+        case_school_add(case=case, name=referral.school.name, school=referral.school)
         _child_from_student(case, referral.student)
         _caregivers_from_school(case, referral.school, referral.student)
         task_add(
@@ -222,8 +223,23 @@ def case_open(
             national_id=national_id.strip(),
         )
         if school_name.strip():
-            CaseSchool.objects.create(case=case, name=school_name.strip())
+            case_school_add(case=case, name=school_name.strip())
     return case
+
+
+def schools_key(service_pk: int) -> str:
+    return f"case-schools:{service_pk}"
+
+
+def case_school_add(*, case: Case, name: str, school: School | None = None) -> CaseSchool:
+    """Record a school involved in a case, and refresh the service's list of schools."""
+    found = CaseSchool.objects.create(case=case, name=name, school=school)
+    # The caseload's school filter is cached per service: forget it now, and again
+    # once this transaction commits, so no request can keep the old list.
+    key = schools_key(case.service_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+    return found
 
 
 def case_assign(*, case: Case, to: User | None, by: User) -> Case:

@@ -27,8 +27,8 @@ from stepwise.register.csvfile import (
     read_rows,
 )
 
-from .models import Case, CaseSchool, LogEntry, Person, TransferImport
-from .services import next_reference
+from .models import Case, LogEntry, Person, TransferImport
+from .services import case_school_add, next_reference
 
 HEADER = (
     "record",
@@ -280,7 +280,7 @@ def _write(transferred: Transferred, service: Organisation, by: User | None, now
         transfer_source=transferred.case_ref,
     )
     if row["school"]:
-        CaseSchool.objects.create(case=case, name=row["school"])
+        case_school_add(case=case, name=row["school"])
     Person.objects.bulk_create([Person(case=case, **person) for _, person in transferred.people])
     entries = [
         LogEntry(case=case, recorded_at=now, recorded_by=by, transferred=True, **entry)

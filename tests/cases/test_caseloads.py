@@ -141,3 +141,11 @@ def test_the_last_contact_is_the_latest_attempt_not_the_latest_recorded(
     )
     case.refresh_from_db()
     assert case.last_contact_at == recent
+
+
+def test_a_new_school_joins_the_filter_at_once(login, service, manager, caseworker):
+    client = login(caseworker)
+    open_case(service, manager, "First Case", assign_to=caseworker, school="Tōtara School")
+    assert "Rimu School" not in caseload(client, service)
+    open_case(service, manager, "Second Case", assign_to=caseworker, school="Rimu School")
+    assert '<option value="Rimu School"' in caseload(client, service)
