@@ -65,11 +65,17 @@ class Problems:
 def open_reader(data: bytes, *, header: tuple[str, ...], problems: "Problems"):
     """Return a csv reader positioned after the header, once encoding and header are right.
 
-    Raises ImportRejected for an empty file, a file that is not UTF-8, or a wrong header.
+    Raises ImportRejected for an empty file, a file that is not UTF-8, one with a NUL
+    byte, or a wrong header.
     """
     file_name = problems.file_name
     if not data.strip():
         raise ImportRejected(file_name, [Problem(0, "", "the file is empty")])
+    if b"\x00" in data:
+        # No field may hold one, and PostgreSQL's text columns refuse it outright.
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        message = "the file holds a NUL byte, which no field may contain; is it really CSV?"
+        raise ImportRejected(file_name, [Problem(line, "", message)])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:

@@ -73,3 +73,14 @@ def test_a_refused_push_does_not_use_up_its_key(api):
     good = api.post(URL, {"rows": marks("100000001", WEEK, "P")}, **{"Idempotency-Key": "k2"})
     assert good.status_code == 200
     assert good.json()["changed"] == 10
+
+
+def test_a_nul_character_in_a_field_is_refused_naming_its_row(api):
+    rows = marks("100000001", WEEK, "P")
+    rows[2]["student_id"] = "1000\u00000001"
+    response = api.post(URL, {"rows": rows})
+    assert response.status_code == 422
+    (error,) = response.json()["errors"]
+    assert (error["field"], error["row"]) == ("rows[2]", 2)
+    assert "NUL" in error["message"]
+    assert not RegisterTerm.objects.exists()

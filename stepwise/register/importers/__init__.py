@@ -79,7 +79,9 @@ def run_import(
         ImportRun.objects.create(
             **fields,
             outcome=ImportRun.Outcome.REJECTED,
-            message=rejected.summary(),
+            # A rejected file may quote a NUL byte (in its header, say): PostgreSQL's
+            # text columns refuse NUL, which would turn the refusal into a crash.
+            message=rejected.summary().replace("\x00", "\\x00"),
             finished_at=timezone.now(),
         )
         raise
