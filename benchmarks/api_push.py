@@ -24,11 +24,23 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.national_day import DAY, _database_url, _setup
+from benchmarks.national_day import DAY, PG_ADMIN_URL, _setup
 
 NAME = "api_push"
 DESCRIPTION = "push one national day (1.66M marks) through the API in batches: marks per second"
+PG_BENCH_DB = "stepwise_bench_api"  # its own: national_day drops and recreates stepwise_bench
 CODES = np.array(["P", "P", "P", "P", "P", "P", "P", "P", "M", "T", "?", "L"])
+
+
+def _database_url(kind: str, folder: Path) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{folder / 'bench.sqlite3'}"
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB}")
+        conn.execute(f"CREATE DATABASE {PG_BENCH_DB}")
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_BENCH_DB}"
 
 
 def run(database: str, students: int, schools: int, batch: int, seed: int) -> dict[str, float]:
