@@ -27,18 +27,28 @@ SCHOOL_ROLES = (
 User = AbstractBaseUser | AnonymousUser
 
 
-def memberships_for_request(request: HttpRequest) -> list[tuple[str, int, str, str]]:
-    """Return the signed-in user's memberships as (role, organisation id, kind, name).
+def memberships_for_request(
+    request: HttpRequest,
+) -> list[tuple[str, int, str, str, str | None]]:
+    """Return the signed-in user's memberships: (role, organisation id, kind, name, school code).
 
-    Read once per request: the two-factor middleware and the menu need them on every page.
+    The school code is that of the organisation's school, None for other organisations.
+    In the database's order of school codes, then of organisation names. Read once per
+    request: the two-factor middleware and the menu need them on every page.
     """
     found = getattr(request, "_stepwise_memberships", None)
     if found is None:
         user = request.user
         found = (
             list(
-                Membership.objects.filter(user_id=user.pk).values_list(
-                    "role", "organisation_id", "organisation__kind", "organisation__name"
+                Membership.objects.filter(user_id=user.pk)
+                .order_by("organisation__school__code", "organisation__name", "organisation_id")
+                .values_list(
+                    "role",
+                    "organisation_id",
+                    "organisation__kind",
+                    "organisation__name",
+                    "organisation__school__code",
                 )
             )
             if user.is_authenticated

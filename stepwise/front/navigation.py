@@ -11,7 +11,6 @@ from django.urls import reverse
 
 from stepwise.accounts.access import SCHOOL_ROLES, SERVICE_ROLES, memberships_for_request
 from stepwise.accounts.models import Membership, Organisation
-from stepwise.schools.models import School
 
 R = Membership.Role
 
@@ -97,21 +96,17 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     roles = {role for role, *_ in memberships}
     # The user's first school by code and first attendance service by name, as
     # schools_for_user and services_for_user would give them, from the one read.
-    school_orgs = {org for role, org, *_ in memberships if role in SCHOOL_ROLES}
-    school = (
-        School.objects.filter(organisation_id__in=school_orgs)
-        .order_by("code")
-        .values_list("code", flat=True)
-        .first()
-        if school_orgs
-        else None
+    school = next(
+        (code for role, _, _, _, code in memberships if role in SCHOOL_ROLES and code), None
     )
-    services = sorted(
-        (name, org)
-        for role, org, kind, name in memberships
-        if kind == Organisation.Kind.SERVICE and role in SERVICE_ROLES
+    service = next(
+        (
+            org
+            for role, org, kind, _, _ in memberships
+            if kind == Organisation.Kind.SERVICE and role in SERVICE_ROLES
+        ),
+        None,
     )
-    service = services[0][1] if services else None
     here = request.resolver_match.url_name if request.resolver_match else None
     items = []
     for entry in NAVIGATION:
