@@ -9,6 +9,7 @@ staff of another school get 404):
 """
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -149,8 +150,9 @@ def _response_context(form: Any, pack: Pack) -> dict[str, Any]:
 def queue(request: HttpRequest, code: str) -> HttpResponse:
     """Show the term's queue, 100 rows to a page; officers tick rows to record one response.
 
-    The queue comes from the cache while nothing changed (see selectors), and so does
-    each page's table, rendered once per queue version, filters, page and kind of user.
+    While the queue has not changed (see selectors), its counts and the events each
+    set of filters shows come from the cache, and so does each page's table, rendered
+    once per queue version, filters, page and kind of user.
     """
     school, term, now, today = _school_term(request, code)
     if request.method == "POST":
@@ -158,30 +160,20 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
     can_record = has_school_role(request.user, school, RESPONDERS)
     pack = school.rules
     version = f"{register_version(school)}|{responses_version(term)}"
-    queued = queue_rows(school, term, today, version=version)
-    keys = [t.key for t in pack.thresholds]
-    by_threshold = Counter(keys[r.threshold] for r in queued)
-    by_status = Counter(r.status for r in queued)
-    year_levels = sorted({r.year_level for r in queued if r.year_level is not None})
-
-    # Filters: each ignores a value it does not recognise rather than failing.
+    # Filters: each ignores a value it does not recognise rather than failing (the
+    # year level, one that nobody waiting is in: see _queue_view).
     threshold = request.GET.get("threshold", "")
-    if threshold not in keys:
+    if threshold not in {t.key for t in pack.thresholds}:
         threshold = ""
     status = request.GET.get("status", "")
     if status not in STATUSES:
         status = ""
     year = request.GET.get("year", "")
-    if not (year.isdigit() and int(year) in year_levels):
+    if not year.isdigit():
         year = ""
-    shown = [
-        r
-        for r in queued
-        if (not threshold or keys[r.threshold] == threshold)
-        and (not status or r.status == status)
-        and (not year or r.year_level == int(year))
-    ]
-    paging = paginate(request, shown, ROWS_PER_PAGE)
+    view = _queue_view(school, term, today, version, threshold, status, year)
+    year = view.year
+    paging = paginate(request, view.shown, ROWS_PER_PAGE)
     page = paging["page"]
 
     form = None
@@ -191,7 +183,7 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
             events=ThresholdEvent.objects.filter(
                 term=term, status=ThresholdEvent.Status.ACTIVE
             ).select_related("student", "term"),
-            first_event=f"event-{page.object_list[0].event_pk}" if shown else "",
+            first_event=f"event-{page.object_list[0]}" if view.shown else "",
             pack=pack,
             descriptions=current_descriptions(school),
             term=term,
@@ -233,7 +225,9 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
         )
         rows_html = "" if ticked else cache.get(key, "")
         if not rows_html:
-            rows_html = _queue_rows_html(school, term, page.object_list, can_record, ticked)
+            by_event = {r.event_pk: r for r in queue_rows(school, term, today, version=version)}
+            rows = [by_event[pk] for pk in page.object_list]
+            rows_html = _queue_rows_html(school, term, rows, can_record, ticked)
             if not ticked:
                 cache.set(key, rows_html, CACHE_SECONDS)
     context: dict[str, Any] = {
@@ -242,16 +236,16 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
         "pack": pack,
         "today": today,
         "can_record": can_record,
-        "total": len(queued),
-        "filtered": len(shown),
-        "threshold_counts": [(t, by_threshold.get(t.key, 0)) for t in pack.thresholds],
+        "total": view.total,
+        "filtered": len(view.shown),
+        "threshold_counts": [(t, view.by_threshold.get(t.key, 0)) for t in pack.thresholds],
         "status_counts": [
-            (key, STATUS_LABELS[key], STATUS_COLOURS[key], by_status.get(key, 0))
+            (key, STATUS_LABELS[key], STATUS_COLOURS[key], view.by_status.get(key, 0))
             for key in STATUSES
         ],
         "filters": {"threshold": threshold, "status": status, "year": year},
         "filtering": bool(threshold or status or year),
-        "year_levels": year_levels,
+        "year_levels": view.year_levels,
         **paging,
         "rows_html": rows_html,
         "form": form,
@@ -284,6 +278,52 @@ def _response_fields_html(school: School, term: Term, today: date, form: Any) ->
         html = render_to_string("responses/_response_fields.html", context)
         cache.set(key, html, CACHE_SECONDS)
     return mark_safe(html)
+
+
+@dataclass
+class QueueView:
+    """The queue as one set of filters shows it (plain data: cacheable)."""
+
+    total: int
+    by_threshold: Counter[str]
+    by_status: Counter[str]
+    year_levels: list[int]
+    year: str  # the year level filter, "" when nobody waiting is in that year
+    shown: list[int]  # the events shown, in order
+
+
+def _queue_view(
+    school: School, term: Term, today: date, version: str, threshold: str, status: str, year: str
+) -> QueueView:
+    """Return the counts and the events shown for a set of filters, from the cache if it can.
+
+    A page needs only these and its own rows: the whole queue is read again only
+    when the queue changed or a page is first asked for.
+    """
+    key = cache_key("view", school, term, today, version, threshold, status, year)
+    found: QueueView | None = cache.get(key)
+    if found is None:
+        queued = queue_rows(school, term, today, version=version)
+        keys = [t.key for t in school.rules.thresholds]
+        year_levels = sorted({r.year_level for r in queued if r.year_level is not None})
+        if year and int(year) not in year_levels:
+            year = ""
+        found = QueueView(
+            total=len(queued),
+            by_threshold=Counter(keys[r.threshold] for r in queued),
+            by_status=Counter(r.status for r in queued),
+            year_levels=year_levels,
+            year=year,
+            shown=[
+                r.event_pk
+                for r in queued
+                if (not threshold or keys[r.threshold] == threshold)
+                and (not status or r.status == status)
+                and (not year or r.year_level == int(year))
+            ],
+        )
+        cache.set(key, found, CACHE_SECONDS)
+    return found
 
 
 def _queue_rows_html(
