@@ -9,7 +9,12 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.urls import reverse
 
-from stepwise.accounts.access import SCHOOL_ROLES, SERVICE_ROLES, memberships_for_request
+from stepwise.accounts.access import (
+    ADMIN_ROLES,
+    SCHOOL_ROLES,
+    SERVICE_ROLES,
+    memberships_for_request,
+)
 from stepwise.accounts.models import Membership, Organisation
 
 R = Membership.Role
@@ -23,6 +28,7 @@ class Entry:
     roles: tuple[str, ...]
     school: bool = True
     service: bool = False  # url_name takes the id of the user's attendance service instead
+    admin: bool = False  # url_name takes the id of the organisation the user administers
 
 
 SCHOOL_STAFF = (R.ATTENDANCE_OFFICER, R.SCHOOL_LEADER, R.SCHOOL_ADMIN, R.ORG_ADMIN)
@@ -84,6 +90,15 @@ NAVIGATION: list[Entry] = [
         school=False,
         service=True,
     ),
+    Entry("Audit log", "audit_log", ("audit_log",), ADMIN_ROLES, school=False, admin=True),
+    Entry(
+        "API tokens",
+        "api_tokens",
+        ("api_tokens", "api_token_revoke"),
+        ADMIN_ROLES,
+        school=False,
+        admin=True,
+    ),
 ]
 
 
@@ -107,15 +122,22 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         ),
         None,
     )
+    administered = next((org for role, org, *_ in memberships if role in ADMIN_ROLES), None)
     here = request.resolver_match.url_name if request.resolver_match else None
     items = []
     for entry in NAVIGATION:
         if not roles.intersection(entry.roles):
             continue
-        if (entry.school and school is None) or (entry.service and service is None):
+        if (
+            (entry.school and school is None)
+            or (entry.service and service is None)
+            or (entry.admin and administered is None)
+        ):
             continue
-        if entry.service and service:
-            args: list[object] = [service]
+        if entry.admin:
+            args: list[object] = [administered]
+        elif entry.service and service:
+            args = [service]
         else:
             args = [school] if entry.school and school else []
         url = reverse(entry.url_name, args=args)
