@@ -561,15 +561,12 @@ def standings(
     return {**meta, "term": the_term.key, "as_of": as_of, "items": items}
 
 
-@api.get(
-    "/schools/{code}/terms/{term}/standings/export",
-    response={200: None, **ERRORS},
-    url_name="standings_export",
-    tags=["export"],
-    openapi_extra={
+def file_download(description: str) -> dict[str, Any]:
+    """Return the OpenAPI description of a CSV or Parquet download."""
+    return {
         "responses": {
             200: {
-                "description": "The standings as a file",
+                "description": description,
                 "content": {
                     "text/csv": {"schema": {"type": "string"}},
                     "application/vnd.apache.parquet": {
@@ -578,7 +575,21 @@ def standings(
                 },
             }
         }
-    },
+    }
+
+
+def file_response(data: bytes, format: str, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=CONTENT_TYPES[format])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@api.get(
+    "/schools/{code}/terms/{term}/standings/export",
+    response={200: None, **ERRORS},
+    url_name="standings_export",
+    tags=["export"],
+    openapi_extra=file_download("The standings as a file"),
 )
 def standings_export(
     request: HttpRequest,
@@ -593,10 +604,7 @@ def standings_export(
     columns = standing_columns(found.rules)
     data = write_table(format, columns, [[r.get(c) for c in columns] for r in rows])
     audit(request, found, "export", "standings", f"{the_term.key} as of {as_of} as {format}")
-    response = HttpResponse(data, content_type=CONTENT_TYPES[format])
-    name = f"standings-{found.code}-{the_term.key}.{format}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return file_response(data, format, f"standings-{found.code}-{the_term.key}.{format}")
 
 
 @api.get(
@@ -604,19 +612,7 @@ def standings_export(
     response={200: None, **ERRORS},
     url_name="ministry_export_table",
     tags=["export"],
-    openapi_extra={
-        "responses": {
-            200: {
-                "description": "One file of the Ministry export",
-                "content": {
-                    "text/csv": {"schema": {"type": "string"}},
-                    "application/vnd.apache.parquet": {
-                        "schema": {"type": "string", "format": "binary"}
-                    },
-                },
-            }
-        }
-    },
+    openapi_extra=file_download("One file of the Ministry export"),
 )
 def ministry_export_table(
     request: HttpRequest,
@@ -649,10 +645,8 @@ def ministry_export_table(
         types = RESPONSE_TYPES
     data = write_table(format, columns, rows, {c: types.get(c, "VARCHAR") for c in columns})
     audit(request, found, "export", "ministry_export", f"{table} {start} to {end} as {format}")
-    response = HttpResponse(data, content_type=CONTENT_TYPES[format])
     name = export_file_name(found, start, end).removesuffix(".zip") + f"-{table}.{format}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return file_response(data, format, name)
 
 
 @api.get(
