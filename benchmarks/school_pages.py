@@ -384,14 +384,20 @@ def main(argv: list[str] | None = None) -> int:
         help="the pages to measure (default: all)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--database-name",
+        default=PG_BENCH_DB,
+        help="the PostgreSQL database to build and drop (give two runs different names)",
+    )
     parser.add_argument("--setup", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.setup:
         print("SETUP " + json.dumps(_setup(args.students, args.users)), flush=True)
         return 0
 
+    name = args.database_name
     try:
-        url = _database_url()
+        url = _database_url(name)
     except Exception as e:  # psycopg's errors vary: no server, no permission...
         print(f"school_pages: PostgreSQL is not available at {PG_ADMIN_URL}: {e}", file=sys.stderr)
         return 1
@@ -419,7 +425,7 @@ def main(argv: list[str] | None = None) -> int:
         server, port = _serve(env, args.workers)
     except RuntimeError as e:
         print(f"school_pages: {e}", file=sys.stderr)
-        _drop_database()
+        _drop_database(name)
         return 1
     try:
         print(
@@ -440,12 +446,12 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 failed |= _measure(
                     server, port, path, setup["cookies"], label, held, args.seconds, think,
-                    database=PG_BENCH_DB,
+                    database=name,
                 )  # fmt: skip
     finally:
         _stop(server)
         if not args.keep:
-            _drop_database()
+            _drop_database(name)
     return 1 if failed else 0
 
 
