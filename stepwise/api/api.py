@@ -279,6 +279,19 @@ def imported(run: Callable[[], ImportResult]) -> Callable[[], Answer]:
     return lambda: Answer(200, result_body(run()))
 
 
+def pushed_rows(
+    request: HttpRequest, school: School, key: str | None, kind: str, rows: list[dict[str, Any]]
+) -> HttpResponse:
+    """Answer a JSON batch of rows, imported as a CSV file of `kind` would be."""
+    return idempotent(
+        request,
+        school,
+        key,
+        [request.body],
+        imported(lambda: push_batch(kind=kind, school=school, token=token_of(request), rows=rows)),
+    )
+
+
 def term_or_current(school: School, key: str | None):
     if key:
         return get_term_of_school(school, key)
@@ -336,15 +349,7 @@ def push_roster(request: HttpRequest, code: str, payload: s.RosterIn, idempotenc
         {**r.model_dump(), "year_level": str(r.year_level), "enrolled_to": r.enrolled_to or ""}
         for r in payload.rows
     ]
-    return idempotent(
-        request,
-        found,
-        idempotency_key,
-        [request.body],
-        imported(
-            lambda: push_batch(kind="roster", school=found, token=token_of(request), rows=rows)
-        ),
-    )
+    return pushed_rows(request, found, idempotency_key, "roster", rows)
 
 
 def _yes_no(value: bool | str) -> str:
@@ -370,15 +375,7 @@ def push_caregivers(
         }
         for r in payload.rows
     ]
-    return idempotent(
-        request,
-        found,
-        idempotency_key,
-        [request.body],
-        imported(
-            lambda: push_batch(kind="caregivers", school=found, token=token_of(request), rows=rows)
-        ),
-    )
+    return pushed_rows(request, found, idempotency_key, "caregivers", rows)
 
 
 @api.post(
@@ -395,15 +392,7 @@ def push_marks(request: HttpRequest, code: str, payload: s.MarksIn, idempotency_
     """
     found = school_of(request, code)
     rows = [r.model_dump() for r in payload.rows]
-    return idempotent(
-        request,
-        found,
-        idempotency_key,
-        [request.body],
-        imported(
-            lambda: push_batch(kind="register", school=found, token=token_of(request), rows=rows)
-        ),
-    )
+    return pushed_rows(request, found, idempotency_key, "register", rows)
 
 
 @api.post(

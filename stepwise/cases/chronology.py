@@ -15,6 +15,7 @@ from stepwise.standings.models import ThresholdEvent
 from stepwise.standings.selectors import evaluate_terms
 
 from .models import Case, LogEntry
+from .selectors import effective_log
 
 # How many earlier terms of register summary the chronology carries.
 TERMS_SUMMARISED = 6
@@ -34,12 +35,8 @@ def _midday(day: date) -> datetime:
 
 
 def _log_items(case: Case) -> list[Item]:
-    entries = list(
-        case.log.select_related("recorded_by").prefetch_related("people").order_by("happened_at")
-    )
-    corrected = {e.corrects_id for e in entries if e.corrects_id}
     items = []
-    for entry in entries:
+    for entry in reversed(effective_log(case)):  # oldest first: an original before its fix
         title = entry.get_kind_display()
         if entry.outcome:
             title += f": {entry.get_outcome_display().lower()}"
@@ -56,7 +53,8 @@ def _log_items(case: Case) -> list[Item]:
             if part
         )
         source = "letter" if entry.kind == LogEntry.Kind.LETTER else "log"
-        items.append(Item(entry.happened_at, source, title, detail, entry.pk in corrected))
+        superseded = getattr(entry, "superseded", False)
+        items.append(Item(entry.happened_at, source, title, detail, superseded))
     return items
 
 

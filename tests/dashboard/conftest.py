@@ -26,7 +26,6 @@ from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 
 from stepwise.accounts.models import Membership
 from stepwise.dashboard import selectors
@@ -148,11 +147,8 @@ def fast_passwords(settings):
 
 @pytest.fixture(autouse=True)
 def still_today(monkeypatch):
-    """Hold the pages' today at TODAY, and start every test with an empty figures cache."""
+    """Hold the pages' today at TODAY (tests/conftest.py empties the cache around each test)."""
     monkeypatch.setattr(selectors, "today", lambda: TODAY)
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 
 from stepwise.accounts.models import Membership
 from stepwise.register.importers.register import import_register
@@ -199,11 +198,3 @@ def org_admin_client(client, org_admin):
 @pytest.fixture
 def outsider_client(client, outsider):
     return sign_in_client(client, outsider)
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Start and end every test with an empty cache: the queue page keeps its work there."""
-    cache.clear()
-    yield
-    cache.clear()
