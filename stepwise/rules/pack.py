@@ -140,6 +140,12 @@ class LetterSpec:
     on_referral: bool  # sent when the case is referred
     min_days_between: int  # since the last letter to the same person
     attempt_since_last: bool  # an attempt to engage recorded since the last letter
+    # The school's Description a school letter is recorded under (seed 002), if any.
+    response_description: str = ""
+
+
+# The key of the letter set a school sends from a student's page.
+SCHOOL_SET = "school"
 
 
 @dataclass(frozen=True)
@@ -169,6 +175,8 @@ class LetterRules:
     earlier_letters_warning: str
     source: str
     recent_within_days: int = 0  # letters a referral relies on must be this recent (0: any)
+    # The threshold whose students a school's batch sends its first letter to.
+    batch_threshold: str = ""
 
     def set_for(self, case_reason: str) -> LetterSet | None:
         return next((s for s in self.sets if case_reason in s.case_reasons), None)
@@ -183,6 +191,11 @@ class LetterRules:
     @property
     def all_letters(self) -> tuple[LetterSpec, ...]:
         return tuple(letter for s in self.sets for letter in s.letters)
+
+    @property
+    def school_set(self) -> LetterSet | None:
+        """Return the letters a school sends from a student's page (the set keyed "school")."""
+        return next((s for s in self.sets if s.key == SCHOOL_SET), None)
 
 
 NO_LETTERS = LetterRules(
@@ -411,9 +424,16 @@ def _build(data: dict[str, Any]) -> Pack:
         response_due_hours=int(responses.get("due_hours", 48)),
         response_critical_days=int(responses.get("critical_school_days", 5)),
         engagement=engagement,
-        letters=_letters(data.get("letters", {})),
+        letters=_batch_threshold_known(_letters(data.get("letters", {})), thresholds),
         raw=data,
     )
+
+
+def _batch_threshold_known(letters: LetterRules, thresholds: list[CountThreshold]) -> LetterRules:
+    known = {t.key for t in thresholds}
+    if letters.batch_threshold and letters.batch_threshold not in known:
+        raise PackError(f"letters: batch_threshold {letters.batch_threshold!r} is no threshold")
+    return letters
 
 
 def _letters(data: dict[str, Any]) -> LetterRules:
@@ -455,6 +475,7 @@ def _letters(data: dict[str, Any]) -> LetterRules:
                     on_referral=bool(item.get("on_referral", False)),
                     min_days_between=int(item.get("min_days_between", gap)),
                     attempt_since_last=bool(item.get("attempt_since_last", attempt)),
+                    response_description=str(item.get("response_description", "")),
                 )
             )
         letters.sort(key=lambda letter: letter.step)
@@ -485,6 +506,7 @@ def _letters(data: dict[str, Any]) -> LetterRules:
         earlier_letters_warning=str(data.get("earlier_letters_warning", "")),
         source=str(data.get("source", "")),
         recent_within_days=int(data.get("recent_within_days", 0)),
+        batch_threshold=str(data.get("batch_threshold", "")),
     )
 
 
