@@ -77,18 +77,20 @@ def letter_data(
     }
 
 
-def _compiler() -> typst.Compiler:
-    # One compiler per thread: it keeps the layout and fonts parsed between letters.
-    compiler = getattr(_local, "compiler", None)
-    if compiler is None:
-        compiler = typst.Compiler(LAYOUT, root=LAYOUT.parent, ignore_system_fonts=True)
-        _local.compiler = compiler
-    return compiler
+def _compiler(layout: Path) -> typst.Compiler:
+    # One compiler per layout and thread: it keeps the layout and fonts parsed between PDFs.
+    compilers = _local.__dict__.setdefault("compilers", {})
+    if layout not in compilers:
+        compilers[layout] = typst.Compiler(layout, root=layout.parent, ignore_system_fonts=True)
+    return compilers[layout]
 
 
-def render_pdf(data: dict[str, object], *, at: datetime) -> bytes:
-    """Return the PDF/A bytes of one letter; `at` is the creation time written into it."""
-    pdf = _compiler().compile(
+def compile_pdf(layout: Path, data: dict[str, object], *, at: datetime) -> bytes:
+    """Return the PDF/A bytes of a Typst layout that reads `data` as JSON from sys.inputs.
+
+    Other documents (the chronology, the referral bundle's cover) use it as letters do.
+    """
+    pdf = _compiler(layout).compile(
         format="pdf",
         sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
         pdf_standards=PDF_STANDARD,
@@ -96,3 +98,8 @@ def render_pdf(data: dict[str, object], *, at: datetime) -> bytes:
     )
     assert isinstance(pdf, bytes)
     return pdf
+
+
+def render_pdf(data: dict[str, object], *, at: datetime) -> bytes:
+    """Return the PDF/A bytes of one letter; `at` is the creation time written into it."""
+    return compile_pdf(LAYOUT, data, at=at)
