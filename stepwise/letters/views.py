@@ -5,6 +5,7 @@ anyone else gets 404). Viewing the letters, sending and downloading are audited.
 """
 
 import hashlib
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, cast
 
@@ -14,6 +15,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from stepwise.accounts.access import (
@@ -136,7 +138,7 @@ def letter_issue(request: HttpRequest, pk: int, key: str) -> HttpResponse:
             messages.success(
                 request,
                 f"Letter {plan.letter.step} sent to "
-                + ", ".join(letter.person.full_name for letter in sent)
+                + ", ".join(letter.recipient_name for letter in sent)
                 + ". A follow-up task was added.",
             )
             return redirect("case_letters", pk=found.pk)
@@ -169,30 +171,54 @@ def letter_issue(request: HttpRequest, pk: int, key: str) -> HttpResponse:
             "preview": preview,
             "preview_error": preview_error,
             "numbers": numbers,
+            "back_url": reverse("case_letters", args=[found.pk]),
+            "caption": f"Case {found.reference}",
         },
         status=400 if form.errors else 200,
     )
 
 
-@login_required
-def letter_download(request: HttpRequest, pk: int, letter_pk: int) -> HttpResponse:
-    found = get_case_for_user(request.user, pk)
-    kept = get_object_or_404(Letter.objects.select_related("case"), pk=letter_pk, case=found)
-    pdf = bytes(kept.pdf)
-    if hashlib.sha256(pdf).hexdigest() != kept.sha256:
+def serve_letter(
+    request: HttpRequest, kept: Letter, *, audit: Callable[[str], None], back_url: str
+) -> HttpResponse:
+    """Answer with a letter's file if it still matches its hash; else say it changed.
+
+    Every download is audited with the hash; a refused one too, as REFUSED.
+    """
+    content = bytes(kept.pdf)
+    found_sha = hashlib.sha256(content).hexdigest()
+    if found_sha != kept.sha256:
         # The stored file is not the one that was sent: say so, never serve it as the letter.
-        _audit(request, found, "download", f"letter {kept.pk} REFUSED: hash mismatch")
+        audit(f"letter {kept.pk} REFUSED: hash mismatch")
         return render(
             request,
             "letters/tampered.html",
-            {"case": found, "letter": kept, "found_sha": hashlib.sha256(pdf).hexdigest()},
+            {"letter": kept, "found_sha": found_sha, "back_url": back_url},
             status=409,
         )
-    _audit(request, found, "download", f"letter {kept.pk} {kept.sha256}")
-    response = HttpResponse(pdf, content_type=kept.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{kept.file_name}"'
+    audit(f"letter {kept.pk} {kept.sha256}")
+    return file_response(content, kept.content_type, kept.file_name)
+
+
+def file_response(content: bytes, content_type: str, file_name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+def letter_download(request: HttpRequest, pk: int, letter_pk: int) -> HttpResponse:
+    found = get_case_for_user(request.user, pk)
+    kept = get_object_or_404(
+        Letter.objects.select_related("case", "person"), pk=letter_pk, case=found
+    )
+    return serve_letter(
+        request,
+        kept,
+        audit=lambda detail: _audit(request, found, "download", detail),
+        back_url=reverse("case_letters", args=[found.pk]),
+    )
 
 
 def _sender_organisation(request: HttpRequest, org_id: int) -> Organisation:
