@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "django_tasks_db",
     "stepwise.accounts",
     "stepwise.schools",
     "stepwise.register",
@@ -141,6 +142,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 OTP_TOTP_ISSUER = "Stepwise"
+
+# Background tasks (letter batches) wait in the database; `stepwise serve` starts a
+# worker beside the web server, and production runs `stepwise db_worker` as a service.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 ROOT_URLCONF = "stepwise.urls"
 WSGI_APPLICATION = "stepwise.wsgi.application"

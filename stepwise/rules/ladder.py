@@ -76,7 +76,7 @@ def verdict(letter_set: LetterSet, letter: LetterSpec, history: History) -> Verd
     reasons: list[str] = []
     warnings: list[str] = []
     if not recipients:
-        reasons.append("No caregiver with parental responsibility is recorded on the case.")
+        reasons.append("No caregiver with parental responsibility is recorded.")
     for p in letter.preconditions:
         if p.key not in confirmed:
             reasons.append(f"Not confirmed: {p.text}")
@@ -161,5 +161,5 @@ def referral_gaps(
                     f"{letter_set.referral_label} needs recent letters."
                 )
     if not recipients:
-        gaps.append("No caregiver with parental responsibility is recorded on the case.")
+        gaps.append("No caregiver with parental responsibility is recorded.")
     return gaps

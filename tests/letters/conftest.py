@@ -38,3 +38,25 @@ def sender(service) -> LetterSender:
         email="letters@kowhai.example.org",
         signatory_title="Attendance caseworker",
     )
+
+
+@pytest.fixture
+def school_sender(school) -> LetterSender:
+    """How Kōwhai College heads and signs its letters; notices of service letters go to it."""
+    return LetterSender.objects.create(
+        organisation=school.organisation,
+        address="12 College Road\nHamilton 3200",
+        phone="07 555 0100",
+        email="office@kowhai.example.org",
+        notices_email="attendance@kowhai.example.org",
+        signatory_title="Attendance officer",
+    )
+
+
+@pytest.fixture
+def evaluated(school, students) -> None:
+    """Evaluate Kōwhai College's Term 4 register as of TODAY: Aroha (29 days) and Ben (12)
+    have reached 10 days absent; Mere (6) and Sam (none) have not."""
+    from stepwise.standings.services import school_evaluate
+
+    school_evaluate(school=school, as_of=TODAY)

@@ -95,7 +95,7 @@ def test_a_letter_sent_again_says_so():
 def test_no_caregiver_means_no_letter():
     found = verdict(CHRONIC, CHRONIC.letters[0], history(recipients=()))
     assert not found.allowed
-    assert found.reasons == ("No caregiver with parental responsibility is recorded on the case.",)
+    assert found.reasons == ("No caregiver with parental responsibility is recorded.",)
 
 
 def test_exploring_another_pathway_warns_but_does_not_refuse():

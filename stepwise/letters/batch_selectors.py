@@ -1,0 +1,120 @@
+"""Reads for letter batches: who a batch would write to, which letters may go in one, its items."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from stepwise.accounts.models import Organisation
+from stepwise.cases.models import Case, CaseSchool, Person
+from stepwise.rules.pack import CountThreshold, LetterSpec, Pack, load_pack
+from stepwise.schools.models import School
+from stepwise.standings.models import ThresholdEvent
+from stepwise.standings.selectors import current_term
+
+from .models import Letter, LetterBatch, LetterBatchItem
+from .selectors import FALLBACK_PACK
+
+# A service's batch lists at most this many open cases to choose from, newest first.
+CASES_SHOWN = 500
+
+
+def batch_threshold(school: School) -> CountThreshold | None:
+    """Return the threshold whose students a school's batch writes to, as the pack sets it."""
+    key = school.rules.letters.batch_threshold
+    return school.rules.threshold(key) if key else None
+
+
+def batch_events(school: School, today: date) -> list[ThresholdEvent]:
+    """Return this term's active events at the batch threshold of students enrolled today.
+
+    One per student (evaluation keeps at most one active event per threshold), by name.
+    """
+    threshold = batch_threshold(school)
+    term = current_term(school, today)
+    if threshold is None or term is None:
+        return []
+    enrolled = Q(student__enrolments__school=school) & (
+        Q(student__enrolments__enrolled_to__isnull=True)
+        | Q(student__enrolments__enrolled_to__gte=today)
+    )
+    return list(
+        ThresholdEvent.objects.filter(
+            enrolled, term=term, threshold=threshold.key, status=ThresholdEvent.Status.ACTIVE
+        )
+        .select_related("student")
+        .order_by("student__family_name", "student__given_name", "student_id")
+        .distinct()
+    )
+
+
+def service_pack(service: Organisation) -> Pack:
+    """Return the pack of the service's schools (as a case without a school would use)."""
+    pack_key = (
+        CaseSchool.objects.filter(case__service=service, school__isnull=False)
+        .order_by()
+        .values_list("school__pack", flat=True)[:1]
+        .first()
+    )
+    return load_pack(pack_key or FALLBACK_PACK)
+
+
+def batch_letters(pack: Pack) -> list[LetterSpec]:
+    """Return the service letters a batch may send: none that needs a confirmation or an input.
+
+    A confirmed precondition ("the case has been referred") or a typed input (when the
+    meeting is) is about one case: a batch cannot say it for all of them.
+    """
+    return [
+        letter
+        for letter_set in pack.letters.sets
+        if letter_set.case_reasons
+        for letter in letter_set.letters
+        if not letter.preconditions and not letter.inputs
+    ]
+
+
+@dataclass(frozen=True)
+class CaseChoice:
+    case: Case
+    child: str
+    school: str
+
+
+def open_cases(service: Organisation) -> list[CaseChoice]:
+    """Return the service's open cases a batch may choose from, with the child and school."""
+    cases = (
+        Case.objects.filter(service=service)
+        .exclude(status=Case.Status.CLOSED)
+        .prefetch_related(
+            Prefetch(
+                "people", queryset=Person.objects.filter(role=Person.Role.CHILD), to_attr="child"
+            ),
+            "schools",
+        )
+        .order_by("-opened_on", "-pk")[:CASES_SHOWN]
+    )
+    return [
+        CaseChoice(
+            case,
+            case.child[0].full_name if case.child else "",  # type: ignore[attr-defined]
+            ", ".join(s.name for s in case.schools.all()),
+        )
+        for case in cases
+    ]
+
+
+def batch_items(batch: LetterBatch) -> QuerySet[LetterBatchItem]:
+    """Return the batch's items in order, with the letters each sent (without their files)."""
+    return batch.items.prefetch_related(
+        Prefetch("letters", queryset=batch_item_letters(), to_attr="sent_letters")
+    ).select_related("case", "student")
+
+
+def batch_item_letters() -> QuerySet[Letter]:
+    return Letter.objects.defer("pdf").select_related("caregiver", "person").order_by("pk")
+
+
+def batches_of(organisation: Organisation) -> QuerySet[LetterBatch]:
+    """Return the organisation's batches, newest first, without their combined PDFs."""
+    return LetterBatch.objects.filter(organisation=organisation).defer("combined_pdf")

@@ -1,0 +1,348 @@
+"""Letter batches: start one (in a request), run it (in the background task worker).
+
+A batch sends one letter to many: a school's first letter to the caregivers of every
+student who reached the pack's batch threshold this term, or a service's chosen
+letter across the cases it selected. Starting checks the request, records the batch
+with one item per student or case, and queues the task in the same transaction, so a
+refused request leaves nothing behind. Running sends or skips each item in its own
+transaction, so the progress bar moves and a stopped worker leaves no half-sent item.
+"""
+
+import io
+from datetime import date, datetime
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from pypdf import PdfWriter
+
+from stepwise.accounts.models import Organisation
+from stepwise.cases.models import Case
+from stepwise.cases.services import NOTES_MAX
+from stepwise.schools.models import School
+from stepwise.standings.selectors import current_term
+
+from . import school_services, services
+from .batch_selectors import batch_events, batch_letters, service_pack
+from .models import Letter, LetterBatch, LetterBatchItem
+from .render import long_date
+from .school_selectors import school_letter_set, term_numbers
+from .selectors import case_numbers, not_enrolled_since
+from .sending import Figures, Plan, fields_needed, sha256
+
+
+class BatchSkip(Exception):
+    """An item of a batch is not sent, for the reason given."""
+
+
+def _request_errors(*, method: str, reason: str, sent_on: date, today: date) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if method not in Letter.Method.values:
+        errors["method"] = "Select how the letters will be sent"
+    if not reason.strip():
+        errors["reason"] = "Say why you are sending these letters"
+    elif len(reason) > NOTES_MAX:
+        errors["reason"] = f"The reason must be {NOTES_MAX:,} characters or fewer"
+    if sent_on > today:
+        errors["sent_on"] = "The date on the letters must not be in the future"
+    return errors
+
+
+def _queue(batch: LetterBatch) -> None:
+    # Imported here: the task module imports this one.
+    from .tasks import letter_batch_run
+
+    result = letter_batch_run.enqueue(batch.pk)
+    LetterBatch.objects.filter(pk=batch.pk).update(task_id=str(result.id))
+    batch.task_id = str(result.id)
+
+
+def school_batch_start(
+    *,
+    school: School,
+    by: User,
+    sent_on: date,
+    method: str,
+    reason: str,
+    now: datetime | None = None,
+) -> LetterBatch:
+    """Queue the school's letter 1 to the caregivers of every student over the batch threshold."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    pack = school.rules
+    letter_set = school_letter_set(school)
+    threshold = pack.letters.batch_threshold
+    if letter_set is None or not threshold:
+        raise ValidationError({"letter": f"The {pack.name} rule pack has no school letter batch"})
+    letter = letter_set.letters[0]
+    errors = _request_errors(method=method, reason=reason, sent_on=sent_on, today=today)
+    term = current_term(school, today)
+    if term is not None and "sent_on" not in errors and sent_on < term.start:
+        errors["sent_on"] = (
+            f"The date on the letters must be on or after {long_date(term.start)}, "
+            f"the start of {term.name}"
+        )
+    events = batch_events(school, today)
+    if not events and not errors:
+        errors["letter"] = (
+            f"No student enrolled now has reached “{pack.threshold(threshold).label}” in "
+            f"{term.name if term else 'this term'}: there is nobody to write to"
+        )
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        batch = LetterBatch.objects.create(
+            organisation=school.organisation,
+            school=school,
+            kind=LetterBatch.Kind.SCHOOL,
+            pack=pack.key,
+            letter_key=letter.key,
+            title=letter.title,
+            threshold=threshold,
+            sent_on=sent_on,
+            method=method,
+            reason=reason.strip(),
+            requested_by=by,
+            requested_at=now,
+            total=len(events),
+        )
+        LetterBatchItem.objects.bulk_create(
+            LetterBatchItem(
+                batch=batch,
+                position=i,
+                student=event.student,
+                threshold_event=event,
+                label=event.student.full_name,
+            )
+            for i, event in enumerate(events)
+        )
+        _queue(batch)
+    return batch
+
+
+def service_batch_start(
+    *,
+    service: Organisation,
+    cases: list[Case],
+    letter_key: str,
+    by: User,
+    sent_on: date,
+    method: str,
+    reason: str,
+    now: datetime | None = None,
+) -> LetterBatch:
+    """Queue one letter across the service's selected cases."""
+    now = now or timezone.now()
+    errors = _request_errors(
+        method=method, reason=reason, sent_on=sent_on, today=timezone.localdate(now)
+    )
+    pack = service_pack(service)
+    letter = next((e for e in batch_letters(pack) if e.key == letter_key), None)
+    if letter is None:
+        errors["letter"] = "Choose a letter a batch may send"
+    if not cases:
+        errors["cases"] = "Select at least one case"
+    elif any(case.service_id != service.pk for case in cases):
+        errors["cases"] = "Select cases of this service only"
+    if errors:
+        raise ValidationError(errors)
+    assert letter is not None
+    with transaction.atomic():
+        batch = LetterBatch.objects.create(
+            organisation=service,
+            kind=LetterBatch.Kind.SERVICE,
+            pack=pack.key,
+            letter_key=letter.key,
+            title=letter.title,
+            sent_on=sent_on,
+            method=method,
+            reason=reason.strip(),
+            requested_by=by,
+            requested_at=now,
+            total=len(cases),
+        )
+        LetterBatchItem.objects.bulk_create(
+            LetterBatchItem(batch=batch, position=i, case=case, label=case.reference)
+            for i, case in enumerate(cases)
+        )
+        _queue(batch)
+    return batch
+
+
+# --- Running ---------------------------------------------------------------------------
+
+
+def _refusal(plan: Plan) -> str:
+    """Return why a batch does not send the plan's letter, or "" when it may."""
+    if not plan.verdict.allowed:
+        return " ".join(plan.verdict.reasons)  # a batch never overrides the ladder
+    if plan.verdict.again:
+        # A batch writes to those who have not had the letter; send it again by hand.
+        return f"Letter {plan.letter.step} already went to every caregiver."
+    return ""
+
+
+def _errors(error: ValidationError) -> str:
+    return " ".join(m for messages in error.message_dict.values() for m in messages)
+
+
+def _send_school_item(
+    batch: LetterBatch, item: LetterBatchItem, figures: Figures, now: datetime
+) -> list[Letter]:
+    school, student = batch.school, item.student
+    assert school is not None and student is not None
+    plan = school_services.school_letter_plan(
+        school=school,
+        student=student,
+        letter_key=batch.letter_key,
+        today=batch.sent_on,
+        by=batch.requested_by,
+    )
+    if refused := _refusal(plan):
+        raise BatchSkip(refused)
+    return school_services.school_letter_issue(
+        school=school,
+        student=student,
+        letter_key=batch.letter_key,
+        by=batch.requested_by,
+        sent_on=batch.sent_on,
+        method=batch.method,
+        reason=batch.reason,
+        figures=figures,
+        threshold_event=item.threshold_event,
+        now=now,
+        plan=plan,
+    )
+
+
+def _send_case_item(batch: LetterBatch, item: LetterBatchItem, now: datetime) -> list[Letter]:
+    case = item.case
+    assert case is not None
+    try:
+        plan = services.letter_plan(
+            case=case, letter_key=batch.letter_key, today=batch.sent_on, by=batch.requested_by
+        )
+    except ValidationError:
+        raise BatchSkip(f"This case's letters have no “{batch.title}”.") from None
+    if refused := _refusal(plan):
+        raise BatchSkip(refused)
+    if "not_enrolled_since" in fields_needed(plan):
+        figures = Figures(not_enrolled_since=not_enrolled_since(case))
+    else:
+        numbers = case_numbers(case, batch.sent_on)
+        if numbers.days_missed is None:
+            raise BatchSkip(
+                "Stepwise has no register for this child this term: send this letter from "
+                "the case, with the numbers entered by hand."
+            )
+        figures = Figures(numbers.days_missed, numbers.days_possible)
+    return services.letter_issue(
+        case=case,
+        letter_key=batch.letter_key,
+        by=batch.requested_by,
+        sent_on=batch.sent_on,
+        method=batch.method,
+        reason=batch.reason,
+        figures=figures,
+        now=now,
+        plan=plan,
+    )
+
+
+def _record(batch: LetterBatch, item: LetterBatchItem, letters: list[Letter], skip: str) -> None:
+    if letters:
+        item.status = LetterBatchItem.Status.SENT
+        item.letters.add(*letters)
+    else:
+        item.status, item.reason = LetterBatchItem.Status.SKIPPED, skip
+    item.save(update_fields=["status", "reason"])
+    LetterBatch.objects.filter(pk=batch.pk).update(
+        done=F("done") + 1,
+        sent=F("sent") + len(letters),
+        skipped=F("skipped") + (0 if letters else 1),
+    )
+
+
+def combined_pdf(letters: list[Letter]) -> tuple[bytes, int]:
+    """Return the letters' PDFs joined into one for printing, and its page count."""
+    writer = PdfWriter()
+    for letter in letters:
+        writer.append(io.BytesIO(bytes(letter.pdf)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue(), len(writer.pages)
+
+
+def _combine(batch: LetterBatch) -> None:
+    letters = list(
+        Letter.objects.filter(batch_items__batch=batch, file_format=Letter.Format.PDF).order_by(
+            "batch_items__position", "pk"
+        )  # a letter is in one item only
+    )
+    if not letters:
+        return
+    content, pages = combined_pdf(letters)
+    batch.combined_pdf, batch.combined_pages = content, pages
+    batch.combined_sha256 = sha256(content)
+    batch.save(update_fields=["combined_pdf", "combined_pages", "combined_sha256"])
+
+
+def batch_run(*, batch_pk: int) -> LetterBatch | None:
+    """Send or skip every item of a queued batch, then join the PDFs for printing.
+
+    1. Claim the batch (queued → running); a batch already claimed is left alone, so
+       a task run twice never sends twice.
+    2. For each waiting item, in its own transaction: check the ladder (a refusal is
+       skipped with its reasons, never overridden), send, and count it.
+    3. Join every PDF sent into one, and mark the batch finished.
+    An unexpected error marks the batch stopped, with the error, and is raised again.
+    """
+    now = timezone.now()
+    claimed = LetterBatch.objects.filter(pk=batch_pk, status=LetterBatch.Status.QUEUED).update(
+        status=LetterBatch.Status.RUNNING, started_at=now
+    )
+    if not claimed:
+        return None
+    batch = LetterBatch.objects.select_related("school", "requested_by").get(pk=batch_pk)
+    try:
+        waiting = list(
+            batch.items.filter(status=LetterBatchItem.Status.PENDING)
+            .select_related("student", "case", "threshold_event")
+            .order_by("position")
+        )
+        numbers = {}
+        if batch.school is not None:
+            pks = [item.student_id for item in waiting if item.student_id]
+            numbers = term_numbers(batch.school, batch.sent_on, pks)[1]  # type: ignore[arg-type]
+        for item in waiting:
+            letters: list[Letter] = []
+            skip = ""
+            with transaction.atomic():
+                try:
+                    if batch.school is not None:
+                        found = numbers.get(item.student_id)  # type: ignore[arg-type]
+                        figures = Figures(
+                            found.days_missed if found else None,
+                            found.days_possible if found else None,
+                        )
+                        letters = _send_school_item(batch, item, figures, timezone.now())
+                    else:
+                        letters = _send_case_item(batch, item, timezone.now())
+                except BatchSkip as e:
+                    skip = str(e)
+                except ValidationError as e:
+                    skip = _errors(e)
+                _record(batch, item, letters, skip)
+        _combine(batch)
+    except Exception as e:
+        LetterBatch.objects.filter(pk=batch.pk).update(
+            status=LetterBatch.Status.FAILED, finished_at=timezone.now(), error=str(e)[:1000]
+        )
+        raise
+    LetterBatch.objects.filter(pk=batch.pk).update(
+        status=LetterBatch.Status.DONE, finished_at=timezone.now()
+    )
+    batch.refresh_from_db()
+    return batch

@@ -1,0 +1,79 @@
+"""A school's batch: letter 1 to every caregiver of students who reached 10 days this term.
+
+Run through the real task backend: starting the batch queues a task in the database
+(django_tasks_db), and the test runs the worker (`db_worker --batch`) until the queue
+is empty, as `stepwise serve` does in the background.
+"""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
+from pypdf import PdfReader
+
+from stepwise.letters.batch_services import school_batch_start
+from stepwise.letters.models import Letter, LetterBatch
+from stepwise.responses.models import ResponseActivity
+from stepwise.standings.models import ThresholdEvent
+from tests.front.conftest import TODAY
+
+from .conftest import at
+
+pytestmark = pytest.mark.django_db(transaction=True)
+REASON = "reached 10 days absent this term"
+
+
+def run_worker() -> None:
+    """Run the database task worker until no task is waiting, then return."""
+    call_command(
+        "db_worker", batch=True, interval=0, startup_delay=False, reload=False, verbosity=0
+    )
+
+
+def start(school, officer, method="hand") -> LetterBatch:
+    return school_batch_start(
+        school=school, by=officer, sent_on=TODAY, method=method, reason=REASON, now=at(TODAY, 15)
+    )
+
+
+def test_the_batch_writes_to_every_caregiver_of_students_over_ten_days(
+    school, students, evaluated, officer, school_sender
+):
+    batch = start(school, officer)
+    assert DBTaskResult.objects.filter(id=batch.task_id, status="READY").exists()
+    assert [item.label for item in batch.items.order_by("position")] == [
+        "Ben Cooper",
+        "Aroha Ngata",
+    ]  # Mere (6 days) and Sam (none) have not reached 10 days
+    run_worker()
+    batch.refresh_from_db()
+    assert batch.status == LetterBatch.Status.DONE
+    assert DBTaskResult.objects.get(id=batch.task_id).status == "SUCCESSFUL"
+    assert (batch.total, batch.done, batch.sent, batch.skipped) == (2, 2, 2, 1)
+    ben, aroha = batch.items.order_by("position")
+    assert ben.status == "skipped"
+    assert ben.reason == "No caregiver with parental responsibility is recorded."
+    assert aroha.status == "sent"
+    letters = list(aroha.letters.order_by("pk"))
+    assert [letter.recipient_name for letter in letters] == ["Hine Ngata", "Rawiri Ngata"]
+    # Each is the school's response at Aroha's 10-day threshold.
+    event = ThresholdEvent.objects.get(student=students["Aroha"], threshold="amp10")
+    activities = ResponseActivity.objects.filter(student=students["Aroha"], threshold_event=event)
+    assert activities.count() == 2
+    assert {a.description_text for a in activities} == {"Sent notification to whānau"}
+
+
+def test_the_combined_pdf_has_every_letter_sent(
+    school, students, evaluated, officer, school_sender
+):
+    batch = start(school, officer)
+    run_worker()
+    batch.refresh_from_db()
+    pages = sum(
+        len(PdfReader(io.BytesIO(bytes(letter.pdf))).pages)
+        for letter in Letter.objects.filter(batch_items__batch=batch)
+    )
+    combined = PdfReader(io.BytesIO(bytes(batch.combined_pdf)))
+    assert len(combined.pages) == batch.combined_pages == pages
+    assert Letter.objects.filter(batch_items__batch=batch).count() == batch.sent == 2
