@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "stepwise.cases",
     "stepwise.api",
     "stepwise.letters",
+    "stepwise.readiness",
 ]
 
 MIDDLEWARE = [

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("stepwise.cases.urls")),
     path("", include("stepwise.api.urls")),
     path("", include("stepwise.letters.urls")),
+    path("", include("stepwise.readiness.urls")),
 ]

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from stepwise.cases.models import Case
+from stepwise.readiness.models import ProsecutionReferral
 from stepwise.referrals.models import Referral
 from stepwise.schools.models import School, Student
 
@@ -188,3 +189,34 @@ def require_service_manager(user: User, service: Organisation) -> None:
     """Raise PermissionDenied unless the user manages the service (look it up first)."""
     if not is_service_manager(user, service):
         raise PermissionDenied("Only the service's managers may do this")
+
+
+# A prosecutions team (NZ) or local authority (England) sees the cases referred to it,
+# and nothing else: no other case, no school, no student.
+def teams_for_user(user: User) -> QuerySet[Organisation]:
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        kind=Organisation.Kind.PROSECUTIONS,
+        memberships__user_id=user.pk,
+        memberships__role=Membership.Role.PROSECUTIONS_OFFICER,
+    ).distinct()
+
+
+def get_team_for_user(user: User, org_id: int) -> Organisation:
+    team = teams_for_user(user).filter(pk=org_id).first()
+    if team is None:
+        raise Http404("No such team")
+    return team
+
+
+def get_team_referral_for_user(user: User, pk: int) -> ProsecutionReferral:
+    """Return a referral made to one of the user's teams, or raise Http404."""
+    found = (
+        ProsecutionReferral.objects.filter(pk=pk, team__in=teams_for_user(user))
+        .select_related("case", "case__service", "team", "made_by")
+        .first()
+    )
+    if found is None:
+        raise Http404("No such referral")
+    return found

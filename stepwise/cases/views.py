@@ -328,7 +328,7 @@ def case_chronology(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _case_form_page(
+def case_form_page(
     request: HttpRequest,
     found: Case,
     form: forms.Form,
@@ -339,6 +339,7 @@ def _case_form_page(
     done: str,
     template: str = "cases/case_form.html",
     extra: dict[str, Any] | None = None,
+    back: str = "",
 ) -> HttpResponse:
     """Show a form about a case; on a valid POST run `write`, then go back to the case."""
     written = (
@@ -348,7 +349,7 @@ def _case_form_page(
     )
     if written is not None:
         messages.success(request, done)
-        return redirect("case", pk=found.pk)
+        return redirect(back or reverse("case", args=[found.pk]))
     return render(
         request,
         template,
@@ -357,7 +358,7 @@ def _case_form_page(
             "form": form,
             "title": title,
             "caption": f"Case {found.reference}",
-            "back": reverse("case", args=[found.pk]),
+            "back": back or reverse("case", args=[found.pk]),
             "button": button,
             **(extra or {}),
         },
@@ -405,7 +406,7 @@ def log_new(request: HttpRequest, pk: int) -> HttpResponse:
             uploads=_uploads(request),
         )
 
-    return _case_form_page(
+    return case_form_page(
         request,
         found,
         form,
@@ -425,7 +426,7 @@ def log_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def person_new(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_case_for_user(request.user, pk)
-    return _case_form_page(
+    return case_form_page(
         request,
         found,
         PersonForm(request.POST or None),
@@ -439,7 +440,7 @@ def person_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def safety_new(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_case_for_user(request.user, pk)
-    return _case_form_page(
+    return case_form_page(
         request,
         found,
         SafetyFlagForm(request.POST or None, case=found),
@@ -463,7 +464,7 @@ def safety_withdraw(request: HttpRequest, pk: int, flag_pk: int) -> HttpResponse
 @login_required
 def agency_new(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_case_for_user(request.user, pk)
-    return _case_form_page(
+    return case_form_page(
         request,
         found,
         AgencyForm(request.POST or None),
@@ -477,7 +478,7 @@ def agency_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def task_new(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_case_for_user(request.user, pk)
-    return _case_form_page(
+    return case_form_page(
         request,
         found,
         TaskForm(request.POST or None, case=found),
@@ -518,7 +519,7 @@ def case_status(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return services.case_pathway_set(case=found, exploring=data["exploring_pathway"])
 
-    return _case_form_page(
+    return case_form_page(
         request, found, form, write, title="Change status", button="Save", done="Case updated."
     )
 

@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from stepwise.accounts.models import Membership, Organisation
 from stepwise.accounts.two_factor import needs_two_factor
+from stepwise.readiness.models import ReferralRoute
 from stepwise.register.importers.caregivers import import_caregivers
 from stepwise.register.importers.register import HEADER as REGISTER_HEADER
 from stepwise.register.importers.register import import_register
@@ -75,6 +76,12 @@ SERVICES = {
     "nz": ("Kōwhai Attendance Service", "nz"),
     "kent": ("Kent Attendance Support Service", "kent"),
 }
+# Where each service's prosecution referrals go, and the team's demo sign-in.
+TEAMS = {
+    "nz": ("Ministry Prosecutions team", "prosecutions@example.govt.nz"),
+    "kent": ("Kent County Council statutory attendance intervention", "kpas@example.kent.gov.uk"),
+}
+TEAM_ROLES = [("prosecutor", Membership.Role.PROSECUTIONS_OFFICER)]
 # Synthetic colleagues, so pages say who did what.
 DEMO_NAMES = {
     "nz-officer": ("Aroha", "Kingi"),
@@ -83,6 +90,8 @@ DEMO_NAMES = {
     "kent-officer": ("Priya", "Shah"),
     "kent-caseworker": ("Dan", "Okafor"),
     "kent-manager": ("Helen", "Marsh"),
+    "nz-prosecutor": ("Mere", "Tawhiri"),
+    "kent-prosecutor": ("Colin", "Ashby"),
 }
 SERVICE_ROLES = [
     ("caseworker", Membership.Role.CASEWORKER),
@@ -103,9 +112,17 @@ def demo_load(*, as_of: date, seed: int = 2026, progress=None) -> list[DemoLogin
             name=name, kind=Organisation.Kind.SERVICE
         )
         logins += _add_members(service, prefix, SERVICE_ROLES)
+        logins += _add_team(service, school.pack, prefix)
         if created:
             _load_casework(school, service, prefix, as_of, seed)
     return logins
+
+
+def _add_team(service: Organisation, pack: str, prefix: str) -> list[DemoLogin]:
+    name, email = TEAMS[pack]
+    team, _ = Organisation.objects.get_or_create(name=name, kind=Organisation.Kind.PROSECUTIONS)
+    ReferralRoute.objects.get_or_create(service=service, defaults={"team": team, "email": email})
+    return _add_members(team, prefix, TEAM_ROLES)
 
 
 def _load_casework(

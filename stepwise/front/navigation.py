@@ -29,6 +29,7 @@ class Entry:
     school: bool = True
     service: bool = False  # url_name takes the id of the user's attendance service instead
     admin: bool = False  # url_name takes the id of the organisation the user administers
+    team: bool = False  # url_name takes the id of the user's prosecutions team
 
 
 SCHOOL_STAFF = (R.ATTENDANCE_OFFICER, R.SCHOOL_LEADER, R.SCHOOL_ADMIN, R.ORG_ADMIN)
@@ -85,10 +86,21 @@ NAVIGATION: list[Entry] = [
             "task_new",
             "case_status",
             "case_chronology",
+            "case_readiness",
+            "readiness_attest",
+            "readiness_cannot_contact",
         ),
         SERVICE_ROLES,
         school=False,
         service=True,
+    ),
+    Entry(
+        "Referred cases",
+        "team_referrals",
+        ("team_referrals", "team_referral"),
+        (R.PROSECUTIONS_OFFICER,),
+        school=False,
+        team=True,
     ),
     Entry("Audit log", "audit_log", ("audit_log",), ADMIN_ROLES, school=False, admin=True),
     Entry(
@@ -123,6 +135,14 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         None,
     )
     administered = next((org for role, org, *_ in memberships if role in ADMIN_ROLES), None)
+    team = next(
+        (
+            org
+            for role, org, kind, _, _ in memberships
+            if kind == Organisation.Kind.PROSECUTIONS and role == R.PROSECUTIONS_OFFICER
+        ),
+        None,
+    )
     here = request.resolver_match.url_name if request.resolver_match else None
     items = []
     for entry in NAVIGATION:
@@ -132,10 +152,13 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             (entry.school and school is None)
             or (entry.service and service is None)
             or (entry.admin and administered is None)
+            or (entry.team and team is None)
         ):
             continue
         if entry.admin:
             args: list[object] = [administered]
+        elif entry.team:
+            args = [team]
         elif entry.service and service:
             args = [service]
         else:

@@ -22,6 +22,7 @@ from stepwise.accounts.access import (
     is_service_manager,
     schools_for_user,
     services_for_user,
+    teams_for_user,
 )
 from stepwise.audit.services import audit_record
 from stepwise.front.paging import paginate
@@ -97,6 +98,10 @@ def home(request: HttpRequest) -> HttpResponse:
             if is_service_manager(request.user, service):
                 return redirect("service_inbox", org_id=service.pk)
             return redirect("cases", org_id=service.pk)
+        # A prosecutions team or local authority starts from the cases referred to it.
+        team = teams_for_user(request.user).order_by("name").first()
+        if team is not None:
+            return redirect("team_referrals", org_id=team.pk)
     if len(schools) == 1:
         term = current_term(schools[0])
         if term is not None:

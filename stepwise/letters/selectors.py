@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from stepwise.accounts.models import Organisation
 from stepwise.cases.models import Case, CaseSchool, LogEntry, Person
+from stepwise.readiness.models import ProsecutionReferral
 from stepwise.responses.models import ResponseActivity
 from stepwise.rules.ladder import History, Recipient, Sent, Verdict, ladder, referral_gaps
 from stepwise.rules.pack import LetterSet, Pack, load_pack
@@ -17,6 +18,8 @@ from stepwise.standings.selectors import current_term, evaluate_terms
 from .models import Letter, LetterSender
 from .render import Sender, address_lines
 
+# The precondition of the letter a referral makes due (NZ letter 4, England letter 4).
+REFERRED = "referred"
 # A service with no school on any case yet writes New Zealand's letters.
 FALLBACK_PACK = "nz"
 # The response type a school records when it sends a letter home (seed 002).
@@ -97,6 +100,9 @@ def letter_history(
         Sent(step, day, str(person))
         for step, day, person in case.letters.values_list("step", "sent_on", "person_id")
     )
+    if ProsecutionReferral.objects.filter(case=case).live().exists():
+        # Stepwise knows the case is referred: nobody need confirm it (NZ letter 4).
+        confirmed = confirmed | {REFERRED}
     return History(
         sent=sent,
         attempts=attempt_days(case),
