@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "stepwise.cases",
     "stepwise.api",
     "stepwise.letters",
+    "stepwise.certificates",
     "stepwise.readiness",
 ]
 
@@ -232,6 +233,23 @@ STATICFILES_DIRS = [
     BASE_DIR / "stepwise" / "static",
     ("govuk", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
 ]
+
+# Mail (letters, notices to a certificate's issuer): outside production it is printed
+# to the console unless a backend is set, so a demo never tries to reach a mail server.
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+MAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    SMTP_BACKEND if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+)
+MAILERS = {
+    "default": {
+        "BACKEND": MAIL_BACKEND,
+        "OPTIONS": {"host": env_str("EMAIL_HOST", "localhost"), "port": env_int("EMAIL_PORT", 25)}
+        if MAIL_BACKEND == SMTP_BACKEND
+        else {},
+    }
+}
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "stepwise@localhost")
 
 STEPWISE_PROGRESS = env_bool("STEPWISE_PROGRESS", True)
 # WhiteNoise serves the built CSS and GOV.UK assets straight from their folders,

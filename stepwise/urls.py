@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("stepwise.cases.urls")),
     path("", include("stepwise.api.urls")),
     path("", include("stepwise.letters.urls")),
+    path("", include("stepwise.certificates.urls")),
     path("", include("stepwise.readiness.urls")),
 ]

@@ -20,6 +20,7 @@ import numpy as np
 from django.db import connection
 from django.utils import timezone
 
+from stepwise.certificates.locks import TermChanges, post_certificate_changes_record
 from stepwise.register.csvfile import Column, Problems, parse_date, read_columns
 from stepwise.register.importers import Applied, ImportResult, run_import
 from stepwise.register.models import Amendment, ImportRun, RegisterTerm
@@ -360,6 +361,7 @@ def _apply(run: ImportRun, p: Parsed) -> Applied:
     updates: list[tuple[np.ndarray, np.ndarray]] = []  # row ids, their new marks
     inserts: list[tuple[int, TermRows, int]] = []  # term, its rows, the row's index
     amendments: list[tuple[int, int, str, str]] = []  # row id, slot, old code, new code
+    changes: list[TermChanges] = []  # every changed mark, for the certificates' locks
     new_marks = 0
     changed_terms: set[int] = set()
     bounds = np.flatnonzero(np.diff(p.term)) + 1
@@ -380,9 +382,10 @@ def _apply(run: ImportRun, p: Parsed) -> Applied:
         if not len(at):
             continue
         changed_terms.add(term_pk)
+        names = p.term_school[term_pk].names
+        changes.append(TermChanges(term_objects[term_pk], rows.students[at], slot, old, new, names))
         amended = old != 0
         new_marks += int((~amended).sum())
-        names = p.term_school[term_pk].names
         amendments += [
             (int(rows.ids[a]), s, names[o], names[n])
             for a, s, o, n in zip(
@@ -405,6 +408,7 @@ def _apply(run: ImportRun, p: Parsed) -> Applied:
         rows.ids[i] = row.pk or 0
     _bulk_set_marks(updates)
     _log_amendments(run, amendments)
+    post_certificate_changes_record(run=run, changes=changes)
     return Applied(
         rows=len(p.line),
         changed=new_marks + len(amendments),

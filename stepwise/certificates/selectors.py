@@ -1,0 +1,66 @@
+"""Read certificates, and the school-year periods a certificate may cover.
+
+`certificates_for_student` and `year_periods` are what the referral checklist and
+the bundle read: keep their names and shapes.
+"""
+
+from datetime import date
+
+from django.db.models import Count, QuerySet
+
+from stepwise.cases.models import Case
+from stepwise.rules.pack import school_year_of
+from stepwise.schools.models import School, Student
+
+from .models import RegistrationCertificate
+
+Period = tuple[date, date]
+
+
+def certificates_for_student(student: Student) -> QuerySet[RegistrationCertificate]:
+    """Return the student's certificates from every school, newest first, without their PDFs.
+
+    Each carries `change_count`, so `changed_since_issue` costs no query per certificate.
+    """
+    return (
+        RegistrationCertificate.objects.filter(student=student)
+        .defer("pdf")
+        .select_related("school", "student")
+        .annotate(change_count=Count("changes"))
+        .order_by("-issued_at", "-pk")
+    )
+
+
+def certificates_at_school(school: School, student: Student) -> QuerySet[RegistrationCertificate]:
+    """Return the certificates one school issued for a student, newest first."""
+    return certificates_for_student(student).filter(school=school)
+
+
+def case_schools(case: Case) -> list[School]:
+    """Return the Stepwise schools on a case where its child is (or was) enrolled."""
+    if case.student_id is None:
+        return []
+    return list(
+        School.objects.filter(
+            pk__in=case.schools.filter(school__isnull=False).values("school_id"),
+            enrolments__student_id=case.student_id,
+        ).order_by("name")
+    )
+
+
+def year_periods(school: School, today: date) -> tuple[Period | None, Period | None]:
+    """Return (start of this school year to today, the whole previous school year).
+
+    Each is a (first day, last day) pair, or None when the school has no terms for
+    that year, or this year has not started yet. The school year is the rule pack's
+    (England: August to July; New Zealand: the calendar year).
+    """
+    year = school_year_of(school.rules, today)
+    terms = list(school.terms.filter(year__in=(year - 1, year)).order_by("start"))
+    this_terms = [t for t in terms if t.year == year]
+    last_terms = [t for t in terms if t.year == year - 1]
+    this_year = None
+    if this_terms and this_terms[0].start <= today:
+        this_year = (this_terms[0].start, min(today, this_terms[-1].end))
+    last_year = (last_terms[0].start, last_terms[-1].end) if last_terms else None
+    return this_year, last_year
