@@ -35,7 +35,12 @@ class Entry:
 SCHOOL_STAFF = (R.ATTENDANCE_OFFICER, R.SCHOOL_LEADER, R.SCHOOL_ADMIN, R.ORG_ADMIN)
 
 NAVIGATION: list[Entry] = [
-    Entry("Standings", "school", ("home", "school", "standings", "student"), SCHOOL_STAFF),
+    Entry(
+        "Standings",
+        "school",
+        ("home", "school", "standings", "student", "student_letters", "school_letter_new"),
+        SCHOOL_STAFF,
+    ),
     Entry(
         "Threshold queue",
         "queue",
@@ -59,6 +64,12 @@ NAVIGATION: list[Entry] = [
         "Referrals",
         "school_referrals",
         ("school_referrals", "referral_new", "referral"),
+        SCHOOL_STAFF,
+    ),
+    Entry(
+        "Letter batches",
+        "school_letter_batches",
+        ("school_letter_batches", "school_letter_batch"),
         SCHOOL_STAFF,
     ),
     Entry(
@@ -90,6 +101,14 @@ NAVIGATION: list[Entry] = [
             "readiness_attest",
             "readiness_cannot_contact",
         ),
+        SERVICE_ROLES,
+        school=False,
+        service=True,
+    ),
+    Entry(
+        "Letter batches",
+        "service_letter_batches",
+        ("service_letter_batches", "service_letter_batch"),
         SERVICE_ROLES,
         school=False,
         service=True,

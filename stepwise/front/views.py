@@ -26,6 +26,7 @@ from stepwise.accounts.access import (
 )
 from stepwise.audit.services import audit_record
 from stepwise.front.paging import paginate
+from stepwise.letters.school_selectors import student_page_letters
 from stepwise.referrals.selectors import referrals_for_student
 from stepwise.responses.models import ResponseActivity
 from stepwise.responses.selectors import recorded_on_time
@@ -305,6 +306,7 @@ def student(request: HttpRequest, code: str, national_id: str) -> HttpResponse:
         "events": _threshold_events(found, term, pupil),
         "referrals": referrals_for_student(found, pupil),
         "can_refer": can_refer(request.user, found),
+        **student_page_letters(found, pupil),
     }
     if register.students:
         row = register.rows()[0]

@@ -1,4 +1,4 @@
-"""What a caseworker confirms before a letter goes: the child's numbers, date, method, why."""
+"""What a sender confirms before a letter (or a batch) goes: the numbers, date, method, why."""
 
 from typing import Any
 
@@ -107,3 +107,61 @@ class SenderForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["phone"].required = True
         self.fields["phone"].error_messages["required"] = "Enter the phone number for letters"
+
+
+class BatchForm(forms.Form):
+    """What an officer or caseworker confirms before a batch of letters goes."""
+
+    sent_on = forms.DateField(
+        label="Date on the letters",
+        widget=DateInput(),
+        error_messages={"required": "Enter the date on the letters"},
+    )
+    method = forms.ChoiceField(
+        label="How will they be sent?",
+        choices=Letter.Method.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the letters will be sent"},
+    )
+    reason = forms.CharField(
+        label="Why are you sending these letters?",
+        help_text="Recorded with every letter: “sent … because …”.",
+        widget=forms.Textarea,
+        max_length=NOTES_MAX,
+        error_messages={"required": "Say why you are sending these letters"},
+    )
+
+
+class ServiceBatchForm(BatchForm):
+    """A service's batch: one letter, chosen, across the cases it selects."""
+
+    def __init__(
+        self,
+        *args: Any,
+        letters: list[tuple[str, str]],
+        cases: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["letter"] = forms.ChoiceField(
+            label="Letter",
+            choices=letters,
+            widget=forms.RadioSelect,
+            error_messages={
+                "required": "Choose the letter to send",
+                "invalid_choice": "Choose a letter a batch may send",
+            },
+        )
+        self.fields["cases"] = forms.MultipleChoiceField(
+            label="Cases",
+            help_text="Each case's ladder decides for itself: a case it refuses is skipped, "
+            "with the reason.",
+            choices=cases,
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={
+                "required": "Select at least one case",
+                "invalid_choice": "Select cases of this service only",
+            },
+        )
+        # The letter and the cases first, then the date, method and reason.
+        self.order_fields(["letter", "cases", "sent_on", "method", "reason"])

@@ -157,3 +157,15 @@ def student_numbers(school: School, student: Student, today: date) -> Numbers:
     """Return the student's days missed and possible this term, if the register has them."""
     term_name, found = term_numbers(school, today, [student.pk])
     return found.get(student.pk, Numbers(None, None, term_name))
+
+
+# The student's page shows the latest few; the letters page shows them all.
+ON_STUDENT_PAGE = 5
+
+
+def student_page_letters(school: School, student: Student) -> dict[str, object]:
+    """Return what the student's page shows of letters: the school's and services' latest."""
+    return {
+        "school_letters": school_letters(school, student)[:ON_STUDENT_PAGE],
+        "letter_notices": letter_notices(school, student)[:ON_STUDENT_PAGE],
+    }

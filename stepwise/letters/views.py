@@ -6,7 +6,10 @@ anyone else gets 404). Viewing the letters, sending and downloading are audited.
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any, cast
 
 from django.contrib import messages
@@ -33,8 +36,16 @@ from stepwise.cases.selectors import with_schools
 from . import services
 from .forms import CONFIRM_PREFIX, LetterForm, SenderForm
 from .models import Letter, LetterSender
-from .selectors import case_ladder, case_numbers, not_enrolled_since, not_recipients, sent_letters
-from .services import Figures, fields_needed, letter_drafts, letter_plan
+from .selectors import (
+    Numbers,
+    case_ladder,
+    case_numbers,
+    not_enrolled_since,
+    not_recipients,
+    sent_letters,
+)
+from .sending import Draft, Figures, Plan, fields_needed
+from .services import letter_drafts, letter_plan
 from .wording import WordingError
 
 
@@ -85,10 +96,23 @@ def _figures(form: LetterForm) -> Figures:
     )
 
 
-@login_required
-def letter_issue(request: HttpRequest, pk: int, key: str) -> HttpResponse:
-    found = with_schools(get_case_for_user(request.user, pk))
-    me = _me(request)
+@dataclass(frozen=True)
+class IssueSide:
+    """What differs between sending a letter from a case and from a school's student page."""
+
+    plan: Callable[[frozenset[str]], Plan]  # the letter's plan; ValidationError if unknown
+    numbers: Numbers  # the child's numbers from the register, to prefill
+    not_enrolled_since: date | None
+    issue: Callable[..., list[Letter]]  # the service that sends it, given the form's values
+    drafts: Callable[..., list[Draft]]  # (plan, figures=, inputs=, sent_on=) for the preview
+    audit: Callable[[str, str], None]  # (action, detail)
+    back_url: str
+    caption: str
+    sent_note: str = ""  # added to the message after sending
+
+
+def issue_page(request: HttpRequest, side: IssueSide) -> HttpResponse:
+    """Show the letter with the ladder's verdict and a preview; send it when confirmed."""
     today = timezone.localdate()
     posted = request.POST if request.method == "POST" else None
     # The ladder's verdict depends on the confirmed preconditions, so read them first.
@@ -98,30 +122,30 @@ def letter_issue(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         if posted is not None and name.startswith(CONFIRM_PREFIX) and value
     )
     try:
-        plan = letter_plan(case=found, letter_key=key, today=today, confirmed=confirmed, by=me)
+        plan = side.plan(confirmed)
     except ValidationError:
-        raise Http404("No such letter for this case") from None
-    _audit(request, found, "view", f"letter {plan.letter.step} preview")
-    numbers = case_numbers(found, today)
-    needs = fields_needed(plan)
+        raise Http404("No such letter here") from None
+    side.audit("view", f"letter {plan.letter.step} preview")
+    numbers = side.numbers
     initial: dict[str, Any] = {
         "sent_on": today,
         "method": "post",
         "days_missed": _plain(numbers.days_missed),
         "days_possible": _plain(numbers.days_possible),
-        "not_enrolled_since": not_enrolled_since(found),
+        "not_enrolled_since": side.not_enrolled_since,
     }
     form = LetterForm(
-        posted, initial=initial, letter=plan.letter, needs=needs, refused=not plan.verdict.allowed
+        posted,
+        initial=initial,
+        letter=plan.letter,
+        needs=fields_needed(plan),
+        refused=not plan.verdict.allowed,
     )
     valid = form.is_valid() if posted is not None else False
     if valid and request.POST.get("action") == "send":
         data = form.cleaned_data
         try:
-            sent = services.letter_issue(
-                case=found,
-                letter_key=key,
-                by=me,
+            sent = side.issue(
                 sent_on=data["sent_on"],
                 method=data["method"],
                 reason=data["reason"],
@@ -134,20 +158,21 @@ def letter_issue(request: HttpRequest, pk: int, key: str) -> HttpResponse:
             for field, errors in e.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            _audit(request, found, "change", f"letter {plan.letter.step} sent ({len(sent)})")
+            side.audit("change", f"letter {plan.letter.step} sent ({len(sent)})")
             messages.success(
                 request,
                 f"Letter {plan.letter.step} sent to "
                 + ", ".join(letter.recipient_name for letter in sent)
-                + ". A follow-up task was added.",
+                + "."
+                + side.sent_note,
             )
-            return redirect("case_letters", pk=found.pk)
+            return redirect(side.back_url)
     # The preview: the first recipient's letter, with the figures as they stand.
     preview, preview_error = None, ""
     figures = (
         _figures(form)
         if valid
-        else Figures(numbers.days_missed, numbers.days_possible, not_enrolled_since(found))
+        else Figures(numbers.days_missed, numbers.days_possible, side.not_enrolled_since)
     )
     inputs = {
         i.key: (form.cleaned_data.get(i.key) if valid else "") or f"[{i.label.lower()}]"
@@ -155,9 +180,7 @@ def letter_issue(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     }
     sent_on = form.cleaned_data["sent_on"] if valid else today
     try:
-        drafts = letter_drafts(
-            plan, case=found, by=me, figures=figures, inputs=inputs, sent_on=sent_on
-        )
+        drafts = side.drafts(plan, figures=figures, inputs=inputs, sent_on=sent_on)
         preview = drafts[0] if drafts else None
     except WordingError:
         preview_error = "Enter the child's numbers below to see the letter."
@@ -165,16 +188,38 @@ def letter_issue(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         request,
         "letters/letter_issue.html",
         {
-            "case": found,
             "plan": plan,
             "form": form,
             "preview": preview,
             "preview_error": preview_error,
             "numbers": numbers,
-            "back_url": reverse("case_letters", args=[found.pk]),
-            "caption": f"Case {found.reference}",
+            "back_url": side.back_url,
+            "caption": side.caption,
         },
         status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def letter_issue(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    found = with_schools(get_case_for_user(request.user, pk))
+    me = _me(request)
+    today = timezone.localdate()
+    return issue_page(
+        request,
+        IssueSide(
+            plan=lambda confirmed: letter_plan(
+                case=found, letter_key=key, today=today, confirmed=confirmed, by=me
+            ),
+            numbers=case_numbers(found, today),
+            not_enrolled_since=not_enrolled_since(found),
+            issue=partial(services.letter_issue, case=found, letter_key=key, by=me),
+            drafts=partial(letter_drafts, case=found, by=me),
+            audit=lambda action, detail: _audit(request, found, action, detail),
+            back_url=reverse("case_letters", args=[found.pk]),
+            caption=f"Case {found.reference}",
+            sent_note=" A follow-up task was added.",
+        ),
     )
 
 

@@ -77,3 +77,16 @@ def test_the_combined_pdf_has_every_letter_sent(
     combined = PdfReader(io.BytesIO(bytes(batch.combined_pdf)))
     assert len(combined.pages) == batch.combined_pages == pages
     assert Letter.objects.filter(batch_items__batch=batch).count() == batch.sent == 2
+
+
+def test_a_student_whose_letters_cannot_go_is_skipped_with_the_reason(
+    school, students, evaluated, officer, school_sender
+):
+    batch = start(school, officer, method="post")
+    run_worker()
+    batch.refresh_from_db()
+    assert (batch.sent, batch.skipped, batch.combined_pages) == (0, 2, 0)
+    aroha = batch.items.get(student=students["Aroha"])
+    assert aroha.status == "skipped"
+    assert aroha.reason.startswith("No postal address for Rawiri Ngata")
+    assert not Letter.objects.exists() and not ResponseActivity.objects.exists()
