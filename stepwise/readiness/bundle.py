@@ -23,7 +23,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 
 from stepwise.cases.chronology import chronology
-from stepwise.cases.models import Attachment, Case, LogEntry
+from stepwise.cases.models import Attachment, Case, LogEntry, Person
 from stepwise.certificates.selectors import certificates_for_student
 from stepwise.letters.render import long_date
 
@@ -75,7 +75,7 @@ class Bundle:
 
     @property
     def file_name(self) -> str:
-        return f"{self.case.reference}-referral-bundle.pdf"
+        return safe_name(f"{self.case.reference}-referral-bundle.pdf")
 
 
 def _verified(content: bytes, stored: str, what: str) -> bytes:
@@ -86,6 +86,15 @@ def _verified(content: bytes, stored: str, what: str) -> bytes:
             f"says {stored}. The bundle was not built; restore the file from a backup."
         )
     return content
+
+
+def safe_name(name: str) -> str:
+    """Return a file name of plain characters: no folders, quotes or leading dots.
+
+    Names come from records (a transferred case's reference, an upload's name): kept
+    plain, no file of the zip can land outside its folder when it is unpacked.
+    """
+    return UNSAFE.sub("_", name).strip(" .") or "file"
 
 
 def _unique(path: str, taken: set[str]) -> str:
@@ -100,13 +109,14 @@ def _unique(path: str, taken: set[str]) -> str:
 
 
 def heading(case: Case, at: datetime) -> Heading:
-    child = case.people.filter(role="child").first()
+    """Return whose case it is, for the top of the chronology and the cover."""
+    child = case.people.filter(role=Person.Role.CHILD).first()
     name = child.full_name if child else (case.student.full_name if case.student else "")
     return Heading(case.reference, case.service.name, name, at)
 
 
 def chronology_file_name(case: Case) -> str:
-    return f"{case.reference}-chronology.pdf"
+    return safe_name(f"{case.reference}-chronology.pdf")
 
 
 def case_chronology_pdf(case: Case, at: datetime | None = None) -> bytes:
@@ -125,7 +135,7 @@ def _certificates(case: Case) -> list[Part]:
     return [
         Part(
             CERTIFICATES,
-            f"{CERTIFICATES}/{c.file_name}",
+            f"{CERTIFICATES}/{safe_name(c.file_name)}",
             f"{c.school.name}: {long_date(c.first_day)} to {long_date(c.last_day)}",
             f"Issued on {long_date(timezone.localdate(c.issued_at))} by {c.issued_by_name}, "
             f"{c.issued_for}"
@@ -142,7 +152,7 @@ def _letters(case: Case) -> list[Part]:
     return [
         Part(
             LETTERS,
-            f"{LETTERS}/{letter.file_name}",
+            f"{LETTERS}/{safe_name(letter.file_name)}",
             f"{letter.title}, to {letter.recipient_name}",
             f"Sent on {long_date(letter.sent_on)} by {letter.get_method_display().lower()}",
             _verified(bytes(letter.pdf), letter.sha256, f"Letter {letter.file_name}"),
@@ -167,7 +177,7 @@ def _minutes(case: Case) -> list[Part]:
         parts.append(
             Part(
                 MINUTES,
-                f"{MINUTES}/{day}-{UNSAFE.sub('_', a.name).strip(' .') or 'file'}",
+                f"{MINUTES}/{safe_name(f'{day}-{a.name}')}",
                 a.name,
                 f"{a.entry.get_kind_display()} on {long_date(day)}",
                 content,
@@ -239,7 +249,7 @@ def bundle_pdf(case: Case, now: datetime | None = None) -> bytes:
 
 
 def zip_file_name(case: Case) -> str:
-    return f"{case.reference}-referral-bundle.zip"
+    return safe_name(f"{case.reference}-referral-bundle.zip")
 
 
 def bundle_zip(case: Case, now: datetime | None = None) -> tuple[bytes, str]:

@@ -20,13 +20,14 @@ from pypdf import PdfReader
 
 from stepwise.audit.models import AuditEvent
 from stepwise.cases.models import Attachment
+from stepwise.cases.services import Upload, log_entry_record
 from stepwise.certificates.models import RegistrationCertificate
 from stepwise.letters.models import Letter
 from stepwise.readiness import services
 from stepwise.readiness.bundle import BundleError, build, bundle_pdf, bundle_zip
 from stepwise.readiness.services import referral_make
 
-from .conftest import TODAY, at
+from .conftest import TODAY, at, blank_pdf
 
 NOW = at(TODAY, 12)
 
@@ -110,6 +111,18 @@ def test_the_zip_holds_every_file_and_a_manifest_whose_hashes_match(bundle_case)
     assert files[whole].startswith(b"%PDF-")
     assert any(path.endswith(".docx") for path in files)
     assert f"{bundle_case.reference}-chronology.pdf" in files
+
+
+def test_an_uploaded_files_name_cannot_reach_outside_the_zips_folder(bundle_case, caseworker):
+    log_entry_record(
+        case=bundle_case, by=caseworker, kind="forum", happened_at=at(TODAY, 9),
+        uploads=[Upload('../../"evil".pdf', "application/pdf", blank_pdf(1))],
+        now=at(TODAY, 10),
+    )  # fmt: skip
+    files, _ = unzip(bundle_zip(bundle_case, NOW)[0])
+    assert f"minutes/{TODAY}-.._.._evil_.pdf" in files
+    for path in files:
+        assert not path.startswith("/") and ".." not in path.split("/"), path
 
 
 # (the table, its file column, the model: a stored file changed behind Stepwise's back)
