@@ -20,7 +20,6 @@ from datetime import datetime
 
 from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
-from pypdf.errors import PdfReadError
 
 from stepwise.cases.chronology import chronology
 from stepwise.cases.models import Attachment, Case, LogEntry, Person
@@ -195,9 +194,9 @@ def _read(part: Part) -> None:
     try:
         part.reader = PdfReader(io.BytesIO(part.content))
         len(part.reader.pages)  # the page tree is read lazily: make a broken one fail here
-    except (PdfReadError, ValueError, KeyError) as error:
+    except Exception as error:  # pypdf raises many kinds on a malformed or encrypted upload
         if part.section != MINUTES:
-            raise  # our own PDFs always read; anything else is a bug to see
+            raise  # our own PDFs always read: a failure here is a bug to see
         part.not_printed = f"Not readable as a PDF ({error}): in the zip only"
         part.reader = None
 

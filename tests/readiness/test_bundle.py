@@ -125,6 +125,19 @@ def test_an_uploaded_files_name_cannot_reach_outside_the_zips_folder(bundle_case
         assert not path.startswith("/") and ".." not in path.split("/"), path
 
 
+def test_minutes_that_do_not_read_as_a_pdf_are_listed_not_printed(bundle_case, caseworker):
+    log_entry_record(
+        case=bundle_case, by=caseworker, kind="whanau_hui", happened_at=at(TODAY, 9),
+        uploads=[Upload("scan.pdf", "application/pdf", b"%PDF-1.7 a broken scan")],
+        now=at(TODAY, 10),
+    )  # fmt: skip
+    made = build(bundle_case, NOW)
+    (broken,) = [p for p in made.parts if p.title == "scan.pdf"]
+    assert broken.reader is None and "Not readable as a PDF" in broken.not_printed
+    outline = [item.title for item in PdfReader(io.BytesIO(made.pdf)).outline]
+    assert "scan.pdf" not in outline and "minutes.pdf" in outline
+
+
 # (the table, its file column, the model: a stored file changed behind Stepwise's back)
 TAMPERED = [
     ("letters_letter", "pdf", Letter),
