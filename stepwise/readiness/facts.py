@@ -55,7 +55,9 @@ def _thresholds(pack: Pack, row: dict[str, Any] | None) -> dict[str, readiness.T
         reached = row["thresholds"].get(t.key)
         # A rolling threshold is ongoing only while it is met now; a term count stays met.
         ongoing = bool(row["current"].get(t.key, reached is not None))
-        found[t.key] = readiness.Threshold(reached, ongoing)
+        # The engine's row gives the day as ISO text; the checklist reads a date.
+        day = date.fromisoformat(reached) if isinstance(reached, str) else reached
+        found[t.key] = readiness.Threshold(day, ongoing)
     return found
 
 
