@@ -29,7 +29,7 @@ from stepwise.api.models import ApiToken
 from stepwise.audit.models import AuditEvent
 from stepwise.cases.models import Agency, LogEntry, Person, SafetyFlag, Task
 from stepwise.cases.models import Case as CaseModel
-from stepwise.letters.models import Letter, LetterSender
+from stepwise.letters.models import Letter, LetterBatch, LetterNotice, LetterSender
 from stepwise.referrals.models import Referral
 from stepwise.responses.models import Description, ResponseActivity
 from stepwise.schools.models import TermTarget
@@ -286,6 +286,77 @@ def letter_cases(w: World) -> list[Case]:
     ]
 
 
+def with_kwargs(
+    cases: Callable[[World], list[Case]], extra: Callable[[World], dict[str, Any]]
+) -> Callable[[World], list[Case]]:
+    """The same cases, each address with more in it (a letter's key, say)."""
+
+    def more(w: World) -> list[Case]:
+        add = extra(w)
+        return [
+            Case(
+                c.what,
+                Target({**c.real.kwargs, **add}, c.real.query),
+                tuple(Target({**f.kwargs, **add}, f.query) for f in c.fakes),
+            )
+            for c in cases(w)
+        ]
+
+    return more
+
+
+def school_letter_cases(w: World) -> list[Case]:
+    """School B's letter about its student, and through school A's address and student."""
+    b, a, pk = w.school_b.code, w.school_a.code, w.school_letter_b.pk
+    nid_b, nid_a = w.student_b.national_id, w.student_a.national_id
+    return [
+        Case(
+            "school B's letter",
+            Target({"code": b, "national_id": nid_b, "letter_pk": pk}),
+            (
+                Target({"code": NO_SCHOOL, "national_id": nid_b, "letter_pk": pk}),
+                Target({"code": b, "national_id": NO_STUDENT, "letter_pk": pk}),
+                Target({"code": b, "national_id": nid_b, "letter_pk": NO_PK}),
+            ),
+        ),
+        Case(
+            "school B's letter through school A's student",
+            Target({"code": a, "national_id": nid_a, "letter_pk": pk}),
+            (Target({"code": a, "national_id": nid_a, "letter_pk": NO_PK}),),
+        ),
+    ]
+
+
+def batch_cases(kind: str) -> Callable[[World], list[Case]]:
+    """School B's (or service Y's) letter batch, and through A's (or X's) own address."""
+
+    def cases(w: World) -> list[Case]:
+        if kind == "school":
+            key, theirs, mine, pk = "code", w.school_b.code, w.school_a.code, w.batch_b.pk
+            nobody: Any = NO_SCHOOL
+        else:
+            key, theirs, mine, pk = "org_id", w.service_y.pk, w.service_x.pk, w.batch_y.pk
+            nobody = NO_PK
+        return [
+            Case(
+                f"{kind} B/Y's letter batch",
+                Target({key: theirs, "pk": pk}),
+                (Target({key: nobody, "pk": pk}), Target({key: theirs, "pk": NO_PK})),
+            ),
+            Case(
+                f"{kind} B/Y's letter batch through A/X's address",
+                Target({key: mine, "pk": pk}),
+                (Target({key: mine, "pk": NO_PK}),),
+            ),
+        ]
+
+    return cases
+
+
+def batch_form(w: World, **extra: Any) -> dict[str, Any]:
+    return {"sent_on": "2026-11-20", "method": "post", "reason": "From outside", **extra}
+
+
 def case_form(**fields: Any) -> Callable[[World], dict[str, Any]]:
     return lambda w: {**fields}
 
@@ -385,6 +456,28 @@ RULES: dict[str, Rule] = {
         ),
     ),
     "letter_download": Rule(by_case("letter")),
+    "student_letters": Rule(by_student()),
+    "school_letter_new": Rule(
+        with_kwargs(by_student(), lambda w: {"key": "school_notification"}),
+        form=case_form(
+            action="send",
+            sent_on="2026-11-20",
+            method="post",
+            reason="From outside",
+            days_missed="15",
+            days_possible="29",
+        ),
+    ),
+    "school_letter_download": Rule(school_letter_cases),
+    "school_letter_batches": Rule(by_school(), form=batch_form),
+    "school_letter_batch": Rule(batch_cases("school")),
+    "school_letter_batch_pdf": Rule(batch_cases("school")),
+    "service_letter_batches": Rule(
+        by_organisation("service Y", "school B"),
+        form=lambda w: batch_form(w, letter="non_enrolment_1", cases=[w.case_y.pk]),
+    ),
+    "service_letter_batch": Rule(batch_cases("service")),
+    "service_letter_batch_pdf": Rule(batch_cases("service")),
     "letter_sender": Rule(
         by_organisation("service Y", "school B"),
         form=lambda w: {"name": "Outside", "phone": "000"},
@@ -469,6 +562,8 @@ def snapshot() -> dict[str, Any]:
         "safety flags": sorted(SafetyFlag.objects.values_list("pk", "withdrawn_at")),
         "tasks": sorted(Task.objects.values_list("pk", "done_at")),
         "letters": Letter.objects.count(),
+        "letter batches": sorted(LetterBatch.objects.values_list("pk", "status", "done")),
+        "letter notices": LetterNotice.objects.count(),
         "letter senders": sorted(LetterSender.objects.values_list("pk", "name", "phone")),
     }
 
@@ -682,6 +777,45 @@ OWN: dict[str, list[Own]] = {
         Own(X_STAFF, lambda w: Target({"pk": w.case_x.pk, "letter_pk": w.letter_x.pk}))
     ],
     "letter_sender": [Own((*X_MANAGER, "x_org_admin"), own_service)],
+    "student_letters": [Own(A_STAFF, own_student())],
+    "school_letter_new": [
+        Own(
+            A_OFFICER,
+            lambda w: Target(
+                {
+                    "code": w.school_a.code,
+                    "national_id": w.student_a.national_id,
+                    "key": "school_notification",
+                }
+            ),
+        )
+    ],
+    "school_letter_download": [
+        Own(
+            A_STAFF,
+            lambda w: Target(
+                {
+                    "code": w.school_a.code,
+                    "national_id": w.student_a.national_id,
+                    "letter_pk": w.school_letter_a.pk,
+                }
+            ),
+        )
+    ],
+    "school_letter_batches": [Own(A_STAFF, own_school())],
+    "school_letter_batch": [
+        Own(A_STAFF, lambda w: Target({"code": w.school_a.code, "pk": w.batch_a.pk}))
+    ],
+    "school_letter_batch_pdf": [
+        Own(A_STAFF, lambda w: Target({"code": w.school_a.code, "pk": w.batch_a.pk}))
+    ],
+    "service_letter_batches": [Own(X_STAFF, own_service)],
+    "service_letter_batch": [
+        Own(X_STAFF, lambda w: Target({"org_id": w.service_x.pk, "pk": w.batch_x.pk}))
+    ],
+    "service_letter_batch_pdf": [
+        Own(X_STAFF, lambda w: Target({"org_id": w.service_x.pk, "pk": w.batch_x.pk}))
+    ],
 }
 
 

@@ -11,6 +11,7 @@
   see Rangi, each only its own records (B holds a caregiver, a response, a referral).
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -34,7 +35,9 @@ from stepwise.cases.services import (
     task_add,
 )
 from stepwise.dashboard.services import term_target_set
-from stepwise.letters.models import Letter, LetterSender
+from stepwise.letters.batch_services import combined_pdf
+from stepwise.letters.models import Letter, LetterBatch, LetterSender
+from stepwise.letters.school_services import school_letter_issue
 from stepwise.letters.services import Figures, letter_issue
 from stepwise.referrals.models import Referral
 from stepwise.referrals.services import referral_create
@@ -184,6 +187,56 @@ def add_letter(case: Case, worker: User, caregiver: tuple[str, str]) -> Letter:
     return letter
 
 
+def add_school_letter(school: School, student: Student, officer: User) -> Letter:
+    """Send the school's letter 1 about the student to their caregiver."""
+    LetterSender.objects.get_or_create(
+        organisation=school.organisation, defaults={"phone": "07 111"}
+    )
+    (letter,) = school_letter_issue(
+        school=school,
+        student=student,
+        letter_key="school_notification",
+        by=officer,
+        sent_on=TODAY,
+        method="post",
+        reason="reached 10 days absent",
+        figures=Figures(days_missed=Decimal(15), days_possible=Decimal(29)),
+        now=timezone.make_aware(datetime.combine(TODAY, time(15))),
+    )
+    return letter
+
+
+def add_batch(organisation: Organisation, by: User, letter: Letter, school=None) -> LetterBatch:
+    """A finished batch that sent `letter`: its page and combined PDF (the task never runs here)."""
+    content, pages = combined_pdf([letter])
+    batch = LetterBatch.objects.create(
+        organisation=organisation,
+        school=school,
+        kind=LetterBatch.Kind.SCHOOL if school else LetterBatch.Kind.SERVICE,
+        pack="nz",
+        letter_key=letter.letter_key,
+        title=letter.title,
+        threshold="amp10" if school else "",
+        sent_on=TODAY,
+        method="post",
+        reason=f"{organisation.name} batch",
+        requested_by=by,
+        requested_at=timezone.make_aware(datetime.combine(TODAY, time(16))),
+        status=LetterBatch.Status.DONE,
+        total=1,
+        done=1,
+        sent=1,
+        combined_pdf=content,
+        combined_pages=pages,
+        combined_sha256=hashlib.sha256(content).hexdigest(),
+    )
+    item = batch.items.create(
+        position=0, student=letter.student, case=letter.case, label="item", status="sent"
+    )
+    item.letters.add(letter)
+    return batch
+
+
 @dataclass
 class World:
     school_a: School
@@ -214,6 +267,12 @@ class World:
     attachment_y: Attachment
     letter_x: Letter  # letter 1 to service X's case's caregiver
     letter_y: Letter  # letter 1 to service Y's case's caregiver, Huia Harbourside
+    school_letter_a: Letter  # school A's letter 1 about Aroha to Hine Ngata
+    school_letter_b: Letter  # school B's letter 1 about Tama to Mere Rua
+    batch_a: LetterBatch  # finished batches, each with its combined PDF
+    batch_b: LetterBatch
+    batch_x: LetterBatch
+    batch_y: LetterBatch
     token_a: ApiToken  # school A's API token
     token_b: ApiToken  # school B's API token, which A's admins must never see or revoke
     # API tokens (their secrets) of the organisations the users work for, by client name:
@@ -371,8 +430,23 @@ def build_world() -> World:
             object_id=str(student_b.pk),
             detail=f"a view recorded for {detail}",
         )
-    # Recorded for Tama and Rangi, and one for each referral.
-    assert ResponseActivity.objects.filter(school=school_b).count() == 4
+    import_caregivers(
+        csv_bytes(
+            "school_id,student_id,caregiver_id,given_name,family_name,relationship,"
+            "lives_with_student,parental_responsibility,email,phone,address,preferred_language",
+            ['NZ-0427,100000001,CG-1,Hine,Ngata,mother,yes,yes,,021 000 0001,"1 Road, Town",'],
+        ),
+        file_name="NZ-0427-caregivers.csv",
+    )
+    school_letter_a = add_school_letter(school_a, student_a, users["a_attendance_officer"])
+    school_letter_b = add_school_letter(school_b, student_b, b_officer)
+    batch_a = add_batch(school_a.organisation, users["a_attendance_officer"], school_letter_a,
+                        school=school_a)  # fmt: skip
+    batch_b = add_batch(school_b.organisation, b_officer, school_letter_b, school=school_b)
+    batch_x = add_batch(service_x, users["x_service_manager"], letter_x)
+    batch_y = add_batch(service_y, y_manager, letter_y)
+    # Recorded for Tama and Rangi, one for each referral, and school B's letter.
+    assert ResponseActivity.objects.filter(school=school_b).count() == 5
 
     return World(
         school_a=school_a,
@@ -403,6 +477,12 @@ def build_world() -> World:
         attachment_y=attachment_y,
         letter_x=letter_x,
         letter_y=letter_y,
+        school_letter_a=school_letter_a,
+        school_letter_b=school_letter_b,
+        batch_a=batch_a,
+        batch_b=batch_b,
+        batch_x=batch_x,
+        batch_y=batch_y,
         token_a=tokens["a_token"][0],
         token_b=tokens["b_token"][0],
         api_secrets={key: secret for key, (_, secret) in tokens.items() if key != "b_token"},
@@ -426,6 +506,8 @@ def build_world() -> World:
             "Harbour task",
             "harbour-minutes.txt",
             "Huia Harbourside",  # the caregiver service Y wrote to
+            "Harbour Attendance Service batch",  # service Y's batch's reason
+            "Tōtara School batch",
             "b_token SMS",  # school B's API token's name
             tokens["b_token"][0].prefix,
         ],
