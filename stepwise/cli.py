@@ -16,7 +16,7 @@ COMMANDS = {
     "export ministry": "write a school's Ministry export for a period",
     "demo": "load a realistic synthetic school year",
     "demo-code": "print a demo user's current two-factor code",
-    "serve": "run the web app on http://127.0.0.1:8000",
+    "serve": "run the web app on http://127.0.0.1:8000, with its background task worker",
     "backup": "back up the whole database to a file",
     "restore": "restore the database from a backup file",
     "subject-access": "export everything a school holds about one student (a zip)",
