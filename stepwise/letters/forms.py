@@ -17,7 +17,13 @@ class LetterForm(forms.Form):
     """The confirmation form; its fields depend on the letter and what its words need."""
 
     def __init__(
-        self, *args: Any, letter: LetterSpec, needs: set[str], refused: bool, **kwargs: Any
+        self,
+        *args: Any,
+        letter: LetterSpec,
+        needs: set[str],
+        refused: bool,
+        recorded_in: str = "the engagement log",
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         if "days_missed" in needs and "not_enrolled_since" not in needs:
@@ -64,7 +70,7 @@ class LetterForm(forms.Form):
         )
         self.fields["reason"] = forms.CharField(
             label="Why are you sending this letter?",
-            help_text="Recorded in the engagement log: “sent … because …”.",
+            help_text=f"Recorded in {recorded_in}: “sent … because …”.",
             widget=forms.Textarea,
             max_length=NOTES_MAX,
             error_messages={"required": "Say why you are sending this letter"},
@@ -72,7 +78,7 @@ class LetterForm(forms.Form):
         if refused:
             self.fields["override_reason"] = forms.CharField(
                 label="This letter is refused now. To send it anyway, say why",
-                help_text="Kept with the letter and in the engagement log.",
+                help_text=f"Kept with the letter and in {recorded_in}.",
                 widget=forms.Textarea,
                 required=False,
                 max_length=NOTES_MAX,

@@ -109,6 +109,7 @@ class IssueSide:
     back_url: str
     caption: str
     sent_note: str = ""  # added to the message after sending
+    recorded_in: str = "the engagement log"  # where the "sent … because …" text goes
 
 
 def issue_page(request: HttpRequest, side: IssueSide) -> HttpResponse:
@@ -140,6 +141,7 @@ def issue_page(request: HttpRequest, side: IssueSide) -> HttpResponse:
         letter=plan.letter,
         needs=fields_needed(plan),
         refused=not plan.verdict.allowed,
+        recorded_in=side.recorded_in,
     )
     valid = form.is_valid() if posted is not None else False
     if valid and request.POST.get("action") == "send":
