@@ -3,10 +3,15 @@
 Debian's Chromium through Playwright, as in tests/cases/test_browser.py.
 """
 
+import hashlib
+import io
+import json
 import re
+import zipfile
 
 import pytest
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from stepwise.cases.services import task_add
 from tests.conftest import confirmed_device
@@ -58,6 +63,20 @@ def test_a_caseworker_fixes_three_missing_items_and_refers(
     page.get_by_role("button", name=re.compile("^Done.*Ring the school")).click()
     page.goto(f"/cases/{case.pk}/referral/")
     expect(page.locator("#readiness-summary")).to_have_text("Ready to refer: nothing is missing.")
+
+    # The bundle: one PDF that opens, and a zip whose manifest matches every file in it.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the bundle and its files (zip)").click()
+    with zipfile.ZipFile(download.value.path()) as bundle:
+        manifest = json.loads(bundle.read("manifest.json"))
+        files = manifest["files"]
+        assert len(files) >= 6  # the bundle, the chronology, four letters
+        for entry in files:
+            content = bundle.read(entry["path"])
+            assert hashlib.sha256(content).hexdigest() == entry["sha256"], entry["path"]
+            assert entry.get("stored_sha256", entry["sha256"]) == entry["sha256"]
+        pdf_name = next(e["path"] for e in files if e["path"].endswith("bundle.pdf"))
+        assert len(PdfReader(io.BytesIO(bundle.read(pdf_name))).pages) > 4
 
     page.get_by_role("button", name="Refer to the Ministry Prosecutions team").click()
     expect(page.get_by_text("Referred to Ministry Prosecutions team.")).to_be_visible()
