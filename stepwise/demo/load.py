@@ -25,6 +25,7 @@ from stepwise.standings.services import school_evaluate
 
 from .casework import demo_casework, demo_transfer
 from .generate import DemoSchool, demo_schools
+from .letters import demo_school_batch
 
 DEMO_PASSWORD = "stepwise-demo"
 DEMO_DEVICE_NAME = "Demo authenticator"
@@ -143,6 +144,7 @@ def _load_casework(
         )
         if school.pack == "nz":
             demo_transfer(service=service, manager=users[f"{prefix}-manager"], as_of=as_of)
+            demo_school_batch(school=school, officer=users[f"{prefix}-officer"], as_of=as_of)
 
 
 def _load_school(demo: DemoSchool, as_of: date) -> School:
