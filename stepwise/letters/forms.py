@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from stepwise.accounts.models import Organisation
 from stepwise.cases.forms import DateInput
 from stepwise.cases.services import NOTES_MAX
 from stepwise.rules.pack import LetterSpec
@@ -98,7 +99,15 @@ class SenderForm(forms.ModelForm):
 
     class Meta:
         model = LetterSender
-        fields = ("name", "address", "phone", "email", "signatory", "signatory_title")
+        fields = (
+            "name",
+            "address",
+            "phone",
+            "email",
+            "signatory",
+            "signatory_title",
+            "notices_email",
+        )
         labels = {
             "name": "Name at the top of the letter",
             "address": "Postal address",
@@ -106,12 +115,19 @@ class SenderForm(forms.ModelForm):
             "email": "Email address (letters sent by email come from it)",
             "signatory": "Signed by",
             "signatory_title": "Their title",
+            "notices_email": "Email address for notices",
+        }
+        help_texts = {
+            "notices_email": "Where Stepwise tells the school that an attendance service sent "
+            "letters about one of its students. Blank: the email address above, if any.",
         }
         widgets = {"address": forms.Textarea}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["phone"].required = True
+        if self.instance.organisation.kind != Organisation.Kind.SCHOOL:
+            del self.fields["notices_email"]  # only schools are told of letters
         self.fields["phone"].error_messages["required"] = "Enter the phone number for letters"
 
 

@@ -57,3 +57,29 @@ def test_a_school_without_an_address_is_told_on_the_page_only(case, caseworker, 
     notice = LetterNotice.objects.get()
     assert notice.emailed_to == "" and notice.email_error == ""
     assert mail.outbox == []
+
+
+def test_a_school_admin_sets_where_notices_go(school, login):
+    from stepwise.accounts.models import Membership
+    from stepwise.letters.models import LetterSender
+    from tests.referrals.conftest import add_member
+
+    admin = add_member("schooladmin", school.organisation, Membership.Role.SCHOOL_ADMIN)
+    url = reverse("letter_sender", args=[school.organisation_id])
+    client = login(admin)
+    assert "Email address for notices" in client.get(url).content.decode()
+    response = client.post(
+        url, {"name": "Kōwhai College", "phone": "07 555 0100", "notices_email": "not an address"}
+    )
+    assert response.status_code == 400 and "Enter a valid email address" in (
+        response.content.decode()
+    )
+    assert not LetterSender.objects.exists()
+    client.post(url, {"name": "Kōwhai College", "phone": "07 555 0100",
+                      "notices_email": "attendance@kowhai.example.org"})  # fmt: skip
+    assert LetterSender.objects.get().notices_email == "attendance@kowhai.example.org"
+
+
+def test_a_service_is_not_asked_for_a_notices_address(service, manager, login):
+    page = login(manager).get(reverse("letter_sender", args=[service.pk]))
+    assert page.status_code == 200 and "Email address for notices" not in page.content.decode()
