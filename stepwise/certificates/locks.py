@@ -10,7 +10,7 @@ import with everything it changed: one query finds the certificates involved.
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import numpy as np
 from django.core.mail import send_mail
@@ -48,7 +48,7 @@ def _slot_range(term: Term, first: date, last: date) -> tuple[int, int]:
     if end < start:
         return 0, 0
     lo = int(np.busday_count(term.start, start))
-    hi = int(np.busday_count(term.start, np.datetime64(end) + 1))
+    hi = int(np.busday_count(term.start, end + timedelta(days=1)))
     return 2 * lo, 2 * hi
 
 

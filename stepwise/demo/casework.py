@@ -5,10 +5,12 @@ after a few weeks of work: a ranked inbox, caseloads, a family not engaging (the
 refusal signal), a safety flag, an overdue task and a transferred case to review.
 """
 
+import contextlib
 import random
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from stepwise.accounts.models import Organisation
@@ -23,6 +25,8 @@ from stepwise.cases.services import (
 )
 from stepwise.cases.transfers import HEADER as TRANSFER_HEADER
 from stepwise.cases.transfers import import_transfers
+from stepwise.certificates.models import RegistrationCertificate
+from stepwise.certificates.services import certificate_issue
 from stepwise.referrals.models import Referral
 from stepwise.referrals.services import referral_create
 from stepwise.schools.models import School
@@ -88,6 +92,8 @@ def demo_casework(
             now=decided,
         )
         _work(case, STORIES[i], caseworker, as_of, rng)
+        if i == 0:
+            _certificate(case, school, caseworker, as_of)
     for referral in referrals[ACCEPTED : ACCEPTED + DECLINED]:
         referral_decline(
             referral=referral,
@@ -128,6 +134,23 @@ def _work(case: Case, story: list, worker: User, as_of: date, rng: random.Random
             due_on=as_of + timedelta(days=rng.choice((-3, 2, 5))),
             by=worker,
             now=_at(as_of - timedelta(days=1), 16),
+        )
+
+
+def _certificate(case: Case, school: School, worker: User, as_of: date) -> None:
+    """Issue this school year's registration certificate, as for a referral's evidence."""
+    if case.student is None:
+        return
+    # Nothing to certify if the school year has not started on `as_of`.
+    with contextlib.suppress(ValidationError):
+        certificate_issue(
+            school=school,
+            student=case.student,
+            period=RegistrationCertificate.Period.THIS_YEAR,
+            by=worker,
+            issued_for=case.service,
+            confirmed_unresolved=True,  # the demo shows how a flagged certificate looks
+            now=_at(as_of, 16),
         )
 
 
