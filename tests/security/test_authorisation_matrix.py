@@ -29,7 +29,9 @@ from stepwise.api.models import ApiToken
 from stepwise.audit.models import AuditEvent
 from stepwise.cases.models import Agency, LogEntry, Person, SafetyFlag, Task
 from stepwise.cases.models import Case as CaseModel
+from stepwise.certificates.models import RegistrationCertificate
 from stepwise.letters.models import Letter, LetterBatch, LetterNotice, LetterSender
+from stepwise.readiness.models import Attestation, ProsecutionReferral
 from stepwise.referrals.models import Referral
 from stepwise.responses.models import Description, ResponseActivity
 from stepwise.schools.models import TermTarget
@@ -191,7 +193,11 @@ def by_description(w: World) -> list[Case]:
 
 def by_organisation(*which: str) -> Callable[[World], list[Case]]:
     def cases(w: World) -> list[Case]:
-        orgs = {"school B": w.school_b.organisation, "service Y": w.service_y}
+        orgs = {
+            "school B": w.school_b.organisation,
+            "service Y": w.service_y,
+            "team Z": w.other_team,
+        }
         return [
             Case(
                 f"{label}'s organisation",
@@ -327,6 +333,68 @@ def school_letter_cases(w: World) -> list[Case]:
     ]
 
 
+def certificate_cases(w: World) -> list[Case]:
+    """School B's certificate of its student, and through school A's address and student."""
+    b, a, pk = w.school_b.code, w.school_a.code, w.certificate_b.pk
+    nid_b, nid_a = w.student_b.national_id, w.student_a.national_id
+    return [
+        Case(
+            "school B's certificate",
+            Target({"code": b, "national_id": nid_b, "pk": pk}),
+            (
+                Target({"code": NO_SCHOOL, "national_id": nid_b, "pk": pk}),
+                Target({"code": b, "national_id": NO_STUDENT, "pk": pk}),
+                Target({"code": b, "national_id": nid_b, "pk": NO_PK}),
+            ),
+        ),
+        Case(
+            "school B's certificate through school A's student",
+            Target({"code": a, "national_id": nid_a, "pk": pk}),
+            (Target({"code": a, "national_id": nid_a, "pk": NO_PK}),),
+        ),
+    ]
+
+
+def attest_cases(w: World) -> list[Case]:
+    """A checklist item of service Y's case, and an item no checklist has."""
+    y, item = w.case_y.pk, "crm_spoken"
+    return [
+        Case(
+            "service Y's case's checklist item",
+            Target({"pk": y, "item_key": item}),
+            (Target({"pk": NO_PK, "item_key": item}), Target({"pk": y, "item_key": "no_such"})),
+        )
+    ]
+
+
+def person_cases(w: World) -> list[Case]:
+    """Service Y's case's caregiver, and through service X's case."""
+    y, x, person = w.case_y.pk, w.case_x.pk, w.letter_y.person_id
+    return [
+        Case(
+            "service Y's caregiver",
+            Target({"pk": y, "person_pk": person}),
+            (Target({"pk": NO_PK, "person_pk": person}), Target({"pk": y, "person_pk": NO_PK})),
+        ),
+        Case(
+            "service Y's caregiver through service X's case",
+            Target({"pk": x, "person_pk": person}),
+            (Target({"pk": x, "person_pk": NO_PK}),),
+        ),
+    ]
+
+
+def prosecution_cases(w: World) -> list[Case]:
+    """Service Y's case as referred to another prosecutions team."""
+    return [
+        Case(
+            "service Y's referral to team Z",
+            Target({"pk": w.prosecution_y.pk}),
+            (Target({"pk": NO_PK}),),
+        )
+    ]
+
+
 def batch_cases(kind: str) -> Callable[[World], list[Case]]:
     """School B's (or service Y's) letter batch, and through A's (or X's) own address."""
 
@@ -457,6 +525,24 @@ RULES: dict[str, Rule] = {
     ),
     "letter_download": Rule(by_case("letter")),
     "student_letters": Rule(by_student()),
+    "student_certificates": Rule(by_student(), form=case_form(period="this_year", confirm="on")),
+    "student_certificate_download": Rule(certificate_cases),
+    "case_certificates": Rule(by_case(), form=case_form(period="this_year", confirm="on")),
+    "case_certificate_download": Rule(by_case("certificate")),
+    "case_readiness": Rule(by_case()),
+    "readiness_refer": Rule(by_case(), post_only=True),
+    "readiness_attest": Rule(
+        attest_cases, form=case_form(answer="spoken", happened_on="2026-11-19", note="Outside")
+    ),
+    "readiness_cannot_contact": Rule(
+        person_cases, form=case_form(happened_on="2026-11-19", note="From outside")
+    ),
+    "team_referrals": Rule(by_organisation("team Z", "service Y")),
+    "team_referral": Rule(prosecution_cases, form=case_form(status="declined", note="Outside")),
+    "team_referral_bundle": Rule(prosecution_cases),
+    "case_chronology_pdf": Rule(by_case()),
+    "case_bundle_pdf": Rule(by_case()),
+    "case_bundle_zip": Rule(by_case()),
     "school_letter_new": Rule(
         with_kwargs(by_student(), lambda w: {"key": "school_notification"}),
         form=case_form(
@@ -565,6 +651,9 @@ def snapshot() -> dict[str, Any]:
         "letter batches": sorted(LetterBatch.objects.values_list("pk", "status", "done")),
         "letter notices": LetterNotice.objects.count(),
         "letter senders": sorted(LetterSender.objects.values_list("pk", "name", "phone")),
+        "attestations": Attestation.objects.count(),
+        "certificates": RegistrationCertificate.objects.count(),
+        "prosecution referrals": sorted(ProsecutionReferral.objects.values_list("pk", "status")),
     }
 
 
@@ -663,6 +752,7 @@ A_OFFICER = ("a_attendance_officer",)
 A_ADMINS = ("a_school_admin", "a_org_admin")
 X_STAFF = ("x_caseworker", "x_service_manager")
 X_MANAGER = ("x_service_manager",)
+PROSECUTORS = ("prosecutions_officer",)
 
 
 def own_service(w: World) -> Target:
@@ -778,6 +868,37 @@ OWN: dict[str, list[Own]] = {
     ],
     "letter_sender": [Own((*X_MANAGER, "x_org_admin"), own_service)],
     "student_letters": [Own(A_STAFF, own_student())],
+    "student_certificates": [Own(A_STAFF, own_student())],
+    "student_certificate_download": [
+        Own(
+            A_STAFF,
+            lambda w: Target(
+                {
+                    "code": w.school_a.code,
+                    "national_id": w.student_a.national_id,
+                    "pk": w.certificate_a.pk,
+                }
+            ),
+        )
+    ],
+    "case_certificates": [Own(X_STAFF, own_case)],
+    "case_certificate_download": [
+        Own(X_STAFF, lambda w: Target({"pk": w.case_x.pk, "certificate_pk": w.certificate_a.pk}))
+    ],
+    "case_readiness": [Own(X_STAFF, own_case)],
+    "readiness_refer": [Own(X_STAFF, own_case, form=lambda w: {})],
+    "readiness_attest": [
+        Own(X_STAFF, lambda w: Target({"pk": w.case_x.pk, "item_key": "crm_spoken"}))
+    ],
+    "readiness_cannot_contact": [
+        Own(X_STAFF, lambda w: Target({"pk": w.case_x.pk, "person_pk": w.letter_x.person_id}))
+    ],
+    "team_referrals": [Own(PROSECUTORS, lambda w: Target({"org_id": w.prosecutions.pk}))],
+    "team_referral": [Own(PROSECUTORS, lambda w: Target({"pk": w.prosecution_x.pk}))],
+    "team_referral_bundle": [Own(PROSECUTORS, lambda w: Target({"pk": w.prosecution_x.pk}))],
+    "case_chronology_pdf": [Own(X_STAFF, own_case)],
+    "case_bundle_pdf": [Own(X_STAFF, own_case)],
+    "case_bundle_zip": [Own(X_STAFF, own_case)],
     "school_letter_new": [
         Own(
             A_OFFICER,

@@ -25,7 +25,7 @@ from stepwise.accounts.models import Membership, Organisation
 from stepwise.api.models import ApiToken
 from stepwise.api.services import token_create
 from stepwise.audit.models import AuditEvent
-from stepwise.cases.models import Attachment, Case, SafetyFlag, Task
+from stepwise.cases.models import Attachment, Case, CaseSchool, SafetyFlag, Task
 from stepwise.cases.services import (
     Upload,
     case_open,
@@ -34,11 +34,14 @@ from stepwise.cases.services import (
     safety_flag_raise,
     task_add,
 )
+from stepwise.certificates.models import RegistrationCertificate
+from stepwise.certificates.services import certificate_issue
 from stepwise.dashboard.services import term_target_set
 from stepwise.letters.batch_services import combined_pdf
 from stepwise.letters.models import Letter, LetterBatch, LetterSender
 from stepwise.letters.school_services import school_letter_issue
 from stepwise.letters.services import Figures, letter_issue
+from stepwise.readiness.models import ProsecutionReferral, ReferralStatusChange
 from stepwise.referrals.models import Referral
 from stepwise.referrals.services import referral_create
 from stepwise.register.importers.caregivers import import_caregivers
@@ -206,6 +209,27 @@ def add_school_letter(school: School, student: Student, officer: User) -> Letter
     return letter
 
 
+def add_certificate(school: School, student: Student, by: User) -> RegistrationCertificate:
+    return certificate_issue(
+        school=school, student=student, period="this_year", by=by,
+        issued_for=school.organisation, confirmed_unresolved=True,
+        now=timezone.make_aware(datetime.combine(TODAY, time(17))),
+    )  # fmt: skip
+
+
+def add_prosecution(case: Case, team: Organisation, by: User) -> ProsecutionReferral:
+    """Refer the case as it stands (the matrix needs the referral, not a ready case)."""
+    now = timezone.make_aware(datetime.combine(TODAY, time(16)))
+    referral = ProsecutionReferral.objects.create(
+        case=case, checklist="nz_prosecution", team=team, notification=f"Case {case.reference}",
+        checklist_snapshot=[], made_by=by, made_at=now,
+    )  # fmt: skip
+    ReferralStatusChange.objects.create(
+        referral=referral, status=referral.status, changed_by=by, changed_at=now
+    )
+    return referral
+
+
 def add_batch(organisation: Organisation, by: User, letter: Letter, school=None) -> LetterBatch:
     """A finished batch that sent `letter`: its page and combined PDF (the task never runs here)."""
     content, pages = combined_pdf([letter])
@@ -273,6 +297,21 @@ class World:
     batch_b: LetterBatch
     batch_x: LetterBatch
     batch_y: LetterBatch
+    other_team: Organisation  # a prosecutions team the matrix's team member is not in
+    prosecution_x: ProsecutionReferral  # service X's case, referred to the matrix's team
+    prosecution_y: ProsecutionReferral  # service Y's case, referred to the other team
+    certificate_a: RegistrationCertificate  # Aroha's this year, issued by school A
+    certificate_b: RegistrationCertificate  # Tama's this year, issued by school B
+
+    # Through a case, each service reaches its own child's certificates only.
+    @property
+    def certificate_x(self) -> RegistrationCertificate:
+        return self.certificate_a
+
+    @property
+    def certificate_y(self) -> RegistrationCertificate:
+        return self.certificate_b
+
     token_a: ApiToken  # school A's API token
     token_b: ApiToken  # school B's API token, which A's admins must never see or revoke
     # API tokens (their secrets) of the organisations the users work for, by client name:
@@ -445,6 +484,17 @@ def build_world() -> World:
     batch_b = add_batch(school_b.organisation, b_officer, school_letter_b, school=school_b)
     batch_x = add_batch(service_x, users["x_service_manager"], letter_x)
     batch_y = add_batch(service_y, y_manager, letter_y)
+    # Service Y's case referred to another team; service X's to the matrix's own team.
+    other_team = Organisation.objects.create(
+        name="Another Prosecutions Team", kind=Organisation.Kind.PROSECUTIONS
+    )
+    prosecution_x = add_prosecution(case_x, prosecutions, users["x_service_manager"])
+    prosecution_y = add_prosecution(case_y, other_team, y_manager)
+    # Service X's case is about school A's Aroha, so it can issue her certificates.
+    Case.objects.filter(pk=case_x.pk).update(student=student_a)
+    CaseSchool.objects.create(case=case_x, school=school_a, name=school_a.name)
+    certificate_a = add_certificate(school_a, student_a, users["a_attendance_officer"])
+    certificate_b = add_certificate(school_b, student_b, b_officer)
     # Recorded for Tama and Rangi, one for each referral, and school B's letter.
     assert ResponseActivity.objects.filter(school=school_b).count() == 5
 
@@ -483,6 +533,11 @@ def build_world() -> World:
         batch_b=batch_b,
         batch_x=batch_x,
         batch_y=batch_y,
+        other_team=other_team,
+        prosecution_x=prosecution_x,
+        prosecution_y=prosecution_y,
+        certificate_a=certificate_a,
+        certificate_b=certificate_b,
         token_a=tokens["a_token"][0],
         token_b=tokens["b_token"][0],
         api_secrets={key: secret for key, (_, secret) in tokens.items() if key != "b_token"},
