@@ -143,10 +143,12 @@ def test_a_tampered_file_is_refused_with_409(client, login, officer):
 def test_pages_are_audited(client, login, officer, caseworker, case):
     login(officer)
     client.get(STUDENT_URL)
-    assert AuditEvent.objects.filter(object_type="student", detail__contains="certificates")
+    assert AuditEvent.objects.filter(
+        object_type="student", detail__contains="certificates"
+    ).exists()
     login(caseworker)
     client.get(case_url(case))
-    assert AuditEvent.objects.filter(object_type="case", detail__contains="certificates")
+    assert AuditEvent.objects.filter(object_type="case", detail__contains="certificates").exists()
 
 
 # Who may see what: another school's officer and another service's caseworker get 404.
@@ -178,3 +180,24 @@ def test_a_certificate_of_another_student_is_not_reached_through_this_one(
     client.post("/schools/NZ-0427/students/100000002/certificates/", {"period": "this_year"})
     bens = RegistrationCertificate.objects.get()
     assert client.get(f"{STUDENT_URL}{bens.pk}/download/").status_code == 404
+
+
+def test_a_case_whose_child_is_on_no_stepwise_roll_explains_and_issues_nothing(
+    client, login, caseworker, service
+):
+    from stepwise.cases.services import case_open
+
+    found = case_open(
+        service=service,
+        by=caseworker,
+        reason="not_enrolled",
+        given_name="Kiri",
+        family_name="Hohepa",
+        birth_date=None,
+    )
+    login(caseworker)
+    page = client.get(case_url(found))
+    assert page.status_code == 200
+    assert "not on a Stepwise school's roll" in page.content.decode()
+    assert client.post(case_url(found), {"period": "this_year"}).status_code == 404
+    assert not RegistrationCertificate.objects.exists()
