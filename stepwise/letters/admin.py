@@ -75,7 +75,17 @@ class WordTemplateAdmin(admin.ModelAdmin):
 
 @admin.register(Letter)
 class LetterAdmin(admin.ModelAdmin):
-    list_display = ("case", "step", "person", "method", "file_format", "sent_on", "sha256")
+    list_display = (
+        "case",
+        "school",
+        "step",
+        "recipient_name",
+        "method",
+        "file_format",
+        "sent_on",
+        "sha256",
+    )
+    list_select_related = ("case", "school", "person", "caregiver")
     exclude = ("pdf",)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
