@@ -27,6 +27,9 @@ from stepwise.cases.transfers import HEADER as TRANSFER_HEADER
 from stepwise.cases.transfers import import_transfers
 from stepwise.certificates.models import RegistrationCertificate
 from stepwise.certificates.services import certificate_issue
+from stepwise.letters.models import LetterSender
+from stepwise.letters.selectors import case_letter_set, case_numbers, case_pack
+from stepwise.letters.services import Figures, letter_issue
 from stepwise.referrals.models import Referral
 from stepwise.referrals.services import referral_create
 from stepwise.schools.models import School
@@ -93,6 +96,8 @@ def demo_casework(
         )
         _work(case, STORIES[i], caseworker, as_of, rng)
         if i == 0:
+            _letters(case, caseworker, as_of)
+        if i == 0:
             _certificate(case, school, caseworker, as_of)
     for referral in referrals[ACCEPTED : ACCEPTED + DECLINED]:
         referral_decline(
@@ -151,6 +156,44 @@ def _certificate(case: Case, school: School, worker: User, as_of: date) -> None:
             issued_for=case.service,
             confirmed_unresolved=True,  # the demo shows how a flagged certificate looks
             now=_at(as_of, 16),
+        )
+
+
+# The family refusing to engage had letter 1, then letter 3 after more attempts: its
+# referral checklist then lacks only what a person must record (and the overdue tasks).
+DEMO_LETTERS = [(1, 16), (3, 2)]  # (step, days before as_of)
+
+
+def _letters(case: Case, worker: User, as_of: date) -> None:
+    pack = case_pack(case)
+    letter_set = case_letter_set(case, pack)
+    if letter_set is None:
+        return
+    LetterSender.objects.get_or_create(
+        organisation=case.service,
+        defaults={
+            "address": "PO Box 100\nExample Town",
+            "phone": "0800 555 0100",
+            "email": "attendance@example.org",
+            "signatory_title": "Attendance caseworker",
+        },
+    )
+    numbers = case_numbers(case, as_of)
+    for step, days_before in DEMO_LETTERS:
+        day = as_of - timedelta(days=days_before)
+        letter_issue(
+            case=case,
+            letter_key=letter_set.letters[step - 1].key,
+            by=worker,
+            sent_on=day,
+            method="post",
+            reason="the family has refused every contact since the referral",
+            figures=Figures(numbers.days_missed, numbers.days_possible),
+            inputs={
+                i.key: "Thursday at 3.30pm, in the school office"
+                for i in letter_set.letters[step - 1].inputs
+            },
+            now=_at(day, 14),
         )
 
 

@@ -224,7 +224,9 @@ def _day(d: date) -> str:
 
 
 def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+    if n == 1:
+        return f"{n} {word}"
+    return f"{n} {word[:-1]}ies" if word.endswith("ry") else f"{n} {word}s"
 
 
 def _letter_gaps(step: int, facts: Facts) -> list[tuple[str, str]]:
