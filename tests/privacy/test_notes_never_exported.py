@@ -48,6 +48,7 @@ from stepwise.cases.services import (
     referral_accept,
     safety_flag_raise,
 )
+from stepwise.certificates.services import certificate_issue
 from stepwise.letters.models import Letter, LetterSender
 from stepwise.letters.services import Figures, letter_issue
 from stepwise.responses.models import ResponseActivity
@@ -70,6 +71,8 @@ WEB_EXPORTS = {
     "api:standings_export",
     "api:ministry_export_table",
     "letter_download",
+    "student_certificate_download",
+    "case_certificate_download",
 }
 # Every `stepwise` command that writes an export: each is run in walk_command_exports below.
 COMMAND_EXPORTS = {"standings", "export", "subject-access"}
@@ -258,6 +261,21 @@ def test_no_export_contains_a_private_note(
     read = subprocess.run(["pdftotext", str(tmp_path / "letter.pdf"), "-"], capture_output=True)
     outputs["web letter_download"] = witness["web letter_download"] = read.stdout.decode()
     outputs["web letter_download (bytes)"] = pdf.decode("latin-1")
+    # Aroha's registration certificate, issued after the notes, from the school and the case.
+    certificate = certificate_issue(school=school, student=aroha, period="this_year", by=officer,
+                                    issued_for=school.organisation)  # fmt: skip
+    for name, user, args in (
+        ("student_certificate_download", officer, [school.code, aroha.national_id, certificate.pk]),
+        ("case_certificate_download", manager, [case.pk, certificate.pk]),
+    ):
+        client.logout()
+        pdf = body(sign_in(client, user).get(reverse(name, args=args)))
+        (tmp_path / "certificate.pdf").write_bytes(pdf)
+        read = subprocess.run(
+            ["pdftotext", str(tmp_path / "certificate.pdf"), "-"], capture_output=True
+        )
+        outputs[f"web {name}"] = witness[f"web {name}"] = read.stdout.decode()
+        outputs[f"web {name} (bytes)"] = pdf.decode("latin-1")
     # The API's exports, with a token of the school; Parquet is read back as text rows.
     _, secret = token_create(organisation=school.organisation, name="Walk", created_by=None)
     token = {"Authorization": f"Bearer {secret}"}
@@ -315,5 +333,5 @@ def test_no_export_contains_a_private_note(
     assert not leaked, f"private notes leaked into: {leaked}"
     assert "2026-11-19" in witness["web api:ministry_export_table"]
     # Files looked at: 2 + 1 + 10 on the web, 2 + 2 + 10 from commands (READMEs included),
-    # 2 + 4 + 1 from the API, and a letter (its text and its bytes).
-    assert len(outputs) == 36
+    # 2 + 4 + 1 from the API, a letter and two certificate downloads (text and bytes of each).
+    assert len(outputs) == 40
