@@ -20,9 +20,13 @@ It keeps itself complete. It fails if
   does not fill,
 so a new export, or a new kind of note, must join the walk.
 
-Not walked, by design: `stepwise backup`. A backup is a whole-database copy for restoring
-the system, kept under the organisation's control; it must contain every note or a restore
-would lose them. It is not an export to a person or another organisation (docs/privacy.md).
+Not walked, by design: the referral bundle and the chronology PDF (stepwise/readiness). They
+are the case record itself, notes included, made for the service's own staff and for the
+prosecutions team or local authority a case is referred to, which seed 000 says is given all
+the case's information; every download is audited. And `stepwise backup`: a backup is a
+whole-database copy for restoring the system, kept under the organisation's control; it
+must contain every note or a restore would lose them. It is not an export to a person or
+another organisation (docs/privacy.md).
 """
 
 import io
@@ -39,7 +43,7 @@ from django.core.management import call_command, get_commands, load_command_clas
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from stepwise.accounts.models import Membership
+from stepwise.accounts.models import Membership, Organisation
 from stepwise.api.services import token_create
 from stepwise.cases.models import LogEntry, SafetyFlag
 from stepwise.cases.services import (
@@ -50,7 +54,10 @@ from stepwise.cases.services import (
 )
 from stepwise.certificates.services import certificate_issue
 from stepwise.letters.models import Letter, LetterSender
+from stepwise.letters.school_services import school_letter_issue
 from stepwise.letters.services import Figures, letter_issue
+from stepwise.readiness.models import Attestation, ProsecutionReferral, ReferralStatusChange
+from stepwise.readiness.services import attestation_record, referral_status_set
 from stepwise.responses.models import ResponseActivity
 from tests.conftest import sign_in
 
@@ -62,6 +69,8 @@ NOTE_FIELDS = {
     ("referrals", "Referral", "decision_note"),
     ("cases", "LogEntry", "notes"),
     ("cases", "SafetyFlag", "note"),
+    ("readiness", "Attestation", "note"),
+    ("readiness", "ReferralStatusChange", "note"),
 }
 # Every web export, by URL name. Each is downloaded in walk_web_exports below.
 WEB_EXPORTS = {
@@ -71,6 +80,7 @@ WEB_EXPORTS = {
     "api:standings_export",
     "api:ministry_export_table",
     "letter_download",
+    "school_letter_download",
     "student_certificate_download",
     "case_certificate_download",
 }
@@ -200,6 +210,16 @@ def test_no_export_contains_a_private_note(
         case=case, by=manager, kind="phone", happened_at=timezone.now(), notes=f"Private. {MARKER}"
     )
     safety_flag_raise(case=case, by=manager, kind="other", address="Home", note=f"Flag. {MARKER}")
+    # The referral checklist: a person's attestation, and the team's note on a status.
+    attestation_record(case=case, by=manager, item_key="crm_spoken", answer="spoken",
+                       happened_on=timezone.localdate(), note=f"CRM said. {MARKER}")  # fmt: skip
+    team = Organisation.objects.create(name="Walk team", kind=Organisation.Kind.PROSECUTIONS)
+    prosecution = ProsecutionReferral.objects.create(
+        case=case, checklist="nz_prosecution", team=team, notification=case.reference,
+        checklist_snapshot=[], made_by=manager, made_at=timezone.now(),
+    )  # fmt: skip
+    referral_status_set(referral=prosecution, by=manager, status="under_review",
+                        note=f"Team's view. {MARKER}")  # fmt: skip
     # A decision note is written when a service declines; set one on the accepted referral.
     referral.decision_note = f"Declined for reasons of our own. {MARKER}"
     referral.save()
@@ -212,6 +232,12 @@ def test_no_export_contains_a_private_note(
         .count(),
         ("cases", "LogEntry", "notes"): LogEntry.objects.filter(notes__contains=MARKER).count(),
         ("cases", "SafetyFlag", "note"): SafetyFlag.objects.filter(note__contains=MARKER).count(),
+        ("readiness", "Attestation", "note"): Attestation.objects.filter(
+            note__contains=MARKER
+        ).count(),
+        ("readiness", "ReferralStatusChange", "note"): ReferralStatusChange.objects.filter(
+            note__contains=MARKER
+        ).count(),
     }
     assert set(filled) == NOTE_FIELDS and all(filled.values()), filled
 
@@ -261,6 +287,24 @@ def test_no_export_contains_a_private_note(
     read = subprocess.run(["pdftotext", str(tmp_path / "letter.pdf"), "-"], capture_output=True)
     outputs["web letter_download"] = witness["web letter_download"] = read.stdout.decode()
     outputs["web letter_download (bytes)"] = pdf.decode("latin-1")
+    # The school's own letter about Aroha, its reason kept in the response's private notes.
+    LetterSender.objects.create(organisation=school.organisation, phone="07 555 0427")
+    school_letter, *_ = school_letter_issue(
+        school=school, student=aroha, letter_key="school_notification", by=officer,
+        sent_on=timezone.localdate(), method="hand", reason=f"Because. {MARKER}",
+        figures=Figures(days_missed=Decimal(20), days_possible=Decimal(29)),
+    )  # fmt: skip
+    client.logout()
+    pdf = body(sign_in(client, officer).get(reverse(
+        "school_letter_download", args=[school.code, aroha.national_id, school_letter.pk]
+    )))  # fmt: skip
+    (tmp_path / "school-letter.pdf").write_bytes(pdf)
+    read = subprocess.run(
+        ["pdftotext", str(tmp_path / "school-letter.pdf"), "-"], capture_output=True
+    )
+    outputs["web school_letter_download"] = read.stdout.decode()
+    witness["web school_letter_download"] = read.stdout.decode()
+    outputs["web school_letter_download (bytes)"] = pdf.decode("latin-1")
     # Aroha's registration certificate, issued after the notes, from the school and the case.
     certificate = certificate_issue(school=school, student=aroha, period="this_year", by=officer,
                                     issued_for=school.organisation)  # fmt: skip
@@ -325,6 +369,7 @@ def test_no_export_contains_a_private_note(
     holds = {label: aroha.national_id for label in witness}
     holds["web audit_export"] = f"response {aroha.response_activities.latest('pk').pk} recorded"
     holds["web letter_download"] = "Aroha has missed 20 of 29 school days"
+    holds["web school_letter_download"] = "Aroha has missed 20 of 29 school days"
     for label, text in witness.items():
         assert holds[label] in text, f"{label} does not hold Aroha's record: a hollow check"
     # The Ministry export does carry the recorded response, just not its notes.
