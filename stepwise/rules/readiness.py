@@ -60,6 +60,7 @@ class Item:
     kinds: tuple[str, ...] = ()  # log_kind
     threshold: str = ""  # threshold_reached
     period: str = ""  # certificate
+    recent_days: int = 0  # certificate: may end this many days before the period does
     agency_kinds: tuple[str, ...] = ()  # no_agency
     prompt: str = ""  # what a person is asked when they record it
     # attested: the answers and what each means. On another check: answers a person may
@@ -194,6 +195,7 @@ def _item(row: dict[str, Any]) -> Item:
         kinds=tuple(row.get("kinds", ())),
         threshold=row.get("threshold", ""),
         period=row.get("period", ""),
+        recent_days=int(row.get("recent_days", 0)),
         agency_kinds=tuple(row.get("agency_kinds", ())),
         prompt=row.get("prompt", ""),
         answers=answers,
@@ -351,7 +353,12 @@ def _certificate(item: Item, facts: Facts) -> Result:
     if not facts.has_register or period is None:
         return Result(item, MISSING, "The child's register is not on Stepwise.", FIX_CERTIFICATES)
     first, last = period
-    found = [c for c in facts.certificates if c.first <= first and c.last >= last]
+    # "From the start of the school year": one printed in the last few days still shows it.
+    found = [
+        c
+        for c in facts.certificates
+        if c.first <= first and (last - c.last).days <= item.recent_days
+    ]
     if not found:
         return Result(
             item,

@@ -260,6 +260,14 @@ def test_a_register_changed_after_its_certificate_needs_a_new_one():
     assert "issue it again" in results["certificate_this_year"].reason
 
 
+def test_a_certificate_of_this_year_may_be_two_weeks_old_but_no_older():
+    facts = kent_full()
+    for age, state in ((14, "met"), (15, "missing")):
+        printed = replace(facts.certificates[0], last=TODAY - timedelta(days=age))
+        found = replace(facts, certificates=(printed, facts.certificates[1]))
+        assert _states("kent", found)["certificate_this_year"].state == state, age
+
+
 def test_a_kent_letter_must_be_recent():
     facts = replace(kent_full(), today=TODAY + timedelta(days=200))
     results = _states("kent", facts)
