@@ -32,6 +32,7 @@ from stepwise.accounts.models import Organisation
 from stepwise.audit.services import audit_record
 from stepwise.cases.models import Case
 from stepwise.cases.selectors import with_schools
+from stepwise.readiness.selectors import letters_due
 
 from . import services
 from .forms import CONFIRM_PREFIX, LetterForm, SenderForm
@@ -69,12 +70,14 @@ def case_letters(request: HttpRequest, pk: int) -> HttpResponse:
     found = with_schools(get_case_for_user(request.user, pk))
     _audit(request, found, "view", "letters")
     today = timezone.localdate()
+    ladder = case_ladder(found, today)
     return render(
         request,
         "letters/case_letters.html",
         {
             "case": found,
-            "ladder": case_ladder(found, today),
+            "ladder": ladder,
+            "due": letters_due(found, ladder.pack),
             "letters": sent_letters(found),
             "left_out": not_recipients(found),
             "manager": is_service_manager(request.user, found.service),

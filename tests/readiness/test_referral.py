@@ -180,3 +180,15 @@ def test_an_overdue_task_makes_the_record_out_of_date(ready_case, caseworker):
     close_tasks(ready_case, caseworker)
     result = {r.item.key: r for r in case_readiness(ready_case, TODAY).results}["up_to_date"]
     assert result.state == "met"
+
+
+def test_the_letters_page_shows_letter_four_overdue_after_the_referral(
+    login, ready_case, caseworker
+):
+    client = login(caseworker)
+    url = reverse("case_letters", args=[ready_case.pk])
+    assert "is overdue" not in client.get(url).content.decode()
+    refer(ready_case, caseworker)
+    page = client.get(url).content.decode()
+    assert "Letter 4: the case is with the Prosecutions team is overdue" in page
+    assert "Still to send to Hine Ngata, Rawiri Ngata." in page
