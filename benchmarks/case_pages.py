@@ -377,6 +377,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument(
+        "--database-name",
+        default=PG_BENCH_DB,
+        help="the PostgreSQL database to build, reuse and drop (give two runs different names)",
+    )
+    parser.add_argument(
         "--reuse",
         action="store_true",
         help="measure a database kept by an earlier --keep run, without setting it up again",
@@ -387,9 +392,10 @@ def main(argv: list[str] | None = None) -> int:
         print("SETUP " + json.dumps(_setup(args.cases, args.entries, args.users)), flush=True)
         return 0
 
-    setup_file = f"/tmp/{PG_BENCH_DB}.json"  # what --keep leaves for --reuse
+    name = args.database_name
+    setup_file = f"/tmp/{name}.json"  # what --keep leaves for --reuse
     try:
-        url = _database_url_kept() if args.reuse else _database_url(PG_BENCH_DB)
+        url = _database_url_kept(name) if args.reuse else _database_url(name)
     except Exception as e:  # psycopg's errors vary: no server, no permission...
         print(f"case_pages: PostgreSQL is not available: {e}", file=sys.stderr)
         return 1
@@ -406,7 +412,7 @@ def main(argv: list[str] | None = None) -> int:
         )  # fmt: skip
         if out.returncode:
             print(out.stdout + out.stderr, file=sys.stderr)
-            _drop_database(PG_BENCH_DB)
+            _drop_database(name)
             return 1
         setup = next(
             json.loads(line[6:]) for line in out.stdout.splitlines() if line.startswith("SETUP ")
@@ -428,7 +434,7 @@ def main(argv: list[str] | None = None) -> int:
     except RuntimeError as e:
         print(f"case_pages: {e}", file=sys.stderr)
         if not args.keep and not args.reuse:
-            _drop_database(PG_BENCH_DB)
+            _drop_database(name)
         return 1
     try:
         print(
@@ -443,19 +449,19 @@ def main(argv: list[str] | None = None) -> int:
             for label, held, paths, cookies in setup["pages"]:
                 failed |= _measure(
                     server, port, paths, cookies, label, held, args.seconds, think,
-                    database=PG_BENCH_DB,
+                    database=name,
                 )  # fmt: skip
     finally:
         _stop(server)
         if not args.keep and not args.reuse:
-            _drop_database(PG_BENCH_DB)
+            _drop_database(name)
     return 1 if failed else 0
 
 
-def _database_url_kept() -> str:
+def _database_url_kept(name: str) -> str:
     from benchmarks.school_pages import PG_ADMIN_URL
 
-    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_BENCH_DB}"
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
 
 
 if __name__ == "__main__":
