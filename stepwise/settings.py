@@ -187,6 +187,9 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Sessions end after 30 minutes without a request: these pages hold children's records.
+# The expiry slides on every request; a read writes it only when it moved a minute or
+# more (stepwise.accounts.sessions), so a session may end up to a minute early.
+SESSION_ENGINE = "stepwise.accounts.sessions"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
