@@ -185,6 +185,15 @@ def is_service_manager(user: User, service: Organisation) -> bool:
     ).exists()
 
 
+def manages_service(request: HttpRequest, service: Organisation) -> bool:
+    """Return is_service_manager(request.user, service), from the request's one read of
+    the user's memberships (the menu reads them on every page)."""
+    return any(
+        role == Membership.Role.SERVICE_MANAGER and org == service.pk
+        for role, org, *_ in memberships_for_request(request)
+    )
+
+
 def require_service_manager(user: User, service: Organisation) -> None:
     """Raise PermissionDenied unless the user manages the service (look it up first)."""
     if not is_service_manager(user, service):

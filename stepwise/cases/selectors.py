@@ -36,6 +36,11 @@ REFUSALS = (LogEntry.Outcome.REFUSED, LogEntry.Outcome.DECLINED_SUPPORT)
 # years holds hundreds, the newest are the ones a caseworker acts on, and each entry
 # costs about a millisecond to render.
 LOG_PER_PAGE = 25
+# What cases/_log.html shows of an entry.
+LOG_PAGE_FIELDS = (
+    "case", "kind", "outcome", "support", "others_involved", "notes", "happened_at",
+    "recorded_at", "recorded_by", "recorded_by_name", "corrects", "transferred",
+)  # fmt: skip
 
 
 def engagement_rule(case: Case) -> EngagementRule:
@@ -70,6 +75,34 @@ def log_entries(case: Case) -> QuerySet[LogEntry]:
         case.log.select_related("recorded_by", "corrects")
         .prefetch_related(
             "people", Prefetch("attachments", queryset=Attachment.objects.defer("content"))
+        )
+        .order_by("-happened_at", "-pk")
+    )
+
+
+def log_page_entries(case: Case) -> QuerySet[LogEntry]:
+    """Return the case's log, newest first, with only what a page of the case page shows.
+
+    Each entry carries its people as `involved` and its attachments (without their
+    content) as `files`: plain lists, where the related managers would cost a queryset
+    for every entry on the page.
+    """
+    return (
+        case.log.select_related("recorded_by", "corrects")
+        .only(
+            *LOG_PAGE_FIELDS,
+            "recorded_by__first_name",
+            "recorded_by__last_name",
+            "recorded_by__username",
+            "corrects__happened_at",
+        )
+        .prefetch_related(
+            Prefetch(
+                "people",
+                queryset=Person.objects.only("given_name", "family_name"),
+                to_attr="involved",
+            ),
+            Prefetch("attachments", queryset=Attachment.objects.defer("content"), to_attr="files"),
         )
         .order_by("-happened_at", "-pk")
     )
@@ -121,21 +154,44 @@ def case_signal(case: Case, log: list[LogEntry], today: date | None = None) -> S
     return engagement_signal(engagement_rule(case), attempts, today or timezone.localdate())
 
 
+def _window_start(case: Case, today: date) -> datetime:
+    """Return the first moment of the signal's window: attempts before it never count."""
+    since = today - timedelta(days=engagement_rule(case).within_days - 1)
+    return timezone.make_aware(datetime.combine(since, time.min))
+
+
 def recent_signal(case: Case, corrected: set[int], today: date | None = None) -> Signal:
     """Return the refusal-to-engage signal, reading only the entries inside the rule's window.
 
     The same as case_signal over the whole log: attempts before the window never count.
     """
     today = today or timezone.localdate()
-    since = today - timedelta(days=engagement_rule(case).within_days - 1)
     recent = list(
-        case.log.filter(happened_at__gte=timezone.make_aware(datetime.combine(since, time.min)))
+        case.log.filter(happened_at__gte=_window_start(case, today))
         .exclude(outcome="")
         .only("pk", "happened_at", "outcome")
     )
     for entry in recent:
         entry.superseded = entry.pk in corrected  # type: ignore[attr-defined]
     return case_signal(case, recent, today)
+
+
+def signal_and_corrected(case: Case, today: date) -> tuple[Signal, set[int]]:
+    """Return recent_signal(case, corrected, today) and corrected_entries(case), in one read.
+
+    The read is of the window's contact attempts and of every correction (a few a case).
+    """
+    start = _window_start(case, today)
+    rows = list(
+        case.log.filter(Q(corrects__isnull=False) | Q(happened_at__gte=start) & ~Q(outcome=""))
+        .order_by()
+        .only("pk", "happened_at", "outcome", "corrects_id")
+    )
+    corrected = {e.corrects_id for e in rows if e.corrects_id is not None}
+    recent = [e for e in rows if e.outcome and e.happened_at >= start]
+    for entry in recent:
+        entry.superseded = entry.pk in corrected  # type: ignore[attr-defined]
+    return case_signal(case, recent, today), corrected
 
 
 def active_safety_flags(case: Case) -> QuerySet[SafetyFlag]:

@@ -25,7 +25,7 @@ from stepwise.accounts.access import (
     get_case_for_user,
     get_referral_for_user,
     get_service_for_user,
-    is_service_manager,
+    manages_service,
     require_service_manager,
 )
 from stepwise.audit.services import audit_record
@@ -54,11 +54,12 @@ from .selectors import (
     caseload_schools,
     corrected_entries,
     engagement_rule,
-    log_entries,
     log_page,
+    log_page_entries,
     my_tasks,
     recent_signal,
     service_engagement_rule,
+    signal_and_corrected,
     transferred_for_review,
     with_schools,
 )
@@ -154,7 +155,7 @@ def _caseload_filter(request: HttpRequest) -> CaseloadFilter:
 @login_required
 def cases(request: HttpRequest, org_id: int) -> HttpResponse:
     service = get_service_for_user(request.user, org_id)
-    manager = is_service_manager(request.user, service)
+    manager = manages_service(request, service)
     chosen = _caseload_filter(request)
     paging = paginate(request, caseload(service, _me(request), chosen), CASES_PER_PAGE)
     return render(
@@ -289,16 +290,17 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
     _audit_case(request, found)
     today = timezone.localdate()
     rule = engagement_rule(found)
-    corrected = corrected_entries(found)
-    paging = paginate(request, log_entries(found), LOG_PER_PAGE)
+    signal, corrected = signal_and_corrected(found, today)
+    paging = paginate(request, log_page_entries(found), LOG_PER_PAGE)
+    manager = manages_service(request, found.service)
     return render(
         request,
         "cases/case.html",
         {
             "case": found,
-            "manager": is_service_manager(request.user, found.service),
+            "manager": manager,
             "log_html": _log_html(request, found, paging, corrected),
-            "signal": recent_signal(found, corrected, today),
+            "signal": signal,
             "pathway_warning": rule.pathway_warning if found.exploring_pathway else "",
             "flags": active_safety_flags(found),
             "people": found.people.all(),
@@ -306,9 +308,12 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
             "tasks": found.tasks.filter(done_at__isnull=True).select_related("assigned_to"),
             "schools": found.schools.all(),
             "today": today,
+            # Only a manager sees the form; building it reads the service's caseworkers.
             "assign_form": AssignForm(
                 initial={"assign_to": found.assigned_to_id}, service=found.service
-            ),
+            )
+            if manager
+            else None,
         },
     )
 

@@ -4,6 +4,9 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,8 +17,9 @@ from stepwise.cases.selectors import (
     corrected_entries,
     effective_log,
     recent_signal,
+    signal_and_corrected,
 )
-from stepwise.cases.services import log_entry_record
+from stepwise.cases.services import Upload, log_entry_record
 
 from .conftest import TODAY, at
 
@@ -113,6 +117,7 @@ def test_the_signal_read_from_recent_entries_is_the_whole_logs(caseworker, case,
         )
     whole = case_signal(case, effective_log(case), TODAY)
     assert recent_signal(case, corrected_entries(case), TODAY) == whole
+    assert signal_and_corrected(case, TODAY) == (whole, corrected_entries(case))
 
 
 def test_a_new_entry_shows_at_once_though_the_log_page_is_cached(login, caseworker, case):
@@ -128,3 +133,36 @@ def test_a_new_entry_shows_at_once_though_the_log_page_is_cached(login, casework
         happened_at=timezone.now(),
     )
     assert "Rang the school" in client.get(url).content.decode()
+
+
+def test_the_case_page_reads_as_much_for_a_full_page_of_the_log_as_for_one_entry(
+    login, caseworker, case, django_assert_num_queries
+):
+    # Each entry with a person and an attachment: none of them costs a read of its own.
+    # The rendered log is forgotten before each count, so both render it.
+    child = case.people.get(role="child")
+    client = login(caseworker)
+    url = reverse("case", args=[case.pk])
+
+    def record(n: int) -> None:
+        for i in range(n):
+            log_entry_record(
+                case=case,
+                by=caseworker,
+                kind="phone",
+                outcome="no_answer",
+                people=[child],
+                uploads=[Upload(f"note-{i}.txt", "text/plain", b"rang")],
+                happened_at=at(TODAY, 12),  # after the referral's entries: page 1 is these
+            )
+
+    record(1)
+    client.get(url)
+    cache.clear()
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    record(LOG_PER_PAGE)
+    cache.clear()
+    with django_assert_num_queries(len(one.captured_queries)):
+        page = client.get(url).content.decode()
+    assert page.count(">note-") == LOG_PER_PAGE
