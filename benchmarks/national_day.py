@@ -170,8 +170,10 @@ def _child(students: int, schools: int, seed: int, folder: Path) -> None:
     imported, imported_cpu = time.perf_counter(), time.process_time()
     terms = list(Term.objects.filter(pk__in={t for _, t in result.affected}))
     # As `stepwise import register` does: the evaluation starts from the rows the
-    # import merged rather than reading them back.
-    evaluation = terms_evaluate(terms=terms, as_of=DAY, registers=result.registers)
+    # import merged and the enrolments it read rather than reading them again.
+    evaluation = terms_evaluate(
+        terms=terms, as_of=DAY, registers=result.registers, enrolments=result.enrolments
+    )
     done, done_cpu = time.perf_counter(), time.process_time()
     print(f"  {result.summary()}")
     print(f"  evaluated {len(terms):,} school terms, {evaluation.created:,} new threshold events")

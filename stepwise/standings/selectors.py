@@ -21,6 +21,9 @@ from stepwise.rules.engine import Standings, evaluate
 from stepwise.rules.pack import Pack
 from stepwise.schools.calendars import build_calendar
 from stepwise.schools.models import ClosureDay, Enrolment, School, Student, Term
+from stepwise.schools.selectors import EnrolmentRows
+
+OPEN_END = np.datetime64("9999-12-31")  # the last day of an enrolment with no end
 
 
 @dataclass(frozen=True)
@@ -47,9 +50,24 @@ class Evaluated:
     terms: list[Term]  # the evaluated term of each school in the group
     term_of_row: np.ndarray  # index into `terms`, per row
     student_pk: np.ndarray  # per row
-    enrolment: list[tuple[int, str, str | None]]  # year level, enrolled from, to (ISO), per row
+    year_level: np.ndarray  # per row
+    enrolled_from: np.ndarray  # datetime64[D], per row
+    enrolled_to: np.ndarray  # datetime64[D], NaT for no end, per row
     marks: np.ndarray
     standings: Standings
+
+    @cached_property
+    def enrolment(self) -> list[tuple[int, str, str | None]]:
+        """Return each row's year level and enrolled from and to (ISO; None for no end)."""
+        ends = np.datetime_as_string(self.enrolled_to).tolist()
+        return list(
+            zip(
+                self.year_level.tolist(),
+                np.datetime_as_string(self.enrolled_from).tolist(),
+                [None if e == "NaT" else e for e in ends],
+                strict=True,
+            )
+        )
 
     @cached_property
     def students(self) -> list[StudentInfo]:
@@ -97,10 +115,12 @@ def evaluate_terms(
     as_of: date | None = None,
     student_pks: list[int] | None = None,
     registers: dict[int, TermRows] | None = None,
+    enrolments: EnrolmentRows | None = None,
 ) -> list[Evaluated]:
     """Evaluate each school's term, grouping schools that share a calendar.
 
-    Terms in `registers` are evaluated from the rows given there, not read again.
+    Terms in `registers` are evaluated from the rows given there, and the students of
+    schools whose enrolments are all in `enrolments` from those: neither is read again.
     """
     as_of = as_of or timezone.localdate()
     school_pks = {t.school_id for t in terms}
@@ -137,6 +157,7 @@ def evaluate_terms(
             as_of,
             student_pks,
             registers or {},
+            enrolments,
         )
         for signature, members in groups.items()
     ]
@@ -150,49 +171,64 @@ def _evaluate_group(
     as_of: date,
     student_pks: list[int] | None,
     registers: dict[int, TermRows],
+    given: EnrolmentRows | None,
 ) -> Evaluated:
     term_index = {t.school_id: i for i, t in enumerate(members)}
     target = members[0]
-    # the students asked for, when not the whole school
-    only = "" if student_pks is None else f" AND {ids_in('student_id', student_pks)}"
     most = student_pks is None and is_most_schools(len(term_index))
-    schools = ids_in("school_id", list(term_index), most=most)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT school_id, student_id, year_level, CAST(enrolled_from AS TEXT), "
-            f"CAST(enrolled_to AS TEXT) FROM {Enrolment._meta.db_table} "
-            f"WHERE {schools} AND enrolled_from <= %s "
-            f"AND (enrolled_to IS NULL OR enrolled_to >= %s){only}",
-            [target.end, target.start],
-        )
-        found = cursor.fetchall()
-    # Sort rows by (school's place in the group, student) so a stored term row's
-    # place can be found by binary search. (Sorted here, not by the query: with no
-    # ORDER BY the database may read the whole table in storage order, which for a
-    # whole country is several times faster than following an index.)
-    place = np.fromiter((term_index[r[0]] for r in found), dtype=np.int64, count=len(found))
-    row_key = place << 40 | np.fromiter((r[1] for r in found), dtype=np.int64, count=len(found))
+    if given is not None and student_pks is None and given.covers(term_index):
+        found = given
+    else:
+        found = _enrolments(list(term_index), target, student_pks, most)
+    # The group's schools' enrolments during the term, sorted by (school's place in
+    # the group, student) so a stored term row's place can be found by binary search.
+    # (Sorted here, not by the query: with no ORDER BY the database may read the
+    # whole table in storage order, which for a whole country is several times
+    # faster than following an index.)
+    size = max(max(term_index, default=0), int(found.school.max(initial=0))) + 1
+    place_of = np.full(size, -1, dtype=np.int64)
+    place_of[list(term_index)] = list(term_index.values())
+    place = place_of[found.school]
+    keep = np.flatnonzero((place >= 0) & found.overlapping(target.start, target.end))
+    row_key = place[keep] << 40 | found.student[keep]
     order = np.argsort(row_key, kind="stable")
     row_key = row_key[order]
-    found = [found[i] for i in order.tolist()]
+    rows = found.select(keep[order])
     school_row = (row_key >> 40).astype(np.int32)
     student_pk = row_key & ((1 << 40) - 1)
-    marks = np.zeros((len(found), calendar.width), dtype=np.uint8)
+    marks = np.zeros((len(row_key), calendar.width), dtype=np.uint8)
     slot_of_term = {
         t.pk: (term_index[school_pk], calendar.slots(t.key))
         for school_pk, terms in cal_terms.items()
         for t in terms
     }
     _fill_marks(marks, row_key, slot_of_term, student_pks, registers, most)
-    enrolment = [r[2:] for r in found]
-    _, starts, until = zip(*enrolment, strict=True) if enrolment else ((), (), ())
-    first_days = np.searchsorted(calendar.days, np.array(starts, dtype="datetime64[D]"))
-    ends = np.array([e or "9999-12-31" for e in until], dtype="datetime64[D]")
+    first_days = np.searchsorted(calendar.days, rows.enrolled_from)
+    ends = np.where(np.isnat(rows.enrolled_to), np.datetime64(OPEN_END), rows.enrolled_to)
     last_days = np.searchsorted(calendar.days, ends, side="right") - 1
     standings = evaluate(
         pack, calendar, marks, term=target.key, as_of=as_of, enrolled=(first_days, last_days)
     )
-    return Evaluated(pack, calendar, members, school_row, student_pk, enrolment, marks, standings)
+    return Evaluated(
+        pack, calendar, members, school_row, student_pk, rows.year_level, rows.enrolled_from,
+        rows.enrolled_to, marks, standings,
+    )  # fmt: skip
+
+
+def _enrolments(
+    school_pks: list[int], term: Term, student_pks: list[int] | None, most: bool
+) -> EnrolmentRows:
+    """Read the schools' enrolments during the term (of the students asked for, if any)."""
+    only = "" if student_pks is None else f" AND {ids_in('student_id', student_pks)}"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT school_id, student_id, year_level, CAST(enrolled_from AS TEXT), "
+            f"CAST(enrolled_to AS TEXT) FROM {Enrolment._meta.db_table} "
+            f"WHERE {ids_in('school_id', school_pks, most=most)} AND enrolled_from <= %s "
+            f"AND (enrolled_to IS NULL OR enrolled_to >= %s){only}",
+            [term.end, term.start],
+        )
+        return EnrolmentRows.from_rows(frozenset(), cursor.fetchall())
 
 
 def _fill_marks(

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from stepwise.register.selectors import TermRows
 from stepwise.schools.models import School, Term
+from stepwise.schools.selectors import EnrolmentRows
 
 from .models import ThresholdEvent
 from .selectors import Evaluated, evaluate_terms
@@ -37,11 +38,12 @@ def terms_evaluate(
     terms: list[Term],
     as_of: date | None = None,
     registers: dict[int, TermRows] | None = None,
+    enrolments: EnrolmentRows | None = None,
 ) -> EvaluationResult:
     """Bring the terms' threshold events in line with their registers.
 
-    `registers` may give some terms' rows as an import just wrote them: they are
-    not read back.
+    `registers` may give some terms' rows as an import just wrote them, and
+    `enrolments` the enrolments the import read: they are not read again.
 
     1. Evaluate every student's standing in each term (schools sharing a calendar
        together).
@@ -50,7 +52,8 @@ def terms_evaluate(
     3. Withdraw active events whose threshold is no longer reached.
     """
     result = EvaluationResult()
-    for group in evaluate_terms(terms, as_of=as_of or timezone.localdate(), registers=registers):
+    as_of = as_of or timezone.localdate()
+    for group in evaluate_terms(terms, as_of=as_of, registers=registers, enrolments=enrolments):
         _sync_events(group, result)
     return result
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from stepwise.register.csvfile import ImportRejected
 from stepwise.register.models import ImportRun
 from stepwise.register.selectors import TermRows
+from stepwise.schools.selectors import EnrolmentRows
 
 Progress = Callable[[int], None]
 
@@ -26,6 +27,8 @@ class ImportResult:
     # The changed terms' register rows after the import, by term id, so an evaluation
     # that follows can start from them instead of reading them back.
     registers: dict[int, TermRows] = field(default_factory=dict)
+    # The enrolments at the file's schools, read by the import, for the same reason.
+    enrolments: EnrolmentRows | None = None
 
     def summary(self) -> str:
         parts = ", ".join(f"{v} {k}" for k, v in self.detail.items())
@@ -42,6 +45,7 @@ class Applied:
     affected: set[tuple[int, int]] = field(default_factory=set)
     evaluation: Any = None
     registers: dict[int, TermRows] = field(default_factory=dict)
+    enrolments: EnrolmentRows | None = None
 
 
 def run_import(
@@ -93,4 +97,5 @@ def run_import(
         applied.affected,
         applied.evaluation,
         applied.registers,
+        applied.enrolments,
     )
