@@ -36,6 +36,9 @@ REFUSALS = (LogEntry.Outcome.REFUSED, LogEntry.Outcome.DECLINED_SUPPORT)
 # years holds hundreds, the newest are the ones a caseworker acts on, and each entry
 # costs about a millisecond to render.
 LOG_PER_PAGE = 25
+# What a caseload's row shows of a case (cases/_case_rows.html), and of a colleague.
+CASELOAD_ROW_FIELDS = ("reference", "reason", "status", "assigned_to", "last_contact_at")
+USER_NAME_FIELDS = ("username", "first_name", "last_name")
 # What cases/_log.html shows of an entry.
 LOG_PAGE_FIELDS = (
     "case", "kind", "outcome", "support", "others_involved", "notes", "happened_at",
@@ -209,9 +212,18 @@ class CaseloadFilter:
 
 
 def caseload(
-    service: Organisation, user: User, chosen: CaseloadFilter, *, now: datetime | None = None
+    service: Organisation,
+    user: User,
+    chosen: CaseloadFilter,
+    *,
+    now: datetime | None = None,
+    rule: EngagementRule | None = None,
 ) -> QuerySet[Case]:
-    """Return a service's cases for a caseload list, filtered, the longest silence first."""
+    """Return a service's cases for a caseload list, filtered, the longest silence first.
+
+    `rule` is service_engagement_rule(service), when the caller has read it already.
+    Each case carries only what cases/_case_rows.html shows.
+    """
     cases = Case.objects.filter(service=service)
     if chosen.mine:
         cases = cases.filter(assigned_to=user)
@@ -226,17 +238,33 @@ def caseload(
     if chosen.school:
         cases = cases.filter(schools__name=chosen.school)
     if chosen.no_contact:
-        days = service_engagement_rule(service).no_contact_days
+        days = (rule or service_engagement_rule(service)).no_contact_days
         since = (now or timezone.now()) - timedelta(days=days)
         cases = cases.filter(Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=since))
-    return with_children(cases).order_by("last_contact_at", "opened_on", "pk")
+    return (
+        with_children(cases)
+        .only(*CASELOAD_ROW_FIELDS, *(f"assigned_to__{f}" for f in USER_NAME_FIELDS))
+        .order_by("last_contact_at", "opened_on", "pk")
+    )
 
 
 def with_children(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """Fetch each case's child, schools and caseworker with the page, not per row."""
+    """Fetch each case's child, schools and caseworker with the page, not per row.
+
+    The child is `child` and the schools `school_list`: lists, where the related
+    managers would cost a queryset for every case on the page.
+    """
     return cases.select_related("assigned_to").prefetch_related(
-        Prefetch("people", queryset=Person.objects.filter(role=Person.Role.CHILD), to_attr="child"),
-        "schools",
+        Prefetch(
+            "people",
+            queryset=Person.objects.filter(role=Person.Role.CHILD).only(
+                "case", "given_name", "family_name"
+            ),
+            to_attr="child",
+        ),
+        Prefetch(
+            "schools", queryset=CaseSchool.objects.only("case", "name"), to_attr="school_list"
+        ),
     )
 
 
@@ -272,7 +300,7 @@ def caseload_counts(service: Organisation) -> list[dict[str, Any]]:
     for assigned, status, n in rows:
         counts[assigned][status] += n
         counts[assigned]["total"] += n
-    users = User.objects.in_bulk([pk for pk in counts if pk is not None])
+    users = User.objects.only(*USER_NAME_FIELDS).in_bulk([pk for pk in counts if pk is not None])
     result = [
         {"user": users.get(pk) if pk else None, **dict(figures)} for pk, figures in counts.items()
     ]

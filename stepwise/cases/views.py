@@ -157,7 +157,8 @@ def cases(request: HttpRequest, org_id: int) -> HttpResponse:
     service = get_service_for_user(request.user, org_id)
     manager = manages_service(request, service)
     chosen = _caseload_filter(request)
-    paging = paginate(request, caseload(service, _me(request), chosen), CASES_PER_PAGE)
+    rule = service_engagement_rule(service)
+    paging = paginate(request, caseload(service, _me(request), chosen, rule=rule), CASES_PER_PAGE)
     return render(
         request,
         "cases/caseload.html",
@@ -169,9 +170,8 @@ def cases(request: HttpRequest, org_id: int) -> HttpResponse:
             "statuses": Case.Status.choices,
             "reasons": Case.Reason.choices,
             "schools": caseload_schools(service),
-            "workers": services.case_workers(service),
             "counts": caseload_counts(service) if manager else [],
-            "no_contact_days": service_engagement_rule(service).no_contact_days,
+            "no_contact_days": rule.no_contact_days,
         },
     )
 

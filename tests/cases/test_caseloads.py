@@ -2,11 +2,14 @@
 
 from datetime import date, timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from stepwise.cases.models import Case
 from stepwise.cases.services import case_open, log_entry_record
+from stepwise.cases.views import CASES_PER_PAGE
 
 from .conftest import at
 
@@ -149,3 +152,32 @@ def test_a_new_school_joins_the_filter_at_once(login, service, manager, casework
     assert "Rimu School" not in caseload(client, service)
     open_case(service, manager, "Second Case", assign_to=caseworker, school="Rimu School")
     assert '<option value="Rimu School"' in caseload(client, service)
+
+
+def test_a_full_page_of_cases_reads_as_much_as_one_case(
+    login, service, manager, caseworker, django_assert_num_queries
+):
+    # Each row shows the child, the school, the caseworker and the last contact: the
+    # page reads them for all its rows at once, never row by row.
+    def open_cases(names: range) -> None:
+        for n in names:
+            case = open_case(service, manager, f"Child N{n}", assign_to=caseworker, school="Rimu")
+            log_entry_record(
+                case=case,
+                by=caseworker,
+                kind="phone",
+                outcome="engaged",
+                happened_at=at(date(2026, 11, 19)),
+            )
+
+    client = login(manager)
+    open_cases(range(1))
+    caseload(client, service, view="team")
+    with CaptureQueriesContext(connection) as one:
+        caseload(client, service, view="team")
+    reads = len(one.captured_queries)  # before the next request clears Django's query log
+    open_cases(range(1, CASES_PER_PAGE))
+    caseload(client, service, view="team")  # opening cases forgot the schools' names
+    with django_assert_num_queries(reads):
+        page = caseload(client, service, view="team")
+    assert page.count("Child N") == CASES_PER_PAGE and page.count("Rimu</td>") == CASES_PER_PAGE
