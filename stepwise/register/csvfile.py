@@ -176,11 +176,16 @@ def _columns_row_by_row(reader, header: tuple[str, ...], problems: "Problems") -
 def _split_columns(body: bytes, header: tuple[str, ...], problems: "Problems") -> Columns | None:
     """Split a file without quotes into columns with NumPy; None if a field is too long."""
     buf = np.frombuffer(body, dtype=np.uint8)
-    ends = np.flatnonzero(buf == ord("\n"))
+    # A national day is 50 MB: every array the size of the file, or of its fields,
+    # costs time to fill with fresh memory, so one mask is reused and each column's
+    # fields are found in turn rather than all at once.
+    mask = buf == ord("\n")
+    ends = np.flatnonzero(mask)
     if len(buf) and buf[-1] != ord("\n"):
         ends = np.append(ends, len(buf))
     starts = np.concatenate([[0], ends[:-1] + 1]).astype(np.int64) if len(ends) else ends
-    commas = np.flatnonzero(buf == ord(","))
+    commas = np.flatnonzero(np.equal(buf, ord(","), out=mask))
+    del mask
     first_comma = np.searchsorted(commas, starts)
     found = np.searchsorted(commas, ends) - first_comma + 1
     width = len(header)
@@ -190,15 +195,15 @@ def _split_columns(body: bytes, header: tuple[str, ...], problems: "Problems") -
         if not is_blank(fields):
             problems.add(i + 2, "", f"expected {width} fields, found {len(fields)}")
     good = found == width
-    separators = commas[first_comma[good][:, None] + np.arange(width - 1)]
-    field_starts = np.column_stack([starts[good], separators + 1])
-    field_ends = np.column_stack([separators, ends[good]])
-    lengths = field_ends - field_starts
-    if lengths.size and lengths.max() > LONGEST_FAST_FIELD:
-        return None
-    columns = {
-        name: _factorize(buf, field_starts[:, k], lengths[:, k]) for k, name in enumerate(header)
-    }
+    if len(wrong):
+        starts, ends, first_comma = starts[good], ends[good], first_comma[good]
+    columns = {}
+    for k, name in enumerate(header):
+        field_starts = starts if k == 0 else commas[first_comma + (k - 1)] + 1
+        lengths = (ends if k == width - 1 else commas[first_comma + k]) - field_starts
+        if lengths.max(initial=0) > LONGEST_FAST_FIELD:
+            return None
+        columns[name] = _factorize(buf, field_starts, lengths)
     return Columns(np.flatnonzero(good).astype(np.int64) + 2, columns)
 
 
