@@ -109,6 +109,12 @@ def _calendar_terms(all_terms: list[Term], term: Term) -> list[Term]:
     return [t for t in all_terms if t.year in (term.year - 1, term.year) and t.start <= term.end]
 
 
+def _counts_within_term(pack: Pack) -> bool:
+    """Return whether every threshold and rate of the pack counts within the term alone."""
+    windows = [t.window for t in pack.thresholds] + [r.window for r in pack.rates]
+    return all(window == "term" for window in windows)
+
+
 def evaluate_terms(
     terms: list[Term],
     *,
@@ -116,11 +122,17 @@ def evaluate_terms(
     student_pks: list[int] | None = None,
     registers: dict[int, TermRows] | None = None,
     enrolments: EnrolmentRows | None = None,
+    term_only: bool = False,
 ) -> list[Evaluated]:
     """Evaluate each school's term, grouping schools that share a calendar.
 
     Terms in `registers` are evaluated from the rows given there, and the students of
     schools whose enrolments are all in `enrolments` from those: neither is read again.
+
+    With `term_only`, a school whose pack counts everything within the term (no
+    rolling window, no year-to-date rate) is evaluated over that term's calendar
+    alone: its standings are the same, without reading or holding the marks of the
+    rest of the year (for New Zealand's Term 4, three times as many).
     """
     as_of = as_of or timezone.localdate()
     school_pks = {t.school_id for t in terms}
@@ -136,9 +148,14 @@ def evaluate_terms(
 
     groups: dict[tuple, list[Term]] = defaultdict(list)
     calendars: dict[tuple, list[Term]] = {}
+    cal_terms_of: dict[int, list[Term]] = {}
     for term in terms:
         school = schools[term.school_id]
-        cal_terms = _calendar_terms(all_terms[term.school_id], term)
+        if term_only and _counts_within_term(school.rules):
+            cal_terms = [term]
+        else:
+            cal_terms = _calendar_terms(all_terms[term.school_id], term)
+        cal_terms_of[term.pk] = cal_terms
         first, last = cal_terms[0].start, cal_terms[-1].end
         signature = (
             school.pack,
@@ -152,7 +169,7 @@ def evaluate_terms(
         _evaluate_group(
             schools[members[0].school_id].rules,
             members,
-            {t.school_id: _calendar_terms(all_terms[t.school_id], t) for t in members},
+            {t.school_id: cal_terms_of[t.pk] for t in members},
             build_calendar(schools[members[0].school_id].rules, calendars[signature], signature[3]),
             as_of,
             student_pks,

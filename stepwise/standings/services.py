@@ -53,7 +53,10 @@ def terms_evaluate(
     """
     result = EvaluationResult()
     as_of = as_of or timezone.localdate()
-    for group in evaluate_terms(terms, as_of=as_of, registers=registers, enrolments=enrolments):
+    # Events need only the thresholds' standings: see `term_only`.
+    for group in evaluate_terms(
+        terms, as_of=as_of, registers=registers, enrolments=enrolments, term_only=True
+    ):
         _sync_events(group, result)
     return result
 
