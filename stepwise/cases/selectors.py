@@ -1,6 +1,7 @@
 """Reads of an attendance service's cases: caseloads, the triage inbox, signals, tasks."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -102,7 +103,8 @@ def log_page_entries(case: Case) -> QuerySet[LogEntry]:
         .prefetch_related(
             Prefetch(
                 "people",
-                queryset=Person.objects.only("given_name", "family_name"),
+                # The model's order (case, role, pk) without reading the case: one case.
+                queryset=Person.objects.only("given_name", "family_name").order_by("role", "pk"),
                 to_attr="involved",
             ),
             Prefetch("attachments", queryset=Attachment.objects.defer("content"), to_attr="files"),
@@ -242,28 +244,46 @@ def caseload(
         since = (now or timezone.now()) - timedelta(days=days)
         cases = cases.filter(Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=since))
     return (
-        with_children(cases)
+        cases.select_related("assigned_to")
         .only(*CASELOAD_ROW_FIELDS, *(f"assigned_to__{f}" for f in USER_NAME_FIELDS))
         .order_by("last_contact_at", "opened_on", "pk")
     )
 
 
-def with_children(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """Fetch each case's child, schools and caseworker with the page, not per row.
+def caseload_rows(cases: Iterable[Case]) -> list[Case]:
+    """Return a page of a caseload with each case's `child_names` and `school_names`.
 
-    The child is `child` and the schools `school_list`: lists, where the related
-    managers would cost a queryset for every case on the page.
+    Both are lists of names, read for the whole page in one query each: prefetching
+    would build a Person and a CaseSchool for every row only to print their names.
     """
+    cases = list(cases)
+    pks = [case.pk for case in cases]
+    children: dict[int, list[str]] = defaultdict(list)
+    for case_id, given, family in (
+        Person.objects.filter(case__in=pks, role=Person.Role.CHILD)
+        .order_by("pk")
+        .values_list("case", "given_name", "family_name")
+    ):
+        children[case_id].append(f"{given} {family}")  # Person.full_name
+    schools: dict[int, list[str]] = defaultdict(list)
+    for case_id, name in (
+        CaseSchool.objects.filter(case__in=pks).order_by("pk").values_list("case", "name")
+    ):
+        schools[case_id].append(name)
+    for case in cases:
+        case.child_names = children[case.pk]  # type: ignore[attr-defined]
+        case.school_names = schools[case.pk]  # type: ignore[attr-defined]
+    return cases
+
+
+def with_children(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Fetch each case's child (as the list `child`) and caseworker with the page."""
     return cases.select_related("assigned_to").prefetch_related(
         Prefetch(
             "people",
-            queryset=Person.objects.filter(role=Person.Role.CHILD).only(
-                "case", "given_name", "family_name"
-            ),
+            # A case's people in pk order: the model's order, without reading the case.
+            queryset=Person.objects.filter(role=Person.Role.CHILD).order_by("pk"),
             to_attr="child",
-        ),
-        Prefetch(
-            "schools", queryset=CaseSchool.objects.only("case", "name"), to_attr="school_list"
         ),
     )
 

@@ -51,6 +51,7 @@ from .selectors import (
     active_safety_flags,
     caseload,
     caseload_counts,
+    caseload_rows,
     caseload_schools,
     corrected_entries,
     engagement_rule,
@@ -159,6 +160,7 @@ def cases(request: HttpRequest, org_id: int) -> HttpResponse:
     chosen = _caseload_filter(request)
     rule = service_engagement_rule(service)
     paging = paginate(request, caseload(service, _me(request), chosen, rule=rule), CASES_PER_PAGE)
+    paging["page"].object_list = caseload_rows(paging["page"].object_list)
     return render(
         request,
         "cases/caseload.html",
@@ -303,7 +305,8 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
             "signal": signal,
             "pathway_warning": rule.pathway_warning if found.exploring_pathway else "",
             "flags": active_safety_flags(found),
-            "people": found.people.all(),
+            # The model's order (case, role, pk) without reading the case again.
+            "people": found.people.order_by("role", "pk"),
             "agencies": found.agencies.filter(ended_on__isnull=True),
             "tasks": found.tasks.filter(done_at__isnull=True).select_related("assigned_to"),
             "schools": found.schools.all(),
