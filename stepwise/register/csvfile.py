@@ -215,7 +215,7 @@ def _factorize(buf: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> Colu
     # in one) to whole 8-byte words and read as big-endian integers
     # sort like the text, so finding distinct values is an integer sort, not a string one.
     cells = np.zeros((n, 8 * words), dtype=np.uint8)
-    shortest = int(lengths.min(initial=0))
+    shortest = int(lengths.min()) if n else 0
     for j in range(int(lengths.max(initial=0))):
         if j < shortest:
             cells[:, j] = buf[starts + j]
