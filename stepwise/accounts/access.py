@@ -170,8 +170,17 @@ def cases_for_user(user: User) -> QuerySet[Case]:
 
 
 def get_case_for_user(user: User, pk: int) -> Case:
-    """Return a case of the user's attendance service, or raise Http404."""
-    case = cases_for_user(user).filter(pk=pk).select_related("service", "assigned_to").first()
+    """Return a case of the user's attendance service, or raise Http404.
+
+    With its service, caseworker and Stepwise student: the case page's certificates,
+    the letters and the referral checklist read them.
+    """
+    case = (
+        cases_for_user(user)
+        .filter(pk=pk)
+        .select_related("service", "assigned_to", "student")
+        .first()
+    )
     if case is None:
         raise Http404("No such case")
     return case

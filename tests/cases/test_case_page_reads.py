@@ -1,0 +1,28 @@
+"""The case page reads what it shows once, and nothing for what it loads later.
+
+Aroha's case (an accepted referral) has her Stepwise student record, so its page
+shows the certificates panel; the referral checklist loads after the page.
+"""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+
+def _tables_read(client, case) -> list[str]:
+    with CaptureQueriesContext(connection) as reads:
+        assert client.get(reverse("case", args=[case.pk])).status_code == 200
+    return [q["sql"].split(" FROM ", 1)[1].split()[0] for q in reads if " FROM " in q["sql"]]
+
+
+def test_the_certificates_panel_reads_the_student_with_the_case(login, caseworker, case):
+    assert case.student_id is not None
+    tables = _tables_read(login(caseworker), case)
+    assert '"schools_student"' not in tables
+    assert tables.count('"cases_case"') == 1
+
+
+def test_the_referral_checklist_is_not_read_by_the_case_page(login, caseworker, case):
+    tables = _tables_read(login(caseworker), case)
+    assert not [t for t in tables if t.startswith('"readiness_')]
+    assert not [t for t in tables if t.startswith('"letters_')]
