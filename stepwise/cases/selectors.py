@@ -188,7 +188,7 @@ def signal_and_corrected(case: Case, today: date) -> tuple[Signal, set[int]]:
     """
     start = _window_start(case, today)
     rows = list(
-        case.log.filter(Q(corrects__isnull=False) | Q(happened_at__gte=start) & ~Q(outcome=""))
+        case.log.filter(Q(corrects__isnull=False) | (Q(happened_at__gte=start) & ~Q(outcome="")))
         .order_by()
         .only("pk", "happened_at", "outcome", "corrects_id")
     )

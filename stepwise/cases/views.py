@@ -311,7 +311,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
             "tasks": found.tasks.filter(done_at__isnull=True).select_related("assigned_to"),
             "schools": found.schools.all(),
             "today": today,
-            # Only a manager sees the form; building it reads the service's caseworkers.
+            # Only a manager sees the reassign form: build it for them alone.
             "assign_form": AssignForm(
                 initial={"assign_to": found.assigned_to_id}, service=found.service
             )
