@@ -47,7 +47,8 @@ class EnrolmentRows:
             np.array(student, dtype=np.int64),
             np.array(year_level, dtype=np.int64),
             np.array(enrolled_from, dtype="datetime64[D]"),
-            np.array(enrolled_to, dtype="datetime64[D]"),  # None becomes NaT
+            # NumPy reads None as NaT too, but four times slower than the text.
+            np.array(["NaT" if e is None else e for e in enrolled_to], dtype="datetime64[D]"),
         )
 
     def covers(self, school_pks) -> bool:

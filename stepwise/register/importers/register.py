@@ -204,14 +204,23 @@ def _enrolments(school_pks: list[int | None], student_ids: list[str]) -> Enrolme
 
 
 def _positions(values: list[str], wanted: Sequence[str]) -> np.ndarray:
-    """Return the index in `values` (distinct) of each of `wanted`, or NOT_FOUND."""
+    """Return the index in `values` (distinct) of each of `wanted`, or NOT_FOUND.
+
+    Both sides are sorted first: a country's ids searched for in the database's
+    order would miss the CPU's cache at every step, and take several times longer.
+    """
     found = np.array(wanted, dtype=str)
+    positions = np.full(len(found), NOT_FOUND, dtype=np.int64)
     if not values or not len(found):
-        return np.full(len(found), NOT_FOUND, dtype=np.int64)
+        return positions
     distinct = np.array(values, dtype=str)
-    order = np.argsort(distinct, kind="stable")  # read from a file, usually sorted already
-    at = np.minimum(np.searchsorted(distinct[order], found), len(order) - 1)
-    return np.where(distinct[order[at]] == found, order[at], NOT_FOUND)
+    by_value = np.argsort(distinct, kind="stable")  # read from a file, usually sorted already
+    by_found = np.argsort(found, kind="stable")
+    found = found[by_found]
+    at = np.minimum(np.searchsorted(distinct[by_value], found), len(by_value) - 1)
+    hit = distinct[by_value[at]] == found
+    positions[by_found[hit]] = by_value[at[hit]]
+    return positions
 
 
 def _pairs(first: Column, second: Column) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
