@@ -404,6 +404,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.reuse:
         with open(setup_file) as f:
             setup = json.load(f)
+        _revive_sessions(url)
     else:
         out = subprocess.run(
             [sys.executable, "-m", "benchmarks.case_pages", "--setup", "--cases", str(args.cases),
@@ -456,6 +457,14 @@ def main(argv: list[str] | None = None) -> int:
         if not args.keep and not args.reuse:
             _drop_database(name)
     return 1 if failed else 0
+
+
+def _revive_sessions(url: str) -> None:
+    """Give the kept users' sessions a fresh idle timeout: they end 30 minutes after use."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("UPDATE django_session SET expire_date = now() + interval '30 minutes'")
 
 
 def _database_url_kept(name: str) -> str:
