@@ -2,6 +2,9 @@
 
 from datetime import date
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from stepwise.register.importers.register import import_register
 from stepwise.register.importers.roster import import_roster
 from stepwise.schools.models import Term
@@ -105,3 +108,12 @@ def test_a_pack_with_rolling_windows_is_evaluated_over_the_whole_calendar(db):
     read = evaluate_terms(terms, as_of=date(2026, 11, 20))
     assert standings(handed) == standings(read)
     assert handed[0].marks.shape == read[0].marks.shape
+
+
+def test_without_certificates_an_import_asks_after_them_once_at_most(nz_roster):
+    rows = marks("NZ-1", ["100000001", "100000002"], ["2026-11-02", "2026-11-03"], "M")
+    for expected in (1, 0):  # the second import changes nothing, so asks nothing
+        with CaptureQueriesContext(connection) as queries:
+            import_register(csv_bytes(REGISTER_HEADER, *rows), file_name="day.csv", evaluate=True)
+        asked = [q for q in queries if "certificates_" in q["sql"]]
+        assert len(asked) == expected
