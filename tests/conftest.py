@@ -1,13 +1,20 @@
 """Shared fixtures: a New Zealand school with a small roster, built through the real services."""
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from stepwise.register.importers.roster import import_roster
 from stepwise.schools.services import school_add
 
 TODAY = date(2026, 11, 20)
+# The suite's clock: the Tuesday morning after TODAY, in Auckland. Fixtures hold registers,
+# letters and contacts dated up to TODAY, and the app reads "today" from the clock, so an
+# unpinned suite changes its verdicts as the calendar moves on (a contact "14 days ago"
+# goes stale, a rolling window slides past the absences it was built to hold).
+CLOCK = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Pacific/Auckland"))
 
 
 def csv_bytes(header: str, *rows: str) -> bytes:
@@ -63,6 +70,13 @@ def sign_in(client, user):
     return client
 
 
+@pytest.fixture(scope="session", autouse=True)
+def pinned_clock():
+    """Run the whole suite at CLOCK; time still passes (tick), so timeouts behave."""
+    with time_machine.travel(CLOCK, tick=True):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Start every test with an empty cache: pages keep rendered work there, keyed by ids
@@ -94,9 +108,17 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def page(live_server):
-    """Return a page of a fresh Chromium whose relative URLs go to the live test server."""
+def page(live_server, settings):
+    """Return a page of a fresh Chromium whose relative URLs go to the live test server.
+
+    Chromium keeps the real date, not the suite's CLOCK: cookies with an expiry date from
+    CLOCK would be stale on arrival, so they last the browser's session instead (the
+    server still ends a session after its idle timeout).
+    """
     from playwright.sync_api import sync_playwright
+
+    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+    settings.CSRF_COOKIE_AGE = None
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
