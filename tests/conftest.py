@@ -14,6 +14,7 @@ TODAY = date(2026, 11, 20)
 # letters and contacts dated up to TODAY, and the app reads "today" from the clock, so an
 # unpinned suite changes its verdicts as the calendar moves on (a contact "14 days ago"
 # goes stale, a rolling window slides past the absences it was built to hold).
+# Not TODAY itself: some tests read what happened on TODAY as already past.
 CLOCK = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Pacific/Auckland"))
 
 
