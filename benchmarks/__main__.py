@@ -18,6 +18,7 @@ BENCHMARKS = [
     "benchmarks.case_pages",
     "benchmarks.api_push",
     "benchmarks.letters",
+    "benchmarks.letter_batch",
     "benchmarks.bundle",
 ]
 

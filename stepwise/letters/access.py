@@ -72,7 +72,6 @@ def get_service_batch_for_user(
 def _batch(pk: int, *, organisation: Organisation, kind: str) -> LetterBatch:
     batch = (
         LetterBatch.objects.filter(pk=pk, organisation=organisation, kind=kind)
-        .defer("combined_pdf")
         .select_related("requested_by", "school")
         .first()
     )

@@ -8,29 +8,34 @@ refused request leaves nothing behind. Running sends or skips each item in its o
 transaction, so the progress bar moves and a stopped worker leaves no half-sent item.
 """
 
-import io
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import DateTimeField, F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
-from pypdf import PdfWriter
 
 from stepwise.accounts.models import Organisation
 from stepwise.cases.models import Case
 from stepwise.cases.services import NOTES_MAX
-from stepwise.schools.models import School
+from stepwise.schools.models import School, StudentCaregiver
 from stepwise.standings.selectors import current_term
 
 from . import school_services, services
 from .batch_selectors import batch_events, batch_letters, service_pack
 from .models import Letter, LetterBatch, LetterBatchItem
 from .render import long_date
-from .school_selectors import school_letter_set, term_numbers
-from .selectors import case_numbers, not_enrolled_since
-from .sending import Figures, Plan, fields_needed, sha256
+from .school_selectors import caregiver_links_of, school_letter_set, term_numbers
+from .selectors import Numbers, Stationery, case_numbers, not_enrolled_since, stationery_for
+from .sending import Figures, Plan, fields_needed
+
+# Threads that send a batch's items on PostgreSQL (see _in_threads).
+THREADS = 2
 
 
 class BatchSkip(Exception):
@@ -188,9 +193,53 @@ def _errors(error: ValidationError) -> str:
     return " ".join(m for messages in error.message_dict.values() for m in messages)
 
 
+@dataclass(frozen=True)
+class BatchReads:
+    """What a batch reads once for all its items, not once per item."""
+
+    stationery: Stationery | None  # None: read per letter
+    numbers: dict[int, Numbers]  # a school's: each student's days missed and possible
+    links: dict[int, list[StudentCaregiver]]  # a school's: each student's caregivers
+
+
+def _reads(batch: LetterBatch, waiting: list[LetterBatchItem]) -> BatchReads:
+    stationery = _stationery(batch)
+    if batch.school is None:
+        return BatchReads(stationery, {}, {})
+    pks = [item.student_id for item in waiting if item.student_id]
+    return BatchReads(
+        stationery,
+        term_numbers(batch.school, batch.sent_on, pks)[1],  # type: ignore[arg-type]
+        caregiver_links_of(batch.school, pks),  # type: ignore[arg-type]
+    )
+
+
+def _stationery(batch: LetterBatch) -> Stationery | None:
+    """Return the stationery all the batch's letters share, or None to read it per letter."""
+    by = batch.requested_by
+    signed_by = by.get_full_name() or by.get_username()
+    if batch.school is not None:
+        letter_set = school_letter_set(batch.school)
+        if letter_set is None:
+            return None
+        return school_services.school_stationery(
+            batch.school, letter_set.letter(batch.letter_key), signed_by
+        )
+    found = next(
+        (e for e in batch_letters(service_pack(batch.organisation)) if e.key == batch.letter_key),
+        None,
+    )
+    return None if found is None else stationery_for(batch.organisation, found, signed_by)
+
+
 def _send_school_item(
-    batch: LetterBatch, item: LetterBatchItem, figures: Figures, now: datetime
-) -> list[Letter]:
+    batch: LetterBatch,
+    item: LetterBatchItem,
+    figures: Figures,
+    now: datetime,
+    stationery: Stationery | None,
+    links: list[StudentCaregiver],
+) -> None:
     school, student = batch.school, item.student
     assert school is not None and student is not None
     plan = school_services.school_letter_plan(
@@ -199,10 +248,12 @@ def _send_school_item(
         letter_key=batch.letter_key,
         today=batch.sent_on,
         by=batch.requested_by,
+        stationery=stationery,
+        links=links,
     )
     if refused := _refusal(plan):
         raise BatchSkip(refused)
-    return school_services.school_letter_issue(
+    school_services.school_letter_issue(
         school=school,
         student=student,
         letter_key=batch.letter_key,
@@ -214,15 +265,22 @@ def _send_school_item(
         threshold_event=item.threshold_event,
         now=now,
         plan=plan,
+        then=lambda letters: _record(batch, item, letters, ""),
     )
 
 
-def _send_case_item(batch: LetterBatch, item: LetterBatchItem, now: datetime) -> list[Letter]:
+def _send_case_item(
+    batch: LetterBatch, item: LetterBatchItem, now: datetime, stationery: Stationery | None
+) -> None:
     case = item.case
     assert case is not None
     try:
         plan = services.letter_plan(
-            case=case, letter_key=batch.letter_key, today=batch.sent_on, by=batch.requested_by
+            case=case,
+            letter_key=batch.letter_key,
+            today=batch.sent_on,
+            by=batch.requested_by,
+            stationery=stationery,
         )
     except ValidationError:
         raise BatchSkip(f"This case's letters have no “{batch.title}”.") from None
@@ -238,7 +296,7 @@ def _send_case_item(batch: LetterBatch, item: LetterBatchItem, now: datetime) ->
                 "the case, with the numbers entered by hand."
             )
         figures = Figures(numbers.days_missed, numbers.days_possible)
-    return services.letter_issue(
+    services.letter_issue(
         case=case,
         letter_key=batch.letter_key,
         by=batch.requested_by,
@@ -248,6 +306,7 @@ def _send_case_item(batch: LetterBatch, item: LetterBatchItem, now: datetime) ->
         figures=figures,
         now=now,
         plan=plan,
+        then=lambda letters: _record(batch, item, letters, ""),
     )
 
 
@@ -262,80 +321,105 @@ def _record(batch: LetterBatch, item: LetterBatchItem, letters: list[Letter], sk
         done=F("done") + 1,
         sent=F("sent") + len(letters),
         skipped=F("skipped") + (0 if letters else 1),
+        progressed_at=timezone.now(),
     )
 
 
-def combined_pdf(letters: list[Letter]) -> tuple[bytes, int]:
-    """Return the letters' PDFs joined into one for printing, and its page count."""
-    writer = PdfWriter()
-    for letter in letters:
-        writer.append(io.BytesIO(bytes(letter.pdf)))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue(), len(writer.pages)
+def _send(batch: LetterBatch, item: LetterBatchItem, reads: BatchReads) -> None:
+    """Send or skip one item: its letters and its count are kept in one transaction.
 
-
-def _combine(batch: LetterBatch) -> None:
-    letters = list(
-        Letter.objects.filter(batch_items__batch=batch, file_format=Letter.Format.PDF).order_by(
-            "batch_items__position", "pk"
-        )  # a letter is in one item only
-    )
-    if not letters:
+    The letters are composed and rendered before that transaction opens, so while
+    one thread renders, another can write.
+    """
+    try:
+        if batch.school is not None:
+            found = reads.numbers.get(item.student_id)  # type: ignore[arg-type]
+            figures = Figures(
+                found.days_missed if found else None, found.days_possible if found else None
+            )
+            links = reads.links.get(item.student_id, [])  # type: ignore[arg-type]
+            _send_school_item(batch, item, figures, timezone.now(), reads.stationery, links)
+        else:
+            _send_case_item(batch, item, timezone.now(), reads.stationery)
         return
-    content, pages = combined_pdf(letters)
-    batch.combined_pdf, batch.combined_pages = content, pages
-    batch.combined_sha256 = sha256(content)
-    batch.save(update_fields=["combined_pdf", "combined_pages", "combined_sha256"])
+    except BatchSkip as e:
+        skip = str(e)
+    except ValidationError as e:
+        skip = _errors(e)
+    with transaction.atomic():
+        _record(batch, item, [], skip)
+
+
+def _in_threads(work: Callable[[LetterBatchItem], None], items: list[LetterBatchItem]) -> None:
+    """Run `work` on every item, in THREADS threads on PostgreSQL; raise the first error.
+
+    Typst and the database driver let go of Python's lock while they render and wait,
+    so two threads keep a worker busy. SQLite writes one transaction at a time and its
+    test database is shared in memory, so there the items go one by one; so they do
+    inside a caller's transaction (the demo's loader), which other connections can't see.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        for item in items:
+            work(item)
+        return
+    queue = iter(items)
+    lock = threading.Lock()
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            while not errors:
+                with lock:
+                    item = next(queue, None)
+                if item is None:
+                    return
+                work(item)
+        except BaseException as e:  # handed to the batch's own thread, raised there
+            errors.append(e)
+        finally:
+            connection.close()  # this thread's own connection
+
+    threads = [threading.Thread(target=run, name=f"letter-batch-{n}") for n in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
 
 
 def batch_run(*, batch_pk: int) -> LetterBatch | None:
-    """Send or skip every item of a queued batch, then join the PDFs for printing.
+    """Send or skip every item of a queued batch.
 
     1. Claim the batch (queued → running); a batch already claimed is left alone, so
        a task run twice never sends twice.
     2. For each waiting item, in its own transaction: check the ladder (a refusal is
        skipped with its reasons, never overridden), send, and count it.
-    3. Join every PDF sent into one, and mark the batch finished.
+    3. Mark the batch finished. (The file to print is joined when it is asked for,
+       from the letters as stored: see batch_selectors.print_file.)
     An unexpected error marks the batch stopped, with the error, and is raised again.
+    A batch resumed after its worker stopped (batch_resume) goes on from its first
+    waiting item.
     """
     now = timezone.now()
     claimed = LetterBatch.objects.filter(pk=batch_pk, status=LetterBatch.Status.QUEUED).update(
-        status=LetterBatch.Status.RUNNING, started_at=now
+        status=LetterBatch.Status.RUNNING,
+        started_at=Coalesce("started_at", Value(now, output_field=DateTimeField())),
+        progressed_at=now,
     )
     if not claimed:
         return None
-    batch = LetterBatch.objects.select_related("school", "requested_by").get(pk=batch_pk)
+    batch = LetterBatch.objects.select_related("organisation", "school", "requested_by").get(
+        pk=batch_pk
+    )
     try:
         waiting = list(
             batch.items.filter(status=LetterBatchItem.Status.PENDING)
-            .select_related("student", "case", "threshold_event")
+            .select_related("student", "case__service", "threshold_event__term")
             .order_by("position")
         )
-        numbers = {}
-        if batch.school is not None:
-            pks = [item.student_id for item in waiting if item.student_id]
-            numbers = term_numbers(batch.school, batch.sent_on, pks)[1]  # type: ignore[arg-type]
-        for item in waiting:
-            letters: list[Letter] = []
-            skip = ""
-            with transaction.atomic():
-                try:
-                    if batch.school is not None:
-                        found = numbers.get(item.student_id)  # type: ignore[arg-type]
-                        figures = Figures(
-                            found.days_missed if found else None,
-                            found.days_possible if found else None,
-                        )
-                        letters = _send_school_item(batch, item, figures, timezone.now())
-                    else:
-                        letters = _send_case_item(batch, item, timezone.now())
-                except BatchSkip as e:
-                    skip = str(e)
-                except ValidationError as e:
-                    skip = _errors(e)
-                _record(batch, item, letters, skip)
-        _combine(batch)
+        reads = _reads(batch, waiting)
+        _in_threads(lambda item: _send(batch, item, reads), waiting)
     except Exception as e:
         LetterBatch.objects.filter(pk=batch.pk).update(
             status=LetterBatch.Status.FAILED, finished_at=timezone.now(), error=str(e)[:1000]

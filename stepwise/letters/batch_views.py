@@ -7,7 +7,6 @@ the same without JavaScript after a refresh. Lookups go through stepwise.letters
 starting, viewing and downloading are audited.
 """
 
-import hashlib
 from typing import cast
 
 from django.contrib.auth.decorators import login_required
@@ -29,18 +28,22 @@ from .access import (
     require_school_sender,
 )
 from .batch_selectors import (
+    ChangedLetter,
     batch_events,
     batch_items,
     batch_letters,
+    batch_pdf_letters,
     batch_threshold,
     batches_of,
     open_cases,
+    print_file,
     service_pack,
 )
 from .batch_services import school_batch_start, service_batch_start
 from .forms import BatchForm, ServiceBatchForm
 from .models import LetterBatch
 from .school_selectors import school_letter_set
+from .sending import sha256
 from .views import file_response
 
 # The batch page asks for its progress this often while the worker sends.
@@ -126,6 +129,7 @@ def _batch_page(
     context = {
         "batch": batch,
         "items": batch_items(batch) if batch.finished else [],
+        "printable": batch.finished and batch_pdf_letters(batch).exists(),
         "pdf_url": pdf_url,
         "poll_seconds": POLL_SECONDS,
         "progress_url": request.path + "?part=progress",
@@ -138,26 +142,30 @@ def _batch_page(
 def _batch_pdf(
     request: HttpRequest, batch: LetterBatch, organisation: Organisation, back_url: str
 ) -> HttpResponse:
-    # Read the file only now: the batch was looked up without it.
-    content = bytes(
-        LetterBatch.objects.filter(pk=batch.pk).values_list("combined_pdf", flat=True).get() or b""
-    )
-    if not content:
-        return render(
-            request, "letters/batch_no_pdf.html", {"batch": batch, "back_url": back_url}, status=404
-        )
-    found_sha = hashlib.sha256(content).hexdigest()
-    if found_sha != batch.combined_sha256:
-        _audit(request, organisation, "download", batch, "combined PDF REFUSED: hash mismatch")
+    no_pdf = {"batch": batch, "back_url": back_url}
+    if not batch.finished:
+        return render(request, "letters/batch_no_pdf.html", no_pdf, status=404)
+    try:
+        printed = print_file(batch)
+    except ChangedLetter as e:
+        _audit(request, organisation, "download", batch, f"print file REFUSED: {e}")
         return render(
             request,
             "letters/batch_no_pdf.html",
-            {"batch": batch, "back_url": back_url, "found_sha": found_sha},
+            no_pdf | {"changed": e.letter, "found_sha": e.found_sha},
             status=409,
         )
-    _audit(request, organisation, "download", batch, f"combined PDF {batch.combined_sha256}")
+    if not printed.letters:
+        return render(request, "letters/batch_no_pdf.html", no_pdf, status=404)
+    _audit(
+        request,
+        organisation,
+        "download",
+        batch,
+        f"print file of {printed.letters} letters {sha256(printed.content)}",
+    )
     name = f"letter-batch-{batch.pk}-{batch.sent_on}.pdf"
-    return file_response(content, "application/pdf", name)
+    return file_response(printed.content, "application/pdf", name)
 
 
 @login_required

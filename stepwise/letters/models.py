@@ -272,10 +272,9 @@ class LetterBatch(models.Model):
     skipped = models.PositiveIntegerField(default=0)  # items skipped
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # When the last item was counted: a running batch long silent has lost its worker.
+    progressed_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
-    combined_pdf = models.BinaryField(null=True, blank=True)  # every PDF sent, for printing
-    combined_sha256 = models.CharField(max_length=64, blank=True)
-    combined_pages = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-requested_at", "-pk"]

@@ -28,13 +28,21 @@ def school_letter_set(school: School) -> LetterSet | None:
 
 def caregiver_links(school: School, student: Student) -> list[StudentCaregiver]:
     """Return the student's caregivers with parental responsibility, as the school records them."""
-    return list(
+    return caregiver_links_of(school, [student.pk]).get(student.pk, [])
+
+
+def caregiver_links_of(school: School, student_pks: list[int]) -> dict[int, list[StudentCaregiver]]:
+    """Return caregiver_links for each of the students, in one query (a batch's)."""
+    found: dict[int, list[StudentCaregiver]] = {}
+    for link in (
         StudentCaregiver.objects.filter(
-            student=student, caregiver__school=school, parental_responsibility=True
+            student__in=student_pks, caregiver__school=school, parental_responsibility=True
         )
         .select_related("caregiver")
-        .order_by("caregiver_id")
-    )
+        .order_by("student_id", "caregiver_id")
+    ):
+        found.setdefault(link.student_id, []).append(link)
+    return found
 
 
 def caregivers_left_out(school: School, student: Student) -> list[StudentCaregiver]:
@@ -76,18 +84,16 @@ def school_letter_history(
             school=school, student=student
         ).values_list("step", "sent_on", "caregiver_id")
     )
-    responses = ResponseActivity.objects.filter(school=school, student=student)
-    attempts = tuple(
-        sorted(
-            set(
-                responses.exclude(response_type=SCHOOL_LETTER_TYPE).values_list(
-                    "happened_on", flat=True
-                )
-            )
-        )
-    )
-    # Letters the school recorded by hand, outside Stepwise: the ladder cannot see them.
-    by_hand = responses.filter(response_type=SCHOOL_LETTER_TYPE, letter__isnull=True).count()
+    attempt_days: set[date] = set()
+    by_hand = 0  # letters the school recorded by hand, outside Stepwise: the ladder can't see
+    for response_type, day, letter in ResponseActivity.objects.filter(
+        school=school, student=student
+    ).values_list("response_type", "happened_on", "letter"):
+        if response_type != SCHOOL_LETTER_TYPE:
+            attempt_days.add(day)
+        elif letter is None:
+            by_hand += 1
+    attempts = tuple(sorted(attempt_days))
     return History(
         sent=sent,
         attempts=attempts,

@@ -7,6 +7,8 @@ activity "Sent written communication" (seed 002), under the Description the pack
 names for the letter, with the "sent … because …" text in its private notes.
 """
 
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 
 from django.contrib.auth.models import User
@@ -14,11 +16,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from stepwise.responses.models import Description
 from stepwise.responses.services import ResponseError, response_record
 from stepwise.rules.ladder import verdict
 from stepwise.rules.pack import LetterSpec
-from stepwise.schools.models import School, Student
+from stepwise.schools.models import School, Student, StudentCaregiver
 from stepwise.standings.models import ThresholdEvent
 
 from .models import Letter
@@ -28,7 +29,7 @@ from .school_selectors import (
     school_letter_history,
     school_letter_set,
 )
-from .selectors import SCHOOL_LETTER_TYPE, sender_for
+from .selectors import SCHOOL_LETTER_TYPE, Stationery, stationery_for
 from .sending import (
     About,
     Draft,
@@ -42,7 +43,6 @@ from .sending import (
     sha256,
     wording_refused,
 )
-from .services import word_template
 from .word import WordTemplateError
 from .wording import WordingError
 
@@ -64,8 +64,14 @@ def school_letter_plan(
     today: date,
     by: User,
     confirmed: frozenset[str] = frozenset(),
+    stationery: Stationery | None = None,
+    links: list[StudentCaregiver] | None = None,
 ) -> Plan:
-    """Return the school's letter, its verdict for the student, who gets it and who signs it."""
+    """Return the school's letter, its verdict for the student, who gets it and who signs it.
+
+    A batch passes the `stationery` it read once for all its letters, and the student's
+    caregiver `links` it read for all its students.
+    """
     pack = school.rules
     letter_set = school_letter_set(school)
     if letter_set is None:
@@ -74,7 +80,8 @@ def school_letter_plan(
         letter = letter_set.letter(letter_key)
     except KeyError:
         raise ValidationError({"letter": "Choose one of the school's letters"}) from None
-    links = caregiver_links(school, student)
+    if links is None:
+        links = caregiver_links(school, student)
     history = school_letter_history(school, student, today, confirmed, links)
     signed_by = by.get_full_name() or by.get_username()
     return Plan(
@@ -83,7 +90,7 @@ def school_letter_plan(
         letter,
         verdict(letter_set, letter, history),
         [caregiver_recipient(link) for link in links],
-        sender_for(school.organisation, signed_by),
+        stationery or school_stationery(school, letter, signed_by),
     )
 
 
@@ -108,13 +115,17 @@ def school_letter_drafts(
     )
 
 
-def _description(school: School, letter: LetterSpec) -> Description | None:
-    # The school may have renamed or retired it: then the activity has no Description.
-    if not letter.response_description:
-        return None
-    return school.descriptions.filter(
-        response_type=SCHOOL_LETTER_TYPE, retired=False, text__iexact=letter.response_description
-    ).first()
+def school_stationery(school: School, letter: LetterSpec, signed_by: str) -> Stationery:
+    """Return the school's stationery for the letter, with the Description it is recorded
+    under (none if the school renamed or retired it)."""
+    description = None
+    if letter.response_description:
+        description = school.descriptions.filter(
+            response_type=SCHOOL_LETTER_TYPE,
+            retired=False,
+            text__iexact=letter.response_description,
+        ).first()
+    return replace(stationery_for(school.organisation, letter, signed_by), description=description)
 
 
 def school_letter_issue(
@@ -133,6 +144,7 @@ def school_letter_issue(
     threshold_event: ThresholdEvent | None = None,
     now: datetime | None = None,
     plan: Plan | None = None,
+    then: Callable[[list[Letter]], None] | None = None,
 ) -> list[Letter]:
     """Send the school's letter to each caregiver with parental responsibility; return them.
 
@@ -140,8 +152,8 @@ def school_letter_issue(
        letter needs `override_reason`).
     2. Compose and render each caregiver's PDF; hash it.
     3. In one transaction: record a response activity for each letter (at
-       `threshold_event` when the letter answers one), keep each PDF, and email it
-       where the method is email.
+       `threshold_event` when the letter answers one), keep each PDF, email it where
+       the method is email, and call `then` with the letters (a batch counts its item).
     """
     now = now or timezone.now()
     inputs = inputs or {}
@@ -185,13 +197,11 @@ def school_letter_issue(
         )
     except WordingError as e:
         raise wording_refused(e) from None
-    template = word_template(school.organisation_id, letter)
     try:
-        rendered = [(draft, *render_file(draft, template, now)) for draft in drafts]
+        rendered = [(draft, *render_file(draft, plan.template, now)) for draft in drafts]
     except WordTemplateError as e:
         raise ValidationError({"letter": str(e)}) from None
     refused = " ".join(plan.verdict.reasons) if override_reason else ""
-    description = _description(school, letter)
     letters = []
     with transaction.atomic():
         for draft, file_format, content in rendered:
@@ -201,7 +211,7 @@ def school_letter_issue(
                     school=school,
                     student=student,
                     response_type=SCHOOL_LETTER_TYPE,
-                    description=description,
+                    description=plan.stationery.description,
                     happened_on=sent_on,
                     done_by=by.get_full_name() or by.get_username(),
                     recorded_by=by,
@@ -249,4 +259,6 @@ def school_letter_issue(
             if method == Letter.Method.EMAIL:
                 email_letter(plan, draft, content, kept.file_name, kept.content_type)
             letters.append(kept)
+        if then is not None:
+            then(letters)
     return letters

@@ -10,12 +10,12 @@ from django.utils import timezone
 from stepwise.accounts.models import Organisation
 from stepwise.cases.models import Case, CaseSchool, LogEntry, Person
 from stepwise.readiness.models import ProsecutionReferral
-from stepwise.responses.models import ResponseActivity
+from stepwise.responses.models import Description, ResponseActivity
 from stepwise.rules.ladder import History, Recipient, Sent, Verdict, ladder, referral_gaps
-from stepwise.rules.pack import LetterSet, Pack, load_pack
+from stepwise.rules.pack import LetterSet, LetterSpec, Pack, load_pack
 from stepwise.standings.selectors import current_term, evaluate_terms
 
-from .models import Letter, LetterSender
+from .models import Letter, LetterSender, WordTemplate
 from .render import Sender, address_lines
 
 # The precondition of the letter a referral makes due (NZ letter 4, England letter 4).
@@ -183,6 +183,31 @@ def not_enrolled_since(case: Case) -> date:
         if last is not None:
             return last + timedelta(days=1)
     return case.opened_on
+
+
+@dataclass(frozen=True)
+class Stationery:
+    """How an organisation's letter of one kind is made: who heads and signs it, the
+    Word template it is filled in (if the organisation uploaded one), and, for a
+    school's letter, the Description its response activity is recorded under."""
+
+    sender: Sender
+    template: WordTemplate | None
+    description: Description | None = None
+
+
+def stationery_for(organisation: Organisation, letter: LetterSpec, signed_by: str) -> Stationery:
+    """Return the organisation's stationery for the letter (a batch reads it once)."""
+    return Stationery(sender_for(organisation, signed_by), word_template(organisation.pk, letter))
+
+
+def word_template(organisation_id: int, letter: LetterSpec) -> WordTemplate | None:
+    """Return the organisation's newest Word template for the letter, if it uploaded one."""
+    return (
+        WordTemplate.objects.filter(organisation=organisation_id, letter_key=letter.key)
+        .order_by("-uploaded_at", "-pk")
+        .first()
+    )
 
 
 def sender_for(organisation: Organisation, signed_by: str) -> Sender:

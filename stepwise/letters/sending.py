@@ -21,6 +21,7 @@ from stepwise.rules.pack import LetterSet, LetterSpec, Pack
 
 from .models import Letter, WordTemplate
 from .render import Addressee, Sender, address_lines, letter_data, long_date, render_pdf
+from .selectors import Stationery
 from .word import render_docx, word_context
 from .wording import Composed, WordingError, compose, language_code, needed_fields
 
@@ -81,7 +82,15 @@ class Plan:
     letter: LetterSpec
     verdict: Verdict
     recipients: list[Recipient]
-    sender: Sender
+    stationery: Stationery
+
+    @property
+    def sender(self) -> Sender:
+        return self.stationery.sender
+
+    @property
+    def template(self) -> WordTemplate | None:
+        return self.stationery.template
 
 
 @dataclass(frozen=True)

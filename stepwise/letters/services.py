@@ -6,6 +6,7 @@ a written reason, which is kept with the letter and in the log. When the case ha
 Stepwise school, the school is told (notices.py).
 """
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import User
@@ -16,12 +17,18 @@ from django.utils import timezone
 from stepwise.cases.models import Case, LogEntry, Person
 from stepwise.cases.services import log_entry_record, task_add
 from stepwise.rules.ladder import verdict
-from stepwise.rules.pack import LetterSpec
 
-from .models import Letter, WordTemplate
+from .models import Letter
 from .notices import school_notice_record
 from .render import long_date
-from .selectors import case_letter_set, case_pack, letter_history, recipients, sender_for
+from .selectors import (
+    Stationery,
+    case_letter_set,
+    case_pack,
+    letter_history,
+    recipients,
+    stationery_for,
+)
 from .sending import (
     About,
     Draft,
@@ -68,9 +75,18 @@ def case_about(case: Case) -> About:
 
 
 def letter_plan(
-    *, case: Case, letter_key: str, today: date, confirmed: frozenset[str] = frozenset(), by: User
+    *,
+    case: Case,
+    letter_key: str,
+    today: date,
+    confirmed: frozenset[str] = frozenset(),
+    by: User,
+    stationery: Stationery | None = None,
 ) -> Plan:
-    """Return the letter, its verdict, who gets it and who signs it; unknown keys raise."""
+    """Return the letter, its verdict, who gets it and who signs it; unknown keys raise.
+
+    A batch passes the `stationery` it read once for all its letters.
+    """
     pack = case_pack(case)
     letter_set = case_letter_set(case, pack)
     if letter_set is None:
@@ -88,7 +104,7 @@ def letter_plan(
         letter,
         found,
         [person_recipient(p) for p in people],
-        sender_for(case.service, signed_by),
+        stationery or stationery_for(case.service, letter, signed_by),
     )
 
 
@@ -112,15 +128,6 @@ def letter_drafts(
     )
 
 
-def word_template(organisation_id: int, letter: LetterSpec) -> WordTemplate | None:
-    """Return the organisation's newest Word template for the letter, if it uploaded one."""
-    return (
-        WordTemplate.objects.filter(organisation=organisation_id, letter_key=letter.key)
-        .order_by("-uploaded_at", "-pk")
-        .first()
-    )
-
-
 def letter_issue(
     *,
     case: Case,
@@ -135,6 +142,7 @@ def letter_issue(
     override_reason: str = "",
     now: datetime | None = None,
     plan: Plan | None = None,
+    then: Callable[[list[Letter]], None] | None = None,
 ) -> list[Letter]:
     """Send one letter to each caregiver with parental responsibility; return the letters.
 
@@ -142,7 +150,8 @@ def letter_issue(
        letter needs `override_reason`).
     2. Compose and render each recipient's PDF; hash it.
     3. In one transaction: log each letter, keep each PDF, email it where the method
-       is email, add one follow-up task made by Stepwise, and tell the case's school.
+       is email, add one follow-up task made by Stepwise, tell the case's school, and
+       call `then` with the letters (a batch counts its item).
     """
     now = now or timezone.now()
     inputs = inputs or {}
@@ -174,9 +183,8 @@ def letter_issue(
         )
     except WordingError as e:
         raise wording_refused(e) from None
-    template = word_template(case.service_id, letter)
     try:
-        rendered = [(draft, *render_file(draft, template, now)) for draft in drafts]
+        rendered = [(draft, *render_file(draft, plan.template, now)) for draft in drafts]
     except WordTemplateError as e:
         raise ValidationError({"letter": str(e)}) from None
     refused = " ".join(plan.verdict.reasons) if override_reason else ""
@@ -237,4 +245,6 @@ def letter_issue(
             now=now,
         )
         school_notice_record(case=case, plan=plan, sent_on=sent_on, method=method, now=now)
+        if then is not None:
+            then(letters)
     return letters

@@ -138,7 +138,6 @@ def _new_activity(
     )
 
 
-@transaction.atomic
 def response_record(
     *,
     school: School,
@@ -152,7 +151,11 @@ def response_record(
     threshold_event: ThresholdEvent | None = None,
     now: datetime | None = None,
 ) -> ResponseActivity:
-    """Record something the school did about a student's absence, perhaps at a threshold."""
+    """Record something the school did about a student's absence, perhaps at a threshold.
+
+    The checks only read and the record is one INSERT, so it needs no transaction (or
+    savepoint) of its own: a refusal leaves the caller's transaction as it was.
+    """
     return _new_activity(
         school=school,
         student=student,

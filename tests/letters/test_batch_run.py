@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
+from stepwise.letters.batch_selectors import ChangedLetter, print_file
 from stepwise.letters.batch_services import school_batch_start
 from stepwise.letters.models import Letter, LetterBatch
 from stepwise.responses.models import ResponseActivity
@@ -64,19 +65,38 @@ def test_the_batch_writes_to_every_caregiver_of_students_over_ten_days(
     assert {a.description_text for a in activities} == {"Sent notification to whānau"}
 
 
-def test_the_combined_pdf_has_every_letter_sent(
+def test_the_print_file_joins_every_letter_sent_in_order(
     school, students, evaluated, officer, school_sender
 ):
     batch = start(school, officer)
     run_worker()
     batch.refresh_from_db()
-    pages = sum(
-        len(PdfReader(io.BytesIO(bytes(letter.pdf))).pages)
-        for letter in Letter.objects.filter(batch_items__batch=batch)
+    letters = list(Letter.objects.filter(batch_items__batch=batch).order_by("pk"))
+    printed = print_file(batch)
+    joined = PdfReader(io.BytesIO(printed.content))
+    assert printed.letters == len(letters) == batch.sent == 2
+    assert (
+        len(joined.pages)
+        == printed.pages
+        == sum(len(PdfReader(io.BytesIO(bytes(letter.pdf))).pages) for letter in letters)
     )
-    combined = PdfReader(io.BytesIO(bytes(batch.combined_pdf)))
-    assert len(combined.pages) == batch.combined_pages == pages
-    assert Letter.objects.filter(batch_items__batch=batch).count() == batch.sent == 2
+    text = [page.extract_text() for page in joined.pages]
+    assert "Hine Ngata" in text[0] and "Rawiri Ngata" in text[-1]
+    assert print_file(batch).content == printed.content  # the same file each time
+
+
+def test_the_print_file_refuses_a_letter_changed_since_it_was_sent(
+    school, students, evaluated, officer, school_sender
+):
+    batch = start(school, officer)
+    run_worker()
+    letter = Letter.objects.filter(batch_items__batch=batch).order_by("pk").last()
+    # Only a database administrator could do this: Letter.save refuses any change.
+    Letter.objects.filter(pk=letter.pk).update(pdf=bytes(letter.pdf) + b"%")
+    with pytest.raises(ChangedLetter) as refused:
+        print_file(batch)
+    assert refused.value.letter.pk == letter.pk
+    assert refused.value.found_sha != letter.sha256
 
 
 def test_a_student_whose_letters_cannot_go_is_skipped_with_the_reason(
@@ -85,7 +105,7 @@ def test_a_student_whose_letters_cannot_go_is_skipped_with_the_reason(
     batch = start(school, officer, method="post")
     run_worker()
     batch.refresh_from_db()
-    assert (batch.sent, batch.skipped, batch.combined_pages) == (0, 2, 0)
+    assert (batch.sent, batch.skipped) == (0, 2)
     aroha = batch.items.get(student=students["Aroha"])
     assert aroha.status == "skipped"
     assert aroha.reason.startswith("No postal address for Rawiri Ngata")

@@ -6,10 +6,12 @@ starts the service's batches; `other_caseworker` (Harbour) gets 404 for them.
 """
 
 import hashlib
+import io
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from stepwise.audit.models import AuditEvent
 from stepwise.letters.models import Letter, LetterBatch
@@ -60,11 +62,34 @@ def test_the_page_shows_progress_then_the_summary_and_the_pdf(
     batch.refresh_from_db()
     pdf = client.get(reverse("school_letter_batch_pdf", args=["NZ-0427", batch.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
-    assert hashlib.sha256(pdf.content).hexdigest() == batch.combined_sha256
+    printed_sha = hashlib.sha256(pdf.content).hexdigest()
+    assert len(PdfReader(io.BytesIO(pdf.content)).pages) == 2
     assert AuditEvent.objects.filter(
-        object_type="letter_batch", action="download", detail__contains=batch.combined_sha256
+        object_type="letter_batch",
+        action="download",
+        detail=f"print file of 2 letters {printed_sha}",
     ).exists()
     assert AuditEvent.objects.filter(object_type="letter_batch", action="change").exists()
+
+
+def test_a_letter_changed_since_it_was_sent_stops_the_print_file(
+    evaluated, officer, login, school_sender
+):
+    client = login(officer)
+    batch = start_school_batch(client)
+    url = reverse("school_letter_batch_pdf", args=["NZ-0427", batch.pk])
+    assert client.get(url).status_code == 404  # not sent yet: nothing to print
+    run_worker()
+    letter = Letter.objects.order_by("pk").first()
+    Letter.objects.filter(pk=letter.pk).update(pdf=b"%PDF-1.7 not what was sent")
+    refused = client.get(url)
+    page = refused.content.decode()
+    assert refused.status_code == 409 and refused["Content-Type"].startswith("text/html")
+    assert "A letter in this batch has changed since it was sent" in page
+    assert letter.recipient_name in page and letter.sha256 in page
+    assert AuditEvent.objects.filter(
+        object_type="letter_batch", action="download", detail__startswith="print file REFUSED"
+    ).exists()
 
 
 def test_a_batch_skips_whom_the_ladder_refuses_with_the_reason(
@@ -78,7 +103,7 @@ def test_a_batch_skips_whom_the_ladder_refuses_with_the_reason(
     second = start_school_batch(client)
     run_worker()
     second.refresh_from_db()
-    assert (second.sent, second.skipped, second.combined_pages) == (0, 2, 0)
+    assert (second.sent, second.skipped) == (0, 2)
     reasons = dict(second.items.values_list("label", "reason"))
     assert "Hine Ngata on " in reasons["Aroha Ngata"]
     assert "leave at least 7 days between letters" in reasons["Aroha Ngata"]

@@ -11,7 +11,6 @@
   see Rangi, each only its own records (B holds a caregiver, a response, a referral).
 """
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -37,7 +36,6 @@ from stepwise.cases.services import (
 from stepwise.certificates.models import RegistrationCertificate
 from stepwise.certificates.services import certificate_issue
 from stepwise.dashboard.services import term_target_set
-from stepwise.letters.batch_services import combined_pdf
 from stepwise.letters.models import Letter, LetterBatch, LetterSender
 from stepwise.letters.school_services import school_letter_issue
 from stepwise.letters.services import Figures, letter_issue
@@ -231,8 +229,7 @@ def add_prosecution(case: Case, team: Organisation, by: User) -> ProsecutionRefe
 
 
 def add_batch(organisation: Organisation, by: User, letter: Letter, school=None) -> LetterBatch:
-    """A finished batch that sent `letter`: its page and combined PDF (the task never runs here)."""
-    content, pages = combined_pdf([letter])
+    """A finished batch that sent `letter`: its page and print file (the task never runs here)."""
     batch = LetterBatch.objects.create(
         organisation=organisation,
         school=school,
@@ -250,9 +247,6 @@ def add_batch(organisation: Organisation, by: User, letter: Letter, school=None)
         total=1,
         done=1,
         sent=1,
-        combined_pdf=content,
-        combined_pages=pages,
-        combined_sha256=hashlib.sha256(content).hexdigest(),
     )
     item = batch.items.create(
         position=0, student=letter.student, case=letter.case, label="item", status="sent"
@@ -293,7 +287,7 @@ class World:
     letter_y: Letter  # letter 1 to service Y's case's caregiver, Huia Harbourside
     school_letter_a: Letter  # school A's letter 1 about Aroha to Hine Ngata
     school_letter_b: Letter  # school B's letter 1 about Tama to Mere Rua
-    batch_a: LetterBatch  # finished batches, each with its combined PDF
+    batch_a: LetterBatch  # finished batches, each with a letter to print
     batch_b: LetterBatch
     batch_x: LetterBatch
     batch_y: LetterBatch
