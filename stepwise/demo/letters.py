@@ -2,7 +2,7 @@
 
 It goes through the real services (the school's batch, run in-process here rather than
 by the task worker), so the demo shows a finished batch with its summary, the letters
-on each student's page, and one combined PDF to print.
+on each student's page, and the PDF of them all to print.
 """
 
 from datetime import date, datetime, time

@@ -42,6 +42,11 @@ class BatchSkip(Exception):
     """An item of a batch is not sent, for the reason given."""
 
 
+class Overtaken(Exception):
+    """This run of the batch was resumed by another: it stops, and the item it was on
+    is left to the new run (its letters roll back if the new run kept that item first)."""
+
+
 def _request_errors(*, method: str, reason: str, sent_on: date, today: date) -> dict[str, str]:
     errors: dict[str, str] = {}
     if method not in Letter.Method.values:
@@ -311,12 +316,15 @@ def _send_case_item(
 
 
 def _record(batch: LetterBatch, item: LetterBatchItem, letters: list[Letter], skip: str) -> None:
+    status = LetterBatchItem.Status.SENT if letters else LetterBatchItem.Status.SKIPPED
+    # Only a waiting item: if another run of the batch kept it first, this one's
+    # letters roll back with this transaction, so nobody is written to twice.
+    kept = LetterBatchItem.objects.filter(pk=item.pk, status=LetterBatchItem.Status.PENDING)
+    if not kept.update(status=status, reason="" if letters else skip):
+        raise Overtaken(f"item {item.position} of batch {batch.pk} was kept by another run")
+    item.status, item.reason = status, "" if letters else skip
     if letters:
-        item.status = LetterBatchItem.Status.SENT
         item.letters.add(*letters)
-    else:
-        item.status, item.reason = LetterBatchItem.Status.SKIPPED, skip
-    item.save(update_fields=["status", "reason"])
     LetterBatch.objects.filter(pk=batch.pk).update(
         done=F("done") + 1,
         sent=F("sent") + len(letters),
@@ -329,8 +337,10 @@ def _send(batch: LetterBatch, item: LetterBatchItem, reads: BatchReads) -> None:
     """Send or skip one item: its letters and its count are kept in one transaction.
 
     The letters are composed and rendered before that transaction opens, so while
-    one thread renders, another can write.
+    one thread renders, another can write. A run that was resumed by another stops.
     """
+    if not LetterBatch.objects.filter(pk=batch.pk, attempt=batch.attempt).exists():
+        raise Overtaken(f"batch {batch.pk} was resumed: run {batch.attempt} stops")
     try:
         if batch.school is not None:
             found = reads.numbers.get(item.student_id)  # type: ignore[arg-type]
@@ -399,11 +409,12 @@ def batch_run(*, batch_pk: int) -> LetterBatch | None:
        from the letters as stored: see batch_selectors.print_file.)
     An unexpected error marks the batch stopped, with the error, and is raised again.
     A batch resumed after its worker stopped (batch_resume) goes on from its first
-    waiting item.
+    waiting item, in a new run; an earlier run still going stops at its next item.
     """
     now = timezone.now()
     claimed = LetterBatch.objects.filter(pk=batch_pk, status=LetterBatch.Status.QUEUED).update(
         status=LetterBatch.Status.RUNNING,
+        attempt=F("attempt") + 1,
         started_at=Coalesce("started_at", Value(now, output_field=DateTimeField())),
         progressed_at=now,
     )
@@ -420,13 +431,40 @@ def batch_run(*, batch_pk: int) -> LetterBatch | None:
         )
         reads = _reads(batch, waiting)
         _in_threads(lambda item: _send(batch, item, reads), waiting)
+    except Overtaken:
+        return None  # the run that resumed the batch finishes it
     except Exception as e:
-        LetterBatch.objects.filter(pk=batch.pk).update(
+        LetterBatch.objects.filter(pk=batch.pk, attempt=batch.attempt).update(
             status=LetterBatch.Status.FAILED, finished_at=timezone.now(), error=str(e)[:1000]
         )
         raise
-    LetterBatch.objects.filter(pk=batch.pk).update(
+    LetterBatch.objects.filter(pk=batch.pk, attempt=batch.attempt).update(
         status=LetterBatch.Status.DONE, finished_at=timezone.now()
     )
+    batch.refresh_from_db()
+    return batch
+
+
+def batch_resume(*, batch: LetterBatch, now: datetime | None = None) -> LetterBatch:
+    """Queue again what a stalled or stopped batch has still to send; return the batch.
+
+    Items already sent or skipped stay as they are: each was kept in the transaction
+    that wrote its letters, so the new run starts at the first item still waiting.
+    """
+    now = now or timezone.now()
+    if not batch.resumable(now):
+        raise ValidationError(
+            "This batch is sending or finished: there is nothing to resume"
+            if batch.waiting
+            else "Every item of this batch has been sent or skipped: there is nothing to resume"
+        )
+    with transaction.atomic():
+        # Only the state the check saw: two people resuming at once queue it once.
+        queued = LetterBatch.objects.filter(
+            pk=batch.pk, status=batch.status, attempt=batch.attempt
+        ).update(status=LetterBatch.Status.QUEUED, finished_at=None, error="")
+        if not queued:
+            raise ValidationError("This batch was resumed already")
+        _queue(batch)
     batch.refresh_from_db()
     return batch

@@ -1,4 +1,4 @@
-"""Letter batches: start one, watch its progress, read the summary, print the combined PDF.
+"""Letter batches: start one, watch its progress, resume it, read the summary, print its letters.
 
 A school's batch sends its first letter to the caregivers of every student over the
 pack's batch threshold; a service's sends a chosen letter across the cases it selects.
@@ -39,7 +39,7 @@ from .batch_selectors import (
     print_file,
     service_pack,
 )
-from .batch_services import school_batch_start, service_batch_start
+from .batch_services import batch_resume, school_batch_start, service_batch_start
 from .forms import BatchForm, ServiceBatchForm
 from .models import LetterBatch
 from .school_selectors import school_letter_set
@@ -120,9 +120,24 @@ def school_batches(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _resume(request: HttpRequest, batch: LetterBatch, organisation: Organisation) -> str:
+    """Resume the batch (a POST from its page); return why not, or "" once queued."""
+    try:
+        batch_resume(batch=batch)
+    except ValidationError as e:
+        return " ".join(e.messages)
+    _audit(request, organisation, "change", batch, f"letter batch resumed at {batch.done}")
+    return ""
+
+
 def _batch_page(
     request: HttpRequest, batch: LetterBatch, *, organisation: Organisation, pdf_url: str, **extra
 ) -> HttpResponse:
+    if request.method == "POST":
+        refused = _resume(request, batch, organisation)
+        if not refused:
+            return redirect(request.path)
+        extra["resume_error"] = refused
     fragment = request.GET.get("part") == "progress"
     if not fragment:
         _audit(request, organisation, "view", batch, batch.title)
@@ -130,13 +145,14 @@ def _batch_page(
         "batch": batch,
         "items": batch_items(batch) if batch.finished else [],
         "printable": batch.finished and batch_pdf_letters(batch).exists(),
+        "resumable": batch.resumable(timezone.now()),
         "pdf_url": pdf_url,
         "poll_seconds": POLL_SECONDS,
         "progress_url": request.path + "?part=progress",
         **extra,
     }
     template = "letters/_batch_progress.html" if fragment else "letters/batch.html"
-    return render(request, template, context)
+    return render(request, template, context, status=400 if "resume_error" in extra else 200)
 
 
 def _batch_pdf(
@@ -171,6 +187,8 @@ def _batch_pdf(
 @login_required
 def school_batch(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     school, batch = get_school_batch_for_user(request.user, code, pk)
+    if request.method == "POST":
+        require_school_sender(request.user, school)
     return _batch_page(
         request,
         batch,

@@ -8,6 +8,7 @@ response activity ("Sent written communication"). A check constraint holds each
 letter to exactly one of the two.
 """
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -226,6 +227,11 @@ CONTENT_TYPES: dict[str, str] = {
 }
 
 
+# One item takes a fraction of a second (an email perhaps a few): a batch silent this long
+# has lost its worker.
+STALLED_AFTER = timedelta(minutes=5)
+
+
 class LetterBatch(models.Model):
     """One letter sent to many at once, in the background: who asked, progress, the outcome.
 
@@ -274,6 +280,7 @@ class LetterBatch(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     # When the last item was counted: a running batch long silent has lost its worker.
     progressed_at = models.DateTimeField(null=True, blank=True)
+    attempt = models.PositiveIntegerField(default=0)  # runs so far: 1, then 2 if resumed...
     error = models.TextField(blank=True)
 
     class Meta:
@@ -289,6 +296,22 @@ class LetterBatch(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    def stalled(self, now: datetime) -> bool:
+        """Whether the batch has been sending without a word for STALLED_AFTER: its worker
+        stopped (killed, or the machine restarted) and it may be resumed."""
+        last = self.progressed_at or self.started_at
+        return (
+            self.status == self.Status.RUNNING and last is not None and now - last > STALLED_AFTER
+        )
+
+    @property
+    def waiting(self) -> int:
+        return self.total - self.done
+
+    def resumable(self, now: datetime) -> bool:
+        """Whether what is still waiting may be sent: the batch stalled or stopped by an error."""
+        return self.waiting > 0 and (self.status == self.Status.FAILED or self.stalled(now))
 
 
 class LetterBatchItem(models.Model):
