@@ -95,6 +95,17 @@ class Case(models.Model):
     def is_open(self) -> bool:
         return self.status != self.Status.CLOSED
 
+    @property
+    def status_tag(self) -> str:
+        return STATUS_TAGS.get(self.status, "")
+
+
+# The GOV.UK tag colour of a case's status, wherever it is shown: open and active in blue.
+STATUS_TAGS: dict[str, str] = {
+    Case.Status.ON_HOLD: "govuk-tag--yellow",
+    Case.Status.CLOSED: "govuk-tag--grey",
+}
+
 
 class CaseSchool(models.Model):
     """A school involved in a case: one on Stepwise, or one named by a transferred record."""

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from stepwise.cases.models import Case
-from stepwise.cases.services import case_open, log_entry_record
+from stepwise.cases.services import case_open, case_school_add, log_entry_record
 from stepwise.cases.views import CASES_PER_PAGE
 
 from .conftest import at
@@ -181,3 +181,31 @@ def test_a_full_page_of_cases_reads_as_much_as_one_case(
     with django_assert_num_queries(reads):
         page = caseload(client, service, view="team")
     assert page.count("Child N") == CASES_PER_PAGE and page.count("Rimu</td>") == CASES_PER_PAGE
+
+
+def test_a_row_shows_the_child_schools_caseworker_status_and_last_contact(
+    login, service, manager, caseworker
+):
+    contacted = open_case(service, manager, "Mere Tipene", assign_to=caseworker, school="Rimu")
+    case_school_add(case=contacted, name="Kōwhai College")
+    log_entry_record(
+        case=contacted,
+        by=caseworker,
+        kind="phone",
+        outcome="engaged",
+        happened_at=at(date(2026, 11, 19), 10),
+    )
+    waiting = open_case(service, manager, "Hemi Walker")
+    waiting.status = Case.Status.ON_HOLD
+    waiting.save()
+    page = caseload(login(manager), service, view="team")
+    rows = page.split('<tr class="govuk-table__row">')
+    mere = next(row for row in rows if "Mere Tipene" in row)
+    assert f'href="{reverse("case", args=[contacted.pk])}">Mere Tipene</a>' in mere
+    assert "Rimu, Kōwhai College</td>" in mere and "Chronic absence" in mere
+    assert ">Caseworker Person</td>" in mere
+    # The last contact in New Zealand time, for people and for machines.
+    assert '<time datetime="2026-11-19T10:00:00+13:00">19 Nov 2026</time>' in mere
+    hemi = next(row for row in rows if "Hemi Walker" in row)
+    assert '<strong class="govuk-tag govuk-tag--yellow">On hold</strong>' in hemi
+    assert ">Not assigned</td>" in hemi and "None yet" in hemi
