@@ -85,7 +85,8 @@ class Case(models.Model):
         ]
         indexes = [
             models.Index(fields=["service", "status", "assigned_to"], name="case_caseload"),
-            models.Index(fields=["service", "last_contact_at"], name="case_last_contact"),
+            # With the status, "no contact in 14 days" is counted from the index alone.
+            models.Index(fields=["service", "last_contact_at", "status"], name="case_last_contact"),
         ]
 
     def __str__(self) -> str:
