@@ -10,7 +10,8 @@ in through bulk_create, and the log and its people through COPY, so setup takes 
 minute. Every user holds a session that has passed two-factor sign-in.
 
 Then the harness of benchmarks/school_pages serves the app with gunicorn and measures
-each page with 20 client threads, with no pause and with a 1 s pause between pages:
+each page with 20 client threads, with no pause and with pauses of 1 s on average
+between pages (drawn at random, as independent people click):
 
 - the case page, for cases picked at random across the set, the ten largest among them;
 - the case page of the largest case alone (not held to the target: the worst case);
@@ -33,7 +34,14 @@ import sys
 import time
 from datetime import date, datetime, timedelta
 
-from benchmarks.school_pages import _database_url, _drop_database, _measure, _serve, _stop
+from benchmarks.school_pages import (
+    _database_url,
+    _drop_database,
+    _measure,
+    _pause_heading,
+    _serve,
+    _stop,
+)
 
 NAME = "case_pages"
 DESCRIPTION = "case page and caseloads of a 20,000-case service, 20 users, gunicorn + PostgreSQL"
@@ -374,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
         type=float,
         nargs="+",
         default=[0.0, 1.0],
-        help="a user's pause between pages, in seconds; one run for each (default: 0 and 1)",
+        help="a user's mean pause between pages, in seconds; one run for each (default: 0 and 1)",
     )
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
@@ -445,10 +453,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{args.users} users, {args.seconds:g} s per page"
         )
         for think in args.think:
-            print(
-                f"  -- each user {'without a pause' if not think else f'pausing {think:g} s'} "
-                "between pages --"
-            )
+            print(_pause_heading(think))
             for label, held, paths, cookies in setup["pages"]:
                 failed |= _measure(
                     server, port, paths, cookies, label, held, args.seconds, think,

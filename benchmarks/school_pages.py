@@ -10,8 +10,11 @@ Then gunicorn serves the app in a subprocess: sync workers, one process each (Dj
 pages are CPU-bound Python, so separate processes, not threads, are what use every
 core), 2 x cores + 1 of them. Each of 20 client threads holds its own session cookie
 and requests one page after another for --seconds, first without any pause (the
-hardest reading: 20 requests always in flight) and then pausing 1 s between pages
-(people reading what they asked for); every page is measured on its own, after a
+hardest reading: 20 requests always in flight) and then pausing 1 s between pages on
+average (people reading what they asked for: each pause drawn from an exponential
+distribution and each user starting at a random moment, since people do not click in
+step; pauses of exactly 1 s would keep all 20 in step, a burst of 20 requests each
+second); every page is measured on its own, after a
 warm-up that is not counted. The target is a p95 of at most 100 ms for the threshold
 queue and the dashboard; the report marks each. The exit status is 1 only when
 requests fail (an HTTP error, no answer), as for the other benchmarks.
@@ -236,6 +239,11 @@ def _get(port: int, path: str, cookie: str) -> tuple[int, float]:
         conn.close()
 
 
+def _pause_heading(think: float) -> str:
+    pause = f"pausing {think:g} s on average" if think else "without a pause"
+    return f"  -- each user {pause} between pages --"
+
+
 def _load(
     port: int, paths: str | Sequence[str], cookies: list[str], seconds: float, think: float
 ) -> Run:
@@ -248,7 +256,10 @@ def _load(
     choices = [paths] if isinstance(paths, str) else list(paths)
 
     def user(cookie: str) -> None:
-        pick = random.Random(cookie).choice  # each user its own stream, the same every run
+        stream = random.Random(cookie)  # each user its own stream, the same every run
+        pick = stream.choice
+        if think:
+            time.sleep(stream.uniform(0, think))
         while time.perf_counter() < stop:
             try:
                 status, took = _get(port, pick(choices), cookie)
@@ -261,7 +272,7 @@ def _load(
                 if status != 200:
                     run.errors.append(f"HTTP {status}")
             if think:
-                time.sleep(think)
+                time.sleep(stream.expovariate(1 / think))
 
     threads = [threading.Thread(target=user, args=(c,)) for c in cookies]
     for t in threads:
@@ -373,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
         type=float,
         nargs="+",
         default=[0.0, 1.0],
-        help="a user's pause between pages, in seconds; one run for each (default: 0 and 1)",
+        help="a user's mean pause between pages, in seconds; one run for each (default: 0 and 1)",
     )
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument(
@@ -433,10 +444,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{args.users} users, {args.seconds:g} s per page"
         )
         for think in args.think:
-            print(
-                f"  -- each user {'without a pause' if not think else f'pausing {think:g} s'} "
-                "between pages --"
-            )
+            print(_pause_heading(think))
             for name, label, held in PAGES:
                 if name not in args.pages:
                     continue
