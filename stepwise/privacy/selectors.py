@@ -5,7 +5,7 @@ private notes (ResponseActivity.notes, Referral.decision_note) are never read he
 only whether one exists, so they cannot slip into a file by accident.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from stepwise.audit.models import AuditEvent
+from stepwise.letters.models import Letter
 from stepwise.referrals.models import Referral
 from stepwise.register.models import Amendment, ImportRun, RegisterTerm
 from stepwise.responses.models import ResponseActivity
@@ -308,6 +309,56 @@ def referral_table(school: School, student: Student) -> Table:
     )  # fmt: skip
 
 
+def _letters(school: School, student: Student) -> QuerySet[Letter]:
+    return Letter.objects.filter(school=school, student=student).order_by("sent_on", "pk")
+
+
+def letter_file_name(pk: int, letter_key: str, file_format: str) -> str:
+    """Return where a letter's file sits in the zip: letters/<letter id>-<letter>.pdf."""
+    return f"letters/{pk}-{letter_key}.{file_format}"
+
+
+def letter_table(school: School, student: Student) -> Table:
+    """Return the school's letters to the student's caregivers, each with its file's name.
+
+    The files themselves follow in the zip, as sent (letter_files); `sha256` is the hash
+    recorded when each was sent, so a reader can check the copy. The sender's reasons are
+    private notes (the reason is the response activity's note), so they are not read:
+    "withheld" where one was given.
+    """
+    with_reason = set(_letters(school, student).exclude(reason="").values_list("pk", flat=True))
+    with_override = set(
+        _letters(school, student).exclude(override_reason="").values_list("pk", flat=True)
+    )
+    letters = _letters(school, student).values_list(
+        "pk", "sent_on", "letter_key", "title", "step", "caregiver__given_name",
+        "caregiver__family_name", "method", "emailed_to", "language", "refused_because",
+        "issued_by__username", "issued_at", "file_format", "sha256",
+    )  # fmt: skip
+    return Table(
+        "letters.csv",
+        "the school's letters about the student, one to each caregiver, as sent",
+        ("letter_id", "sent_on", "letter", "title", "step", "to", "method", "emailed_to",
+         "language", "reason", "ladder_refused_because", "sent_anyway_because", "issued_by",
+         "issued_at", "file", "sha256"),
+        [
+            [str(pk), _day(sent_on), key, title, str(step), f"{given} {family}", method,
+             emailed_to, language, WITHHELD if pk in with_reason else "", refused,
+             WITHHELD if pk in with_override else "", issued_by or "", _when(issued_at),
+             letter_file_name(pk, key, file_format), sha256]
+            for (pk, sent_on, key, title, step, given, family, method, emailed_to, language,
+                 refused, issued_by, issued_at, file_format, sha256) in letters
+        ],
+    )  # fmt: skip
+
+
+def letter_files(school: School, student: Student) -> Iterator[tuple[str, bytes]]:
+    """Yield each of the school's letters about the student as (name in the zip, file)."""
+    rows = _letters(school, student).values_list("pk", "letter_key", "file_format", "pdf")
+    for pk, key, file_format, data in rows.iterator(chunk_size=20):  # files of ~20 kB
+        yield letter_file_name(pk, key, file_format), bytes(data)
+
+
 def audit_table(school: School, student: Student) -> Table:
     """Return the school's audit entries about the student and the school's referrals of them.
 
@@ -347,6 +398,7 @@ def subject_access_tables(school: School, student: Student) -> list[Table]:
         threshold_table(school, student, pack),
         response_table(school, student, pack),
         referral_table(school, student),
+        letter_table(school, student),
         audit_table(school, student),
     ]
 

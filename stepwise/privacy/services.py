@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import chain
 from typing import IO
 
 from django.db import transaction
@@ -24,6 +25,7 @@ from .selectors import (
     Table,
     WithheldNotes,
     caregivers_left_alone,
+    letter_files,
     retention_candidates,
     subject_access_tables,
     withheld_notes,
@@ -86,9 +88,10 @@ def _readme(
             f"The records {school.name} holds about the student in Stepwise: identity, enrolment,",
             "caregivers, every attendance mark decoded to date, session and code (one file per",
             "term), amendments to marks, absence thresholds reached, response activities,",
-            "referrals to attendance services, and the audit log of the school's staff viewing,",
-            "exporting or changing the record. Another school or an attendance service that",
-            "holds records about the student answers for its own records.",
+            "referrals to attendance services, letters to caregivers (each file as sent, in",
+            "letters/, with its SHA-256 in letters.csv), and the audit log of the school's",
+            "staff viewing, exporting or changing the record. Another school or an attendance",
+            "service that holds records about the student answers for its own records.",
             "",
             "FILES (data rows, and the SHA-256 of each file as stored in this zip)",
             *listing,
@@ -146,9 +149,11 @@ def write_subject_access(
     )
     stamp = timezone.localtime(now).timetuple()[:6]
     with zipfile.ZipFile(file, "w") as archive:
-        for name, data in [(README, readme.encode("utf-8"))] + [
-            (table.name, data) for table, data in payloads
-        ]:
+        for name, data in chain(
+            [(README, readme.encode("utf-8"))],
+            [(table.name, data) for table, data in payloads],
+            letter_files(school, student),  # listed, with their hashes, in letters.csv
+        ):
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, data)

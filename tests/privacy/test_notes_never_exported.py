@@ -130,8 +130,18 @@ def note_fields() -> set[tuple[str, str, str]]:
 
 
 def zip_files(data: bytes, label: str) -> dict[str, str]:
+    """Return each file of a zip as text: a PDF's read back with pdftotext, and its bytes."""
+    found = {}
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return {f"{label}: {n}": archive.read(n).decode("utf-8") for n in archive.namelist()}
+        for name in archive.namelist():
+            content = archive.read(name)
+            if name.endswith(".pdf"):
+                read = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True)
+                found[f"{label}: {name}"] = read.stdout.decode()
+                found[f"{label}: {name} (bytes)"] = content.decode("latin-1")
+            else:
+                found[f"{label}: {name}"] = content.decode("utf-8")
+    return found
 
 
 def body(response) -> bytes:
@@ -378,7 +388,11 @@ def test_no_export_contains_a_private_note(
     leaked = sorted(label for label, text in outputs.items() if MARKER in text or "9e4b1d" in text)
     assert not leaked, f"private notes leaked into: {leaked}"
     assert "2026-11-19" in witness["web api:ministry_export_table"]
-    # Files looked at: 2 + 1 + 10 on the web, 2 + 2 + 10 from commands (READMEs included),
-    # 2 + 4 + 1 from the API, a case letter, a school letter and two certificate downloads
-    # (text and bytes of each).
-    assert len(outputs) == 42
+    # The command's zip, written after the school's letter, carries it as sent (one PDF to
+    # each of Aroha's two caregivers), read as text here like every other file.
+    sent = [text for label, text in found.items() if label.endswith(".pdf")]
+    assert len(sent) == 2 and all("Aroha has missed 20 of 29 school days" in t for t in sent)
+    # Files looked at: 2 + 1 + 11 on the web, 2 + 2 + 11 from commands (READMEs included)
+    # and the two letters in the command's zip, 2 + 4 + 1 from the API, a case letter, a
+    # school letter and two certificate downloads (text and bytes of each PDF).
+    assert len(outputs) == 48

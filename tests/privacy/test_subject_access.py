@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import zipfile
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -14,6 +15,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from stepwise.audit.models import AuditEvent
+from stepwise.letters.models import LetterSender
+from stepwise.letters.school_services import school_letter_issue
+from stepwise.letters.sending import Figures
 from stepwise.register.importers.caregivers import import_caregivers
 from stepwise.register.importers.roster import import_roster
 from stepwise.responses.services import response_record
@@ -33,6 +37,7 @@ FILES = [
     "threshold_events.csv",
     "response_activities.csv",
     "referrals.csv",
+    "letters.csv",
     "audit.csv",
 ]
 
@@ -159,7 +164,7 @@ def test_the_download_and_the_page_are_audited(as_user, admin, record):
     assert sorted(entries.values_list("action", flat=True)) == ["export", "view"]
     export = entries.get(action="export")
     assert export.organisation.school.code == "NZ-1"
-    assert export.detail == "NZ-1 subject access request: 9 files, 3 private notes withheld"
+    assert export.detail == "NZ-1 subject access request: 10 files, 3 private notes withheld"
 
 
 def test_the_zip_lists_the_schools_own_audit_entries_without_addresses(as_user, admin, record):
@@ -246,7 +251,7 @@ def test_the_command_writes_the_same_zip_and_audits_it(record, tmp_path):
     path = tmp_path / "aroha.zip"
     out = run("--school", "NZ-1", "--student", "100000001", "--output", str(path))
     assert out == (
-        f"Wrote {path}: 9 files about student 100000001 at NZ-1; "
+        f"Wrote {path}: 10 files about student 100000001 at NZ-1; "
         "3 private notes withheld (see README.txt).\n"
     )
     names, files = read_zip(path.read_bytes())
@@ -298,3 +303,24 @@ def test_the_command_explains_itself():
     text = " ".join(out.stdout.split())
     assert "--school SCHOOL" in text and "--student ID" in text and "--output FILE.zip" in text
     assert "Private notes are never included" in text
+
+
+def test_the_schools_letters_come_as_sent_with_their_hashes(
+    as_user, admin, officer, school, record
+):
+    LetterSender.objects.create(organisation=school.organisation, phone="07 555 0427")
+    letters = school_letter_issue(
+        school=school, student=record, letter_key="school_notification",
+        by=officer, sent_on=NOW.date(), method="hand", reason="SAR-LETTER-REASON-77",
+        figures=Figures(days_missed=Decimal(5), days_possible=Decimal(5)), now=NOW,
+    )  # fmt: skip
+    names, files = download(as_user(admin))
+    table = rows(files["letters.csv"])
+    assert table[0][:3] == ["letter_id", "sent_on", "letter"]
+    assert sorted(r[5] for r in table[1:]) == ["Hine Ngata", "Rawiri Ngata"]
+    for row, letter in zip(table[1:], sorted(letters, key=lambda x: x.pk), strict=True):
+        assert row[0] == str(letter.pk) and row[9] == "withheld"  # the reason is a private note
+        # Each file is in the zip as sent: its hash is the one recorded when it was sent.
+        assert row[-2] == f"letters/{letter.pk}-school_notification.pdf" and row[-2] in names
+        assert hashlib.sha256(files[row[-2]]).hexdigest() == row[-1] == letter.sha256
+    assert "SAR-LETTER-REASON-77" not in b"".join(files.values()).decode("latin-1")
