@@ -20,6 +20,7 @@ from django.db.models import (
 from django.utils import dateformat, timezone
 
 from stepwise.accounts.models import Organisation
+from stepwise.front.templatetags.stepwise_front import user_name
 from stepwise.referrals.models import Referral
 from stepwise.rules.engagement import Signal, engagement_signal
 from stepwise.rules.pack import DEFAULT_ENGAGEMENT, EngagementRule, load_pack
@@ -149,6 +150,9 @@ def log_page(case: Case, page: Page, corrected: set[int]) -> list[LogEntry]:
     return entries
 
 
+WHEN = "j F Y, H:i"  # when a log entry's contact happened, as the log prints it
+
+
 def _add_texts(entry: LogEntry) -> None:
     """Give an entry its times and recorder as _log.html prints them.
 
@@ -157,16 +161,15 @@ def _add_texts(entry: LogEntry) -> None:
     """
     happened = timezone.localtime(entry.happened_at)
     entry.happened_iso = happened.isoformat()  # type: ignore[attr-defined]
-    entry.when = dateformat.format(happened, "j F Y, H:i")  # type: ignore[attr-defined]
+    entry.when = dateformat.format(happened, WHEN)  # type: ignore[attr-defined]
     recorded = timezone.localtime(entry.recorded_at)
     entry.recorded_when = dateformat.format(recorded, "j M Y H:i")  # type: ignore[attr-defined]
-    by = entry.recorded_by
-    entry.recorder = (  # type: ignore[attr-defined]
-        (by.get_full_name() or by.username) if by else entry.recorded_by_name or "Stepwise"
+    entry.recorder = user_name(  # type: ignore[attr-defined]
+        entry.recorded_by, entry.recorded_by_name or "Stepwise"
     )
     if entry.corrects is not None:
         entry.corrects_when = dateformat.format(  # type: ignore[attr-defined]
-            timezone.localtime(entry.corrects.happened_at), "j F Y, H:i"
+            timezone.localtime(entry.corrects.happened_at), WHEN
         )
 
 
