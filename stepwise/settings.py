@@ -124,6 +124,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Pages and downloads for a signed-in person: Cache-Control: no-store.
+    "stepwise.web.caching.NoStoreForSignedInMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "stepwise.accounts.two_factor.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
