@@ -52,6 +52,7 @@ from stepwise.schools.models import School
 from stepwise.standings.models import ThresholdEvent
 from stepwise.standings.selectors import current_term, term_register
 from stepwise.standings.table import flat_standing, standing_columns
+from stepwise.web.files import download
 
 from . import schemas as s
 from .access import (
@@ -568,9 +569,7 @@ def file_download(description: str) -> dict[str, Any]:
 
 
 def file_response(data: bytes, format: str, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=CONTENT_TYPES[format])
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return download(data, CONTENT_TYPES[format], name)
 
 
 @api.get(

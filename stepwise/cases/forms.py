@@ -5,9 +5,10 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from stepwise.accounts.models import Organisation
+from stepwise.web.uploads import ACCEPTED
 
 from .models import Agency, Case, LogEntry, Person, SafetyFlag
-from .services import NOTES_MAX, case_workers
+from .services import ATTACHMENT_MAX_BYTES, ATTACHMENTS_MAX, NOTES_MAX, case_workers
 
 
 def _required(message: str) -> dict[str, str]:
@@ -149,6 +150,15 @@ class LogEntryForm(forms.Form):
             widget=forms.CheckboxSelectMultiple,
             label="Who was involved?",
             error_messages={"invalid_choice": "Choose people on this case"},
+        )
+        # Drawn here, read by the view from request.FILES: the service checks each file.
+        self.fields["attachments"] = forms.Field(
+            required=False,
+            widget=forms.FileInput,
+            label="Attachments",
+            help_text=f"Emails, minutes, letters, photos: up to {ATTACHMENTS_MAX} files of "
+            f"{ATTACHMENT_MAX_BYTES // 2**20} MB each, as {ACCEPTED}. Each is kept exactly "
+            "as uploaded, with its SHA-256.",
         )
         self.fields["happened_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
 

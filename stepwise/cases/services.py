@@ -18,6 +18,7 @@ from django.utils import timezone
 from stepwise.accounts.models import Membership, Organisation
 from stepwise.referrals.models import Referral
 from stepwise.schools.models import School, Student
+from stepwise.web.uploads import Kind, Refused, accepted_kind
 
 from .models import Agency, Attachment, Case, CaseSchool, LogEntry, Person, SafetyFlag, Task
 
@@ -299,7 +300,7 @@ def log_entry_record(
     people = people or []
     uploads = uploads or []
     notes = notes.strip()
-    errors: dict[str, str] = {}
+    errors: dict[str, str | list[str]] = {}
     if kind not in LogEntry.Kind.values:
         errors["kind"] = "Select what kind of contact or event this was"
     if outcome not in LogEntry.Outcome.values:
@@ -318,11 +319,15 @@ def log_entry_record(
         errors["people"] = "Choose people on this case"
     if len(uploads) > ATTACHMENTS_MAX:
         errors["attachments"] = f"Attach at most {ATTACHMENTS_MAX} files to one entry"
+    kinds: list[Kind] = []
+    refused: list[str] = []
     for upload in uploads:
-        if len(upload.content) > ATTACHMENT_MAX_BYTES:
-            errors["attachments"] = f"{upload.name} is larger than 10 MB"
-        elif not upload.content:
-            errors["attachments"] = f"{upload.name} is empty"
+        try:
+            kinds.append(_attachment_kind(upload))
+        except Refused as why:
+            refused.append(str(why))
+    if refused:
+        errors["attachments"] = refused
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -339,11 +344,11 @@ def log_entry_record(
             corrects=corrects,
         )
         entry.people.set(people)
-        for upload in uploads:
+        for upload, found in zip(uploads, kinds, strict=True):
             Attachment.objects.create(
                 entry=entry,
                 name=upload.name[:200],
-                content_type=upload.content_type[:100] or "application/octet-stream",
+                content_type=found.content_type,
                 size=len(upload.content),
                 sha256=hashlib.sha256(upload.content).hexdigest(),
                 content=upload.content,
@@ -351,6 +356,14 @@ def log_entry_record(
         if outcome:
             _contact_made(case, happened_at)
     return entry
+
+
+def _attachment_kind(upload: Upload) -> Kind:
+    if not upload.content:
+        raise Refused(f"{upload.name} is empty")
+    if len(upload.content) > ATTACHMENT_MAX_BYTES:
+        raise Refused(f"{upload.name} is larger than {ATTACHMENT_MAX_BYTES // 2**20} MB")
+    return accepted_kind(upload.name, upload.content)
 
 
 def _contact_made(case: Case, at: datetime) -> None:
