@@ -256,6 +256,16 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "stepwise@localhost")
 
+# Fonts for PDFs (letters, certificates, bundles): Debian's Noto families, which `make`
+# installs (fonts-noto-core, fonts-noto-cjk, fonts-noto-color-emoji). Folders separated by ":".
+PDF_FONT_DIRS = [
+    d
+    for d in env_str(
+        "STEPWISE_FONT_DIRS", "/usr/share/fonts/truetype/noto:/usr/share/fonts/opentype/noto"
+    ).split(":")
+    if d
+]
+
 STEPWISE_PROGRESS = env_bool("STEPWISE_PROGRESS", True)
 # WhiteNoise serves the built CSS and GOV.UK assets straight from their folders,
 # so `stepwise serve` works without a separate web server or collectstatic.
