@@ -22,13 +22,14 @@ from stepwise.accounts.models import Organisation
 from stepwise.register.csvfile import (
     ImportRejected,
     Problems,
+    field_limits,
     parse_date,
     parse_yes_no,
     read_rows,
 )
 
-from .models import Case, LogEntry, Person, TransferImport
-from .services import case_school_add, next_reference
+from .models import Case, CaseSchool, LogEntry, Person, TransferImport
+from .services import NOTES_MAX, case_school_add, next_reference
 
 HEADER = (
     "record",
@@ -56,6 +57,16 @@ HEADER = (
     "recorded_by",
 )
 RECORDS = ("case", "person", "note", "letter")
+PERSON_COLUMNS = ("given_name", "family_name", "national_id", "relationship", "phone", "email",
+                  "address", "preferred_language")  # fmt: skip
+# The longest value each column may hold: the field that keeps it (100 for a name).
+LIMITS = (
+    field_limits(Case, case_ref="transfer_source")
+    | field_limits(CaseSchool, school="name")
+    | field_limits(Person, **{c: c for c in PERSON_COLUMNS})
+    | field_limits(LogEntry, recorded_by="recorded_by_name")
+    | {"notes": NOTES_MAX}
+)
 OPEN_STATUSES = (Case.Status.OPEN, Case.Status.ACTIVE, Case.Status.ON_HOLD)
 # A transferred history lands in the log at midday: the files carry dates, not times.
 HISTORY_TIME = time(12, 0)
@@ -126,6 +137,7 @@ def _read(data: bytes, file_name: str, service: Organisation) -> dict[str, Trans
     today = timezone.localdate()
     for line, fields in read_rows(data, header=HEADER, problems=problems):
         row = {name: value.strip() for name, value in zip(HEADER, fields, strict=True)}
+        problems.check_lengths(line, row, LIMITS)
         record, ref = row["record"], row["case_ref"]
         if record not in RECORDS:
             problems.add(line, "record", f"must be one of {', '.join(RECORDS)}, not {record!r}")

@@ -174,3 +174,15 @@ def test_a_case_imported_before_is_not_imported_twice_from_another_file(login, s
 def test_a_caseworker_may_not_import(login, service, caseworker):
     assert upload(login(caseworker), service, GOOD).status_code == 403
     assert not Case.objects.exists()
+
+
+def test_a_name_too_long_to_keep_is_refused_naming_the_row(login, service, manager):
+    lines = [*GOOD[:2], row(record="person", case_ref="PP-1", role="caregiver",
+                            given_name="A" * 5000, family_name="Tautahi")]  # fmt: skip
+    response = upload(login(manager), service, lines)
+    assert response.status_code == 200
+    assert (
+        "transfer.csv, line 4, column given_name: must be 100 characters or fewer (it is 5,000)"
+        in response.content.decode()
+    )
+    assert not Case.objects.exists()
