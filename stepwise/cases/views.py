@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
@@ -378,10 +379,9 @@ def case_form_page(
 
 def _uploads(request: HttpRequest) -> list[services.Upload]:
     # Never more than the cap and a byte of a file: enough for the service to refuse it.
+    cap = settings.UPLOAD_ATTACHMENT_MAX_BYTES
     return [
-        services.Upload(
-            f.name or "attachment", f.content_type or "", f.read(services.ATTACHMENT_MAX_BYTES + 1)
-        )
+        services.Upload(f.name or "attachment", f.content_type or "", f.read(cap + 1), f.size or 0)
         for f in request.FILES.getlist("attachments")
     ]
 

@@ -92,6 +92,22 @@ ACCEPTED = (
 )
 
 
+def size_text(size: int) -> str:
+    """Return a file size as a person reads it: "12.3 MB", "36 KB", "512 bytes"."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB".replace(".0 MB", " MB")
+    if size >= 1024:
+        return f"{round(size / 1024)} KB"
+    return f"{size} bytes"
+
+
+def too_big(name: str, size: int, cap: int, what: str) -> str | None:
+    """Return why a file over its cap is refused, or None if it is within it."""
+    if size <= cap:
+        return None
+    return f"{name} is {size_text(size)}: {what} may be at most {size_text(cap)}."
+
+
 class Refused(ValueError):
     """A file a case may not keep; the message says which and why."""
 

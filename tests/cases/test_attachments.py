@@ -141,3 +141,40 @@ def test_a_file_kept_before_these_checks_is_served_as_bytes_to_save(login, casew
     response = login(caseworker).get(reverse("case_attachment", args=[case.pk, kept.pk]))
     assert response["Content-Type"] == "application/octet-stream"
     assert response["Content-Disposition"].startswith('attachment; filename="page.html"')
+
+
+def pdf_of(pages: int) -> bytes:
+    from tests.readiness.conftest import blank_pdf
+
+    return blank_pdf(pages)
+
+
+def test_a_pdf_with_more_pages_than_the_cap_is_refused_saying_so(login, caseworker, case, settings):
+    settings.UPLOAD_PDF_MAX_PAGES = 5
+    client = login(caseworker)
+    response = record(client, case, SimpleUploadedFile("minutes.pdf", pdf_of(6)))
+    assert response.status_code == 400
+    assert (
+        "minutes.pdf was not attached: it has 6 pages, and an attached PDF may have at most 5"
+        in response.content.decode()
+    )
+    assert record(client, case, SimpleUploadedFile("minutes.pdf", pdf_of(5))).status_code == 302
+
+
+def test_a_file_over_the_size_cap_is_refused_without_reading_it_all(
+    login, caseworker, case, settings
+):
+    settings.UPLOAD_ATTACHMENT_MAX_BYTES = 1000
+    content = b"%PDF-1.7\n" + bytes(5000)
+    response = record(login(caseworker), case, SimpleUploadedFile("scan.pdf", content))
+    assert response.status_code == 400
+    assert "scan.pdf was not attached: it is 5 KB, and a file may be at most 1000 bytes" in (
+        response.content.decode()
+    )
+    assert not Attachment.objects.exists()
+
+
+def test_the_form_says_what_may_be_attached_and_how_much(login, caseworker, case):
+    page = login(caseworker).get(reverse("log_new", args=[case.pk])).content.decode()
+    assert "up to 5 files of 10 MB each" in page
+    assert "a PDF of up to 500 pages" in page
