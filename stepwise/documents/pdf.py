@@ -73,9 +73,11 @@ def undrawn(error: typst.TypstError) -> set[str]:
 
 
 def code_points(value: Any, chars: set[str]) -> Any:
-    """Return `value` with each of `chars` in its strings written as [U+XXXX]."""
+    """Return `value` with each of `chars` (and any lone surrogate) written as [U+XXXX]."""
     if isinstance(value, str):
-        return "".join(f"[U+{ord(c):04X}]" if c in chars else c for c in value)
+        return "".join(
+            f"[U+{ord(c):04X}]" if c in chars or "\ud800" <= c <= "\udfff" else c for c in value
+        )
     if isinstance(value, list):
         return [code_points(v, chars) for v in value]
     if isinstance(value, dict):
@@ -89,9 +91,15 @@ def compile_pdf(layout: Path, data: dict[str, object], *, at: datetime) -> bytes
     replaced: set[str] = set()
     for _ in range(RETRIES):
         try:
+            text = json.dumps(printable, ensure_ascii=False)
+            text.encode()
+        except UnicodeEncodeError:  # a lone surrogate, which a JSON body can smuggle in
+            printable = code_points(printable, replaced)
+            text = json.dumps(printable, ensure_ascii=False)
+        try:
             pdf = _compiler(layout).compile(
                 format="pdf",
-                sys_inputs={"data": json.dumps(printable, ensure_ascii=False)},
+                sys_inputs={"data": text},
                 pdf_standards=PDF_STANDARD,
                 timestamp=int(at.timestamp()),
             )

@@ -56,3 +56,8 @@ def test_a_character_no_font_holds_prints_as_its_code_point(tmp_path):
     # U+10FFFD is a private-use character: no font anywhere draws it.
     text = pdf_text(render("Aroha \U0010fffd Ngata"), tmp_path)
     assert "Tēnā koe Aroha [U+10FFFD] Ngata," in text
+
+
+def test_a_lone_surrogate_from_a_json_body_prints_as_its_code_point(tmp_path):
+    text = pdf_text(render("Aroha \ud800 Ngata"), tmp_path)
+    assert "Tēnā koe Aroha [U+D800] Ngata," in text
