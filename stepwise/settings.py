@@ -264,7 +264,7 @@ UPLOAD_ATTACHMENT_MAX_BYTES = env_int("STEPWISE_ATTACHMENT_MAX_BYTES", 10 * MB) 
 UPLOAD_ATTACHMENTS_PER_ENTRY = 5
 UPLOAD_PDF_MAX_PAGES = env_int("STEPWISE_PDF_MAX_PAGES", 500)  # an attached PDF, e.g. minutes
 UPLOAD_TRANSFERS_MAX_BYTES = env_int("STEPWISE_TRANSFERS_MAX_BYTES", 10 * MB)
-UPLOAD_ONEROSTER_MAX_BYTES = env_int("STEPWISE_ONEROSTER_MAX_BYTES", 20 * MB)  # each file
+UPLOAD_ONEROSTER_MAX_BYTES = env_int("STEPWISE_ONEROSTER_MAX_BYTES", 10 * MB)  # each file
 # A request body other than files, such as a batch of rows sent to the API (Django's
 # default, docs/integration.md): Django refuses a larger one, the API with 413.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
