@@ -9,7 +9,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bi
 	if $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then command -v $$p || echo $$p; break; fi; done)
 
 .DELETE_ON_ERROR:
-.PHONY: run test lint bench snapshot install frontend chromium clean
+.PHONY: run test lint bench snapshot install frontend chromium fonts clean
 
 $(BIN)/stepwise: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Stepwise needs Python 3.12 or newer; none found (set PYTHON=/path/to/python3.12)"; exit 1; }
@@ -35,7 +35,20 @@ frontend: stepwise/static/build/stepwise.css
 chromium:
 	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; }
 
+# Debian's Noto fonts: letters, certificates and bundles print names in every script
+# (Chinese, Japanese, Korean, Arabic, Devanagari, Pacific and Māori macrons, emoji).
+# Without them a PDF is still made, with each character it cannot draw as [U+XXXX].
+NOTO := /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf \
+	/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc \
+	/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf
+fonts:
+	@for f in $(NOTO); do test -f $$f || missing=1; done; [ -z "$$missing" ] || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji >/dev/null; }
+
 run: install
+	@$(MAKE) --no-print-directory fonts || echo "Could not install the Noto fonts (needs root):" \
+		"names outside Latin print as [U+XXXX] in PDFs until they are installed"
 	$(BIN)/stepwise migrate --verbosity 0
 	$(BIN)/stepwise demo --if-empty
 	$(BIN)/stepwise serve
@@ -45,7 +58,7 @@ lint: install
 	$(BIN)/ruff format --check stepwise tests benchmarks
 	$(BIN)/mypy stepwise
 
-test: install chromium lint
+test: install chromium fonts lint
 	$(BIN)/pytest -n 2 -p no:cacheprovider
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "== PostgreSQL =="; DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -p no:cacheprovider; \

@@ -120,10 +120,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "stepwise.web.limits.RequestSizeMiddleware",
     "stepwise.accounts.sessions.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Pages and downloads for a signed-in person: Cache-Control: no-store.
+    "stepwise.web.caching.NoStoreForSignedInMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "stepwise.accounts.two_factor.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -253,6 +256,37 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "stepwise@localhost")
+
+# Upload caps (docs/privacy.md). Each is checked before a file is read into memory;
+# a request larger than the largest of them is refused before Django reads its body.
+MB = 1024 * 1024
+UPLOAD_ATTACHMENT_MAX_BYTES = env_int("STEPWISE_ATTACHMENT_MAX_BYTES", 10 * MB)  # each file
+UPLOAD_ATTACHMENTS_PER_ENTRY = 5
+UPLOAD_PDF_MAX_PAGES = env_int("STEPWISE_PDF_MAX_PAGES", 500)  # an attached PDF, e.g. minutes
+UPLOAD_TRANSFERS_MAX_BYTES = env_int("STEPWISE_TRANSFERS_MAX_BYTES", 10 * MB)
+UPLOAD_ONEROSTER_MAX_BYTES = env_int("STEPWISE_ONEROSTER_MAX_BYTES", 10 * MB)  # each file
+# A request body other than files, such as a batch of rows sent to the API (Django's
+# default, docs/integration.md): Django refuses a larger one, the API with 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+REQUEST_MAX_BYTES = (
+    max(
+        UPLOAD_ATTACHMENT_MAX_BYTES * UPLOAD_ATTACHMENTS_PER_ENTRY,
+        UPLOAD_TRANSFERS_MAX_BYTES,
+        UPLOAD_ONEROSTER_MAX_BYTES * 4,
+        DATA_UPLOAD_MAX_MEMORY_SIZE,
+    )
+    + MB
+)  # the form's other fields and the multipart framing
+
+# Fonts for PDFs (letters, certificates, bundles): Debian's Noto families, which `make`
+# installs (fonts-noto-core, fonts-noto-cjk, fonts-noto-color-emoji). Folders separated by ":".
+PDF_FONT_DIRS = [
+    d
+    for d in env_str(
+        "STEPWISE_FONT_DIRS", "/usr/share/fonts/truetype/noto:/usr/share/fonts/opentype/noto"
+    ).split(":")
+    if d
+]
 
 STEPWISE_PROGRESS = env_bool("STEPWISE_PROGRESS", True)
 # WhiteNoise serves the built CSS and GOV.UK assets straight from their folders,

@@ -52,6 +52,8 @@ from stepwise.schools.models import School
 from stepwise.standings.models import ThresholdEvent
 from stepwise.standings.selectors import current_term, term_register
 from stepwise.standings.table import flat_standing, standing_columns
+from stepwise.web.files import download
+from stepwise.web.uploads import too_big
 
 from . import schemas as s
 from .access import (
@@ -489,8 +491,8 @@ def push_oneroster_files(
     a student Stepwise does not know yet).
     """
     found = school_of(request, code)
-    files = {
-        name: upload.read()
+    uploads = {
+        name: upload
         for name, upload in zip(
             (*ONEROSTER_FILES, "demographics.csv"),
             (orgs, users, enrollments, demographics),
@@ -498,6 +500,16 @@ def push_oneroster_files(
         )
         if upload is not None
     }
+    # Refused by their size before a byte of them is read.
+    cap = settings.UPLOAD_ONEROSTER_MAX_BYTES
+    too_large = [
+        FieldError(why, name.removesuffix(".csv"))
+        for name, upload in uploads.items()
+        if (why := too_big(name, upload.size or 0, cap, "a OneRoster file"))
+    ]
+    if too_large:
+        return _error(request, 413, "nothing was imported: a file is too large", too_large)
+    files = {name: upload.read() for name, upload in uploads.items()}
     return idempotent(
         request,
         found,
@@ -568,9 +580,7 @@ def file_download(description: str) -> dict[str, Any]:
 
 
 def file_response(data: bytes, format: str, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=CONTENT_TYPES[format])
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return download(data, CONTENT_TYPES[format], name)
 
 
 @api.get(

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from stepwise.web.csvfiles import csv_writer
+
 FORMATS = ("csv", "parquet")
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.parquet"}
 
@@ -22,10 +24,11 @@ def _cell(value: Any) -> Any:
 
 
 def write_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """Return the rows as a CSV file for a person: no cell opens as a formula."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out)
     writer.writerow(columns)
-    writer.writerows([_cell(v) for v in row] for row in rows)
+    writer.writerows(rows)
     return out.getvalue().encode()
 
 
@@ -53,7 +56,11 @@ def write_parquet(
 
     with tempfile.TemporaryDirectory() as folder:
         source, target = Path(folder) / "rows.csv", Path(folder) / "rows.parquet"
-        source.write_bytes(write_csv(columns, rows))
+        # Parquet keeps each value exactly as it is: DuckDB reads this file, no person does.
+        with source.open("w", encoding="utf-8", newline="") as f:
+            raw = csv.writer(f, lineterminator="\n")
+            raw.writerow(columns)
+            raw.writerows([_cell(v) for v in row] for row in rows)
         spec = ", ".join(f"'{c}': '{types.get(c, 'VARCHAR')}'" for c in columns)
         with duckdb.connect() as db:
             db.execute(

@@ -1,11 +1,10 @@
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from stepwise.accounts.access import get_admin_organisation_for_user
+from stepwise.web.csvfiles import csv_writer
 
 from .forms import AuditFilterForm
 from .selectors import EXPORT_COLUMNS, audit_events, export_row
@@ -39,7 +38,7 @@ def audit_export(request: HttpRequest, org_id: int) -> HttpResponse:
     organisation, _form, events = _filtered(request, org_id)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="audit-{organisation.pk}.csv"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(EXPORT_COLUMNS)
     for event in events.iterator(chunk_size=2000):
         writer.writerow(export_row(event))

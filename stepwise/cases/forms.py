@@ -1,10 +1,12 @@
 """What caseworkers and managers type; the services check everything that needs the case."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils import timezone
 
 from stepwise.accounts.models import Organisation
+from stepwise.web.uploads import ACCEPTED, size_text
 
 from .models import Agency, Case, LogEntry, Person, SafetyFlag
 from .services import NOTES_MAX, case_workers
@@ -149,6 +151,17 @@ class LogEntryForm(forms.Form):
             widget=forms.CheckboxSelectMultiple,
             label="Who was involved?",
             error_messages={"invalid_choice": "Choose people on this case"},
+        )
+        # Drawn here, read by the view from request.FILES: the service checks each file.
+        self.fields["attachments"] = forms.Field(
+            required=False,
+            widget=forms.FileInput,
+            label="Attachments",
+            help_text=f"Emails, minutes, letters, photos: up to "
+            f"{settings.UPLOAD_ATTACHMENTS_PER_ENTRY} files of "
+            f"{size_text(settings.UPLOAD_ATTACHMENT_MAX_BYTES)} each, as {ACCEPTED}; a PDF of "
+            f"up to {settings.UPLOAD_PDF_MAX_PAGES} pages. Each is kept exactly as uploaded, "
+            "with its SHA-256.",
         )
         self.fields["happened_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
 

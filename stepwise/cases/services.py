@@ -8,6 +8,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -16,14 +17,14 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from stepwise.accounts.models import Membership, Organisation
+from stepwise.documents.pages import page_count
 from stepwise.referrals.models import Referral
 from stepwise.schools.models import School, Student
+from stepwise.web.uploads import Kind, Refused, accepted_kind, size_text
 
 from .models import Agency, Attachment, Case, CaseSchool, LogEntry, Person, SafetyFlag, Task
 
 NOTES_MAX = 20_000
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
-ATTACHMENTS_MAX = 5
 CASE_ROLES = (Membership.Role.CASEWORKER, Membership.Role.SERVICE_MANAGER)
 # A new case's first task, made by Stepwise: reach the family within this many days.
 FIRST_CONTACT_DAYS = 3
@@ -36,6 +37,7 @@ class Upload:
     name: str
     content_type: str
     content: bytes
+    size: int = 0  # as uploaded, when `content` holds only its first part
 
 
 def case_workers(service: Organisation) -> QuerySet[User]:
@@ -54,14 +56,27 @@ def _check_assignee(service: Organisation, user: User | None, errors: dict[str, 
         errors["assigned_to"] = f"{user.get_full_name() or user} is not a caseworker at {service}"
 
 
-def next_reference(service: Organisation, today: date) -> str:
+def next_references(service: Organisation, today: date, count: int) -> list[str]:
+    """Return the next `count` free references of a service, in order."""
     # References are per service and year: short enough to read out on the phone.
     prefix = f"C{today.year}-"
-    taken = Case.objects.filter(service=service, reference__startswith=prefix).count()
-    number = taken + 1
-    while Case.objects.filter(service=service, reference=f"{prefix}{number:05d}").exists():
-        number += 1
-    return f"{prefix}{number:05d}"
+    number = Case.objects.filter(service=service, reference__startswith=prefix).count() + 1
+    found: list[str] = []
+    while len(found) < count:
+        # A thousand at a time: no query holds more parameters than a database takes.
+        wanted = [f"{prefix}{n:05d}" for n in range(number, number + min(1000, count - len(found)))]
+        taken = set(
+            Case.objects.filter(service=service, reference__in=wanted).values_list(
+                "reference", flat=True
+            )
+        )
+        found += [r for r in wanted if r not in taken]
+        number += len(wanted)
+    return found
+
+
+def next_reference(service: Organisation, today: date) -> str:
+    return next_references(service, today, 1)[0]
 
 
 def _child_from_student(case: Case, student: Student) -> Person:
@@ -234,12 +249,16 @@ def schools_key(service_pk: int) -> str:
 def case_school_add(*, case: Case, name: str, school: School | None = None) -> CaseSchool:
     """Record a school involved in a case, and refresh the service's list of schools."""
     found = CaseSchool.objects.create(case=case, name=name, school=school)
-    # The caseload's school filter is cached per service: forget it now, and again
-    # once this transaction commits, so no request can keep the old list.
-    key = schools_key(case.service_id)
+    forget_case_schools(case.service)
+    return found
+
+
+def forget_case_schools(service: Organisation) -> None:
+    """Drop the service's cached list of its cases' schools, now and once this commits."""
+    # Forgotten again after the commit, so no request can keep the old list.
+    key = schools_key(service.pk)
     cache.delete(key)
     transaction.on_commit(lambda: cache.delete(key))
-    return found
 
 
 def case_assign(*, case: Case, to: User | None, by: User) -> Case:
@@ -299,7 +318,7 @@ def log_entry_record(
     people = people or []
     uploads = uploads or []
     notes = notes.strip()
-    errors: dict[str, str] = {}
+    errors: dict[str, str | list[str]] = {}
     if kind not in LogEntry.Kind.values:
         errors["kind"] = "Select what kind of contact or event this was"
     if outcome not in LogEntry.Outcome.values:
@@ -316,13 +335,18 @@ def log_entry_record(
         errors["notes"] = "Say what was wrong in the entry you are correcting"
     if any(p.case_id != case.pk for p in people):
         errors["people"] = "Choose people on this case"
-    if len(uploads) > ATTACHMENTS_MAX:
-        errors["attachments"] = f"Attach at most {ATTACHMENTS_MAX} files to one entry"
+    most = settings.UPLOAD_ATTACHMENTS_PER_ENTRY
+    if len(uploads) > most:
+        errors["attachments"] = f"Attach at most {most} files to one entry"
+    kinds: list[Kind] = []
+    refused: list[str] = []
     for upload in uploads:
-        if len(upload.content) > ATTACHMENT_MAX_BYTES:
-            errors["attachments"] = f"{upload.name} is larger than 10 MB"
-        elif not upload.content:
-            errors["attachments"] = f"{upload.name} is empty"
+        try:
+            kinds.append(_attachment_kind(upload))
+        except Refused as why:
+            refused.append(str(why))
+    if refused:
+        errors["attachments"] = refused
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -339,11 +363,11 @@ def log_entry_record(
             corrects=corrects,
         )
         entry.people.set(people)
-        for upload in uploads:
+        for upload, found in zip(uploads, kinds, strict=True):
             Attachment.objects.create(
                 entry=entry,
                 name=upload.name[:200],
-                content_type=upload.content_type[:100] or "application/octet-stream",
+                content_type=found.content_type,
                 size=len(upload.content),
                 sha256=hashlib.sha256(upload.content).hexdigest(),
                 content=upload.content,
@@ -351,6 +375,30 @@ def log_entry_record(
         if outcome:
             _contact_made(case, happened_at)
     return entry
+
+
+def _attachment_kind(upload: Upload) -> Kind:
+    if not upload.content:
+        raise Refused(f"{upload.name} is empty")
+    cap = settings.UPLOAD_ATTACHMENT_MAX_BYTES
+    if len(upload.content) > cap:
+        # The view reads at most the cap and one byte: the size it was uploaded with.
+        size = size_text(upload.size or len(upload.content))
+        raise Refused(
+            f"{upload.name} was not attached: it is {size}, and a file may be at most "
+            f"{size_text(cap)}"
+        )
+    kind = accepted_kind(upload.name, upload.content)
+    most = settings.UPLOAD_PDF_MAX_PAGES
+    if kind.content_type == "application/pdf":
+        pages = page_count(upload.content)
+        # Minutes go into every referral bundle, which must stay quick to build.
+        if pages is not None and pages > most:
+            raise Refused(
+                f"{upload.name} was not attached: it has {pages:,} pages, and an attached PDF "
+                f"may have at most {most}. Attach the pages that matter, or split it."
+            )
+    return kind
 
 
 def _contact_made(case: Case, at: datetime) -> None:

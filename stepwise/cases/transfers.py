@@ -13,6 +13,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,13 +23,15 @@ from stepwise.accounts.models import Organisation
 from stepwise.register.csvfile import (
     ImportRejected,
     Problems,
+    field_limits,
     parse_date,
     parse_yes_no,
     read_rows,
 )
+from stepwise.web.uploads import too_big
 
-from .models import Case, LogEntry, Person, TransferImport
-from .services import case_school_add, next_reference
+from .models import Case, CaseSchool, LogEntry, Person, TransferImport
+from .services import NOTES_MAX, forget_case_schools, next_references
 
 HEADER = (
     "record",
@@ -56,9 +59,22 @@ HEADER = (
     "recorded_by",
 )
 RECORDS = ("case", "person", "note", "letter")
+PERSON_COLUMNS = ("given_name", "family_name", "national_id", "relationship", "phone", "email",
+                  "address", "preferred_language")  # fmt: skip
+# The longest value each column may hold: the field that keeps it (100 for a name).
+LIMITS = (
+    field_limits(Case, case_ref="transfer_source")
+    | field_limits(CaseSchool, school="name")
+    | field_limits(Person, **{c: c for c in PERSON_COLUMNS})
+    | field_limits(LogEntry, recorded_by="recorded_by_name")
+    | {"notes": NOTES_MAX}
+)
 OPEN_STATUSES = (Case.Status.OPEN, Case.Status.ACTIVE, Case.Status.ON_HOLD)
 # A transferred history lands in the log at midday: the files carry dates, not times.
 HISTORY_TIME = time(12, 0)
+# Cases written, or looked up, per query: a big file takes a few queries per batch, and
+# no query holds more parameters than a database takes (PostgreSQL: 65,535).
+BATCH = 500
 
 
 class TransferForm(forms.Form):
@@ -68,6 +84,16 @@ class TransferForm(forms.Form):
         + ",".join(HEADER),
         error_messages={"required": "Choose the CSV file to import"},
     )
+
+    def clean_file(self) -> Any:
+        # Refused by its size before a byte of it is read.
+        upload = self.cleaned_data["file"]
+        cap = settings.UPLOAD_TRANSFERS_MAX_BYTES
+        if why := too_big(upload.name, upload.size, cap, "a transferred-cases file"):
+            raise forms.ValidationError(
+                f"{why} Split it into smaller files, each case with all its rows in one file."
+            )
+        return upload
 
 
 @dataclass
@@ -106,8 +132,12 @@ def import_transfers(
     now = timezone.now()
     entries = 0
     with transaction.atomic():
-        for transferred in cases.values():
-            entries += _write(transferred, service, by, now)
+        found = list(cases.values())
+        references = next_references(service, timezone.localdate(now), len(found))
+        for start in range(0, len(found), BATCH):
+            batch = found[start : start + BATCH]
+            entries += _write(batch, references[start : start + BATCH], service, by, now)
+        forget_case_schools(service)
         TransferImport.objects.create(
             service=service,
             file_name=file_name[:300],
@@ -126,6 +156,7 @@ def _read(data: bytes, file_name: str, service: Organisation) -> dict[str, Trans
     today = timezone.localdate()
     for line, fields in read_rows(data, header=HEADER, problems=problems):
         row = {name: value.strip() for name, value in zip(HEADER, fields, strict=True)}
+        problems.check_lengths(line, row, LIMITS)
         record, ref = row["record"], row["case_ref"]
         if record not in RECORDS:
             problems.add(line, "record", f"must be one of {', '.join(RECORDS)}, not {record!r}")
@@ -143,11 +174,16 @@ def _read(data: bytes, file_name: str, service: Organisation) -> dict[str, Trans
             continue
         _check_case(line, row, problems, today)
         cases[ref] = Transferred(ref, line, row)
-    already = set(
-        Case.objects.filter(
-            service=service, origin=Case.Origin.TRANSFERRED, transfer_source__in=list(cases)
+    refs = list(cases)
+    already = {
+        ref
+        for start in range(0, len(refs), BATCH)
+        for ref in Case.objects.filter(
+            service=service,
+            origin=Case.Origin.TRANSFERRED,
+            transfer_source__in=refs[start : start + BATCH],
         ).values_list("transfer_source", flat=True)
-    )
+    }
     for ref in sorted(already):
         problems.add(cases[ref].line, "case_ref", f"case {ref} was imported from an earlier file")
     for line, row in later:
@@ -265,29 +301,44 @@ def _check_history(
     }
 
 
-def _write(transferred: Transferred, service: Organisation, by: User | None, now: datetime) -> int:
-    row = transferred.row
-    opened = date.fromisoformat(row["opened_on"])
-    case = Case.objects.create(
-        service=service,
-        reference=next_reference(service, timezone.localdate(now)),
-        reason=row["reason"],
-        status=row["status"],
-        origin=Case.Origin.TRANSFERRED,
-        summary=row["notes"],
-        opened_on=opened,
-        opened_by=by,
-        transfer_source=transferred.case_ref,
+def _write(
+    batch: list[Transferred],
+    references: list[str],
+    service: Organisation,
+    by: User | None,
+    now: datetime,
+) -> int:
+    """Write a batch of transferred cases with their people and history; return the entries."""
+    made = []
+    for transferred, reference in zip(batch, references, strict=True):
+        row = transferred.row
+        contacts = [e["happened_at"] for _, e in transferred.history if e["outcome"]]
+        made.append(
+            Case(
+                service=service,
+                reference=reference,
+                reason=row["reason"],
+                status=row["status"],
+                origin=Case.Origin.TRANSFERRED,
+                summary=row["notes"],
+                opened_on=date.fromisoformat(row["opened_on"]),
+                opened_by=by,
+                transfer_source=transferred.case_ref,
+                last_contact_at=max(contacts, default=None),
+            )
+        )
+    cases = Case.objects.bulk_create(made)
+    pairs = list(zip(batch, cases, strict=True))
+    CaseSchool.objects.bulk_create(
+        [CaseSchool(case=case, name=t.row["school"]) for t, case in pairs if t.row["school"]]
     )
-    if row["school"]:
-        case_school_add(case=case, name=row["school"])
-    Person.objects.bulk_create([Person(case=case, **person) for _, person in transferred.people])
+    Person.objects.bulk_create(
+        [Person(case=case, **person) for t, case in pairs for _, person in t.people]
+    )
     entries = [
         LogEntry(case=case, recorded_at=now, recorded_by=by, transferred=True, **entry)
-        for _, entry in sorted(transferred.history, key=lambda h: h[1]["happened_at"])
+        for t, case in pairs
+        for _, entry in sorted(t.history, key=lambda h: h[1]["happened_at"])
     ]
-    LogEntry.objects.bulk_create(entries)
-    contacts = [e.happened_at for e in entries if e.outcome]
-    if contacts:
-        Case.objects.filter(pk=case.pk).update(last_contact_at=max(contacts))
+    LogEntry.objects.bulk_create(entries, batch_size=BATCH)
     return len(entries)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
@@ -30,6 +31,8 @@ from stepwise.accounts.access import (
 )
 from stepwise.audit.services import audit_record
 from stepwise.front.paging import paginate
+from stepwise.web.files import download
+from stepwise.web.uploads import served_type
 
 from . import services
 from .chronology import chronology
@@ -375,8 +378,10 @@ def case_form_page(
 
 
 def _uploads(request: HttpRequest) -> list[services.Upload]:
+    # Never more than the cap and a byte of a file: enough for the service to refuse it.
+    cap = settings.UPLOAD_ATTACHMENT_MAX_BYTES
     return [
-        services.Upload(f.name or "attachment", f.content_type or "", f.read())
+        services.Upload(f.name or "attachment", f.content_type or "", f.read(cap + 1), f.size or 0)
         for f in request.FILES.getlist("attachments")
     ]
 
@@ -556,7 +561,5 @@ def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpRespons
     found = get_case_for_user(request.user, pk)
     kept = get_object_or_404(Attachment, pk=attachment_pk, entry__case=found)
     _audit_case(request, found, action="download", detail=f"attachment {kept.pk} {kept.sha256}")
-    response = HttpResponse(bytes(kept.content), content_type=kept.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{kept.name.replace(chr(34), "")}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    # A file kept before types were checked is served by what it is, not what it claimed.
+    return download(bytes(kept.content), served_type(kept.content_type), kept.name)

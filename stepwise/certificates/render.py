@@ -3,25 +3,21 @@
 The layout (typst/certificate.typ) is fixed; everything that varies arrives as one
 JSON document in `sys.inputs.data` and is set as text, never spliced into markup,
 so a name such as "#set page(...)" prints as written. A year of ~190 school days
-is laid out as a month-by-day grid (AM above PM): one landscape page. Pure: no Django.
+is laid out as a month-by-day grid (AM above PM): one landscape page.
 """
 
 import calendar as month_calendar
-import json
-import threading
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-import typst
-
-from stepwise.letters.render import PDF_STANDARD, long_date
+from stepwise.documents.pdf import compile_pdf
+from stepwise.letters.render import long_date
 from stepwise.rules.certificate import CertificateRows, Day, unresolved_codes
 from stepwise.rules.pack import Pack
 
 LAYOUT = Path(__file__).parent / "typst" / "certificate.typ"
 MISSING_MARK = "–"  # printed where an open session on roll has no mark
-_local = threading.local()
 
 
 @dataclass(frozen=True)
@@ -140,22 +136,6 @@ def certificate_data(*, rows: CertificateRows, pack: Pack, heading: Heading) -> 
     }
 
 
-def _compiler() -> typst.Compiler:
-    # One compiler per thread: it keeps the layout and fonts parsed between certificates.
-    compiler = getattr(_local, "compiler", None)
-    if compiler is None:
-        compiler = typst.Compiler(LAYOUT, root=LAYOUT.parent, ignore_system_fonts=True)
-        _local.compiler = compiler
-    return compiler
-
-
 def render_pdf(data: dict[str, object], *, at: datetime) -> bytes:
     """Return the PDF/A bytes of one certificate; `at` is the creation time written into it."""
-    pdf = _compiler().compile(
-        format="pdf",
-        sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
-        pdf_standards=PDF_STANDARD,
-        timestamp=int(at.timestamp()),
-    )
-    assert isinstance(pdf, bytes)
-    return pdf
+    return compile_pdf(LAYOUT, data, at=at)

@@ -31,6 +31,7 @@ from stepwise.audit.services import audit_record
 from stepwise.cases.models import Case
 from stepwise.letters.render import long_date
 from stepwise.schools.models import School, Student
+from stepwise.web.files import download
 
 from .forms import IssueForm
 from .models import RegistrationCertificate
@@ -140,10 +141,7 @@ def _download(
             status=409,
         )
     audit(f"certificate {kept.pk} {kept.sha256}")
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{kept.file_name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download(pdf, "application/pdf", kept.file_name)
 
 
 # --- From the school's student page ---------------------------------------------------------

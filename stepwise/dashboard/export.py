@@ -8,7 +8,6 @@ Private notes (ResponseActivity.notes) and who did an activity are never read
 here: the queries name every column they take.
 """
 
-import csv
 import io
 import re
 import zipfile
@@ -25,6 +24,7 @@ from stepwise.responses.models import ResponseActivity
 from stepwise.rules.calendar import SESSIONS
 from stepwise.schools.calendars import closed_days
 from stepwise.schools.models import Enrolment, School
+from stepwise.web.csvfiles import csv_writer
 
 ATTENDANCE_FILE = "attendance.csv"
 RESPONSES_FILE = "responses.csv"
@@ -217,7 +217,7 @@ def write_ministry_export(
                 archive.open(info, "w") as raw,
                 io.TextIOWrapper(raw, encoding="utf-8", newline="") as text,
             ):
-                writer = csv.writer(text, lineterminator="\n")
+                writer = csv_writer(text)
                 writer.writerow(columns)
                 n = 0
                 for row in rows:

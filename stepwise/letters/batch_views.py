@@ -20,6 +20,7 @@ from django.utils import timezone
 from stepwise.accounts.access import get_school_for_user, get_service_for_user
 from stepwise.accounts.models import Organisation
 from stepwise.audit.services import audit_record
+from stepwise.web.files import download
 
 from .access import (
     get_school_batch_for_user,
@@ -44,7 +45,6 @@ from .forms import BatchForm, ServiceBatchForm
 from .models import LetterBatch
 from .school_selectors import school_letter_set
 from .sending import sha256
-from .views import file_response
 
 # The batch page asks for its progress this often while the worker sends.
 POLL_SECONDS = 1
@@ -181,7 +181,7 @@ def _batch_pdf(
         f"print file of {printed.letters} letters {sha256(printed.content)}",
     )
     name = f"letter-batch-{batch.pk}-{batch.sent_on}.pdf"
-    return file_response(printed.content, "application/pdf", name)
+    return download(printed.content, "application/pdf", name)
 
 
 @login_required

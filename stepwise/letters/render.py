@@ -2,23 +2,18 @@
 
 The layout (typst/letter.typ) is fixed; everything that varies arrives as one JSON
 document in `sys.inputs.data` and is set as text, never spliced into markup, so a
-name such as "#set page(...)" prints as written. Pure: no Django.
+name such as "#set page(...)" prints as written. Compiled by stepwise.documents.pdf.
 """
 
-import json
-import threading
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Final
 
-import typst
+from stepwise.documents.pdf import compile_pdf
 
 from .wording import Composed
 
 LAYOUT = Path(__file__).parent / "typst" / "letter.typ"
-PDF_STANDARD: Final = "a-2b"  # PDF/A-2b: archival, all fonts embedded
-_local = threading.local()
 
 
 @dataclass(frozen=True)
@@ -75,29 +70,6 @@ def letter_data(
         "legal": list(composed.legal),
         "sign_off": composed.sign_off,
     }
-
-
-def _compiler(layout: Path) -> typst.Compiler:
-    # One compiler per layout and thread: it keeps the layout and fonts parsed between PDFs.
-    compilers = _local.__dict__.setdefault("compilers", {})
-    if layout not in compilers:
-        compilers[layout] = typst.Compiler(layout, root=layout.parent, ignore_system_fonts=True)
-    return compilers[layout]
-
-
-def compile_pdf(layout: Path, data: dict[str, object], *, at: datetime) -> bytes:
-    """Return the PDF/A bytes of a Typst layout that reads `data` as JSON from sys.inputs.
-
-    Other documents (the chronology, the referral bundle's cover) use it as letters do.
-    """
-    pdf = _compiler(layout).compile(
-        format="pdf",
-        sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
-        pdf_standards=PDF_STANDARD,
-        timestamp=int(at.timestamp()),
-    )
-    assert isinstance(pdf, bytes)
-    return pdf
 
 
 def render_pdf(data: dict[str, object], *, at: datetime) -> bytes:

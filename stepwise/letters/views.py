@@ -33,6 +33,7 @@ from stepwise.audit.services import audit_record
 from stepwise.cases.models import Case
 from stepwise.cases.selectors import with_schools
 from stepwise.readiness.selectors import letters_due
+from stepwise.web.files import download
 
 from . import services
 from .forms import CONFIRM_PREFIX, LetterForm, SenderForm
@@ -247,14 +248,7 @@ def serve_letter(
             status=409,
         )
     audit(f"letter {kept.pk} {kept.sha256}")
-    return file_response(content, kept.content_type, kept.file_name)
-
-
-def file_response(content: bytes, content_type: str, file_name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download(content, kept.content_type, kept.file_name)
 
 
 @login_required

@@ -1,6 +1,5 @@
 """Writes for privacy work: a subject access export, and the retention purge with its tombstones."""
 
-import csv
 import hashlib
 import io
 import re
@@ -18,6 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from stepwise.schools.models import School, Student, StudentCaregiver
+from stepwise.web.csvfiles import csv_writer
 
 from .models import Tombstone
 from .retention import RULES, retention_years, years_before
@@ -59,7 +59,7 @@ def subject_access_file_name(school: School, student: Student, day: date) -> str
 
 def _csv_bytes(table: Table) -> bytes:
     text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\n")
+    writer = csv_writer(text)
     writer.writerow(table.columns)
     writer.writerows(table.rows)
     return text.getvalue().encode("utf-8")

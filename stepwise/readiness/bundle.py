@@ -18,12 +18,14 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 
 from stepwise.cases.chronology import chronology
 from stepwise.cases.models import Attachment, Case, LogEntry, Person
 from stepwise.certificates.selectors import certificates_for_student
+from stepwise.documents.pages import page_count
 from stepwise.letters.render import long_date
 
 from .render import Heading, Row, chronology_pdf, cover_pdf
@@ -188,8 +190,13 @@ def _minutes(case: Case) -> list[Part]:
 
 
 def _read(part: Part) -> None:
-    """Open a part's PDF to append it; an unreadable upload is listed instead of printed."""
+    """Open a part's PDF to append it; an unreadable or overlong upload is listed instead."""
     if part.not_printed:
+        return
+    most = settings.UPLOAD_PDF_MAX_PAGES
+    if part.section == MINUTES and (pages := page_count(part.content) or 0) > most:
+        # Kept before uploads had a cap on pages: printing them would hold the bundle up.
+        part.not_printed = f"{pages:,} pages, more than the {most} a bundle prints: in the zip only"
         return
     try:
         part.reader = PdfReader(io.BytesIO(part.content))

@@ -17,7 +17,7 @@ from stepwise.accounts.access import get_case_for_user, get_team_referral_for_us
 from stepwise.accounts.models import Organisation
 from stepwise.audit.services import audit_record
 from stepwise.cases.models import Case
-from stepwise.letters.views import file_response
+from stepwise.web.files import download
 
 from .bundle import (
     BundleError,
@@ -61,7 +61,7 @@ def chronology_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_case_for_user(request.user, pk)
     content = case_chronology_pdf(found)
     _audit(request, found, found.service, f"chronology PDF {_sha(content)}")
-    return file_response(content, PDF, chronology_file_name(found))
+    return download(content, PDF, chronology_file_name(found))
 
 
 @login_required
@@ -73,7 +73,7 @@ def bundle_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         _audit(request, found, found.service, f"referral bundle REFUSED: {error}")
         return _refused(request, found, error, reverse("case_readiness", args=[found.pk]))
     _audit(request, found, found.service, f"referral bundle PDF {_sha(made.pdf)}")
-    return file_response(made.pdf, PDF, made.file_name)
+    return download(made.pdf, PDF, made.file_name)
 
 
 @login_required
@@ -85,7 +85,7 @@ def bundle_zip_download(request: HttpRequest, pk: int) -> HttpResponse:
         _audit(request, found, found.service, f"referral bundle REFUSED: {error}")
         return _refused(request, found, error, reverse("case_readiness", args=[found.pk]))
     _audit(request, found, found.service, f"referral bundle zip {sha}")
-    return file_response(content, ZIP, zip_file_name(found))
+    return download(content, ZIP, zip_file_name(found))
 
 
 @login_required
@@ -109,4 +109,4 @@ def team_bundle(request: HttpRequest, pk: int) -> HttpResponse:
         _audit(request, case, referral.team, f"referral bundle REFUSED: {error}")
         return _refused(request, case, error, back)
     _audit(request, case, referral.team, f"referral bundle zip {sha}")
-    return file_response(content, ZIP, zip_file_name(case))
+    return download(content, ZIP, zip_file_name(case))

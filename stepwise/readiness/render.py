@@ -2,7 +2,7 @@
 
 The layouts (typst/chronology.typ, typst/cover.typ) are fixed; everything that varies
 arrives as one JSON document and is set as text, never spliced into markup, so a
-name such as "#set page(...)" prints as written. Compiled by the letters' helper.
+name such as "#set page(...)" prints as written. Compiled by stepwise.documents.pdf.
 """
 
 from dataclasses import dataclass
@@ -12,7 +12,8 @@ from pathlib import Path
 from django.utils import timezone
 
 from stepwise.cases.chronology import Item
-from stepwise.letters.render import compile_pdf, long_date
+from stepwise.documents.pdf import compile_pdf
+from stepwise.letters.render import long_date
 from stepwise.rules import readiness
 
 CHRONOLOGY = Path(__file__).parent / "typst" / "chronology.typ"

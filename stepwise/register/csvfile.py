@@ -5,6 +5,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -56,6 +57,13 @@ class Problems:
 
     def __bool__(self) -> bool:
         return bool(self.items)
+
+    def check_lengths(self, line: int, row: dict[str, str], limits: dict[str, int]) -> None:
+        """Add a problem for each column whose value is longer than the field that keeps it."""
+        for column, limit in limits.items():
+            if len(row[column]) > limit:
+                message = f"must be {limit} characters or fewer (it is {len(row[column]):,})"
+                self.add(line, column, message)
 
     def raise_if_any(self) -> None:
         if self.items:
@@ -235,6 +243,11 @@ def _factorize(buf: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> Colu
         first = order[new]
     values = [v.decode("utf-8") for v in cells[first].view(f"S{8 * words}")[:, 0].tolist()]
     return Column(values, index.astype(np.intp, copy=False))
+
+
+def field_limits(model: Any, **columns: str) -> dict[str, int]:
+    """Return each column's limit: the max_length of the model field (named) that keeps it."""
+    return {column: model._meta.get_field(name).max_length for column, name in columns.items()}
 
 
 def parse_date(text: str) -> date | None:

@@ -43,7 +43,7 @@ def tokens_url(school) -> str:
 def test_an_admin_makes_a_token_that_is_shown_once_and_stored_hashed(admin_client, nz_roster):
     response = admin_client.post(tokens_url(nz_roster), {"name": "  SMS   nightly push "})
     assert response.status_code == 200
-    assert response["Cache-Control"] == "no-store"
+    assert "no-store" in response["Cache-Control"]
     token = ApiToken.objects.get()
     secret = response.context["secret"]
     assert secret.startswith(f"swt_{token.prefix}_") and len(secret) > 50

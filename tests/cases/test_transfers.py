@@ -174,3 +174,59 @@ def test_a_case_imported_before_is_not_imported_twice_from_another_file(login, s
 def test_a_caseworker_may_not_import(login, service, caseworker):
     assert upload(login(caseworker), service, GOOD).status_code == 403
     assert not Case.objects.exists()
+
+
+def test_a_name_too_long_to_keep_is_refused_naming_the_row(login, service, manager):
+    lines = [*GOOD[:2], row(record="person", case_ref="PP-1", role="caregiver",
+                            given_name="A" * 5000, family_name="Tautahi")]  # fmt: skip
+    response = upload(login(manager), service, lines)
+    assert response.status_code == 200
+    assert (
+        "transfer.csv, line 4, column given_name: must be 100 characters or fewer (it is 5,000)"
+        in response.content.decode()
+    )
+    assert not Case.objects.exists()
+
+
+def many_cases(n: int) -> list[str]:
+    """Return the rows of n transferred cases, each with its child and one earlier contact."""
+    return [
+        line
+        for i in range(n)
+        for line in (
+            row(record="case", case_ref=f"PP-{i}", reason="not_enrolled", status="active",
+                opened_on="2026-06-01", school="Tōtara School"),
+            row(record="person", case_ref=f"PP-{i}", role="child", given_name="Mere",
+                family_name=f"Tautahi {i}"),
+            row(record="note", case_ref=f"PP-{i}", happened_on="2026-07-01", kind="phone",
+                outcome="refused"),
+        )
+    ]  # fmt: skip
+
+
+def test_a_file_over_the_size_cap_is_refused_before_it_is_read(login, service, manager, settings):
+    settings.UPLOAD_TRANSFERS_MAX_BYTES = 20_000
+    response = upload(login(manager), service, many_cases(200), name="everything.csv")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "everything.csv is 36 KB: a transferred-cases file may be at most 20 KB" in page
+    assert "Split it into smaller files" in page
+    assert not Case.objects.exists()
+
+
+def test_a_big_file_is_written_in_batches_of_bounded_queries(login, service, manager):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = upload(login(manager), service, many_cases(1500))
+    assert response.status_code == 302
+    assert Case.objects.filter(service=service).count() == 1500
+    assert LogEntry.objects.filter(case__service=service, transferred=True).count() == 1500
+    # Not a query or three per case (minutes for a big file), nor one with a parameter per
+    # case (PostgreSQL takes at most 65,535): a few per batch of cases.
+    assert len(queries) < 100, len(queries)
+    references = sorted(Case.objects.values_list("reference", flat=True))
+    assert references[0] == "C2026-00001" and references[-1] == "C2026-01500"
+    mere = Case.objects.get(transfer_source="PP-7")
+    assert mere.people.get().family_name == "Tautahi 7" and mere.last_contact_at is not None

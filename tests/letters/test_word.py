@@ -111,7 +111,7 @@ def test_a_services_word_template_makes_docx_letters(case, caseworker, manager, 
 
     response = login(caseworker).get(reverse("letter_download", args=[case.pk, hine.pk]))
     assert response.status_code == 200 and response["Content-Type"] == DOCX
-    assert response["Content-Disposition"].endswith('.docx"')
+    assert response["Content-Disposition"].endswith(".docx")
     assert response.content == bytes(hine.pdf)
 
 

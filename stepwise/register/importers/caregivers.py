@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from stepwise.register.csvfile import Problems, parse_yes_no, read_rows
+from stepwise.register.csvfile import Problems, field_limits, parse_yes_no, read_rows
 from stepwise.register.importers import Applied, ImportResult, run_import
 from stepwise.register.models import ImportRun
 from stepwise.schools.models import Caregiver, Enrolment, School, StudentCaregiver
@@ -25,6 +25,10 @@ HEADER = (
     "preferred_language",
 )
 PERSON_FIELDS = ("given_name", "family_name", "email", "phone", "address", "preferred_language")
+# The longest value each column may hold: the field that keeps it (100 for a name).
+LIMITS = field_limits(
+    Caregiver, caregiver_id="ref", **{name: name for name in PERSON_FIELDS}
+) | field_limits(StudentCaregiver, relationship="relationship")
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,8 @@ def _parse(data: bytes, file_name: str) -> list[CaregiverRow]:
             phone,
             address,
             language,
-        ) = (f.strip() for f in fields)
+        ) = values = [f.strip() for f in fields]
+        problems.check_lengths(line, dict(zip(HEADER, values, strict=True)), LIMITS)
         school = schools.get(school_id)
         student_pk = enrolled.get((school_id, student_id))
         if school is None:

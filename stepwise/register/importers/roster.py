@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from stepwise.register.csvfile import Problems, parse_date, read_rows
+from stepwise.register.csvfile import Problems, field_limits, parse_date, read_rows
 from stepwise.register.importers import Applied, ImportResult, run_import
 from stepwise.register.models import ImportRun
 from stepwise.schools.models import Enrolment, School, Student
@@ -17,6 +17,12 @@ HEADER = (
     "year_level",
     "enrolled_from",
     "enrolled_to",
+)
+
+
+# The longest value each column may hold: the field that keeps it (100 for a name).
+LIMITS = field_limits(
+    Student, student_id="national_id", given_name="given_name", family_name="family_name"
 )
 
 
@@ -50,6 +56,9 @@ def _parse(data: bytes, file_name: str) -> list[RosterRow]:
     rows = []
     for line, fields in read_rows(data, header=HEADER, problems=problems):
         school_id, student_id, given, family, birth, level, start, end = (f.strip() for f in fields)
+        problems.check_lengths(
+            line, {"student_id": student_id, "given_name": given, "family_name": family}, LIMITS
+        )
         school = schools.get(school_id)
         if school is None:
             problems.add(line, "school_id", f"unknown school {school_id!r}")

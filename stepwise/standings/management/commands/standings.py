@@ -1,4 +1,3 @@
-import csv
 import json
 from datetime import date
 
@@ -7,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from stepwise.schools.models import School
 from stepwise.standings.selectors import term_register
 from stepwise.standings.table import flat_standing, standing_columns
+from stepwise.web.csvfiles import csv_writer
 
 
 class Command(BaseCommand):
@@ -40,6 +40,6 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(rows, indent=1, ensure_ascii=False))
             return
         columns = standing_columns(found.rules)
-        writer = csv.DictWriter(self.stdout, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+        writer = csv_writer(self.stdout)
+        writer.writerow(columns)
+        writer.writerows([row[c] for c in columns] for row in rows)

@@ -1,0 +1,1 @@
+"""Helpers every web-facing app shares: file downloads, CSV files, response headers."""
