@@ -16,3 +16,5 @@ urlpatterns = [
     path("", include("stepwise.certificates.urls")),
     path("", include("stepwise.readiness.urls")),
 ]
+
+handler500 = "stepwise.ops.views.server_error"
