@@ -18,7 +18,7 @@ import psycopg
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from .conftest import Stack
+from .conftest import NGINX, ROOT, Stack
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -186,3 +186,28 @@ def test_a_task_worker_that_dies_is_started_again(stack: Stack):
     log = "\n".join(stack.log_lines())
     assert "task worker 1 stopped (exit status -9); restarting in 1 s" in log
     assert len(again) == len(started) + 1
+
+
+def test_the_runbooks_nginx_site_is_valid_nginx(tmp_path):
+    site = (ROOT / "docs" / "deploy" / "nginx-site.conf").read_text()
+    for certificate in ("fullchain.pem", "privkey.pem"):
+        site = site.replace(
+            f"/etc/letsencrypt/live/attendance.example.org/{certificate}",
+            str(tmp_path / certificate),
+        )
+    site = site.replace("/etc/nginx/snippets/", f"{ROOT}/docs/deploy/")
+    site = site.replace("/var/log/nginx/", f"{tmp_path}/")
+    (tmp_path / "site.conf").write_text(site)
+    main = f"pid {tmp_path}/nginx.pid; error_log stderr; events {{}}\n"
+    main += f"http {{ include {tmp_path}/site.conf; }}\n"
+    (tmp_path / "main.conf").write_text(main)
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=attendance.example.org",
+         "-keyout", str(tmp_path / "privkey.pem"), "-out", str(tmp_path / "fullchain.pem")],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    checked = subprocess.run(
+        [NGINX, "-t", "-c", str(tmp_path / "main.conf")], capture_output=True, text=True
+    )
+    assert checked.returncode == 0, checked.stderr

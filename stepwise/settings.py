@@ -230,6 +230,7 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # Behind a proxy that terminates TLS, set BEHIND_TLS_PROXY=1 so X-Forwarded-Proto is believed.
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # load balancers check over plain HTTP
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
