@@ -17,6 +17,8 @@ COMMANDS = {
     "demo": "load a realistic synthetic school year",
     "demo-code": "print a demo user's current two-factor code",
     "serve": "run the web app on http://127.0.0.1:8000, with its background task worker",
+    "deploy": "migrate the database and collect static files for this release",
+    "secret-key": "print a new random SECRET_KEY for production",
     "backup": "back up the whole database to a file",
     "restore": "restore the database from a backup file",
     "subject-access": "export everything a school holds about one student (a zip)",
@@ -34,12 +36,16 @@ def usage() -> str:
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stepwise.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
     if len(sys.argv) == 1 or sys.argv[1] in {"-h", "--help"}:
         print(usage())
         return
-    execute_from_command_line(sys.argv)
+    try:
+        execute_from_command_line(sys.argv)
+    except ImproperlyConfigured as e:  # a setting from the environment: say which, plainly
+        sys.exit(f"stepwise: {e}")
 
 
 if __name__ == "__main__":

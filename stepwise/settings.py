@@ -75,16 +75,42 @@ def sqlite_database(path: Path) -> dict:
     }
 
 
+def env_url(name: str, schemes: set[str]) -> str:
+    """Return a URL setting, empty when unset; refuse one whose scheme is not in `schemes`."""
+    value = os.environ.get(name, "")
+    if value and urlparse(value).scheme not in schemes:
+        names = [f"{scheme}://" for scheme in sorted(schemes)]
+        wanted = ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
+        raise ImproperlyConfigured(f"{name} must start with {wanted}, not {value!r}")
+    return value
+
+
+def require_in_production(name: str, why: str) -> None:
+    if not os.environ.get(name):
+        raise ImproperlyConfigured(f"{name} must be set in production: {why}")
+
+
 DATA_DIR = Path(env_str("STEPWISE_DATA_DIR", str(BASE_DIR / "var")))
 DEBUG = env_bool("DEBUG", False)
+# Production (STEPWISE_PRODUCTION=1) takes every setting that matters from the environment
+# and stops at the first one missing or wrong, naming it (docs/deploy.md lists them).
+PRODUCTION = env_bool("STEPWISE_PRODUCTION", False)
+if PRODUCTION:
+    if DEBUG:
+        raise ImproperlyConfigured("DEBUG must be off in production: it shows children's records")
+    require_in_production("SECRET_KEY", "it signs sessions; make one with `stepwise secret-key`")
+    require_in_production("ALLOWED_HOSTS", "the host names the site answers to, comma-separated")
+    require_in_production("DATABASE_URL", "postgres://user:password@host:5432/name")
 SECRET_KEY = env_str("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and env_bool("STEPWISE_PRODUCTION", False):
-        raise ImproperlyConfigured("SECRET_KEY must be set in production")
     SECRET_KEY = "stepwise-development-key-not-for-production-use-0123456789"
+elif PRODUCTION and len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters in production")
 
 ALLOWED_HOSTS = [
-    h for h in env_str("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
+    h.strip()
+    for h in env_str("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+    if h.strip()
 ]
 
 INSTALLED_APPS = [
@@ -118,6 +144,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "stepwise.ops.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "stepwise.web.limits.RequestSizeMiddleware",
@@ -202,11 +229,11 @@ SESSION_COOKIE_SECURE = env_bool(
 )
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
-# Production (STEPWISE_PRODUCTION=1) serves only over HTTPS; `manage.py check --deploy`
-# passes with no warnings. Behind a proxy that terminates TLS, set SECURE_PROXY_SSL_HEADER.
-PRODUCTION = env_bool("STEPWISE_PRODUCTION", False)
+# Production serves only over HTTPS; `stepwise check --deploy` passes with no warnings.
+# Behind a proxy that terminates TLS, set BEHIND_TLS_PROXY=1 so X-Forwarded-Proto is believed.
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # load balancers check over plain HTTP
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
@@ -250,7 +277,13 @@ MAIL_BACKEND = env_str(
 MAILERS = {
     "default": {
         "BACKEND": MAIL_BACKEND,
-        "OPTIONS": {"host": env_str("EMAIL_HOST", "localhost"), "port": env_int("EMAIL_PORT", 25)}
+        "OPTIONS": {
+            "host": env_str("EMAIL_HOST", "localhost"),
+            "port": env_int("EMAIL_PORT", 25),
+            "username": env_str("EMAIL_HOST_USER", ""),
+            "password": env_str("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", False),
+        }
         if MAIL_BACKEND == SMTP_BACKEND
         else {},
     }
@@ -291,5 +324,65 @@ PDF_FONT_DIRS = [
 STEPWISE_PROGRESS = env_bool("STEPWISE_PROGRESS", True)
 # WhiteNoise serves the built CSS and GOV.UK assets straight from their folders,
 # so `stepwise serve` works without a separate web server or collectstatic.
-WHITENOISE_USE_FINDERS = True
+# In production `stepwise deploy` collects them into STATIC_ROOT once instead.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# The cache: Redis when REDIS_URL is set, so every web process and worker shares API rate
+# limits, cached pages and their invalidations; otherwise one process's own memory, which
+# is why the production command runs a single web process without Redis.
+REDIS_URL = env_url("REDIS_URL", {"redis", "rediss", "unix"})
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
+# Logs go to standard output: one JSON object a line in production (LOG_FORMAT=json), a
+# readable line otherwise; no child's data in either (stepwise.ops.logging). Server errors
+# are logged with their traceback rather than mailed: Django's error mail carries the
+# request's data and local variables, which here are children's records.
+LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+    raise ImproperlyConfigured(
+        f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {LOG_LEVEL!r}"
+    )
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {"()": "stepwise.ops.logging.JsonFormatter"},
+        "text": {"()": "stepwise.ops.logging.TextFormatter"},
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+        }
+    },
+    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
+        # Their start-up notes are not news in a log read by people on call.
+        "axes": {"level": "WARNING"},
+        "pikepdf": {"level": "WARNING"},
+        # One line a request in production; the development server prints its own.
+        "stepwise.request": {
+            "handlers": ["stdout"],
+            "level": "INFO" if LOG_FORMAT == "json" else "WARNING",
+            "propagate": False,
+        },
+    },
+}
+
+# Error reporting, when SENTRY_DSN is set: exceptions without their messages, local
+# variables or request data, as the logs keep them (stepwise.ops.errors).
+SENTRY_DSN = env_url("SENTRY_DSN", {"http", "https"})
+if SENTRY_DSN:
+    from stepwise.ops.errors import sentry_start
+
+    sentry_start(SENTRY_DSN, environment=env_str("SENTRY_ENVIRONMENT", "production"))

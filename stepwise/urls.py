@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from stepwise.ops.views import health
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("health/", health, name="health"),
     path("", include("stepwise.accounts.urls")),
     path("", include("stepwise.audit.urls")),
     path("", include("stepwise.front.urls")),
@@ -16,3 +19,5 @@ urlpatterns = [
     path("", include("stepwise.certificates.urls")),
     path("", include("stepwise.readiness.urls")),
 ]
+
+handler500 = "stepwise.ops.views.server_error"

@@ -53,6 +53,8 @@ SKIPPED_NAMESPACES = {
 }
 SKIPPED_NAMES = {
     "login": "the sign-in page is public by design: it names no organisation's object",
+    "health": "a load balancer's health check is public by design: it answers ok or which "
+    "dependency failed, nothing of any organisation (tests/ops/test_health.py)",
     "logout": "signing out ends the caller's own session and reads no organisation's object",
     "two_factor_setup": "sets up the caller's own authenticator app, no organisation's object "
     "(tests/accounts/test_sign_in_hardening.py)",

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from stepwise.api.models import DEFAULT_RATE_PER_MINUTE
 from stepwise.api.services import ApiTokenError, token_create, token_revoke
 from stepwise.schools.models import School
 
@@ -15,6 +16,12 @@ class Command(BaseCommand):
         add = sub.add_parser("add", help="make a token for a school's organisation and print it")
         add.add_argument("--school", required=True, help="the school id")
         add.add_argument("--name", required=True, help="what will use it, e.g. 'SMS push'")
+        add.add_argument(
+            "--rate-per-minute",
+            type=int,
+            default=DEFAULT_RATE_PER_MINUTE,
+            help=f"requests it may make in any 60 seconds (default {DEFAULT_RATE_PER_MINUTE})",
+        )
         listing = sub.add_parser("list", help="list a school's tokens (never their secrets)")
         listing.add_argument("--school", required=True, help="the school id")
         revoke = sub.add_parser("revoke", help="revoke a token: it stops working at once")
@@ -29,7 +36,10 @@ class Command(BaseCommand):
         if action == "add":
             try:
                 _, secret = token_create(
-                    organisation=found.organisation, name=options["name"], created_by=None
+                    organisation=found.organisation,
+                    name=options["name"],
+                    created_by=None,
+                    rate_per_minute=options["rate_per_minute"],
                 )
             except ApiTokenError as e:
                 raise CommandError(str(e)) from None

@@ -1,25 +1,34 @@
 """Run the web app and, beside it, a background task worker (letter batches): one command.
 
-The worker is `stepwise db_worker`, started as its own process and session so Ctrl-C
-reaches only the web server; when the server stops, the worker is asked to stop
-(SIGTERM: it finishes the task it is on) and killed if it has not within the grace.
+Development (the default): Django's development server, with `stepwise db_worker` started
+as its own process and session so Ctrl-C reaches only the web server; when the server
+stops, the worker is asked to stop (SIGTERM: it finishes the task it is on) and killed if
+it has not within the grace.
+
+Production (`--production`): gunicorn with several web workers and the task workers,
+supervised by stepwise.ops.supervise. It refuses to start on a database that is not
+exactly this release's schema (run `stepwise deploy` first), and runs more than one web
+process only with a shared cache (REDIS_URL): rate limits and cached pages would
+otherwise be counted and invalidated per process.
 """
 
+import os
 import subprocess
 import sys
 
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from stepwise.ops import supervise
+from stepwise.ops.migrations_state import newer_database_message, schema_state
 
 WORKER_GRACE_SECONDS = 30
 
 
 def start_worker() -> subprocess.Popen:
     """Start `stepwise db_worker` in its own session, with this process's settings."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "stepwise.cli", "db_worker", "--no-reload", "--interval", "1"],
-        start_new_session=True,
-    )
+    return subprocess.Popen(supervise.task_worker_command(), start_new_session=True)
 
 
 def stop_worker(worker: subprocess.Popen) -> None:
@@ -31,10 +40,15 @@ def stop_worker(worker: subprocess.Popen) -> None:
         worker.wait()
 
 
+def default_web_workers() -> int:
+    return int(os.environ.get("WEB_CONCURRENCY", 2 if settings.REDIS_URL else 1))
+
+
 class Command(BaseCommand):
     help = (
-        "Run the Stepwise web app (development server) on http://127.0.0.1:8000, "
-        "with a background task worker beside it."
+        "Run the Stepwise web app with a background task worker beside it: Django's "
+        "development server on http://127.0.0.1:8000, or with --production gunicorn's "
+        "web workers and supervised task workers (see docs/deploy.md)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -42,10 +56,52 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-worker",
             action="store_true",
-            help="do not start the task worker (run `stepwise db_worker` yourself)",
+            help="do not start a task worker (run `stepwise db_worker` yourself)",
+        )
+        parser.add_argument(
+            "--production",
+            action="store_true",
+            help="serve with gunicorn and supervised task workers (after `stepwise deploy`)",
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="web worker processes with --production (default: WEB_CONCURRENCY, else "
+            "2 with REDIS_URL set and 1 without)",
+        )
+        parser.add_argument(
+            "--task-workers",
+            type=int,
+            default=1,
+            help="task worker processes with --production (default 1; 0 with --no-worker)",
+        )
+        parser.add_argument(
+            "--forwarded-allow-ips",
+            default="127.0.0.1,::1",
+            help="addresses of the TLS proxy whose X-Forwarded-* headers are believed",
         )
 
-    def handle(self, *args, addr: str, no_worker: bool, **options) -> None:
+    def handle(
+        self,
+        *args,
+        addr: str,
+        no_worker: bool,
+        production: bool,
+        workers: int | None,
+        task_workers: int,
+        forwarded_allow_ips: str,
+        **options,
+    ) -> None:
+        if production:
+            sys.exit(
+                self.serve_production(
+                    addr=addr,
+                    workers=default_web_workers() if workers is None else workers,
+                    task_workers=0 if no_worker else task_workers,
+                    forwarded_allow_ips=forwarded_allow_ips,
+                )
+            )
         worker = None if no_worker else start_worker()
         if worker is not None:
             self.stdout.write(f"Background task worker started (process {worker.pid})")
@@ -55,3 +111,40 @@ class Command(BaseCommand):
         finally:
             if worker is not None:
                 stop_worker(worker)
+
+    def serve_production(
+        self, *, addr: str, workers: int, task_workers: int, forwarded_allow_ips: str
+    ) -> int:
+        if workers < 1 or task_workers < 0:
+            raise CommandError("--workers must be at least 1 and --task-workers at least 0")
+        if workers > 1 and not settings.REDIS_URL:
+            raise CommandError(
+                f"{workers} web workers need a shared cache: set REDIS_URL (for example "
+                "redis://127.0.0.1:6379/0), or run one web worker. Without it each process "
+                "would count API rate limits and cache pages on its own."
+            )
+        state = schema_state()
+        if state.database_is_newer:
+            raise CommandError(newer_database_message(state))
+        if state.pending:
+            raise CommandError(
+                f"The database lacks {len(state.pending)} migration(s) of this release: "
+                "run `stepwise deploy` first."
+            )
+
+        def say(line: str) -> None:
+            self.stdout.write(line)
+            self.stdout.flush()
+
+        web = supervise.Supervised(
+            "web server",
+            supervise.gunicorn_command(
+                bind=addr, workers=workers, forwarded_allow_ips=forwarded_allow_ips
+            ),
+        )
+        tasks = [
+            supervise.Supervised(f"task worker {n + 1}", supervise.task_worker_command())
+            for n in range(task_workers)
+        ]
+        say(f"Stepwise (production) on {addr}: {workers} web and {task_workers} task worker(s)")
+        return supervise.run(web, tasks, say)
