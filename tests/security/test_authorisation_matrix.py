@@ -30,7 +30,7 @@ from stepwise.audit.models import AuditEvent
 from stepwise.cases.models import Agency, LogEntry, Person, SafetyFlag, Task
 from stepwise.cases.models import Case as CaseModel
 from stepwise.certificates.models import RegistrationCertificate
-from stepwise.letters.models import Letter, LetterBatch, LetterNotice, LetterSender
+from stepwise.letters.models import Letter, LetterBatch, LetterNotice, LetterSender, WordTemplate
 from stepwise.readiness.models import Attestation, ProsecutionReferral
 from stepwise.referrals.models import Referral
 from stepwise.responses.models import Description, ResponseActivity
@@ -39,7 +39,7 @@ from stepwise.standings.models import ThresholdEvent
 from tests.conftest import MATRIX_PROPERTY, sign_in
 
 from .api_rules import API_RULES, API_SKIPPED
-from .world import TERM_KEY, USERS, World
+from .world import TEMPLATE_LETTER, TERM_KEY, USERS, World
 
 # The world is built once per module (tests/security/conftest.py); the mark makes
 # pytest-django create the test database and wraps each test in a savepoint.
@@ -568,6 +568,14 @@ RULES: dict[str, Rule] = {
         by_organisation("service Y", "school B"),
         form=lambda w: {"name": "Outside", "phone": "000"},
     ),
+    "word_templates": Rule(
+        by_organisation("service Y", "school B"),
+        form=lambda w: {"letter": TEMPLATE_LETTER, "upload": "not a Word file"},
+    ),
+    "word_template_remove": Rule(
+        with_kwargs(by_organisation("service Y", "school B"), lambda w: {"key": TEMPLATE_LETTER}),
+        post_only=True,
+    ),
 }
 
 
@@ -653,6 +661,7 @@ def snapshot() -> dict[str, Any]:
         "letter batches": sorted(LetterBatch.objects.values_list("pk", "status", "done")),
         "letter notices": LetterNotice.objects.count(),
         "letter senders": sorted(LetterSender.objects.values_list("pk", "name", "phone")),
+        "word templates": sorted(WordTemplate.objects.values_list("pk", "sha256")),
         "attestations": Attestation.objects.count(),
         "certificates": RegistrationCertificate.objects.count(),
         "prosecution referrals": sorted(ProsecutionReferral.objects.values_list("pk", "status")),
@@ -869,6 +878,17 @@ OWN: dict[str, list[Own]] = {
         Own(X_STAFF, lambda w: Target({"pk": w.case_x.pk, "letter_pk": w.letter_x.pk}))
     ],
     "letter_sender": [Own((*X_MANAGER, "x_org_admin"), own_service)],
+    "word_templates": [
+        Own((*X_MANAGER, "x_org_admin"), own_service),
+        Own(A_ADMINS, lambda w: Target({"org_id": w.school_a.organisation.pk})),
+    ],
+    "word_template_remove": [
+        Own(
+            X_MANAGER,
+            lambda w: Target({"org_id": w.service_x.pk, "key": TEMPLATE_LETTER}),
+            form=lambda w: {},
+        )
+    ],
     "student_letters": [Own(A_STAFF, own_student())],
     "student_certificates": [Own(A_STAFF, own_student())],
     "student_certificate_download": [
