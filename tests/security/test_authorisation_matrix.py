@@ -54,8 +54,10 @@ SKIPPED_NAMESPACES = {
 SKIPPED_NAMES = {
     "login": "the sign-in page is public by design: it names no organisation's object",
     "logout": "signing out ends the caller's own session and reads no organisation's object",
-    "two_factor_setup": "sets up the caller's own authenticator app, no organisation's object "
-    "(tests/accounts/test_sign_in_hardening.py)",
+    "two_factor_missing": "tells the caller how to get an authenticator app, no organisation's "
+    "object (tests/accounts/test_sign_in_hardening.py)",
+    "two_factor_enrol": "an enrolment link sets up its own user's authenticator after their "
+    "password, no organisation's object (tests/accounts/test_enrolment_link.py)",
     "two_factor_verify": "checks a code from the caller's own authenticator app, no "
     "organisation's object (tests/accounts/test_sign_in_hardening.py)",
 }
