@@ -7,7 +7,7 @@ from django import forms
 from stepwise.accounts.models import Organisation
 from stepwise.cases.forms import DateInput
 from stepwise.cases.services import NOTES_MAX
-from stepwise.rules.pack import LetterSpec
+from stepwise.rules.pack import LetterSet, LetterSpec
 
 from .models import Letter, LetterSender
 from .word import MAX_BYTES
@@ -199,9 +199,11 @@ class WordTemplateForm(forms.Form):
         error_messages={"required": "Choose the Word (.docx) file to upload"},
     )
 
-    def __init__(self, *args: Any, letters: list[LetterSpec], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, letter_sets: list[LetterSet], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.titles = {letter.key: letter.title for letter in letters}
+        self.titles = {
+            letter.key: f"{s.label}: {letter.title}" for s in letter_sets for letter in s.letters
+        }
         field = self.fields["letter"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = list(self.titles.items())

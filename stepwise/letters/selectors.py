@@ -196,14 +196,14 @@ def stationery_for(organisation: Organisation, letter: LetterSpec, signed_by: st
     return Stationery(sender_for(organisation, signed_by), word_template(organisation.pk, letter))
 
 
-def organisation_letters(organisation: Organisation) -> list[LetterSpec]:
-    """Return the letters the organisation sends, by set and step: a school's, or a service's."""
+def organisation_letter_sets(organisation: Organisation) -> list[LetterSet]:
+    """Return the sets of letters the organisation sends: a school's, or a service's."""
     school = School.objects.filter(organisation=organisation).first()
     if school is not None:
         school_set = school.rules.letters.school_set
-        return list(school_set.letters) if school_set else []
+        return [school_set] if school_set else []
     pack = load_pack(service_pack_key(organisation) or FALLBACK_PACK)
-    return [letter for s in pack.letters.sets if s.case_reasons for letter in s.letters]
+    return [s for s in pack.letters.sets if s.case_reasons]
 
 
 def service_pack_key(service: Organisation | int) -> str | None:

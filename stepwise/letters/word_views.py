@@ -20,7 +20,7 @@ from stepwise.audit.services import audit_record
 
 from .access import get_stationery_organisation_for_user
 from .forms import WordTemplateForm
-from .selectors import organisation_letters, word_templates
+from .selectors import organisation_letter_sets, word_templates
 from .word import WORD_FIELDS, WordTemplateError
 from .word_limits import described
 from .word_services import word_template_add, word_template_remove
@@ -40,11 +40,11 @@ def _audit(request: HttpRequest, organisation: Organisation, letter_key: str, de
 @login_required
 def templates(request: HttpRequest, org_id: int) -> HttpResponse:
     organisation = get_stationery_organisation_for_user(request.user, org_id)
-    letters = organisation_letters(organisation)
+    letter_sets = organisation_letter_sets(organisation)
     form = WordTemplateForm(
         request.POST or None,
         request.FILES or None,
-        letters=letters,
+        letter_sets=letter_sets,
         initial={"letter": request.GET.get("letter", "")},
     )
     if request.method == "POST" and form.is_valid():
@@ -71,7 +71,10 @@ def templates(request: HttpRequest, org_id: int) -> HttpResponse:
         "letters/word_templates.html",
         {
             "organisation": organisation,
-            "rows": [(letter, kept_by_key.get(letter.key)) for letter in letters],
+            "sets": [
+                (s.label, [(letter, kept_by_key.get(letter.key)) for letter in s.letters])
+                for s in letter_sets
+            ],
             "form": form,
             "fields": sorted(WORD_FIELDS),
             "limits": described(),
