@@ -24,12 +24,13 @@ COMMANDS = {
     "subject-access": "export everything a school holds about one student (a zip)",
     "retention": "purge records past their retention, leaving tombstones",
     "api-token": "make, list or revoke a school's API tokens",
+    "user enrolment-link": "print a one-time link for a user to set up two-factor sign-in",
 }
 
 
 def usage() -> str:
     lines = ["usage: stepwise <command> [options]", "", "Stepwise commands:"]
-    lines += [f"  {name:<16} {what}" for name, what in COMMANDS.items()]
+    lines += [f"  {name:<20} {what}" for name, what in COMMANDS.items()]
     lines += ["", "`stepwise <command> --help` explains one; `stepwise help` lists Django's too."]
     return "\n".join(lines)
 

@@ -170,10 +170,18 @@ AUTHENTICATION_BACKENDS = [
 # Five wrong passwords for one username from one address pause it for 15 minutes.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Five wrong passwords pause the username, from whatever address the next attempt comes
+# (the README's promise). django-axes warns (W006) when the address is not a lockout
+# parameter; neither is a user agent or a cookie here, so rotating them gains nothing, and
+# pausing an address would pause every colleague behind a school's one address for one
+# person's typing.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 OTP_TOTP_ISSUER = "Stepwise"
+# Where people reach this installation: enrolment links printed by `stepwise user` start with it.
+STEPWISE_SITE_URL = env_str("STEPWISE_SITE_URL", "http://127.0.0.1:8000")
 
 # Background tasks (letter batches) wait in the database; `stepwise serve` starts a
 # worker beside the web server, and production runs `stepwise db_worker` as a service.

@@ -163,6 +163,30 @@ def get_admin_organisation_for_user(user: User, org_id: int) -> Organisation:
     return organisation
 
 
+# An organisation's audit log is read by its admins and, at an attendance service,
+# by its managers: every organisation, a prosecutions team too, has someone to read it.
+def reads_audit_log(role: str, kind: str) -> bool:
+    """Return whether a membership with this role, in this kind of organisation, reads its log."""
+    return role in ADMIN_ROLES or (
+        role == Membership.Role.SERVICE_MANAGER and kind == Organisation.Kind.SERVICE
+    )
+
+
+def get_audited_organisation_for_user(user: User, org_id: int) -> Organisation:
+    """Return an organisation whose audit log the user reads, or raise Http404."""
+    if not user.is_authenticated:
+        raise Http404("No such organisation")
+    found = (
+        Membership.objects.filter(user_id=user.pk, organisation_id=org_id)
+        .select_related("organisation")
+        .order_by("pk")
+    )
+    for membership in found:
+        if reads_audit_log(membership.role, membership.organisation.kind):
+            return membership.organisation
+    raise Http404("No such organisation")
+
+
 # A service's cases are seen by its caseworkers (their own and the team's) and its
 # managers; only managers decide referrals, reassign cases and import transfers.
 def cases_for_user(user: User) -> QuerySet[Case]:

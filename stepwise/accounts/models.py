@@ -48,3 +48,25 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} at {self.organisation}"
+
+
+class EnrolmentLink(models.Model):
+    """A one-time, expiring link an administrator sends someone to set up two-factor sign-in.
+
+    Only the SHA-256 of the link's secret is kept: the link itself is shown once, to
+    whoever made it (stepwise.accounts.enrolment).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolment_links"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"enrolment link for {self.user} until {self.expires_at:%Y-%m-%d %H:%M}"

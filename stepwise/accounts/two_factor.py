@@ -1,7 +1,10 @@
 """Two-factor sign-in (TOTP) for the people who can see the most: case staff and admins.
 
 A signed-in user with one of TWO_FACTOR_ROLES who has not verified a code in this
-session is sent to set up an authenticator app (first time) or to enter a code.
+session is sent to enter a code. One without a confirmed authenticator cannot sign in
+at all (stepwise.accounts.forms.SignInForm): their authenticator is set up only
+through an enrolment link an administrator sends (stepwise.accounts.enrolment), never
+on a first sign-in with a password alone.
 """
 
 import base64
@@ -9,18 +12,20 @@ from collections.abc import Callable, Iterable
 
 import segno
 from django import forms
+from django.contrib.auth import authenticate, login
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .access import memberships_for_request
-from .models import Membership
+from .enrolment import enrolment_link_find, enrolment_link_use
+from .models import EnrolmentLink, Membership
 
 R = Membership.Role
 TWO_FACTOR_ROLES = (
@@ -30,7 +35,9 @@ TWO_FACTOR_ROLES = (
     R.SCHOOL_ADMIN,
     R.ORG_ADMIN,
 )
-ALWAYS_ALLOWED = ("two_factor_setup", "two_factor_verify", "logout", "login")
+ALWAYS_ALLOWED = ("two_factor_missing", "two_factor_verify", "two_factor_enrol", "logout", "login")
+# The session remembers the enrolment link whose password was given, between the steps.
+ENROLLING = "stepwise_enrolment_link"
 
 
 def needs_two_factor(user, roles: Iterable[str] | None = None) -> bool:
@@ -44,8 +51,12 @@ def needs_two_factor(user, roles: Iterable[str] | None = None) -> bool:
     return Membership.objects.filter(user_id=user.pk, role__in=TWO_FACTOR_ROLES).exists()
 
 
+def has_authenticator(user) -> bool:
+    return TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists()
+
+
 class RequireTwoFactorMiddleware:
-    """Send case staff and admins to set up or enter a second factor before anything else."""
+    """Send case staff and admins to enter a second factor before anything else."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -63,9 +74,9 @@ class RequireTwoFactorMiddleware:
         roles = [m[0] for m in memberships_for_request(request)]
         if not needs_two_factor(user, roles):
             return None
-        confirmed = TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists()
-        target = "two_factor_verify" if confirmed else "two_factor_setup"
-        return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        if not has_authenticator(user):
+            return redirect("two_factor_missing")
+        return redirect(f"{reverse('two_factor_verify')}?next={request.get_full_path()}")
 
 
 class CodeForm(forms.Form):
@@ -101,36 +112,11 @@ def _qr_svg(uri: str) -> str:
 
 
 @login_required
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    """Show a new authenticator secret and confirm it with a first code."""
-    user = request.user
-    if TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists():
-        return redirect(f"{reverse('two_factor_verify')}?next={_next(request)}")
-    device = TOTPDevice.objects.filter(user_id=user.pk, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
-    form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and _check(form, device):
-        with transaction.atomic():
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-        otp_login(request, device)
-        return redirect(_next(request))
-    secret = base64.b32encode(device.bin_key).decode()
-    return render(
-        request,
-        "accounts/two_factor_setup.html",
-        {"form": form, "secret": secret, "qr": mark_safe(_qr_svg(device.config_url)),
-         "next": _next(request)},
-    )  # fmt: skip
-
-
-@login_required
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
     """Ask for a code from the user's confirmed authenticator."""
     device = TOTPDevice.objects.filter(user_id=request.user.pk, confirmed=True).first()
     if device is None:
-        return redirect(f"{reverse('two_factor_setup')}?next={_next(request)}")
+        return redirect("two_factor_missing")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and _check(form, device):
         otp_login(request, device)
@@ -138,3 +124,86 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     return render(
         request, "accounts/two_factor_verify.html", {"form": form, "next": _next(request)}
     )
+
+
+@login_required
+def two_factor_missing(request: HttpRequest) -> HttpResponse:
+    """Tell someone whose role needs an authenticator, and who has none, how to get one."""
+    if has_authenticator(request.user) or not needs_two_factor(request.user):
+        return redirect("home")
+    return render(request, "accounts/two_factor_missing.html")
+
+
+class PasswordForm(forms.Form):
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput,
+        error_messages={"required": "Enter your password"},
+    )
+
+
+def two_factor_enrol(request: HttpRequest, token: str) -> HttpResponse:
+    """Set up an authenticator through an enrolment link: the password, then a first code.
+
+    1. The link must exist (404), be unused and unexpired (410, saying which).
+    2. The person gives their password (wrong ones count towards the sign-in pause).
+    3. They add the new key to an authenticator app and enter its code: the link is
+       used, the authenticator confirmed, and they are signed in with both factors.
+    """
+    link = enrolment_link_find(token)
+    if link is None:
+        raise Http404("No such enrolment link")
+    if gone := _link_gone(link):
+        return render(request, "accounts/enrolment_gone.html", {"why": gone}, status=410)
+    user = link.user
+    if request.session.get(ENROLLING) != link.pk:
+        return _enrolment_password(request, link)
+    device = TOTPDevice.objects.filter(user_id=user.pk, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and _check(form, device):
+        if not enrolment_link_use(link=link, device=device):
+            link.refresh_from_db()
+            why = _link_gone(link) or "used"
+            return render(request, "accounts/enrolment_gone.html", {"why": why}, status=410)
+        request.session.pop(ENROLLING, None)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        otp_login(request, device)
+        return redirect("home")
+    secret = base64.b32encode(device.bin_key).decode()
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {"form": form, "secret": secret, "qr": mark_safe(_qr_svg(device.config_url))},
+    )
+
+
+def _enrolment_password(request: HttpRequest, link: EnrolmentLink) -> HttpResponse:
+    """Ask for the password of the link's user; remember in the session that it was given."""
+    user = link.user
+    form = PasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        found = authenticate(
+            request, username=user.get_username(), password=form.cleaned_data["password"]
+        )
+        if found is not None and found.pk == user.pk:
+            request.session[ENROLLING] = link.pk
+            return redirect(request.path)
+        form.add_error("password", "That password is not right")
+    return render(
+        request,
+        "accounts/enrolment_password.html",
+        {"form": form, "username": user.get_username()},
+        status=400 if form.errors else 200,
+    )
+
+
+def _link_gone(link: EnrolmentLink) -> str:
+    """Return why the link no longer works ("used", "expired"), or "" while it does."""
+    if link.used_at is not None:
+        return "used"
+    if link.expires_at <= timezone.now():
+        return "expired"
+    return ""

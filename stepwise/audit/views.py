@@ -3,7 +3,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from stepwise.accounts.access import get_admin_organisation_for_user
+from stepwise.accounts.access import get_audited_organisation_for_user
 from stepwise.web.csvfiles import csv_writer
 
 from .forms import AuditFilterForm
@@ -14,7 +14,7 @@ PAGE_SIZE = 50
 
 
 def _filtered(request: HttpRequest, org_id: int):
-    organisation = get_admin_organisation_for_user(request.user, org_id)
+    organisation = get_audited_organisation_for_user(request.user, org_id)
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     return organisation, form, audit_events(organisation, **{k: v for k, v in filters.items() if v})

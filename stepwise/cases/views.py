@@ -29,7 +29,7 @@ from stepwise.accounts.access import (
     manages_service,
     require_service_manager,
 )
-from stepwise.audit.services import audit_record
+from stepwise.audit.services import audit_list, audit_record
 from stepwise.front.paging import paginate
 from stepwise.web.files import download
 from stepwise.web.uploads import served_type
@@ -164,6 +164,13 @@ def cases(request: HttpRequest, org_id: int) -> HttpResponse:
     rule = service_engagement_rule(service)
     paging = paginate(request, caseload(service, _me(request), chosen, rule=rule), CASES_PER_PAGE)
     paging["page"].object_list = caseload_rows(paging["page"].object_list)
+    audit_list(
+        request=request,
+        organisation=service,
+        listing="cases",
+        owner=service.pk,
+        cases=[row.pk for row in paging["page"].object_list],
+    )
     return render(
         request,
         "cases/caseload.html",
@@ -254,14 +261,18 @@ def case_new(request: HttpRequest, org_id: int) -> HttpResponse:
 @login_required
 def tasks(request: HttpRequest, org_id: int) -> HttpResponse:
     service = get_service_for_user(request.user, org_id)
+    found = list(my_tasks(service, _me(request)))
+    audit_list(
+        request=request,
+        organisation=service,
+        listing="tasks",
+        owner=service.pk,
+        cases=[task.case_id for task in found],
+    )
     return render(
         request,
         "cases/tasks.html",
-        {
-            "service": service,
-            "tasks": my_tasks(service, _me(request)),
-            "today": timezone.localdate(),
-        },
+        {"service": service, "tasks": found, "today": timezone.localdate()},
     )
 
 

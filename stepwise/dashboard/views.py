@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from stepwise.accounts.access import get_school_for_user
-from stepwise.audit.services import audit_record
+from stepwise.audit.services import audit_list, audit_record
 from stepwise.front.charts import Series, bar_chart, line_chart
 from stepwise.front.paging import paginate
 from stepwise.schools.models import School, Term
@@ -78,6 +78,14 @@ def early_warning(request: HttpRequest, code: str) -> HttpResponse:
     shown = [w for w in warnings if w.threshold.key == threshold] if threshold else warnings
     paging = paginate(request, shown, ROWS_PER_PAGE)
     page = paging["page"]
+    audit_list(
+        request=request,
+        organisation=school.organisation,
+        listing="early_warning",
+        owner=school.code,
+        detail=term.key,
+        students=[w.student.pk for w in page.object_list],
+    )
     context = {
         "school": school,
         "term": term,

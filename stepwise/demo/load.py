@@ -82,7 +82,11 @@ TEAMS = {
     "nz": ("Ministry Prosecutions team", "prosecutions@example.govt.nz"),
     "kent": ("Kent County Council statutory attendance intervention", "kpas@example.kent.gov.uk"),
 }
-TEAM_ROLES = [("prosecutor", Membership.Role.PROSECUTIONS_OFFICER)]
+# The team's admin reads its audit log.
+TEAM_ROLES = [
+    ("prosecutor", Membership.Role.PROSECUTIONS_OFFICER),
+    ("team-admin", Membership.Role.ORG_ADMIN),
+]
 # Synthetic colleagues, so pages say who did what.
 DEMO_NAMES = {
     "nz-officer": ("Aroha", "Kingi"),
@@ -93,6 +97,8 @@ DEMO_NAMES = {
     "kent-manager": ("Helen", "Marsh"),
     "nz-prosecutor": ("Mere", "Tawhiri"),
     "kent-prosecutor": ("Colin", "Ashby"),
+    "nz-team-admin": ("Anahera", "Pōtae"),
+    "kent-team-admin": ("Ruth", "Gale"),
 }
 SERVICE_ROLES = [
     ("caseworker", Membership.Role.CASEWORKER),

@@ -14,6 +14,7 @@ from stepwise.accounts.access import (
     SCHOOL_ROLES,
     SERVICE_ROLES,
     memberships_for_request,
+    reads_audit_log,
 )
 from stepwise.accounts.models import Membership, Organisation
 
@@ -29,6 +30,7 @@ class Entry:
     school: bool = True
     service: bool = False  # url_name takes the id of the user's attendance service instead
     admin: bool = False  # url_name takes the id of the organisation the user administers
+    audit: bool = False  # url_name takes the id of the organisation whose audit log they read
     team: bool = False  # url_name takes the id of the user's prosecutions team
 
 
@@ -121,7 +123,14 @@ NAVIGATION: list[Entry] = [
         school=False,
         team=True,
     ),
-    Entry("Audit log", "audit_log", ("audit_log",), ADMIN_ROLES, school=False, admin=True),
+    Entry(
+        "Audit log",
+        "audit_log",
+        ("audit_log",),
+        (*ADMIN_ROLES, R.SERVICE_MANAGER),
+        school=False,
+        audit=True,
+    ),
     Entry(
         "API tokens",
         "api_tokens",
@@ -154,6 +163,9 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         None,
     )
     administered = next((org for role, org, *_ in memberships if role in ADMIN_ROLES), None)
+    audited = next(
+        (org for role, org, kind, *_ in memberships if reads_audit_log(role, kind)), None
+    )
     team = next(
         (
             org
@@ -171,11 +183,14 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             (entry.school and school is None)
             or (entry.service and service is None)
             or (entry.admin and administered is None)
+            or (entry.audit and audited is None)
             or (entry.team and team is None)
         ):
             continue
-        if entry.admin:
-            args: list[object] = [administered]
+        if entry.audit:
+            args: list[object] = [audited]
+        elif entry.admin:
+            args = [administered]
         elif entry.team:
             args = [team]
         elif entry.service and service:

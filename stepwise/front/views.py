@@ -24,7 +24,7 @@ from stepwise.accounts.access import (
     services_for_user,
     teams_for_user,
 )
-from stepwise.audit.services import audit_record
+from stepwise.audit.services import audit_list, audit_record
 from stepwise.front.paging import paginate
 from stepwise.letters.school_selectors import student_page_letters
 from stepwise.referrals.selectors import referrals_for_student
@@ -237,6 +237,14 @@ def standings(request: HttpRequest, code: str, term_key: str) -> HttpResponse:
         **paging,
         "rows": [_standings_row(pack, found, term, row) for row in page.object_list],
     }
+    audit_list(
+        request=request,
+        organisation=found.organisation,
+        listing="standings",
+        owner=found.code,
+        detail=term.key,
+        students=[row["student"].pk for row in page.object_list],
+    )
     return render(request, "front/standings.html", context)
 
 

@@ -10,11 +10,13 @@ from django.http import Http404
 
 from stepwise.accounts.access import (
     User,
+    get_admin_organisation_for_user,
     get_school_for_user,
     get_service_for_user,
     get_student_for_user,
     has_school_role,
     require_school_role,
+    require_service_manager,
 )
 from stepwise.accounts.models import Membership, Organisation
 from stepwise.schools.models import School, Student
@@ -32,6 +34,20 @@ def may_send_school_letters(user: User, school: School) -> bool:
 def require_school_sender(user: User, school: School) -> None:
     """Raise PermissionDenied unless the user sends the school's letters (look it up first)."""
     require_school_role(user, school, SCHOOL_SENDERS)
+
+
+def get_stationery_organisation_for_user(user: User, org_id: int) -> Organisation:
+    """Return an organisation whose letter heading and Word templates the user sets up.
+
+    Its admins, and an attendance service's managers, do; the service's caseworkers get
+    403, anyone else 404.
+    """
+    try:
+        return get_admin_organisation_for_user(user, org_id)
+    except Http404:
+        service = get_service_for_user(user, org_id)
+        require_service_manager(user, service)
+        return service
 
 
 def get_school_student_for_user(user: User, code: str, national_id: str) -> tuple[School, Student]:

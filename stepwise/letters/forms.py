@@ -7,9 +7,10 @@ from django import forms
 from stepwise.accounts.models import Organisation
 from stepwise.cases.forms import DateInput
 from stepwise.cases.services import NOTES_MAX
-from stepwise.rules.pack import LetterSpec
+from stepwise.rules.pack import LetterSet, LetterSpec
 
 from .models import Letter, LetterSender
+from .word import MAX_BYTES
 
 CONFIRM_PREFIX = "confirm_"
 
@@ -187,3 +188,32 @@ class ServiceBatchForm(BatchForm):
         )
         # The letter and the cases first, then the date, method and reason.
         self.order_fields(["letter", "cases", "sent_on", "method", "reason"])
+
+
+class WordTemplateForm(forms.Form):
+    """Upload a Word template for one of the organisation's letters (word_services checks it)."""
+
+    letter = forms.ChoiceField(label="Letter")
+    upload = forms.FileField(
+        label="Word template (.docx)",
+        error_messages={"required": "Choose the Word (.docx) file to upload"},
+    )
+
+    def __init__(self, *args: Any, letter_sets: list[LetterSet], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.titles = {
+            letter.key: f"{s.label}: {letter.title}" for s in letter_sets for letter in s.letters
+        }
+        field = self.fields["letter"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = list(self.titles.items())
+
+    def clean_upload(self) -> bytes:
+        """Return the file's bytes, refusing one over the size limit before reading it."""
+        upload = self.cleaned_data["upload"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                f"A Word template must be {MAX_BYTES // (1024 * 1024)} MB or smaller"
+            )
+        self.file_name = upload.name
+        return upload.read()

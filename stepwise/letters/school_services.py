@@ -43,7 +43,6 @@ from .sending import (
     sha256,
     wording_refused,
 )
-from .word import WordTemplateError
 from .wording import WordingError
 
 
@@ -197,10 +196,7 @@ def school_letter_issue(
         )
     except WordingError as e:
         raise wording_refused(e) from None
-    try:
-        rendered = [(draft, *render_file(draft, plan.template, now)) for draft in drafts]
-    except WordTemplateError as e:
-        raise ValidationError({"letter": str(e)}) from None
+    rendered = [(draft, *render_file(draft, plan.template, now)) for draft in drafts]
     refused = " ".join(plan.verdict.reasons) if override_reason else ""
     letters = []
     with transaction.atomic():

@@ -13,6 +13,7 @@ from stepwise.readiness.models import ProsecutionReferral
 from stepwise.responses.models import Description, ResponseActivity
 from stepwise.rules.ladder import History, Recipient, Sent, Verdict, ladder, referral_gaps
 from stepwise.rules.pack import LetterSet, LetterSpec, Pack, load_pack
+from stepwise.schools.models import School
 from stepwise.standings.selectors import current_term, evaluate_terms
 
 from .models import Letter, LetterSender, WordTemplate
@@ -31,13 +32,7 @@ def case_pack(case: Case) -> Pack:
     school = next((s.school for s in case.schools.all() if s.school is not None), None)
     if school is not None:
         return school.rules
-    pack_key = (
-        CaseSchool.objects.filter(case__service=case.service_id, school__isnull=False)
-        .order_by()
-        .values_list("school__pack", flat=True)[:1]
-        .first()
-    )
-    return load_pack(pack_key or FALLBACK_PACK)
+    return load_pack(service_pack_key(case.service_id) or FALLBACK_PACK)
 
 
 def case_letter_set(case: Case, pack: Pack) -> LetterSet | None:
@@ -199,6 +194,40 @@ class Stationery:
 def stationery_for(organisation: Organisation, letter: LetterSpec, signed_by: str) -> Stationery:
     """Return the organisation's stationery for the letter (a batch reads it once)."""
     return Stationery(sender_for(organisation, signed_by), word_template(organisation.pk, letter))
+
+
+def organisation_letter_sets(organisation: Organisation) -> list[LetterSet]:
+    """Return the sets of letters the organisation sends: a school's, or a service's."""
+    school = School.objects.filter(organisation=organisation).first()
+    if school is not None:
+        school_set = school.rules.letters.school_set
+        return [school_set] if school_set else []
+    pack = load_pack(service_pack_key(organisation) or FALLBACK_PACK)
+    return [s for s in pack.letters.sets if s.case_reasons]
+
+
+def service_pack_key(service: Organisation | int) -> str | None:
+    """Return the pack of one of the service's cases' schools, None before it has any."""
+    return (
+        CaseSchool.objects.filter(case__service=service, school__isnull=False)
+        .order_by()
+        .values_list("school__pack", flat=True)[:1]
+        .first()
+    )
+
+
+def word_templates(organisation: Organisation) -> dict[str, WordTemplate]:
+    """Return the organisation's Word template for each letter that has one, by letter key."""
+    found = (
+        WordTemplate.objects.filter(organisation=organisation)
+        .defer("content")
+        .select_related("uploaded_by")
+        .order_by("letter_key", "-uploaded_at", "-pk")
+    )
+    kept: dict[str, WordTemplate] = {}
+    for template in found:
+        kept.setdefault(template.letter_key, template)
+    return kept
 
 
 def word_template(organisation_id: int, letter: LetterSpec) -> WordTemplate | None:

@@ -22,7 +22,7 @@ from stepwise.rules.pack import LetterSet, LetterSpec, Pack
 from .models import Letter, WordTemplate
 from .render import Addressee, Sender, address_lines, letter_data, long_date, render_pdf
 from .selectors import Stationery
-from .word import render_docx, word_context
+from .word import WordTemplateError, render_docx, word_context
 from .wording import Composed, WordingError, compose, language_code, needed_fields
 
 METHOD_WORDS = {
@@ -240,11 +240,23 @@ def wording_refused(error: WordingError) -> ValidationError:
 
 
 def render_file(draft: Draft, template: WordTemplate | None, at: datetime) -> tuple[str, bytes]:
-    """Return the file format and bytes of one letter: PDF/A, or DOCX from a Word template."""
+    """Return the file format and bytes of one letter: PDF/A, or DOCX from a Word template.
+
+    Raise ValidationError, saying why, when the organisation's Word template fails.
+    """
     if template is None:
         return Letter.Format.PDF, render_pdf(draft.data, at=at)
     context = word_context(values=draft.values, composed=draft.composed, data=draft.data)
-    return Letter.Format.DOCX, render_docx(bytes(template.content), context)
+    try:
+        return Letter.Format.DOCX, render_docx(bytes(template.content), context)
+    except WordTemplateError as e:
+        raise ValidationError(
+            {
+                "letter": f"Your Word template for this letter could not be filled: {e}. "
+                "Replace it, or remove it to send the built-in letter, on the Word templates "
+                "page."
+            }
+        ) from None
 
 
 def sha256(content: bytes) -> str:

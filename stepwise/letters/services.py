@@ -45,7 +45,6 @@ from .sending import (
     sha256,
     wording_refused,
 )
-from .word import WordTemplateError
 from .wording import WordingError
 
 __all__ = ["Figures", "Plan", "fields_needed", "letter_drafts", "letter_issue", "letter_plan"]
@@ -183,10 +182,7 @@ def letter_issue(
         )
     except WordingError as e:
         raise wording_refused(e) from None
-    try:
-        rendered = [(draft, *render_file(draft, plan.template, now)) for draft in drafts]
-    except WordTemplateError as e:
-        raise ValidationError({"letter": str(e)}) from None
+    rendered = [(draft, *render_file(draft, plan.template, now)) for draft in drafts]
     refused = " ".join(plan.verdict.reasons) if override_reason else ""
     letters = []
     with transaction.atomic():

@@ -1,9 +1,19 @@
 from django.urls import path
 
-from . import batch_views, school_views, views
+from . import batch_views, school_views, views, word_views
 
 urlpatterns = [
     path("organisations/<int:org_id>/letters/sender/", views.letter_sender, name="letter_sender"),
+    path(
+        "organisations/<int:org_id>/letters/templates/",
+        word_views.templates,
+        name="word_templates",
+    ),
+    path(
+        "organisations/<int:org_id>/letters/templates/<slug:key>/remove/",
+        word_views.template_remove,
+        name="word_template_remove",
+    ),
     path("cases/<int:pk>/letters/", views.case_letters, name="case_letters"),
     path("cases/<int:pk>/letters/new/<slug:key>/", views.letter_issue, name="letter_issue"),
     path(

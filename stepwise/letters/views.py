@@ -22,13 +22,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from stepwise.accounts.access import (
-    get_admin_organisation_for_user,
     get_case_for_user,
-    get_service_for_user,
     is_service_manager,
-    require_service_manager,
 )
-from stepwise.accounts.models import Organisation
 from stepwise.audit.services import audit_record
 from stepwise.cases.models import Case
 from stepwise.cases.selectors import with_schools
@@ -36,6 +32,7 @@ from stepwise.readiness.selectors import letters_due
 from stepwise.web.files import download
 
 from . import services
+from .access import get_stationery_organisation_for_user
 from .forms import CONFIRM_PREFIX, LetterForm, SenderForm
 from .models import Letter, LetterSender
 from .selectors import (
@@ -265,19 +262,9 @@ def letter_download(request: HttpRequest, pk: int, letter_pk: int) -> HttpRespon
     )
 
 
-def _sender_organisation(request: HttpRequest, org_id: int) -> Organisation:
-    # The organisation's admins, and a service's managers, set how its letters are signed.
-    try:
-        return get_admin_organisation_for_user(request.user, org_id)
-    except Http404:
-        service = get_service_for_user(request.user, org_id)
-        require_service_manager(request.user, service)
-        return service
-
-
 @login_required
 def letter_sender(request: HttpRequest, org_id: int) -> HttpResponse:
-    organisation = _sender_organisation(request, org_id)
+    organisation = get_stationery_organisation_for_user(request.user, org_id)
     kept = LetterSender.objects.filter(organisation=organisation).first()
     form = SenderForm(
         request.POST or None,

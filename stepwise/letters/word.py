@@ -7,7 +7,13 @@ signatory. Anything else is refused when the template is uploaded, so a letter n
 goes out with a blank or with something the template reached for on its own.
 
 Templates run in Jinja's sandbox with autoescaping: values are text, never markup,
-and a template cannot reach Python objects. Pure: no Django.
+and a template cannot reach Python objects. A template is code its uploader wrote, so
+filling one has hard limits (LIMITS): ranges of at most 1,000 numbers, 10,000 loop
+steps, texts and numbers of bounded size, bounded output, and a time limit, checked
+as the template runs (an iteration counter and a clock, no signals or threads). A
+template is test-filled with sample values when it is uploaded (template_check), so
+one that breaks a limit or fails is refused then; any failure later refuses the
+letter with a message. Pure: no Django.
 """
 
 import io
@@ -15,8 +21,8 @@ import zipfile
 
 from docxtpl import DocxTemplate
 from jinja2 import TemplateError
-from jinja2.sandbox import SandboxedEnvironment
 
+from .word_limits import LIMITS, LimitedEnvironment, LimitError, Limits
 from .wording import CORE_PARTS, FIELDS, LEGAL_PARTS, Composed
 
 # The parts of the built-in letter, and the letter's head and foot.
@@ -48,8 +54,7 @@ class WordTemplateError(ValueError):
     """An uploaded Word template cannot be used."""
 
 
-def _environment() -> SandboxedEnvironment:
-    return SandboxedEnvironment(autoescape=True)
+__all__ = ["LIMITS", "Limits"]
 
 
 def _template(content: bytes) -> DocxTemplate:
@@ -69,7 +74,9 @@ def template_fields(content: bytes) -> set[str]:
     """Return the placeholders a Word template uses; raise WordTemplateError if it is unusable."""
     template = _template(content)
     try:
-        fields = template.get_undeclared_template_variables(jinja_env=_environment())
+        fields = template.get_undeclared_template_variables(jinja_env=LimitedEnvironment())
+    except LimitError as e:
+        raise WordTemplateError(str(e)) from e
     except TemplateError as e:
         raise WordTemplateError(f"The template has a mistake in a placeholder: {e}") from e
     unknown = fields - WORD_FIELDS
@@ -81,6 +88,22 @@ def template_fields(content: bytes) -> set[str]:
             + ", ".join(sorted(WORD_FIELDS))
         )
     return set(fields)
+
+
+def sample_context() -> dict[str, str]:
+    """Return a value for every placeholder, to test-fill a template when it is uploaded."""
+    return {name: f"Sample {name.replace('_', ' ')}" for name in sorted(WORD_FIELDS)}
+
+
+def template_check(content: bytes) -> set[str]:
+    """Return the placeholders a Word template uses, once it has been filled with sample values.
+
+    Raise WordTemplateError, saying what is wrong, if it uses a placeholder Stepwise does
+    not fill, breaks a limit or fails when filled.
+    """
+    fields = template_fields(content)
+    render_docx(content, sample_context())
+    return fields
 
 
 def word_context(
@@ -112,12 +135,14 @@ def word_context(
     }
 
 
-def render_docx(content: bytes, context: dict[str, str]) -> bytes:
-    """Return the Word template filled with `context`, as DOCX bytes."""
+def render_docx(content: bytes, context: dict[str, str], *, limits: Limits = LIMITS) -> bytes:
+    """Return the Word template filled with `context`, as DOCX bytes, within `limits`."""
     template = _template(content)
     try:
-        template.render(context, jinja_env=_environment(), autoescape=True)
-    except TemplateError as e:
+        template.render(context, jinja_env=LimitedEnvironment(limits), autoescape=True)
+    except LimitError as e:
+        raise WordTemplateError(str(e)) from e
+    except Exception as e:  # the template is its uploader's code: any failure is theirs to fix
         raise WordTemplateError(f"The template could not be filled: {e}") from e
     out = io.BytesIO()
     template.save(out)

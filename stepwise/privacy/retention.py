@@ -11,10 +11,11 @@ schedule. docs/privacy.md explains each default.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 
 # The usual limitation period for civil claims in both New Zealand (Limitation Act 2010)
 # and England (Limitation Act 1980) is 6 years; a year's margin gives 7.
@@ -114,3 +115,8 @@ def years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years)
     except ValueError:
         return day.replace(year=day.year - years, day=28)
+
+
+def start_of(day: date) -> datetime:
+    """Return the first moment of the day, in the installation's time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))

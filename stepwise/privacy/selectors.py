@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from stepwise.audit.models import AuditEvent
+from stepwise.audit.selectors import naming
 from stepwise.letters.models import Letter
 from stepwise.referrals.models import Referral
 from stepwise.register.models import Amendment, ImportRun, RegisterTerm
@@ -21,6 +22,8 @@ from stepwise.rules.calendar import SESSIONS
 from stepwise.rules.pack import Code, Pack
 from stepwise.schools.models import Caregiver, Enrolment, School, Student, StudentCaregiver, Term
 from stepwise.standings.models import ThresholdEvent
+
+from .retention import start_of
 
 WITHHELD = "withheld"
 
@@ -362,22 +365,22 @@ def letter_files(school: School, student: Student) -> Iterator[tuple[str, bytes]
 def audit_table(school: School, student: Student) -> Table:
     """Return the school's audit entries about the student and the school's referrals of them.
 
-    Staff addresses (ip_address) are the staff's personal data, not the student's: left out.
+    Lists that showed the student are in, without the other children they named; staff
+    addresses (ip_address) are the staff's personal data, not the student's: left out.
     """
     referral_ids = [str(pk) for pk in _referrals(school, student).values_list("pk", flat=True)]
     events = (
         AuditEvent.objects.filter(organisation=school.organisation)
         .filter(
-            Q(object_type="student", object_id=str(student.pk))
-            | Q(object_type="referral", object_id__in=referral_ids)
+            naming("student", student.pk) | Q(object_type="referral", object_id__in=referral_ids)
         )
         .order_by("at", "pk")
-        .values_list("at", "user__username", "action", "object_type", "object_id", "detail")
+        .values_list("at", "username", "action", "object_type", "object_id", "detail")
     )
     return Table(
         "audit.csv",
-        "every recorded view, download, export and change of the student's record by the "
-        "school's staff",
+        "every recorded view (alone or in a list), download, export and change of the "
+        "student's record by the school's staff",
         ("at", "user", "action", "object_type", "object_id", "detail"),
         [
             [_when(at), user or "", action, object_type, object_id, detail]
@@ -448,7 +451,7 @@ def retention_candidates(kind: str, cutoff: date) -> QuerySet:
             finished_at__date__lt=cutoff,
         )
     if kind == "audit_event":
-        return AuditEvent.objects.filter(at__date__lt=cutoff)
+        return AuditEvent.objects.filter(at__lt=start_of(cutoff))
     raise ValueError(f"no retention rule for {kind!r}")
 
 

@@ -21,7 +21,7 @@ from stepwise.accounts.access import (
     get_team_for_user,
     get_team_referral_for_user,
 )
-from stepwise.audit.services import audit_record
+from stepwise.audit.services import audit_list, audit_record
 from stepwise.cases.chronology import chronology
 from stepwise.cases.models import Case, Person
 from stepwise.cases.views import case_form_page
@@ -199,11 +199,15 @@ def refer(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def team_referrals(request: HttpRequest, org_id: int) -> HttpResponse:
     team = get_team_for_user(request.user, org_id)
-    return render(
-        request,
-        "readiness/team_referrals.html",
-        {"team": team, "referrals": referrals_for_team(team)},
+    referrals = list(referrals_for_team(team))
+    audit_list(
+        request=request,
+        organisation=team,
+        listing="team_referrals",
+        owner=team.pk,
+        cases=[r.case_id for r in referrals],
     )
+    return render(request, "readiness/team_referrals.html", {"team": team, "referrals": referrals})
 
 
 @login_required

@@ -21,7 +21,7 @@ from stepwise.accounts.access import (
     is_service_manager,
     schools_for_user,
 )
-from stepwise.audit.services import audit_record
+from stepwise.audit.services import audit_list, audit_record
 from stepwise.cases.selectors import decided_referrals, triage
 
 from .forms import ReferralForm
@@ -71,23 +71,38 @@ def referral_new(request: HttpRequest, code: str, national_id: str) -> HttpRespo
 @login_required
 def school_referrals(request: HttpRequest, code: str) -> HttpResponse:
     school = get_school_for_user(request.user, code)
+    referrals = list(referrals_for_school(school))
+    audit_list(
+        request=request,
+        organisation=school.organisation,
+        listing="school_referrals",
+        owner=school.code,
+        students=[r.student_id for r in referrals],
+    )
     return render(
-        request,
-        "referrals/school_referrals.html",
-        {"school": school, "referrals": referrals_for_school(school)},
+        request, "referrals/school_referrals.html", {"school": school, "referrals": referrals}
     )
 
 
 @login_required
 def service_inbox(request: HttpRequest, org_id: int) -> HttpResponse:
     service = get_service_for_user(request.user, org_id)
+    ranked = triage(service)
+    decided = list(decided_referrals(service)[:DECIDED_SHOWN])
+    audit_list(
+        request=request,
+        organisation=service,
+        listing="service_inbox",
+        owner=service.pk,
+        students=[t.referral.student_id for t in ranked] + [r.student_id for r in decided],
+    )
     return render(
         request,
         "referrals/service_inbox.html",
         {
             "service": service,
-            "ranked": triage(service),
-            "decided": decided_referrals(service)[:DECIDED_SHOWN],
+            "ranked": ranked,
+            "decided": decided,
             "manager": is_service_manager(request.user, service),
         },
     )

@@ -33,7 +33,7 @@ from stepwise.accounts.access import (
     require_school_role,
 )
 from stepwise.accounts.models import Membership
-from stepwise.audit.services import audit_record
+from stepwise.audit.services import audit_list, audit_record
 from stepwise.dashboard.selectors import register_version
 from stepwise.front.paging import paginate
 from stepwise.rules.pack import Pack
@@ -254,6 +254,14 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
     }
     if form is not None:
         context["response_fields_html"] = _response_fields_html(school, term, today, form)
+    audit_list(
+        request=request,
+        organisation=school.organisation,
+        listing="queue",
+        owner=school.code,
+        detail=term.key,
+        students=[view.students[pk] for pk in page.object_list],
+    )
     return render(request, "responses/queue.html", context)
 
 
@@ -290,6 +298,7 @@ class QueueView:
     year_levels: list[int]
     year: str  # the year level filter, "" when nobody waiting is in that year
     shown: list[int]  # the events shown, in order
+    students: dict[int, int]  # each shown event's student (a page's entry in the audit log)
 
 
 def _queue_view(
@@ -300,7 +309,7 @@ def _queue_view(
     A page needs only these and its own rows: the whole queue is read again only
     when the queue changed or a page is first asked for.
     """
-    key = cache_key("view", school, term, today, version, threshold, status, year)
+    key = cache_key("filtered", school, term, today, version, threshold, status, year)
     found: QueueView | None = cache.get(key)
     if found is None:
         queued = queue_rows(school, term, today, version=version)
@@ -308,19 +317,21 @@ def _queue_view(
         year_levels = sorted({r.year_level for r in queued if r.year_level is not None})
         if year and int(year) not in year_levels:
             year = ""
+        shown = [
+            r
+            for r in queued
+            if (not threshold or keys[r.threshold] == threshold)
+            and (not status or r.status == status)
+            and (not year or r.year_level == int(year))
+        ]
         found = QueueView(
             total=len(queued),
             by_threshold=Counter(keys[r.threshold] for r in queued),
             by_status=Counter(r.status for r in queued),
             year_levels=year_levels,
             year=year,
-            shown=[
-                r.event_pk
-                for r in queued
-                if (not threshold or keys[r.threshold] == threshold)
-                and (not status or r.status == status)
-                and (not year or r.year_level == int(year))
-            ],
+            shown=[r.event_pk for r in shown],
+            students={r.event_pk: r.student_pk for r in shown},
         )
         cache.set(key, found, CACHE_SECONDS)
     return found
@@ -460,6 +471,14 @@ def responses(request: HttpRequest, code: str) -> HttpResponse:
     school, term, _, _ = _school_term(request, code)
     paging = paginate(request, term_responses(school, term), ROWS_PER_PAGE)
     page = paging["page"]
+    audit_list(
+        request=request,
+        organisation=school.organisation,
+        listing="responses",
+        owner=school.code,
+        detail=term.key,
+        students=[activity.student_id for activity in page.object_list],
+    )
     context = {
         "school": school,
         "term": term,

@@ -6,7 +6,7 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 
-from stepwise.accounts.models import Membership
+from stepwise.accounts.models import Membership, Organisation
 from stepwise.audit.models import AuditEvent
 from stepwise.schools.services import school_add
 from tests.conftest import TODAY, sign_in
@@ -70,7 +70,9 @@ def test_the_export_is_csv_and_is_itself_audited(client, people):
     sign_in(client, made["admin_a"])
     response = client.get(f"/organisations/{a.organisation.pk}/audit/export/?action=view")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == ["at", "user", "action", "object_type", "object_id", "detail", "ip_address"]
+    assert rows[0] == [
+        "at", "user", "action", "object_type", "object_id", "detail", "listed", "ip_address",
+    ]  # fmt: skip
     assert [r[1:6] for r in rows[1:]] == [["officer_a", "view", "student", "17", "A 2026T4"]]
     assert (
         AuditEvent.objects.filter(
@@ -86,3 +88,59 @@ def test_a_bad_filter_date_is_named(client, people):
     page = client.get(f"/organisations/{a.organisation.pk}/audit/?start=2026-13-01")
     assert page.status_code == 200
     assert b"From (YYYY-MM-DD): Enter a valid date." in page.content
+
+
+# A service's managers read their service's log; its caseworkers do not. A prosecutions
+# team's log is read by the team's organisation admin. Nobody reads another's.
+@pytest.fixture
+def service_and_team(people):
+    users = get_user_model()
+    service = Organisation.objects.create(name="Service", kind=Organisation.Kind.SERVICE)
+    team = Organisation.objects.create(name="Team", kind=Organisation.Kind.PROSECUTIONS)
+    made = {}
+    for name, org, role in (
+        ("manager", service, Membership.Role.SERVICE_MANAGER),
+        ("caseworker", service, Membership.Role.CASEWORKER),
+        ("team_admin", team, Membership.Role.ORG_ADMIN),
+        ("prosecutor", team, Membership.Role.PROSECUTIONS_OFFICER),
+    ):
+        made[name] = users.objects.create_user(name, password="pw-for-tests-only")
+        Membership.objects.create(user=made[name], organisation=org, role=role)
+    for org in (service, team):
+        AuditEvent.objects.create(
+            user=made["caseworker"], organisation=org, action="view", object_type="case",
+            object_id="3", detail=f"seen at {org.name}",
+        )  # fmt: skip
+    return service, team, made
+
+
+@pytest.mark.parametrize(
+    ("who", "whose", "status"),
+    [
+        # (the user, whose log they ask for, the answer)
+        ("manager", "service", 200),
+        ("caseworker", "service", 404),
+        ("team_admin", "team", 200),
+        ("prosecutor", "team", 404),
+        ("manager", "team", 404),
+        ("team_admin", "service", 404),
+    ],
+)
+def test_a_service_and_a_team_each_have_someone_who_reads_their_log(
+    client, service_and_team, who, whose, status
+):
+    service, team, made = service_and_team
+    organisation = {"service": service, "team": team}[whose]
+    sign_in(client, made[who])
+    page = client.get(f"/organisations/{organisation.pk}/audit/")
+    assert page.status_code == status
+    if status == 200:
+        assert f"seen at {organisation.name}".encode() in page.content
+        assert client.get(f"/organisations/{organisation.pk}/audit/export/").status_code == 200
+
+
+def test_the_menu_offers_a_service_manager_their_services_log(client, service_and_team):
+    service, _, made = service_and_team
+    sign_in(client, made["manager"])
+    page = client.get(f"/services/{service.pk}/cases/")
+    assert f'href="/organisations/{service.pk}/audit/"'.encode() in page.content

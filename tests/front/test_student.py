@@ -97,9 +97,11 @@ def test_it_writes_one_audit_entry_per_view(officer_client, officer, students, s
         assert event.organisation == school.organisation
 
 
-def test_the_standings_page_is_not_audited(officer_client):
+def test_the_standings_page_is_one_list_entry_not_a_view_of_each_student(officer_client):
     officer_client.get("/schools/NZ-0427/terms/2026T4/")
-    assert AuditEvent.objects.count() == 0
+    (entry,) = AuditEvent.objects.all()
+    assert entry.action == "list"
+    assert not AuditEvent.objects.filter(action="view").exists()
 
 
 def test_without_a_term_it_shows_the_current_one(officer_client, school):

@@ -99,11 +99,10 @@ def records(nz_school):
         )  # fmt: skip
 
     def audit(when: str) -> AuditEvent:
-        event = AuditEvent.objects.create(
-            organisation=school.organisation, action="view", object_type="student", object_id="1"
-        )
-        AuditEvent.objects.filter(pk=event.pk).update(at=at(when))
-        return event
+        return AuditEvent.objects.create(
+            organisation=school.organisation, action="view", object_type="student", object_id="1",
+            at=at(when),
+        )  # fmt: skip
 
     old = student("300000001", "Old Leaver", "2018-12-14")
     recent = student("300000002", "Recent Leaver", "2025-12-12")

@@ -177,6 +177,17 @@ def test_the_zip_lists_the_schools_own_audit_entries_without_addresses(as_user, 
     assert "127.0.0.1" not in files["audit.csv"].decode()
 
 
+def test_the_zip_lists_the_lists_that_showed_her_without_the_other_children(as_user, admin, record):
+    client = as_user(admin)
+    client.get("/schools/NZ-1/terms/2026T4/")  # the standings: Aroha and her classmates
+    client.get("/schools/NZ-1/terms/2026T4/?q=Ben")  # a list without her
+    _, files = download(client)
+    listed = [r[1:] for r in rows(files["audit.csv"]) if r[2] == "list"]
+    assert listed == [["admin", "list", "standings", "NZ-1", "2026T4"]]
+    others = AuditEvent.objects.get(action="list", detail__endswith="q=Ben").listed
+    assert others and others not in files["audit.csv"].decode()
+
+
 def test_another_schools_records_of_the_student_stay_out(as_user, admin, record, other_school):
     # Aroha was also enrolled at Tōtara School, which holds its own caregiver for her.
     import_roster(

@@ -157,7 +157,7 @@ def bundle_case(ready_case, caseworker, service) -> Case:
                  Upload("notes from the hui.txt", "text/plain", b"Kai and korero.\n")],
     )  # fmt: skip
     # The service's own Word template for letter 2: it goes out as DOCX.
-    assert upload(service, caseworker, OURS, key="chronic_absence_2").is_valid()
+    upload(service, caseworker, OURS, key="chronic_absence_2")
     send(ready_case, caseworker, 2, 1)
     certificate_issue(school=ready_case.student.enrolments.first().school,
                       student=ready_case.student, period="this_year", by=caseworker,

@@ -30,7 +30,7 @@ from stepwise.audit.models import AuditEvent
 from stepwise.cases.models import Agency, LogEntry, Person, SafetyFlag, Task
 from stepwise.cases.models import Case as CaseModel
 from stepwise.certificates.models import RegistrationCertificate
-from stepwise.letters.models import Letter, LetterBatch, LetterNotice, LetterSender
+from stepwise.letters.models import Letter, LetterBatch, LetterNotice, LetterSender, WordTemplate
 from stepwise.readiness.models import Attestation, ProsecutionReferral
 from stepwise.referrals.models import Referral
 from stepwise.responses.models import Description, ResponseActivity
@@ -39,7 +39,7 @@ from stepwise.standings.models import ThresholdEvent
 from tests.conftest import MATRIX_PROPERTY, sign_in
 
 from .api_rules import API_RULES, API_SKIPPED
-from .world import TERM_KEY, USERS, World
+from .world import TEMPLATE_LETTER, TERM_KEY, USERS, World
 
 # The world is built once per module (tests/security/conftest.py); the mark makes
 # pytest-django create the test database and wraps each test in a savepoint.
@@ -56,8 +56,10 @@ SKIPPED_NAMES = {
     "health": "a load balancer's health check is public by design: it answers ok or which "
     "dependency failed, nothing of any organisation (tests/ops/test_health.py)",
     "logout": "signing out ends the caller's own session and reads no organisation's object",
-    "two_factor_setup": "sets up the caller's own authenticator app, no organisation's object "
-    "(tests/accounts/test_sign_in_hardening.py)",
+    "two_factor_missing": "tells the caller how to get an authenticator app, no organisation's "
+    "object (tests/accounts/test_sign_in_hardening.py)",
+    "two_factor_enrol": "an enrolment link sets up its own user's authenticator after their "
+    "password, no organisation's object (tests/accounts/test_enrolment_link.py)",
     "two_factor_verify": "checks a code from the caller's own authenticator app, no "
     "organisation's object (tests/accounts/test_sign_in_hardening.py)",
 }
@@ -570,6 +572,14 @@ RULES: dict[str, Rule] = {
         by_organisation("service Y", "school B"),
         form=lambda w: {"name": "Outside", "phone": "000"},
     ),
+    "word_templates": Rule(
+        by_organisation("service Y", "school B"),
+        form=lambda w: {"letter": TEMPLATE_LETTER, "upload": "not a Word file"},
+    ),
+    "word_template_remove": Rule(
+        with_kwargs(by_organisation("service Y", "school B"), lambda w: {"key": TEMPLATE_LETTER}),
+        post_only=True,
+    ),
 }
 
 
@@ -632,7 +642,9 @@ def signed_in_clients(world: World) -> dict[str, Client]:
 def snapshot() -> dict[str, Any]:
     """Return what a refused request must not have changed."""
     return {
-        "audit events": AuditEvent.objects.count(),
+        # A refused form shows the user's own list again: that view of their own children
+        # is recorded (tests/audit/test_list_views_are_audited.py), and changes nothing.
+        "audit events": AuditEvent.objects.exclude(action=AuditEvent.Action.LIST).count(),
         "response activities": ResponseActivity.objects.count(),
         "referrals": sorted(Referral.objects.values_list("pk", "status")),
         "descriptions": sorted(
@@ -653,6 +665,7 @@ def snapshot() -> dict[str, Any]:
         "letter batches": sorted(LetterBatch.objects.values_list("pk", "status", "done")),
         "letter notices": LetterNotice.objects.count(),
         "letter senders": sorted(LetterSender.objects.values_list("pk", "name", "phone")),
+        "word templates": sorted(WordTemplate.objects.values_list("pk", "sha256")),
         "attestations": Attestation.objects.count(),
         "certificates": RegistrationCertificate.objects.count(),
         "prosecution referrals": sorted(ProsecutionReferral.objects.values_list("pk", "status")),
@@ -808,11 +821,11 @@ OWN: dict[str, list[Own]] = {
     "referral": [Own(A_STAFF + X_STAFF, lambda w: Target({"pk": w.referral_a.pk}))],
     "audit_log": [
         Own(A_ADMINS, lambda w: Target({"org_id": w.school_a.organisation.pk})),
-        Own(("x_org_admin",), lambda w: Target({"org_id": w.service_x.pk})),
+        Own(("x_org_admin", *X_MANAGER), lambda w: Target({"org_id": w.service_x.pk})),
     ],
     "audit_export": [
         Own(A_ADMINS, lambda w: Target({"org_id": w.school_a.organisation.pk})),
-        Own(("x_org_admin",), lambda w: Target({"org_id": w.service_x.pk})),
+        Own(("x_org_admin", *X_MANAGER), lambda w: Target({"org_id": w.service_x.pk})),
     ],
     "early_warning": [Own(A_STAFF, own_school())],
     "dashboard": [Own(A_STAFF, own_school())],
@@ -869,6 +882,17 @@ OWN: dict[str, list[Own]] = {
         Own(X_STAFF, lambda w: Target({"pk": w.case_x.pk, "letter_pk": w.letter_x.pk}))
     ],
     "letter_sender": [Own((*X_MANAGER, "x_org_admin"), own_service)],
+    "word_templates": [
+        Own((*X_MANAGER, "x_org_admin"), own_service),
+        Own(A_ADMINS, lambda w: Target({"org_id": w.school_a.organisation.pk})),
+    ],
+    "word_template_remove": [
+        Own(
+            X_MANAGER,
+            lambda w: Target({"org_id": w.service_x.pk, "key": TEMPLATE_LETTER}),
+            form=lambda w: {},
+        )
+    ],
     "student_letters": [Own(A_STAFF, own_student())],
     "student_certificates": [Own(A_STAFF, own_student())],
     "student_certificate_download": [

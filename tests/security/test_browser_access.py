@@ -1,15 +1,19 @@
 """Access in a real browser: Debian's Chromium via Playwright, as in tests/front/test_browser.py.
 
 - An attendance officer of school A pastes the address of school B's student: 404.
-- A caseworker with no authenticator yet is sent to set one up before anything else.
+- A caseworker with no authenticator yet cannot sign in with a password alone: they are
+  told to ask for an enrolment link, and set up their authenticator through it.
 """
 
+import base64
 import os
 import re
 
 import pytest
+from django_otp.oath import totp
 from playwright.sync_api import Page, expect
 
+from stepwise.accounts.enrolment import enrolment_link_create
 from stepwise.accounts.models import Membership, Organisation
 
 from .world import A_STUDENTS, B_STUDENTS, PASSWORD, add_member, add_school
@@ -44,13 +48,14 @@ def officer_of_school_a(transactional_db):
 
 
 @pytest.fixture
-def service_with_a_caseworker(transactional_db):
-    """An attendance service whose caseworker has not set up an authenticator app."""
+def enrolment_link(transactional_db):
+    """An attendance service's caseworker with no authenticator yet, and the link made for them."""
     service = Organisation.objects.create(
         name="Kōwhai Attendance Service", kind=Organisation.Kind.SERVICE
     )
-    add_member("caseworker", service, Membership.Role.CASEWORKER, password=PASSWORD)
-    return service
+    caseworker = add_member("caseworker", service, Membership.Role.CASEWORKER, password=PASSWORD)
+    _, address = enrolment_link_create(user=caseworker)
+    return service, re.sub(r"^https?://[^/]+", "", address)
 
 
 def sign_in(page: Page, username: str) -> None:
@@ -84,20 +89,34 @@ def test_an_officer_of_school_a_pasting_school_bs_student_gets_page_not_found(
     expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
 
 
-def test_a_caseworker_without_an_authenticator_is_sent_to_set_one_up(
-    transactional_db, live_server, service_with_a_caseworker, page
+def test_a_caseworker_without_an_authenticator_enrols_only_through_the_link(
+    transactional_db, live_server, enrolment_link, page
 ):
-    service = service_with_a_caseworker
+    service, link = enrolment_link
+    # A password alone does not sign them in, nor set anything up.
     sign_in(page, "caseworker")
-    expect(page).to_have_url(re.compile(r"/two-factor/setup/\?next=/$"))
+    expect(page).to_have_url(re.compile(r"/sign-in/"))
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Ask an administrator of your organisation for an enrolment link"
+    )
+    page.goto(f"/services/{service.pk}/referrals/")
+    expect(page).to_have_url(re.compile(r"/sign-in/\?next="))
+
+    # The link asks for the password first; the key comes only after it.
+    page.goto(link)
     expect(page.get_by_role("heading", level=1)).to_have_text("Set up two-factor sign-in")
-    expect(page.locator(".sw-qr svg")).to_be_visible()
+    expect(page.locator("#totp-secret")).to_have_count(0)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("img", name="QR code holding the key below")).to_be_visible()
     secret = page.locator("#totp-secret")
-    expect(secret).to_be_visible()
     expect(secret).to_have_text(re.compile(r"^[A-Z2-7]{16,}=*$"))
 
-    # Going round it is no use: every page sends them back until a code is entered.
-    page.goto(f"/services/{service.pk}/referrals/")
-    expect(page).to_have_url(re.compile(r"/two-factor/setup/\?next="))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Set up two-factor sign-in")
+    # A code from the new authenticator signs them in; the link is then spent.
+    code = totp(base64.b32decode(secret.inner_text()))
+    page.get_by_label("Code from your authenticator app").fill(f"{code:06d}")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page).to_have_url(re.compile(rf"/services/{service.pk}/cases/"))
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("This enrolment link has been used")

@@ -11,10 +11,12 @@
   see Rangi, each only its own records (B holds a caregiver, a response, a referral).
 """
 
+import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+import docx
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.urls import reverse
@@ -39,6 +41,7 @@ from stepwise.dashboard.services import term_target_set
 from stepwise.letters.models import Letter, LetterBatch, LetterSender
 from stepwise.letters.school_services import school_letter_issue
 from stepwise.letters.services import Figures, letter_issue
+from stepwise.letters.word_services import word_template_add
 from stepwise.readiness.models import ProsecutionReferral, ReferralStatusChange
 from stepwise.referrals.models import Referral
 from stepwise.referrals.services import referral_create
@@ -57,6 +60,8 @@ TERM_KEY = "2026T4"
 TERM_START = date(2026, 10, 12)
 LABOUR_DAY = date(2026, 10, 26)  # a public holiday: the school is closed
 PASSWORD = "a long demo password 4 tests"
+# The letter each service has its own Word template for.
+TEMPLATE_LETTER = "non_enrolment_1"
 
 R = Membership.Role
 
@@ -213,6 +218,14 @@ def add_certificate(school: School, student: Student, by: User) -> RegistrationC
         issued_for=school.organisation, confirmed_unresolved=True,
         now=timezone.make_aware(datetime.combine(TODAY, time(17))),
     )  # fmt: skip
+
+
+def docx_bytes(text: str) -> bytes:
+    document = docx.Document()
+    document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
 
 
 def add_prosecution(case: Case, team: Organisation, by: User) -> ProsecutionReferral:
@@ -478,6 +491,14 @@ def build_world() -> World:
     batch_b = add_batch(school_b.organisation, b_officer, school_letter_b, school=school_b)
     batch_x = add_batch(service_x, users["x_service_manager"], letter_x)
     batch_y = add_batch(service_y, y_manager, letter_y)
+    for organisation, by, prefix in (
+        (service_x, users["x_service_manager"], "kowhai"),
+        (service_y, y_manager, "harbour"),
+    ):
+        word_template_add(
+            organisation=organisation, letter_key=TEMPLATE_LETTER, by=by,
+            file_name=f"{prefix}-letterhead.docx", content=docx_bytes("{{ greeting }}"),
+        )  # fmt: skip
     # Service Y's case referred to another team; service X's to the matrix's own team.
     other_team = Organisation.objects.create(
         name="Another Prosecutions Team", kind=Organisation.Kind.PROSECUTIONS
@@ -556,6 +577,7 @@ def build_world() -> World:
             "harbour-minutes.txt",
             "Huia Harbourside",  # the caregiver service Y wrote to
             "Harbour Attendance Service batch",  # service Y's batch's reason
+            "harbour-letterhead.docx",  # service Y's Word template
             "Tōtara School batch",
             "b_token SMS",  # school B's API token's name
             tokens["b_token"][0].prefix,
