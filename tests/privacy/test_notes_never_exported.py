@@ -112,6 +112,8 @@ NOT_EXPORTS = {
     "api-token": "makes, lists or revokes API tokens; prints a new token or token names",
     "flush": "Django's flush, emptying the whole database (the audit trail by its purge)",
     "user": "prints a user's two-factor enrolment link",
+    "deploy": "migrates the database and collects static files; prints counts",
+    "secret-key": "prints a new random key, no record",
 }
 PERIOD = ("2026-10-12", "2026-11-20")  # Term 4 2026 up to the pinned today
 # Text a spreadsheet would run as a formula, each where some export carries it.
