@@ -90,8 +90,17 @@ class ClosureDay(models.Model):
 
 
 class Student(models.Model):
+    """One school's record of a child: the national id, and the name and birth date it holds.
+
+    The national id is the country's, the record is the school's: a child known to two
+    schools has a record at each, so one school's roster never changes what another
+    school holds, and whatever hangs on a record (register, events, responses,
+    caregivers, referrals, certificates) is that school's.
+    """
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="students")
     national_id = models.CharField(
-        max_length=40, unique=True, help_text="National Student Number (NZ) or UPN (England)."
+        max_length=40, help_text="National Student Number (NZ) or UPN (England)."
     )
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
@@ -99,6 +108,11 @@ class Student(models.Model):
 
     class Meta:
         ordering = ["family_name", "given_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "national_id"], name="one_record_per_school")
+        ]
+        # A roster import looks for other schools' records of its national ids.
+        indexes = [models.Index(fields=["national_id"], name="student_national_id")]
 
     def __str__(self) -> str:
         return self.full_name
@@ -109,6 +123,8 @@ class Student(models.Model):
 
 
 class Enrolment(models.Model):
+    """The school's enrolment of its record of a child (the record's own school, always)."""
+
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="enrolments")
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="enrolments")
     year_level = models.PositiveSmallIntegerField()
