@@ -26,6 +26,7 @@ OUR_COMMANDS = [
     "subject-access",
     "retention",
     "api-token",
+    "org",
 ]
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from stepwise.accounts.models import Membership, Organisation
 from stepwise.referrals.models import Referral
+from stepwise.schools.catchments import covers
 from stepwise.schools.models import School, Student
 
 from .models import Agency, Attachment, Case, CaseSchool, LogEntry, Person, SafetyFlag, Task
@@ -100,10 +101,19 @@ def _caregivers_from_school(case: Case, school: School, student: Student) -> Non
 def referral_accept(
     *, referral: Referral, by: User, assign_to: User | None = None, now: datetime | None = None
 ) -> Case:
-    """Accept a school's referral: open a case with the child and caregivers the school holds."""
+    """Accept a school's referral: open a case with the child and caregivers the school holds.
+
+    Only from a school in the service's catchment: the case reads the school's record
+    of the child, its register and certificates.
+    """
     errors: dict[str, str] = {}
     if referral.status not in UNDECIDED:
         errors["decision"] = f"This referral was already {referral.get_status_display().lower()}"
+    elif not covers(referral.service, referral.school):
+        errors["decision"] = (
+            f"{referral.school.name} is not in this service’s catchment: decline the referral, "
+            "or ask the administrator of this Stepwise installation to add the school to it"
+        )
     _check_assignee(referral.service, assign_to, errors)
     if errors:
         raise ValidationError(errors)

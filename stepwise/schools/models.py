@@ -1,5 +1,6 @@
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from stepwise.accounts.models import Organisation
@@ -28,6 +29,36 @@ class School(models.Model):
     @property
     def rules(self) -> Pack:
         return load_pack(self.pack)
+
+
+class CatchmentSchool(models.Model):
+    """A school in an attendance service's catchment: the service takes its referrals.
+
+    Whoever administers the installation sets it (the Django admin, `stepwise org
+    covers`). A school refers only to a service whose catchment includes it, and a
+    service accepts only such referrals.
+    """
+
+    service = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="catchment",
+        limit_choices_to={"kind": Organisation.Kind.SERVICE},
+    )
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="catchments")
+
+    class Meta:
+        ordering = ["service__name", "school__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "school"], name="one_catchment_school")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school.name}, in {self.service.name}'s catchment"
+
+    def clean(self) -> None:
+        if self.service_id and self.service.kind != Organisation.Kind.SERVICE:
+            raise ValidationError({"service": "Choose an attendance service"})
 
 
 class Term(models.Model):

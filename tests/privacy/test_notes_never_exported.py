@@ -100,6 +100,7 @@ NOT_EXPORTS = {
     "restore": "reads a backup back in",
     "retention": "purges old records; prints counts and writes tombstones (ids only)",
     "api-token": "makes, lists or revokes API tokens; prints a new token or token names",
+    "org": "lists organisations and services' catchments: names and school ids only",
 }
 PERIOD = ("2026-10-12", "2026-11-20")  # Term 4 2026 up to the pinned today
 

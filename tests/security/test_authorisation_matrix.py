@@ -981,7 +981,8 @@ def test_no_organisation_role_opens_the_django_admin(world):
 
 
 def test_foreign_ids_in_ones_own_forms_are_refused(world):
-    """School A's officer posts B's threshold event, Description or a non-service to A's forms."""
+    """School A's officer posts B's threshold event, Description, a non-service or a service
+    outside A's catchment to A's forms."""
     client = signed_in_clients(world)["a_attendance_officer"]
     a, nid = world.school_a.code, world.student_a.national_id
     before = snapshot()
@@ -1008,7 +1009,16 @@ def test_foreign_ids_in_ones_own_forms_are_refused(world):
                 "reason": Referral.Reason.CHRONIC_ABSENCE,
                 "summary": "To a school, not a service",
             },
-            "Select the attendance service to refer to",
+            "Select one of the attendance services whose catchment includes Kōwhai College",
+        ),
+        (  # A's own student, to service Y, whose catchment holds school B only
+            reverse("referral_new", args=[a, nid]),
+            {
+                "service": world.service_y.pk,
+                "reason": Referral.Reason.CHRONIC_ABSENCE,
+                "summary": "To a service that does not cover school A",
+            },
+            "Select one of the attendance services whose catchment includes Kōwhai College",
         ),
     ]
     for url, data, error in posts:

@@ -1,7 +1,7 @@
 """Two organisations of each kind, built through the real services, for the access tests.
 
 - School A (NZ-0427, Kōwhai College) and service X (Kōwhai Attendance Service): the
-  organisations the signed-in users work for.
+  organisations the signed-in users work for. X's catchment holds A, Y's holds B.
 - School B (NZ-0999, Tōtara School) and service Y (Harbour Attendance Service): the
   organisations whose objects every URL of the matrix points at. School B has students
   with threshold events, Descriptions, caregivers, response activities, a referral to
@@ -47,6 +47,7 @@ from stepwise.register.importers.register import import_register
 from stepwise.register.importers.roster import import_roster
 from stepwise.responses.models import Description, ResponseActivity
 from stepwise.responses.services import description_add, response_record
+from stepwise.schools.catchments import catchment_add
 from stepwise.schools.models import School, Student, Term
 from stepwise.schools.services import school_add
 from stepwise.standings.models import ThresholdEvent
@@ -326,6 +327,9 @@ def build_world() -> World:
     service_y = Organisation.objects.create(
         name="Harbour Attendance Service", kind=Organisation.Kind.SERVICE
     )
+    # Each service's catchment holds its own school only.
+    catchment_add(service=service_x, schools=[school_a])
+    catchment_add(service=service_y, schools=[school_b])
     ministry = Organisation.objects.create(
         name="Ministry Analysts", kind=Organisation.Kind.MINISTRY
     )
