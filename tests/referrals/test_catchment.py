@@ -100,6 +100,29 @@ def test_a_service_may_not_accept_a_referral_from_a_school_it_no_longer_covers(
     assert Referral.objects.get().status == Referral.Status.SUBMITTED
 
 
+def test_the_manager_is_told_why_a_referral_from_outside_the_catchment_cannot_be_accepted(
+    login, school, students, officer, service, manager
+):
+    referral = referral_create(
+        school=school,
+        student=students["Aroha"],
+        service=service,
+        reason=Referral.Reason.CHRONIC_ABSENCE,
+        summary="Absent.",
+        referred_by=officer,
+    )
+    CatchmentSchool.objects.filter(service=service).delete()
+    response = login(manager).post(f"/referrals/{referral.pk}/decide/", {"decision": "accept"})
+    assert response.status_code == 400
+    assert "Kōwhai College is not in this service’s catchment" in response.content.decode()
+    assert not Case.objects.exists()
+    declined = login(manager).post(
+        f"/referrals/{referral.pk}/decide/", {"decision": "decline", "note": "Not ours."}
+    )
+    assert declined.status_code == 302
+    assert Referral.objects.get().status == Referral.Status.DECLINED
+
+
 def test_the_command_sets_a_services_catchment(school, other_service, capsys):
     call_command("org", "covers", "Harbour Attendance Service", school.code)
     assert list(CatchmentSchool.objects.values_list("service", "school")) == [
