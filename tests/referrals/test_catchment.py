@@ -5,7 +5,10 @@ the Harbour Attendance Service (`other_service`) covers other schools only, so K
 College's officer is never offered it and may not refer to it.
 """
 
+import re
+
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -149,3 +152,20 @@ def test_the_command_refuses_what_it_cannot_find(school, other_service, args, me
     with pytest.raises(CommandError, match=message):
         call_command("org", *args)
     assert not CatchmentSchool.objects.exists()
+
+
+def test_the_installation_administrator_sets_a_catchment_in_the_django_admin(
+    login, school, other_service
+):
+    root = get_user_model().objects.create_superuser("root", password="x" * 20)
+    client = login(root)
+    form = client.get("/admin/schools/catchmentschool/add/").content.decode()
+    services = re.search(r'<select name="service".*?</select>', form, re.S)
+    assert services is not None
+    assert "Harbour Attendance Service" in services[0]
+    assert "Kōwhai College" not in services[0]  # a school's organisation is no service
+    response = client.post(
+        "/admin/schools/catchmentschool/add/", {"service": other_service.pk, "school": school.pk}
+    )
+    assert response.status_code == 302
+    assert CatchmentSchool.objects.filter(service=other_service, school=school).exists()
