@@ -185,7 +185,8 @@ def _conflicts(rows: list[RosterRow], file_name: str, user) -> list[Problem]:
     if len(schools) == 1:  # the usual file: one school's roster, its own records left out
         others = others.exclude(school_id__in=schools)
     warned: dict[int, Problem] = {}
-    for other in others.select_related("school__organisation"):
+    told: list[AuditEvent] = []
+    for other in others.select_related("school"):
         for r in by_id[other.national_id]:
             if other.school_id == r.school.pk or (
                 (other.given_name, other.family_name, other.birth_date)
@@ -199,13 +200,16 @@ def _conflicts(rows: list[RosterRow], file_name: str, user) -> list[Problem]:
                 f"this row is imported as {r.school.name}'s own record and changes nothing "
                 "another school holds",
             )
-            AuditEvent.objects.create(
-                user=user if getattr(user, "pk", None) else None,
-                organisation=other.school.organisation,
-                action=AuditEvent.Action.VIEW,
-                object_type="student",
-                object_id=str(other.pk),
-                detail=f"compared with a roster row of {r.school.code} ({file_name}, line "
-                f"{r.line}) that holds a different name or birth date",
+            told.append(
+                AuditEvent(
+                    user=user if getattr(user, "pk", None) else None,
+                    organisation_id=other.school.organisation_id,
+                    action=AuditEvent.Action.VIEW,
+                    object_type="student",
+                    object_id=str(other.pk),
+                    detail=f"compared with a roster row of {r.school.code} ({file_name}, line "
+                    f"{r.line}) that holds a different name or birth date"[:300],
+                )
             )
+    AuditEvent.objects.bulk_create(told, batch_size=2000)
     return [warned[line] for line in sorted(warned)]
