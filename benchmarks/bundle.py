@@ -201,6 +201,7 @@ def _setup(entries: int) -> int:
     from stepwise.referrals.models import Referral
     from stepwise.register.importers.caregivers import import_caregivers
     from stepwise.register.importers.roster import import_roster
+    from stepwise.schools.catchments import catchment_add
     from stepwise.schools.models import Student
     from stepwise.schools.services import school_add
 
@@ -236,6 +237,7 @@ def _setup(entries: int) -> int:
     service = Organisation.objects.create(
         name="Kent Attendance Service", kind=Organisation.Kind.SERVICE
     )
+    catchment_add(service=service, schools=[school])
     LetterSender.objects.create(
         organisation=service,
         address="Sessions House\nMaidstone ME14 1XQ",

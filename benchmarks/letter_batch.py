@@ -92,7 +92,7 @@ def _setup(students: int) -> int:
 
     made = Student.objects.bulk_create(
         [
-            Student(national_id=f"{400000000 + i}", given_name=f"Tama{i}",
+            Student(school=school, national_id=f"{400000000 + i}", given_name=f"Tama{i}",
                     family_name=f"Whānau{i}", birth_date=date(2012, 1 + i % 12, 1 + i % 28))
             for i in range(students)
         ]

@@ -75,7 +75,8 @@ def _setup(students: int, schools: int, seed: int) -> None:
         stop = min(students, start + 50_000)
         Student.objects.bulk_create(
             [
-                Student(national_id=f"{100000000 + i}", given_name="Student", family_name=f"N{i}",
+                Student(school=school_rows[school_of[i]], national_id=f"{100000000 + i}",
+                        given_name="Student", family_name=f"N{i}",
                         birth_date=date(2012, 1, 1))
                 for i in range(start, stop)
             ],

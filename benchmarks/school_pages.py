@@ -122,7 +122,7 @@ def _setup(students: int, users: int) -> dict:
 
     Student.objects.bulk_create(
         [
-            Student(national_id=f"{300000000 + i}", given_name=f"Student{i}",
+            Student(school=school, national_id=f"{300000000 + i}", given_name=f"Student{i}",
                     family_name=f"Family{i % 997}", birth_date=date(2011, 1, 1))
             for i in range(students)
         ],

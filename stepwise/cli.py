@@ -9,6 +9,7 @@ import sys
 
 COMMANDS = {
     "school add": "add a school with its rule pack and default terms",
+    "org": "list organisations; set which schools an attendance service covers",
     "calendar": "show a school's terms and school days for a year",
     "import": "import a roster, caregivers or register CSV file",
     "evaluate": "evaluate registers and record threshold events",

@@ -27,6 +27,7 @@ OUR_COMMANDS = [
     "retention",
     "api-token",
     "user",
+    "org",
 ]
 
 

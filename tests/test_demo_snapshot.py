@@ -9,6 +9,7 @@ from stepwise.demo.snapshot import AS_OF, SNAPSHOT_DIR, snapshot_files
 from stepwise.letters.batch_selectors import print_file
 from stepwise.letters.models import LetterBatch
 from stepwise.register.models import ImportRun
+from stepwise.schools.models import CatchmentSchool
 from stepwise.standings.models import ThresholdEvent
 
 
@@ -29,6 +30,11 @@ def test_the_demo_standings_match_the_committed_snapshot(client):
     assert batch.status == "done" and batch.sent > 0
     assert print_file(batch).letters == batch.sent
     assert {login.username for login in logins} >= {"nz-officer", "kent-officer"}
+    # Each country's attendance service covers its own country's school, and only that one.
+    assert sorted(CatchmentSchool.objects.values_list("service__name", "school__pack")) == [
+        ("Kent Attendance Support Service", "kent"),
+        ("Kōwhai Attendance Service", "nz"),
+    ]
     signed_in = client.post("/sign-in/", {"username": "nz-officer", "password": DEMO_PASSWORD})
     assert signed_in.status_code == 302 and "_auth_user_id" in client.session
 

@@ -76,8 +76,8 @@ def get_school_for_user(user: User, code: str) -> School:
 
 
 def get_student_for_user(user: User, school: School, national_id: str) -> Student:
-    """Return a student of a school the user may see, or raise Http404."""
-    student = Student.objects.filter(national_id=national_id, enrolments__school=school).first()
+    """Return the school's own record of a student, at a school the user may see, or 404."""
+    student = Student.objects.filter(school=school, national_id=national_id).first()
     if student is None:
         raise Http404("No such student")
     return student

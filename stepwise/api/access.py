@@ -35,8 +35,8 @@ def get_term_of_school(school: School, key: str) -> Term:
 
 
 def get_student_of_school(school: School, national_id: str) -> Student | None:
-    """Return a student enrolled (now or before) at the school, or None."""
-    return Student.objects.filter(national_id=national_id, enrolments__school=school).first()
+    """Return the school's own record of a student (enrolled now or before), or None."""
+    return Student.objects.filter(school=school, national_id=national_id).first()
 
 
 def get_service_for_token(token: ApiToken, org_id: int) -> Organisation:

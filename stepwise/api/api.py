@@ -45,7 +45,6 @@ from stepwise.dashboard.export import (
     response_rows,
 )
 from stepwise.dashboard.selectors import early_warning
-from stepwise.register.importers import ImportResult
 from stepwise.responses.models import Description, ResponseActivity
 from stepwise.responses.services import ResponseError, response_record
 from stepwise.schools.models import School
@@ -65,7 +64,7 @@ from .access import (
 from .exports import CONTENT_TYPES, write_table
 from .formats import ONEROSTER_FILES, FieldError, FormatRejected
 from .models import ApiToken
-from .pushes import push_batch, push_edfi, push_oneroster, result_body
+from .pushes import Pushed, push_batch, push_edfi, push_oneroster, result_body
 from .ratelimit import RateLimited, rate_check
 from .services import Answer, KeyReused, push_once, request_digest, token_authenticate, token_touch
 
@@ -277,7 +276,7 @@ def idempotent(
     return response
 
 
-def imported(run: Callable[[], ImportResult]) -> Callable[[], Answer]:
+def imported(run: Callable[[], Pushed]) -> Callable[[], Answer]:
     return lambda: Answer(200, result_body(run()))
 
 

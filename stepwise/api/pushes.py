@@ -5,6 +5,8 @@ is checked by the same rules, written all or nothing, and harmless to repeat. A
 problem the importer finds on a line is reported against the item it came from.
 """
 
+from dataclasses import dataclass
+
 from django.utils import timezone
 
 from stepwise.api.formats import (
@@ -18,7 +20,7 @@ from stepwise.api.formats import (
     parse_oneroster,
 )
 from stepwise.api.models import ApiToken
-from stepwise.register.csvfile import ImportRejected
+from stepwise.register.csvfile import ImportRejected, Problem
 from stepwise.register.importers import ImportResult
 from stepwise.register.importers.caregivers import HEADER as CAREGIVER_HEADER
 from stepwise.register.importers.caregivers import import_caregivers
@@ -40,13 +42,23 @@ def _file_name(kind: str, token: ApiToken, school: School) -> str:
     return f"api-{kind}-{school.code}-{token.prefix}-{stamp}.csv"
 
 
-def result_body(result: ImportResult) -> dict[str, object]:
+@dataclass(frozen=True)
+class Pushed:
+    """The import a push made, and its warnings, each at the item its row came from."""
+
+    result: ImportResult
+    warnings: list[FieldError]
+
+
+def result_body(pushed: Pushed) -> dict[str, object]:
+    result = pushed.result
     body: dict[str, object] = {
         "import_run": result.run.pk,
         "outcome": result.run.outcome,
         "rows": result.rows,
         "changed": result.changed,
         "detail": result.detail,
+        "warnings": [w.as_dict() for w in pushed.warnings],
     }
     if result.evaluation is not None:
         body["evaluation"] = {
@@ -59,33 +71,39 @@ def result_body(result: ImportResult) -> dict[str, object]:
     return body
 
 
+def at_origins(problems: list[Problem], origins: list[Origin]) -> list[FieldError]:
+    """Return the importer's problems, each named at the item its line came from."""
+    found: list[FieldError] = []
+    for problem in problems:
+        index = problem.line - 2  # the header is line 1
+        if 0 <= index < len(origins):
+            error = origins[index].error(problem.column, problem.message)
+        else:
+            error = FieldError(problem.message)
+        if error not in found:  # an Ed-Fi event for a whole day is two rows
+            found.append(error)
+    return found
+
+
 def import_rows(
     *, kind: str, school: School, token: ApiToken, rows: list[list[str]], origins: list[Origin]
-) -> ImportResult:
+) -> Pushed:
     """Import generated CSV rows; raise FormatRejected naming each problem's origin."""
     header, importer = KINDS[kind]
     data = csv_bytes(header, rows)
     name = _file_name(kind, token, school)
     try:
         if kind == "register":
-            return import_register(data, file_name=name, user=token.user, evaluate=True)
-        return importer(data, file_name=name, user=token.user)
+            result = import_register(data, file_name=name, user=token.user, evaluate=True)
+        else:
+            result = importer(data, file_name=name, user=token.user)
     except ImportRejected as rejected:
-        errors: list[FieldError] = []
-        for problem in rejected.problems:
-            index = problem.line - 2  # the header is line 1
-            if 0 <= index < len(origins):
-                error = origins[index].error(problem.column, problem.message)
-            else:
-                error = FieldError(problem.message)
-            if error not in errors:  # an Ed-Fi event for a whole day is two rows
-                errors.append(error)
+        errors = at_origins(rejected.problems, origins)
         raise FormatRejected(errors, f"nothing was imported: {len(errors)} problems") from None
+    return Pushed(result, at_origins(result.warnings, origins))
 
 
-def push_batch(
-    *, kind: str, school: School, token: ApiToken, rows: list[dict[str, str]]
-) -> ImportResult:
+def push_batch(*, kind: str, school: School, token: ApiToken, rows: list[dict[str, str]]) -> Pushed:
     """Import a JSON batch of rows whose fields are the CSV file's columns but school_id."""
     header, _ = KINDS[kind]
     table = [[school.code, *(row.get(c, "") for c in header[1:])] for row in rows]
@@ -93,7 +111,7 @@ def push_batch(
     return import_rows(kind=kind, school=school, token=token, rows=table, origins=origins)
 
 
-def push_edfi(*, school: School, token: ApiToken, data: bytes) -> ImportResult:
+def push_edfi(*, school: School, token: ApiToken, data: bytes) -> Pushed:
     """Import Ed-Fi StudentSchoolAttendanceEvents through the school's code mapping table."""
     events = parse_edfi_events(data)
     mapping = dict(school.edfi_mappings.values_list("descriptor", "code"))
@@ -128,13 +146,16 @@ def push_edfi(*, school: School, token: ApiToken, data: bytes) -> ImportResult:
     return import_rows(kind="register", school=school, token=token, rows=rows, origins=origins)
 
 
-def push_oneroster(*, school: School, token: ApiToken, files: dict[str, bytes]) -> ImportResult:
-    """Import the school's students from OneRoster 1.2 CSV files as a roster."""
+def push_oneroster(*, school: School, token: ApiToken, files: dict[str, bytes]) -> Pushed:
+    """Import the school's students from OneRoster 1.2 CSV files as a roster.
+
+    A student without a birth date keeps the one the school's own record holds.
+    """
     students = parse_oneroster(files, school_ids={school.code, school.school_number} - {""})
     known = dict(
-        Student.objects.filter(national_id__in=[s.national_id for s in students]).values_list(
-            "national_id", "birth_date"
-        )
+        Student.objects.filter(
+            school=school, national_id__in=[s.national_id for s in students]
+        ).values_list("national_id", "birth_date")
     )
     errors = []
     for s in students:

@@ -94,6 +94,11 @@ class PushOut(Schema):
     rows: int
     changed: int
     detail: dict[str, int]
+    warnings: list[FieldErrorOut] = Field(
+        [],
+        description="Rows imported as sent that deserve a second look, e.g. a child another "
+        "school holds under a different name or birth date (this school's record is its own)",
+    )
     evaluation: EvaluationOut | None = None
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from stepwise.accounts.models import Membership, Organisation
 from stepwise.documents.pages import page_count
 from stepwise.referrals.models import Referral
+from stepwise.schools.catchments import covers
 from stepwise.schools.models import School, Student
 from stepwise.web.uploads import Kind, Refused, accepted_kind, size_text
 
@@ -115,10 +116,19 @@ def _caregivers_from_school(case: Case, school: School, student: Student) -> Non
 def referral_accept(
     *, referral: Referral, by: User, assign_to: User | None = None, now: datetime | None = None
 ) -> Case:
-    """Accept a school's referral: open a case with the child and caregivers the school holds."""
+    """Accept a school's referral: open a case with the child and caregivers the school holds.
+
+    Only from a school in the service's catchment: the case reads the school's record
+    of the child, its register and certificates.
+    """
     errors: dict[str, str] = {}
     if referral.status not in UNDECIDED:
         errors["decision"] = f"This referral was already {referral.get_status_display().lower()}"
+    elif not covers(referral.service, referral.school):
+        errors["decision"] = (
+            f"{referral.school.name} is not in this service’s catchment: decline the referral, "
+            "or ask the administrator of this Stepwise installation to add the school to it"
+        )
     _check_assignee(referral.service, assign_to, errors)
     if errors:
         raise ValidationError(errors)

@@ -18,7 +18,10 @@ Period = tuple[date, date]
 
 
 def certificates_for_student(student: Student) -> QuerySet[RegistrationCertificate]:
-    """Return the student's certificates from every school, newest first, without their PDFs.
+    """Return the certificates of a school's record of a student, newest first, without PDFs.
+
+    A record is one school's (another school enrolling the child has its own), so a
+    case reaches only the certificates of the school that referred the child.
 
     Each carries `change_count`, so `changed_since_issue` costs no query per certificate.
     """

@@ -19,6 +19,7 @@ from stepwise.register.importers.caregivers import import_caregivers
 from stepwise.register.importers.register import HEADER as REGISTER_HEADER
 from stepwise.register.importers.register import import_register
 from stepwise.register.importers.roster import import_roster
+from stepwise.schools.catchments import catchment_add
 from stepwise.schools.models import School
 from stepwise.schools.services import school_add
 from stepwise.standings.services import school_evaluate
@@ -118,6 +119,8 @@ def demo_load(*, as_of: date, seed: int = 2026, progress=None) -> list[DemoLogin
         service, created = Organisation.objects.get_or_create(
             name=name, kind=Organisation.Kind.SERVICE
         )
+        # Each country's service covers its own school, and only that one.
+        catchment_add(service=service, schools=[school])
         logins += _add_members(service, prefix, SERVICE_ROLES)
         logins += _add_team(service, school.pack, prefix)
         if created:

@@ -55,9 +55,10 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "student",
         LIMITATION_PLUS_A_YEAR,
-        "after the student's last enrolment at any school ended, once none of their "
-        "responses or referrals remain; with their enrolments, register, amendments, "
-        "threshold events, caregiver links, and caregivers linked to no other student",
+        "after the student's enrolment at the school ended (each school's record is its "
+        "own), once none of its responses or referrals remain; with its enrolment, register, "
+        "amendments, threshold events, caregiver links, and caregivers linked to no other "
+        "student",
         "The core record (identity, enrolments, every register mark and its amendments): "
         "the evidence the responses and referrals rest on, so it goes with them and never "
         "before. Check any statutory minimum for attendance registers where you are.",

@@ -1,5 +1,8 @@
 from django import forms
 
+from stepwise.accounts.models import Organisation
+from stepwise.schools.models import School
+
 from .models import Referral
 from .selectors import referral_services
 from .services import SUMMARY_MAX
@@ -9,13 +12,10 @@ class ReferralForm(forms.Form):
     """What a school says when it refers a student; referral_create checks the rest."""
 
     service = forms.ModelChoiceField(
-        queryset=referral_services(),
+        queryset=Organisation.objects.none(),
         empty_label=None,
         widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select the attendance service to refer to",
-            "invalid_choice": "Select the attendance service to refer to",
-        },
+        error_messages={"required": "Select the attendance service to refer to"},
     )
     reason = forms.ChoiceField(
         choices=Referral.Reason.choices,
@@ -34,7 +34,12 @@ class ReferralForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, school: School, **kwargs):
         super().__init__(*args, **kwargs)
-        # The queryset is evaluated per form, so a service added later is offered at once.
-        self.fields["service"].queryset = referral_services()  # type: ignore[attr-defined]
+        # Only the services whose catchment includes the school: another service's id
+        # is refused here, naming the rule. Read per form, so a change shows at once.
+        field = self.fields["service"]
+        field.queryset = referral_services(school)  # type: ignore[attr-defined]
+        field.error_messages["invalid_choice"] = (
+            f"Select one of the attendance services whose catchment includes {school.name}"
+        )

@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 
 from stepwise.accounts.models import Organisation
+from stepwise.schools.catchments import services_covering
 from stepwise.schools.models import School, Student
 
 from .models import Referral
@@ -18,6 +19,6 @@ def referrals_for_student(school: School, student: Student) -> QuerySet[Referral
     return referrals_for_school(school).filter(student=student)
 
 
-def referral_services() -> QuerySet[Organisation]:
-    """Return the attendance services a school may refer to."""
-    return Organisation.objects.filter(kind=Organisation.Kind.SERVICE).order_by("name")
+def referral_services(school: School) -> QuerySet[Organisation]:
+    """Return the attendance services a school may refer to: those whose catchment includes it."""
+    return services_covering(school)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from stepwise.accounts.models import Organisation
 from stepwise.responses.models import ResponseActivity
 from stepwise.responses.services import ResponseError, response_record
+from stepwise.schools.catchments import covers
 from stepwise.schools.models import School, Student
 
 from .models import Referral
@@ -36,6 +37,8 @@ def referral_create(
 ) -> Referral:
     """Refer a school's student to an attendance service, or raise ValidationError by field.
 
+    The service's catchment must include the school.
+
     The referral is also recorded as the school's response activity ("Referred to
     external agencies"). Nothing is written unless every check passes and both
     writes succeed: they share one transaction.
@@ -44,6 +47,11 @@ def referral_create(
     errors: dict[str, str] = {}
     if service is None or service.kind != Organisation.Kind.SERVICE:
         errors["service"] = "Select the attendance service to refer to"
+    elif not covers(service, school):
+        errors["service"] = (
+            f"{service.name} does not take referrals from {school.name}: its catchment does "
+            f"not include {school.name}"
+        )
     elif Referral.objects.filter(student=student, service=service, status__in=PENDING).exists():
         errors["service"] = (
             f"{student.full_name} already has a referral to {service.name} waiting for a decision"

@@ -1,5 +1,6 @@
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from stepwise.accounts.models import Organisation
@@ -28,6 +29,36 @@ class School(models.Model):
     @property
     def rules(self) -> Pack:
         return load_pack(self.pack)
+
+
+class CatchmentSchool(models.Model):
+    """A school in an attendance service's catchment: the service takes its referrals.
+
+    Whoever administers the installation sets it (the Django admin, `stepwise org
+    covers`). A school refers only to a service whose catchment includes it, and a
+    service accepts only such referrals.
+    """
+
+    service = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="catchment",
+        limit_choices_to={"kind": Organisation.Kind.SERVICE},
+    )
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="catchments")
+
+    class Meta:
+        ordering = ["service__name", "school__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "school"], name="one_catchment_school")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school.name}, in {self.service.name}'s catchment"
+
+    def clean(self) -> None:
+        if self.service_id and self.service.kind != Organisation.Kind.SERVICE:
+            raise ValidationError({"service": "Choose an attendance service"})
 
 
 class Term(models.Model):
@@ -90,8 +121,17 @@ class ClosureDay(models.Model):
 
 
 class Student(models.Model):
+    """One school's record of a child: the national id, and the name and birth date it holds.
+
+    The national id is the country's, the record is the school's: a child known to two
+    schools has a record at each, so one school's roster never changes what another
+    school holds, and whatever hangs on a record (register, events, responses,
+    caregivers, referrals, certificates) is that school's.
+    """
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="students")
     national_id = models.CharField(
-        max_length=40, unique=True, help_text="National Student Number (NZ) or UPN (England)."
+        max_length=40, help_text="National Student Number (NZ) or UPN (England)."
     )
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
@@ -99,6 +139,11 @@ class Student(models.Model):
 
     class Meta:
         ordering = ["family_name", "given_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "national_id"], name="one_record_per_school")
+        ]
+        # A roster import looks for other schools' records of its national ids.
+        indexes = [models.Index(fields=["national_id"], name="student_national_id")]
 
     def __str__(self) -> str:
         return self.full_name
@@ -109,6 +154,8 @@ class Student(models.Model):
 
 
 class Enrolment(models.Model):
+    """The school's enrolment of its record of a child (the record's own school, always)."""
+
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="enrolments")
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="enrolments")
     year_level = models.PositiveSmallIntegerField()

@@ -98,3 +98,37 @@ def test_another_organisations_token_cannot_push_to_this_school(other_api):
     assert response.status_code == 404
     assert response.json() == {"detail": "No such school", "errors": []}
     assert not Student.objects.filter(national_id="100000009").exists()
+
+
+def test_a_push_never_renames_another_schools_child(api, other_api):
+    """Rimu School pushes Kauri's Aroha under another name: Rimu gets its own record."""
+    row = student(student_id="100000001", given_name="Renamed", birth_date="2015-01-01")
+    response = other_api.post("/api/v1/schools/NZ-2/roster", {"rows": [row]})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["detail"] == {"students added": 1, "enrolments added": 1}
+    assert body["warnings"] == [
+        {
+            "field": "rows[0].student_id",
+            "row": 0,
+            "message": "another school holds a different name or birth date for 100000001; "
+            "this row is imported as Rimu School's own record and changes nothing another "
+            "school holds",
+        }
+    ]
+    kauri = Student.objects.get(national_id="100000001", enrolments__school__code="NZ-1")
+    assert (kauri.given_name, str(kauri.birth_date)) == ("Aroha", "2011-03-04")
+    rimu = Student.objects.get(national_id="100000001", enrolments__school__code="NZ-2")
+    assert (rimu.given_name, str(rimu.birth_date)) == ("Renamed", "2015-01-01")
+    # Kauri's next push of Aroha as Kauri holds her changes nothing, and warns of Rimu's.
+    kauris = student(
+        student_id="100000001",
+        given_name="Aroha",
+        family_name="Ngata",
+        birth_date="2011-03-04",
+        year_level=10,
+        enrolled_from="2026-01-28",
+    )
+    again = api.post(ROSTER, {"rows": [kauris]}).json()
+    assert again["changed"] == 0
+    assert [w["field"] for w in again["warnings"]] == ["rows[0].student_id"]

@@ -25,6 +25,7 @@ from stepwise.referrals.services import referral_create
 from stepwise.register.importers.caregivers import import_caregivers
 from stepwise.register.importers.register import import_register
 from stepwise.register.importers.roster import import_roster
+from stepwise.schools.catchments import catchment_add
 from stepwise.schools.models import School, Student
 from stepwise.schools.services import school_add
 from stepwise.standings.services import school_evaluate
@@ -128,10 +129,13 @@ def outsider(other_school):
 
 
 @pytest.fixture
-def service(db) -> Organisation:
-    return Organisation.objects.create(
+def service(school) -> Organisation:
+    """The Kauri Attendance Service, whose catchment includes the school."""
+    found = Organisation.objects.create(
         name="Kauri Attendance Service", kind=Organisation.Kind.SERVICE
     )
+    catchment_add(service=found, schools=[school])
+    return found
 
 
 @pytest.fixture

@@ -114,6 +114,7 @@ NOT_EXPORTS = {
     "user": "prints a user's two-factor enrolment link",
     "deploy": "migrates the database and collects static files; prints counts",
     "secret-key": "prints a new random key, no record",
+    "org": "lists organisations and services' catchments: names and school ids only",
 }
 PERIOD = ("2026-10-12", "2026-11-20")  # Term 4 2026 up to the pinned today
 # Text a spreadsheet would run as a formula, each where some export carries it.

@@ -77,7 +77,11 @@ def records(nz_school):
 
     def student(nid: str, given: str, left: str | None) -> Student:
         s = Student.objects.create(
-            national_id=nid, given_name=given, family_name="Test", birth_date=date(2010, 1, 1)
+            school=school,
+            national_id=nid,
+            given_name=given,
+            family_name="Test",
+            birth_date=date(2010, 1, 1),
         )
         Enrolment.objects.create(
             student=s, school=school, year_level=9, enrolled_from=date(2015, 2, 2),

@@ -4,7 +4,8 @@ Who may see what:
 - `officer` (attendance officer, Kōwhai College) refers students and sees the school's referrals.
 - `leader` (school leader, Kōwhai College) sees the referrals but may not refer.
 - `manager` and `caseworker` (Kōwhai Attendance Service) see referrals made to their service.
-- `other_caseworker` (Harbour Attendance Service) sees none of them: 404.
+- `other_caseworker` (Harbour Attendance Service) sees none of them: 404. Kōwhai College
+  is in the Kōwhai service's catchment, not in Harbour's.
 - `outsider` (attendance officer, Tōtara School) sees none of them: 404.
 """
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from stepwise.accounts.models import Membership, Organisation
 from stepwise.referrals.models import Referral
+from stepwise.schools.catchments import catchment_add
 
 # The school, its students, `officer` and `outsider` come from the school workspace tests.
 from tests.front.conftest import *  # noqa: F403
@@ -29,14 +31,18 @@ def add_member(username: str, organisation: Organisation, role: str):
 
 
 @pytest.fixture
-def service(db) -> Organisation:
-    return Organisation.objects.create(
+def service(school) -> Organisation:
+    """The Kōwhai Attendance Service, whose catchment includes Kōwhai College."""
+    found = Organisation.objects.create(
         name="Kōwhai Attendance Service", kind=Organisation.Kind.SERVICE
     )
+    catchment_add(service=found, schools=[school])
+    return found
 
 
 @pytest.fixture
 def other_service(db) -> Organisation:
+    """The Harbour Attendance Service, whose catchment holds no school of these tests."""
     return Organisation.objects.create(
         name="Harbour Attendance Service", kind=Organisation.Kind.SERVICE
     )

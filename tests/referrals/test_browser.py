@@ -97,3 +97,24 @@ def test_an_officer_refers_a_student_and_the_service_sees_it(
     problems = [m.text for m in console if m.type in ("error", "warning")]
     assert problems == [], problems
     assert errors == []
+
+
+def test_an_officer_whose_school_no_service_covers_is_told_why(
+    transactional_db, live_server, officer, other_service, students, page
+):
+    """The Harbour service covers other schools only: the form offers nothing, and says why."""
+    sign_in(page, "officer")
+    page.goto("/schools/NZ-0427/students/100000001/refer/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Refer Aroha Ngata to attendance services"
+    )
+    expect(
+        page.get_by_text("No attendance service’s catchment includes Kōwhai College yet")
+    ).to_be_visible()
+    expect(page.get_by_text("Harbour Attendance Service")).to_have_count(0)
+    expect(page.get_by_role("button", name="Send referral")).to_have_count(0)
+    # The way back is a link a keyboard reaches.
+    back = page.get_by_role("link", name="Back to Aroha Ngata").last
+    back.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Aroha Ngata")

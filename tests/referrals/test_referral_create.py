@@ -10,6 +10,7 @@ from stepwise.referrals.models import Referral
 from stepwise.referrals.services import referral_create
 from stepwise.responses.models import ResponseActivity
 from stepwise.responses.services import ResponseError
+from stepwise.schools.catchments import catchment_add
 
 URL = "/schools/NZ-0427/students/100000001/refer/"
 
@@ -20,11 +21,13 @@ def test_the_student_page_offers_the_referral_to_an_officer(login, officer, serv
     assert "Refer to attendance services" in html
 
 
-def test_the_form_offers_the_services(login, officer, service, other_service, school):
+def test_the_form_offers_the_services_that_cover_the_school(
+    login, officer, service, other_service, school
+):
     html = login(officer).get(URL).content.decode()
     assert '<h1 class="govuk-heading-l">Refer Aroha Ngata to attendance services</h1>' in html
     assert "Kōwhai Attendance Service" in html
-    assert "Harbour Attendance Service" in html
+    assert "Harbour Attendance Service" not in html  # its catchment does not hold the school
     # Only attendance services: never a school.
     assert f'value="{school.organisation.pk}"' not in html
 
@@ -83,7 +86,12 @@ INVALID = [
     ),
     (
         {"service": "SCHOOL", "reason": "chronic_absence", "summary": "x"},
-        [("id_service_0", "Select the attendance service to refer to")],
+        [
+            (
+                "id_service_0",
+                "Select one of the attendance services whose catchment includes Kōwhai College",
+            )
+        ],
     ),
     (
         {"service": "SERVICE", "reason": "chronic_absence", "summary": "x" * 5001},
@@ -151,6 +159,7 @@ def test_a_failed_response_record_takes_the_referral_with_it(
 
 
 def test_the_service_refuses_a_student_of_another_school(officer, service, other_school, students):
+    catchment_add(service=service, schools=[other_school])  # so the student is what is wrong
     with pytest.raises(ValidationError) as caught:
         referral_create(
             school=other_school,

@@ -6,18 +6,28 @@ person) is not an API token and gets 401, as does a request with no token at all
 """
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from stepwise.api.models import EdFiCodeMapping
+from stepwise.audit.models import AuditEvent
 from stepwise.register.models import ImportRun, RegisterTerm
 from stepwise.schools.models import Caregiver, Student
 from tests.conftest import MATRIX_PROPERTY
 
-from .api_rules import API_RULES, API_SKIPPED, ApiCase
+from .api_rules import (
+    API_RULES,
+    API_SKIPPED,
+    ApiCase,
+    caregivers_body,
+    edfi_body,
+    roster_body,
+)
 from .test_authorisation_matrix import leaked, signed_in_clients, snapshot, url_map
 from .world import TERM_KEY, World
 
@@ -172,3 +182,108 @@ def test_school_as_token_reaches_school_as_endpoints_and_nothing_of_bs(world):
     if status != 200 or leaked(world, content):
         failures.append(f"x_token GET {x_cases}: {status} {leaked(world, content)}")
     assert not failures, "\n".join(failures)
+
+
+# --- Another organisation's objects in a write to one's own address ----------------------
+
+
+def b_nid(w: World) -> str:
+    return w.student_b.national_id
+
+
+def response_to(nid: str, **more: Any) -> dict[str, Any]:
+    return {"student_id": nid, "response_type": "conversation", "happened_on": LAST,
+            "done_by": "A Officer", **more}  # fmt: skip
+
+
+def oneroster(w: World, nid: str) -> dict[str, bytes]:
+    """A OneRoster upload for school A listing one student, with no birth date."""
+    users = "sourcedId,givenName,familyName,identifier,grades,primaryOrgSourcedId\n"
+    return {
+        "orgs": f"sourcedId,name,type,identifier\norg-a,A,school,{w.school_a.code}\n".encode(),
+        "users": (users + f"u-1,Renamed,Outsider,{nid},08,org-a\n").encode(),
+        "enrollments": (
+            "sourcedId,classSourcedId,schoolSourcedId,userSourcedId,role,beginDate,endDate\n"
+            f"e-1,c-1,org-a,u-1,student,{FIRST},\n"
+        ).encode(),
+    }
+
+
+# Each case: what is smuggled, the address (school A's own), and the body for a national id
+# (school B's student's, or one nobody holds): each must be refused, and alike.
+SMUGGLED: list[tuple[str, str, Callable[[World, str], Any]]] = [
+    ("B's student in a response", "api:response_add", lambda w, nid: response_to(nid)),
+    ("B's threshold event in a response", "api:response_add",
+     lambda w, nid: response_to(w.student_a.national_id, threshold_event_id=w.event_b.pk)),
+    ("B's Description in a response", "api:response_add",
+     lambda w, nid: response_to(w.student_a.national_id, description_id=w.description_b.pk)),
+    ("B's student in marks", "api:push_marks",
+     lambda w, nid: {"rows": [{"student_id": nid, "date": LAST, "session": "AM", "code": "T"}]}),
+    ("B's student in caregivers", "api:push_caregivers",
+     lambda w, nid: {**caregivers_body(w), "rows": [{**caregivers_body(w)["rows"][0],
+                                                     "student_id": nid}]}),
+    ("B's student in Ed-Fi events", "api:push_edfi",
+     lambda w, nid: [{**edfi_body(w)[0], "schoolReference": {"schoolId": w.school_a.code},
+                      "studentReference": {"studentUniqueId": nid}}]),
+    ("B's student without a birth date in OneRoster", "api:push_oneroster", oneroster),
+]  # fmt: skip
+NOBODY = "999999999"
+
+
+def send(client: Client, url: str, body: Any) -> tuple[int, bytes]:
+    if isinstance(body, dict) and all(isinstance(v, bytes) for v in body.values()):
+        files = {name: SimpleUploadedFile(f"{name}.csv", data) for name, data in body.items()}
+        response = client.post(url, files)
+        return response.status_code, response.content
+    return ask(client, "POST body", url, body)
+
+
+def test_a_token_writing_about_another_schools_objects_at_its_own_address_is_refused(world):
+    """School A's token names school B's student, event or Description in A's own writes."""
+    client = token_clients(world)["a_token"]
+    url_of = {name: reverse(name, args=[world.school_a.code]) for _, name, _ in SMUGGLED}
+    before = api_snapshot()
+    failures = []
+    for what, name, body in SMUGGLED:
+        real = send(client, url_of[name], body(world, b_nid(world)))
+        fake = send(client, url_of[name], body(world, NOBODY))
+        if real[0] != 422:
+            failures.append(f"{what}: {real[0]} {real[1][:300]!r}, not 422")
+        if found := leaked(world, real[1]):
+            failures.append(f"{what}: the answer shows {found}")
+        if (real[0], real[1].replace(b_nid(world).encode(), b"ID")) != (
+            fake[0],
+            fake[1].replace(NOBODY.encode(), b"ID"),
+        ):
+            failures.append(f"{what} leaks existence: {real} but {fake} for nobody's id")
+    assert not failures, "\n".join(failures)
+    after = api_snapshot()
+    # A refused import is recorded as such (its run says why), and changes nothing else.
+    refused = ImportRun.objects.order_by("-pk")[: after["import runs"] - before["import runs"]]
+    assert {run.outcome for run in refused} == {ImportRun.Outcome.REJECTED}
+    assert {**after, "import runs": 0} == {**before, "import runs": 0}, "a refusal changed data"
+
+
+def test_a_roster_push_naming_another_schools_student_changes_only_its_own_record(world):
+    """A cross-school roster push: A gets a record of its own; B's record stays B's."""
+    client = token_clients(world)["a_token"]
+    b = world.student_b
+    held = (b.given_name, b.family_name, b.birth_date, b.enrolments.get().year_level)
+    b_audit = AuditEvent.objects.filter(organisation=world.school_b.organisation).count()
+    status, content = ask(
+        client, "POST body", reverse("api:push_roster", args=[world.school_a.code]),
+        roster_body(world),
+    )  # fmt: skip
+    assert status == 200, content
+    answer = json.loads(content)
+    assert [w["field"] for w in answer["warnings"]] == ["rows[0].student_id"]
+    assert not leaked(world, content)
+    b.refresh_from_db()
+    assert (b.given_name, b.family_name, b.birth_date, b.enrolments.get().year_level) == held
+    ours = Student.objects.get(school=world.school_a, national_id=b.national_id)
+    assert (ours.given_name, ours.family_name) == ("Renamed", "From Outside")
+    assert Caregiver.objects.filter(student_links__student=ours).count() == 0
+    # B's audit log is told its record was compared: one event, naming the pushing school.
+    told = AuditEvent.objects.filter(organisation=world.school_b.organisation)
+    assert told.count() == b_audit + 1
+    assert world.school_a.code in told.order_by("-pk")[0].detail

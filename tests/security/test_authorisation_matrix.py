@@ -1006,43 +1006,115 @@ def test_no_organisation_role_opens_the_django_admin(world):
 # --- Foreign ids smuggled into one's own forms ------------------------------------------
 
 
-def test_foreign_ids_in_ones_own_forms_are_refused(world):
-    """School A's officer posts B's threshold event, Description or a non-service to A's forms."""
-    client = signed_in_clients(world)["a_attendance_officer"]
-    a, nid = world.school_a.code, world.student_a.national_id
-    before = snapshot()
-    posts = [
-        (
-            reverse("queue", args=[a]),
-            response_form(world, events=[world.event_b.pk]),
-            "Select students from the queue",
-        ),
-        (
-            reverse("response_add", args=[a, nid]),
-            response_form(world, event=world.event_b.pk),
-            "Select one of the student’s thresholds, or none",
-        ),
-        (  # A's own event, with B's Description
-            reverse("response_add", args=[a, nid]),
-            response_form(world, event=world.event_a.pk),
-            "Select one of the school’s descriptions",
-        ),
-        (
-            reverse("referral_new", args=[a, nid]),
-            {
-                "service": world.school_b.organisation.pk,
-                "reason": Referral.Reason.CHRONIC_ABSENCE,
-                "summary": "To a school, not a service",
-            },
-            "Select the attendance service to refer to",
-        ),
-    ]
-    for url, data, error in posts:
-        response = client.post(url, data)
-        assert response.status_code == 200, (url, response.status_code)  # the form, with errors
-        assert error in response.content.decode(), (url, error)
-        assert not leaked(world, response.content), url
-    assert snapshot() == before
+def y_user(w: World, username: str = "y_caseworker") -> int:
+    """Return the id of one of service Y's staff, who never sign in here."""
+    return w.service_y.memberships.get(user__username=username).user_id
+
+
+def y_log_entry(w: World) -> int:
+    return w.case_y.log.order_by("pk").values_list("pk", flat=True)[0]
+
+
+def x_case_url(name: str, **more: Any) -> Callable[[World], str]:
+    return lambda w: reverse(name, kwargs={"pk": w.case_x.pk, **more})
+
+
+def a_url(name: str, student: bool = True) -> Callable[[World], str]:
+    def url(w: World) -> str:
+        args = [w.school_a.code, w.student_a.national_id] if student else [w.school_a.code]
+        return reverse(name, args=args)
+
+    return url
+
+
+CATCHMENT = "Select one of the attendance services whose catchment includes Kōwhai College"
+NOT_A_WORKER = "Choose one of the service&#x27;s caseworkers"
+LOG_FORM = {"kind": "phone", "happened_at": "2026-11-20T10:00", "outcome": "no_answer"}
+
+
+@dataclass(frozen=True)
+class Smuggled:
+    what: str
+    role: str
+    url: Callable[[World], str]  # one's own object's address
+    form: Callable[[World], dict[str, Any]]  # with another organisation's object in it
+    refusal: str  # what the form with errors says, or "404"
+
+
+# Every write about a student, case or letter whose form names another object: school A's
+# and service X's users post school B's or service Y's objects to their own forms.
+SMUGGLED = [
+    Smuggled("B's threshold event in A's queue", "a_attendance_officer",
+             a_url("queue", student=False), lambda w: response_form(w, events=[w.event_b.pk]),
+             "Select students from the queue"),
+    Smuggled("B's threshold event in A's response", "a_attendance_officer",
+             a_url("response_add"), lambda w: response_form(w, event=w.event_b.pk),
+             "Select one of the student’s thresholds, or none"),
+    Smuggled("B's Description in A's response", "a_attendance_officer",
+             a_url("response_add"), lambda w: response_form(w, event=w.event_a.pk),
+             "Select one of the school’s descriptions"),
+    Smuggled("a school as the service of A's referral", "a_attendance_officer",
+             a_url("referral_new"),
+             lambda w: {"service": w.school_b.organisation.pk, "reason": "chronic_absence",
+                        "summary": "To a school, not a service"},
+             CATCHMENT),
+    Smuggled("service Y, whose catchment holds B only, for A's referral", "a_attendance_officer",
+             a_url("referral_new"),
+             lambda w: {"service": w.service_y.pk, "reason": "chronic_absence",
+                        "summary": "To a service that does not cover school A"},
+             CATCHMENT),
+    Smuggled("Y's caseworker for the case of A's referral", "x_service_manager",
+             lambda w: reverse("referral_decide", args=[w.referral_a.pk]),
+             lambda w: {"decision": "accept", "assign_to": y_user(w)}, NOT_A_WORKER),
+    Smuggled("Y's caseworker for X's new case", "x_service_manager",
+             lambda w: reverse("case_new", args=[w.service_x.pk]),
+             lambda w: {"reason": "not_enrolled", "given_name": "From", "family_name": "Outside",
+                        "assign_to": y_user(w)},
+             NOT_A_WORKER),
+    Smuggled("Y's manager for X's case", "x_service_manager", x_case_url("case_assign"),
+             lambda w: {"assign_to": y_user(w, "y_manager")}, NOT_A_WORKER),
+    Smuggled("Y's caseworker for X's task", "x_caseworker", x_case_url("task_new"),
+             lambda w: {"title": "From outside", "due_on": "2026-11-30",
+                        "assigned_to": y_user(w)},
+             NOT_A_WORKER),
+    Smuggled("Y's caregiver in X's log entry", "x_caseworker", x_case_url("log_new"),
+             lambda w: {**LOG_FORM, "people": [w.letter_y.person_id]},
+             "Choose people on this case"),
+    Smuggled("Y's log entry corrected from X's case", "x_caseworker", x_case_url("log_new"),
+             lambda w: {**LOG_FORM, "corrects": y_log_entry(w)}, "404"),
+    Smuggled("Y's caregiver in X's safety flag", "x_caseworker", x_case_url("safety_new"),
+             lambda w: {"kind": "dogs", "note": "Outside", "person": w.letter_y.person_id},
+             "Choose a person on this case"),
+    Smuggled("Y's log entry as evidence on X's checklist", "x_caseworker",
+             x_case_url("readiness_attest", item_key="crm_spoken"),
+             lambda w: {"answer": "spoken", "happened_on": "2026-11-19", "note": "Outside",
+                        "evidence": y_log_entry(w)},
+             "Choose an entry of this case&#x27;s log"),
+    Smuggled("Y's case in X's letter batch", "x_caseworker",
+             lambda w: reverse("service_letter_batches", args=[w.service_x.pk]),
+             lambda w: batch_form(w, letter="non_enrolment_1", cases=[w.case_y.pk]),
+             "Select cases of this service only"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("smuggled", SMUGGLED, ids=lambda s: s.what)
+def test_another_organisations_object_in_ones_own_form_is_refused(world, smuggled):
+    client = signed_in_clients(world)[smuggled.role]
+    theirs = (world.school_b.organisation, world.service_y)
+    told = AuditEvent.objects.filter(organisation__in=theirs).count()
+    before = {k: v for k, v in snapshot().items() if k != "audit events"}
+    # A refusal shows the form again, or (assigning a case) the case page with the message.
+    response = client.post(smuggled.url(world), smuggled.form(world), follow=True)
+    html = response.content.decode()
+    if smuggled.refusal == "404":
+        assert response.status_code == 404
+    else:
+        assert response.status_code in (200, 400), (response.status_code, html[:300])
+        assert smuggled.refusal in html, html
+    assert not leaked(world, response.content)
+    # Nothing written; one's own views of one's own records are audited, never B's or Y's.
+    assert {k: v for k, v in snapshot().items() if k != "audit events"} == before
+    assert AuditEvent.objects.filter(organisation__in=theirs).count() == told
 
 
 # --- A student both schools may see: each sees only its own records of them ------------

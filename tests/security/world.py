@@ -1,14 +1,14 @@
 """Two organisations of each kind, built through the real services, for the access tests.
 
 - School A (NZ-0427, Kōwhai College) and service X (Kōwhai Attendance Service): the
-  organisations the signed-in users work for.
+  organisations the signed-in users work for. X's catchment holds A, Y's holds B.
 - School B (NZ-0999, Tōtara School) and service Y (Harbour Attendance Service): the
   organisations whose objects every URL of the matrix points at. School B has students
   with threshold events, Descriptions, caregivers, response activities, a referral to
   service Y, a term target and audit events; service Y has audit events of its own.
 - A Ministry analysts' organisation and a prosecutions team, each with one member.
-- Rangi Moana, who left school A after Term 3 and joined school B: both schools may
-  see Rangi, each only its own records (B holds a caregiver, a response, a referral).
+- Rangi Moana, who left school A after Term 3 and joined school B: each school holds
+  its own record of Rangi and sees only that (B's has a caregiver, a response, a referral).
 """
 
 import io
@@ -50,6 +50,7 @@ from stepwise.register.importers.register import import_register
 from stepwise.register.importers.roster import import_roster
 from stepwise.responses.models import Description, ResponseActivity
 from stepwise.responses.services import description_add, response_record
+from stepwise.schools.catchments import catchment_add
 from stepwise.schools.models import School, Student, Term
 from stepwise.schools.services import school_add
 from stepwise.standings.models import ThresholdEvent
@@ -281,7 +282,7 @@ class World:
     term_b: Term
     student_a: Student  # Aroha Ngata, at school A
     student_b: Student  # Tama Rua, at school B
-    mover: Student  # Rangi Moana, at school A until Term 3, at school B from Term 4
+    mover: Student  # school B's record of Rangi Moana (school A holds one of its own)
     event_a: ThresholdEvent
     event_b: ThresholdEvent
     description_a: Description
@@ -339,6 +340,9 @@ def build_world() -> World:
     service_y = Organisation.objects.create(
         name="Harbour Attendance Service", kind=Organisation.Kind.SERVICE
     )
+    # Each service's catchment holds its own school only.
+    catchment_add(service=service_x, schools=[school_a])
+    catchment_add(service=service_y, schools=[school_b])
     ministry = Organisation.objects.create(
         name="Ministry Analysts", kind=Organisation.Kind.MINISTRY
     )
@@ -368,17 +372,17 @@ def build_world() -> World:
         file_name="NZ-0999-caregivers.csv",
     )
     nid, given, family = MOVER
-    # One file per school: the roster importer cannot take one student under two schools
-    # in a single file yet (it inserts the student twice).
-    for code, enrolled in (("NZ-0427", "2026-02-02,2026-09-25"), ("NZ-0999", "2026-10-12,")):
-        import_roster(
-            csv_bytes(
-                "school_id,student_id,given_name,family_name,birth_date,year_level,"
-                "enrolled_from,enrolled_to",
-                [f"{code},{nid},{given},{family},2013-05-06,8,{enrolled}"],
-            ),
-            file_name=f"{code}-mover-roster.csv",
-        )
+    import_roster(
+        csv_bytes(
+            "school_id,student_id,given_name,family_name,birth_date,year_level,"
+            "enrolled_from,enrolled_to",
+            [
+                f"NZ-0427,{nid},{given},{family},2013-05-06,8,2026-02-02,2026-09-25",
+                f"NZ-0999,{nid},{given},{family},2013-05-06,8,2026-10-12,",
+            ],
+        ),
+        file_name="mover-roster.csv",
+    )
     import_caregivers(
         csv_bytes(
             "school_id,student_id,caregiver_id,given_name,family_name,relationship,"
@@ -390,7 +394,7 @@ def build_world() -> World:
         ),
         file_name="NZ-0999-mover-caregivers.csv",
     )
-    mover = Student.objects.get(national_id=nid)
+    mover = Student.objects.get(national_id=nid, school=school_b)
 
     term_a = school_a.terms.get(year=2026, number=4)
     term_b = school_b.terms.get(year=2026, number=4)

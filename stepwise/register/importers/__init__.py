@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from stepwise.register.csvfile import ImportRejected
+from stepwise.register.csvfile import ImportRejected, Problem
 from stepwise.register.models import ImportRun
 from stepwise.register.selectors import TermRows
 from stepwise.schools.selectors import EnrolmentRows
@@ -29,12 +29,17 @@ class ImportResult:
     registers: dict[int, TermRows] = field(default_factory=dict)
     # The enrolments at the file's schools, read by the import, for the same reason.
     enrolments: EnrolmentRows | None = None
+    # Rows imported as asked that the importer should look at again, each named.
+    warnings: list[Problem] = field(default_factory=list)
 
     def summary(self) -> str:
         parts = ", ".join(f"{v} {k}" for k, v in self.detail.items())
+        name = self.run.file_name
         if not self.changed:
-            return f"{self.run.file_name}: {self.rows} rows read; nothing to change."
-        return f"{self.run.file_name}: {self.rows} rows read; {parts}."
+            text = f"{name}: {self.rows} rows read; nothing to change."
+        else:
+            text = f"{name}: {self.rows} rows read; {parts}."
+        return "\n".join([text, *(f"{name}, warning: {w}" for w in self.warnings)])
 
 
 @dataclass
@@ -46,6 +51,7 @@ class Applied:
     evaluation: Any = None
     registers: dict[int, TermRows] = field(default_factory=dict)
     enrolments: EnrolmentRows | None = None
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def run_import(
@@ -76,7 +82,9 @@ def run_import(
             run.outcome = (
                 ImportRun.Outcome.IMPORTED if applied.changed else ImportRun.Outcome.UNCHANGED
             )
-            run.message = "; ".join(f"{v} {k}" for k, v in applied.detail.items())
+            run.message = "; ".join(
+                [*(f"{v} {k}" for k, v in applied.detail.items()), *map(str, applied.warnings)]
+            )
             run.finished_at = timezone.now()
             run.save()
     except ImportRejected as rejected:
@@ -98,4 +106,5 @@ def run_import(
         applied.evaluation,
         applied.registers,
         applied.enrolments,
+        applied.warnings,
     )

@@ -1,9 +1,15 @@
-"""Import a roster: students and their enrolment at a school."""
+"""Import a roster: each school's own records of its students, and their enrolments.
+
+A row creates or changes only its school's record: a child another school also holds
+keeps that school's name and birth date there, and a row that differs from them is
+imported with a warning naming it.
+"""
 
 from dataclasses import dataclass
 from datetime import date
 
-from stepwise.register.csvfile import Problems, field_limits, parse_date, read_rows
+from stepwise.audit.models import AuditEvent
+from stepwise.register.csvfile import Problem, Problems, field_limits, parse_date, read_rows
 from stepwise.register.importers import Applied, ImportResult, run_import
 from stepwise.register.models import ImportRun
 from stepwise.schools.models import Enrolment, School, Student
@@ -28,6 +34,7 @@ LIMITS = field_limits(
 
 @dataclass(frozen=True)
 class RosterRow:
+    line: int  # in the file, the header being line 1
     school: School
     national_id: str
     given_name: str
@@ -45,7 +52,7 @@ def import_roster(data: bytes, *, file_name: str, user=None) -> ImportResult:
         data=data,
         file_name=file_name,
         user=user,
-        apply=lambda run: _apply(_parse(data, file_name)),
+        apply=lambda run: _apply(_parse(data, file_name), file_name, user),
     )
 
 
@@ -94,6 +101,7 @@ def _parse(data: bytes, file_name: str) -> list[RosterRow]:
         assert school and birth_date and enrolled_from and year_level is not None
         rows.append(
             RosterRow(
+                line,
                 school,
                 student_id,
                 given,
@@ -108,44 +116,36 @@ def _parse(data: bytes, file_name: str) -> list[RosterRow]:
     return rows
 
 
-def _apply(rows: list[RosterRow]) -> Applied:
+def _apply(rows: list[RosterRow], file_name: str, user) -> Applied:
     ids = [r.national_id for r in rows]
-    students = {s.national_id: s for s in Student.objects.filter(national_id__in=ids)}
-    # A student listed at two schools (a move mid-year) is one person: create them once.
-    first_rows = {r.national_id: r for r in reversed(rows)}
-    new_students = [
-        Student(
-            national_id=r.national_id,
-            given_name=r.given_name,
-            family_name=r.family_name,
-            birth_date=r.birth_date,
-        )
-        for r in first_rows.values()
-        if r.national_id not in students
-    ]
-    changed_students = []
+    school_pks = {r.school.pk for r in rows}
+    # Each school's own records: a row finds, creates or changes only its school's.
+    held = Student.objects.filter(school_id__in=school_pks, national_id__in=ids)
+    students = {(s.school_id, s.national_id): s for s in held}
+    new_students, changed_students = [], []
     for r in rows:
-        s = students.get(r.national_id)
-        if s and (s.given_name, s.family_name, s.birth_date) != (
-            r.given_name,
-            r.family_name,
-            r.birth_date,
-        ):
-            s.given_name, s.family_name, s.birth_date = r.given_name, r.family_name, r.birth_date
+        details = (r.given_name, r.family_name, r.birth_date)
+        s = students.get((r.school.pk, r.national_id))
+        if s is None:
+            new_students.append(Student(school=r.school, national_id=r.national_id))
+            s = new_students[-1]
+        elif (s.given_name, s.family_name, s.birth_date) != details:
             changed_students.append(s)
+        s.given_name, s.family_name, s.birth_date = details
     Student.objects.bulk_create(new_students, batch_size=2000)
     Student.objects.bulk_update(
         changed_students, ["given_name", "family_name", "birth_date"], batch_size=2000
     )
-    students = {s.national_id: s for s in Student.objects.filter(national_id__in=ids)}
+    held = Student.objects.filter(school_id__in=school_pks, national_id__in=ids)
+    students = {(s.school_id, s.national_id): s for s in held}
 
     existing = {
         (e.student_id, e.school_id): e
-        for e in Enrolment.objects.filter(student__national_id__in=ids)
+        for e in Enrolment.objects.filter(student__in=students.values())
     }
     new_enrolments, changed_enrolments = [], []
     for r in rows:
-        student = students[r.national_id]
+        student = students[r.school.pk, r.national_id]
         e = existing.get((student.pk, r.school.pk))
         values = (r.year_level, r.enrolled_from, r.enrolled_to)
         if e is None:
@@ -171,4 +171,56 @@ def _apply(rows: list[RosterRow]) -> Applied:
         "enrolments added": len(new_enrolments),
         "enrolments updated": len(changed_enrolments),
     }
-    return Applied(len(rows), sum(detail.values()), {k: v for k, v in detail.items() if v})
+    return Applied(
+        len(rows),
+        sum(detail.values()),
+        {k: v for k, v in detail.items() if v},
+        warnings=_conflicts(rows, file_name, user),
+    )
+
+
+def _conflicts(rows: list[RosterRow], file_name: str, user) -> list[Problem]:
+    """Warn of each row whose child another school holds under other details.
+
+    The row is the importing school's own record either way; the warning says so
+    without repeating what the other school holds, and the other school's audit log
+    records that its record was compared.
+    """
+    by_id: dict[str, list[RosterRow]] = {}
+    for r in rows:
+        by_id.setdefault(r.national_id, []).append(r)
+    schools = {r.school.pk for r in rows}
+    others = Student.objects.filter(national_id__in=list(by_id)).order_by("pk")
+    if len(schools) == 1:  # the usual file: one school's roster, its own records left out
+        others = others.exclude(school_id__in=schools)
+    warned: dict[int, Problem] = {}
+    told: list[AuditEvent] = []
+    for other in others.select_related("school"):
+        for r in by_id[other.national_id]:
+            if other.school_id == r.school.pk or (
+                (other.given_name, other.family_name, other.birth_date)
+                == (r.given_name, r.family_name, r.birth_date)
+            ):
+                continue
+            warned[r.line] = Problem(
+                r.line,
+                "student_id",
+                f"another school holds a different name or birth date for {r.national_id}; "
+                f"this row is imported as {r.school.name}'s own record and changes nothing "
+                "another school holds",
+            )
+            told.append(
+                AuditEvent(
+                    user=user if getattr(user, "pk", None) else None,
+                    # bulk_create skips save(), which keeps the name of who did it.
+                    username=user.get_username() if getattr(user, "pk", None) else "",
+                    organisation_id=other.school.organisation_id,
+                    action=AuditEvent.Action.VIEW,
+                    object_type="student",
+                    object_id=str(other.pk),
+                    detail=f"compared with a roster row of {r.school.code} ({file_name}, line "
+                    f"{r.line}) that holds a different name or birth date"[:300],
+                )
+            )
+    AuditEvent.objects.bulk_create(told, batch_size=2000)
+    return [warned[line] for line in sorted(warned)]

@@ -44,7 +44,7 @@ class Command(BaseCommand):
         found = School.objects.filter(code=school).first()
         if found is None:
             raise CommandError(f"no school with id {school!r} (see `stepwise school list`)")
-        pupil = Student.objects.filter(national_id=student, enrolments__school=found).first()
+        pupil = Student.objects.filter(school=found, national_id=student).first()
         if pupil is None:
             raise CommandError(f"{found.code} has no student with id {student!r}")
         now = timezone.now()

@@ -1,0 +1,41 @@
+"""Attendance services' catchments: which schools each service takes referrals from.
+
+Whoever administers the installation sets them (`stepwise org covers`, or the Django
+admin); a school refers only within them (stepwise.referrals), and a service accepts
+only referrals from schools they include (stepwise.cases).
+"""
+
+from django.db.models import QuerySet
+
+from stepwise.accounts.models import Organisation
+
+from .models import CatchmentSchool, School
+
+
+def services_covering(school: School) -> QuerySet[Organisation]:
+    """Return the attendance services whose catchment includes the school, by name."""
+    return Organisation.objects.filter(
+        kind=Organisation.Kind.SERVICE, catchment__school=school
+    ).order_by("name", "pk")
+
+
+def covers(service: Organisation, school: School) -> bool:
+    """Return whether the service's catchment includes the school."""
+    return CatchmentSchool.objects.filter(service=service, school=school).exists()
+
+
+def catchment_add(*, service: Organisation, schools: list[School]) -> int:
+    """Add schools to a service's catchment; return how many were not in it already."""
+    if service.kind != Organisation.Kind.SERVICE:
+        raise ValueError(f"{service.name} is not an attendance service")
+    added = 0
+    for school in schools:
+        _, created = CatchmentSchool.objects.get_or_create(service=service, school=school)
+        added += created
+    return added
+
+
+def catchment_remove(*, service: Organisation, schools: list[School]) -> int:
+    """Take schools out of a service's catchment; return how many were in it."""
+    removed, _ = CatchmentSchool.objects.filter(service=service, school__in=schools).delete()
+    return removed
