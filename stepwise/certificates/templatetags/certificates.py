@@ -29,7 +29,7 @@ def case_certificates_panel(case: Case) -> dict[str, Any]:
     offers, unavailable = [], []
     for school in schools:
         this_year, last_year = year_periods(school, today)
-        periods = {Period.THIS_YEAR: this_year, Period.LAST_YEAR: last_year}
+        periods: dict[str, Any] = {Period.THIS_YEAR: this_year, Period.LAST_YEAR: last_year}
         for period, label in Period.choices:
             if periods[period] is not None:
                 offers.append((school, period, label))
