@@ -86,9 +86,11 @@ def school_letter_history(
     )
     attempt_days: set[date] = set()
     by_hand = 0  # letters the school recorded by hand, outside Stepwise: the ladder can't see
-    for response_type, day, letter in ResponseActivity.objects.filter(
-        school=school, student=student
-    ).values_list("response_type", "happened_on", "letter"):
+    for response_type, day, letter in (
+        ResponseActivity.objects.effective()
+        .filter(school=school, student=student)
+        .values_list("response_type", "happened_on", "letter")
+    ):
         if response_type != SCHOOL_LETTER_TYPE:
             attempt_days.add(day)
         elif letter is None:

@@ -73,9 +73,11 @@ def earlier_elsewhere(case: Case) -> int:
     transferred = case.log.filter(kind=LogEntry.Kind.LETTER, transferred=True).count()
     from_school = 0
     if case.student_id is not None:
-        from_school = ResponseActivity.objects.filter(
-            student_id=case.student_id, response_type=SCHOOL_LETTER_TYPE
-        ).count()
+        from_school = (
+            ResponseActivity.objects.effective()
+            .filter(student_id=case.student_id, response_type=SCHOOL_LETTER_TYPE)
+            .count()
+        )
     return transferred + from_school
 
 

@@ -149,3 +149,22 @@ def test_another_schools_officer_gets_404(page, students, officer, outsider, log
     assert client.get(letters_url(aroha, page, *args)).status_code == 404
     assert client.post(letters_url(aroha, page, *args), send_form()).status_code == 404
     assert Letter.objects.count() == 2
+
+
+def test_the_response_a_letter_recorded_stands_with_the_letter(
+    students, officer, login, school_sender
+):
+    from stepwise.responses.services import ResponseError, response_withdraw
+
+    aroha = students["Aroha"]
+    client = login(officer)
+    client.post(letters_url(aroha, "school_letter_new", NOTIFICATION), send_form())
+    activity = ResponseActivity.objects.filter(student=aroha).first()
+    with pytest.raises(ResponseError, match="records a letter Stepwise sent"):
+        response_withdraw(activity=activity, by=officer, reason="Sent by mistake")
+    history = client.get(reverse("response_add", args=["NZ-0427", aroha.national_id]))
+    assert "Sent notification to whānau" in history.content.decode()
+    assert reverse("response_withdraw", args=["NZ-0427", activity.pk]) not in (
+        history.content.decode()
+    )
+    assert ResponseActivity.objects.filter(student=aroha).count() == 2

@@ -82,6 +82,16 @@ def test_the_officers_morning(transactional_db, live_server, officer, page):
     )
     page.get_by_role("button", name="Record for selected students").click()
 
+    # Nothing is saved until the officer has seen how many, and who.
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Record this response for 3 students?"
+    )
+    chosen = page.get_by_role("table", name="The 3 students")
+    expect(chosen.get_by_role("rowheader")).to_have_text(
+        ["Lee, Sam", "Parata, Tui", "Walker, Mere"]
+    )
+    page.get_by_role("button", name="Record for 3 students").click()
+
     expect(page.get_by_role("alert")).to_contain_text("Response recorded for 3 students")
     expect(table.get_by_role("row")).to_have_count(4)  # Aroha's three thresholds are left
     for name in ("Walker, Mere", "Lee, Sam", "Parata, Tui"):
