@@ -191,6 +191,22 @@ def by_description(w: World) -> list[Case]:
     ]
 
 
+def by_response(w: World) -> list[Case]:
+    b, a, pk = w.school_b.code, w.school_a.code, w.response_b.pk
+    return [
+        Case(
+            "school B's response",
+            Target({"code": b, "pk": pk}),
+            (Target({"code": NO_SCHOOL, "pk": pk}), Target({"code": b, "pk": NO_PK})),
+        ),
+        Case(
+            "school B's response through school A's address",
+            Target({"code": a, "pk": pk}),
+            (Target({"code": a, "pk": NO_PK}),),
+        ),
+    ]
+
+
 def by_organisation(*which: str) -> Callable[[World], list[Case]]:
     def cases(w: World) -> list[Case]:
         orgs = {
@@ -453,6 +469,11 @@ RULES: dict[str, Rule] = {
         by_student(lambda w: f"event={w.event_b.pk}"),
         form=lambda w: response_form(w, event=w.event_b.pk),
     ),
+    "response_correct": Rule(
+        by_response,
+        form=lambda w: response_form(w, event=w.event_b.pk, reason="Corrected from outside"),
+    ),
+    "response_withdraw": Rule(by_response, form=lambda w: {"reason": "Withdrawn from outside"}),
     "descriptions": Rule(by_school()),
     "description_add": Rule(
         by_school("type=conversation"),
@@ -788,6 +809,12 @@ OWN: dict[str, list[Own]] = {
     "queue": [Own(A_STAFF, own_school())],
     "responses": [Own(A_STAFF, own_school())],
     "response_add": [Own(A_OFFICER, own_student(lambda w: f"event={w.event_a.pk}"))],
+    "response_correct": [
+        Own(A_OFFICER, lambda w: Target({"code": w.school_a.code, "pk": w.response_a.pk}))
+    ],
+    "response_withdraw": [
+        Own(A_OFFICER, lambda w: Target({"code": w.school_a.code, "pk": w.response_a.pk}))
+    ],
     "descriptions": [Own(A_ADMINS, own_school())],
     "description_add": [Own(A_ADMINS, own_school("type=conversation"))],
     "description_rename": [
