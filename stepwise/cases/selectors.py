@@ -27,8 +27,18 @@ from stepwise.rules.pack import DEFAULT_ENGAGEMENT, EngagementRule, load_pack
 from stepwise.schools.models import Term
 from stepwise.standings.selectors import current_term, evaluate_terms
 
-from .models import STATUS_TAGS, Attachment, Case, CaseSchool, LogEntry, Person, SafetyFlag, Task
-from .services import UNDECIDED, schools_key
+from .models import (
+    STATUS_TAGS,
+    Attachment,
+    Case,
+    CaseSchool,
+    LogEntry,
+    Person,
+    PersonChange,
+    SafetyFlag,
+    Task,
+)
+from .services import PERSON_FIELDS, UNDECIDED, schools_key
 
 SCHOOLS_CACHE_SECONDS = 3600
 # Outcomes and kinds that a transferred case's reviewer must see before acting.
@@ -221,6 +231,17 @@ def signal_and_corrected(case: Case, today: date) -> tuple[Signal, set[int]]:
     for entry in recent:
         entry.superseded = entry.pk in corrected  # type: ignore[attr-defined]
     return case_signal(case, recent, today), corrected
+
+
+def person_history(person: Person) -> list[PersonChange]:
+    """Return the changes to a person's record, newest first, each with its `rows` to show."""
+    changes = list(person.changes.select_related("changed_by"))
+    for change in changes:
+        change.rows = [  # type: ignore[attr-defined]
+            (PERSON_FIELDS.get(name, name), before, after)
+            for name, (before, after) in change.changes.items()
+        ]
+    return changes
 
 
 def active_safety_flags(case: Case) -> QuerySet[SafetyFlag]:

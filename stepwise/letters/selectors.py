@@ -47,17 +47,20 @@ def case_letter_set(case: Case, pack: Pack) -> LetterSet | None:
 def recipients(case: Case) -> list[Person]:
     """Return everyone who gets their own letter: each caregiver with parental responsibility."""
     return list(
-        case.people.filter(
+        case.people.current()
+        .filter(
             role__in=(Person.Role.CAREGIVER, Person.Role.OTHER_CARER),
             parental_responsibility=True,
-        ).order_by("pk")
+        )
+        .order_by("pk")
     )
 
 
 def not_recipients(case: Case) -> list[Person]:
     """Return the adults on the case who get no letter, to show why not."""
     return list(
-        case.people.exclude(role=Person.Role.CHILD)
+        case.people.current()
+        .exclude(role=Person.Role.CHILD)
         .exclude(parental_responsibility=True)
         .order_by("pk")
     )

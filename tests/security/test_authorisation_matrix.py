@@ -525,6 +525,11 @@ RULES: dict[str, Rule] = {
     "person_new": Rule(
         by_case(), form=case_form(role="caregiver", given_name="From", family_name="Outside")
     ),
+    "person_edit": Rule(
+        person_cases,
+        form=case_form(role="caregiver", given_name="From", family_name="Outside", reason="Out"),
+    ),
+    "person_end": Rule(person_cases, form=case_form(ended_on="2026-11-20", reason="From outside")),
     "safety_new": Rule(by_case(), form=case_form(kind="dogs", address="1 Road", note="Outside")),
     "safety_withdraw": Rule(by_case("flag"), post_only=True),
     "agency_new": Rule(by_case(), form=case_form(kind="police", name="From outside")),
@@ -918,6 +923,12 @@ OWN: dict[str, list[Own]] = {
         Own(X_STAFF, lambda w: Target({"pk": w.case_x.pk, "item_key": "crm_spoken"}))
     ],
     "readiness_cannot_contact": [
+        Own(X_STAFF, lambda w: Target({"pk": w.case_x.pk, "person_pk": w.letter_x.person_id}))
+    ],
+    "person_edit": [
+        Own(X_STAFF, lambda w: Target({"pk": w.case_x.pk, "person_pk": w.letter_x.person_id}))
+    ],
+    "person_end": [
         Own(X_STAFF, lambda w: Target({"pk": w.case_x.pk, "person_pk": w.letter_x.person_id}))
     ],
     "team_referrals": [Own(PROSECUTORS, lambda w: Target({"org_id": w.prosecutions.pk}))],
