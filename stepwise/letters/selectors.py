@@ -99,18 +99,24 @@ def letter_history(
     confirmed: frozenset[str] = frozenset(),
     people: list[Person] | None = None,
 ) -> History:
-    """Return what the ladder needs to know of the case."""
+    """Return what the ladder needs to know of the case as it stood on `today`.
+
+    A letter dated in the past is judged by the letters and attempts of that day and
+    before: what came later cannot make an earlier letter follow on.
+    """
     people = recipients(case) if people is None else people
     sent = tuple(
         Sent(step, day, str(person))
-        for step, day, person in case.letters.values_list("step", "sent_on", "person_id")
+        for step, day, person in case.letters.filter(sent_on__lte=today).values_list(
+            "step", "sent_on", "person_id"
+        )
     )
     if ProsecutionReferral.objects.filter(case=case).live().exists():
         # Stepwise knows the case is referred: nobody need confirm it (NZ letter 4).
         confirmed = confirmed | {REFERRED}
     return History(
         sent=sent,
-        attempts=attempt_days(case),
+        attempts=tuple(d for d in attempt_days(case) if d <= today),
         recipients=tuple(Recipient(str(p.pk), p.full_name) for p in people),
         today=today,
         confirmed=confirmed,

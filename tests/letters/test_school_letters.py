@@ -93,9 +93,10 @@ def test_letter_three_is_refused_with_the_ladders_reasons(students, officer, log
     # Sent without a written reason for overriding the ladder: refused, nothing written.
     response = client.post(url, send_form())
     assert response.status_code == 400
-    assert "The ladder refuses this letter now. To send it anyway, say why" in (
-        response.content.decode()
-    )
+    assert (
+        "The ladder refuses this letter now: Letter 1 has not been sent to Hine Ngata. "
+        "Letter 2 has not been sent to Hine Ngata."
+    ) in response.content.decode()
     assert not Letter.objects.filter(student=aroha).exists()
     assert not ResponseActivity.objects.filter(student=aroha).exists()
 
