@@ -18,6 +18,8 @@ from .models import Attestation
 
 # The attestation that a caregiver cannot be contacted, kept per person.
 CANNOT_CONTACT = "cannot_contact"
+# The attestation of what the service put right after the team returned its referral.
+PUT_RIGHT = "put_right"
 
 
 def _user_name(user: Any) -> str:

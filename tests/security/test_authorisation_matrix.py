@@ -560,6 +560,9 @@ RULES: dict[str, Rule] = {
     "readiness_attest": Rule(
         attest_cases, form=case_form(answer="spoken", happened_on="2026-11-19", note="Outside")
     ),
+    "readiness_put_right": Rule(
+        by_case(), form=case_form(happened_on="2026-11-19", note="From outside")
+    ),
     "readiness_cannot_contact": Rule(
         person_cases, form=case_form(happened_on="2026-11-19", note="From outside")
     ),
@@ -919,6 +922,7 @@ OWN: dict[str, list[Own]] = {
     ],
     "case_readiness": [Own(X_STAFF, own_case)],
     "readiness_refer": [Own(X_STAFF, own_case, form=lambda w: {})],
+    "readiness_put_right": [Own(X_STAFF, own_case)],
     "readiness_attest": [
         Own(X_STAFF, lambda w: Target({"pk": w.case_x.pk, "item_key": "crm_spoken"}))
     ],
