@@ -293,6 +293,8 @@ class LogEntry(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
     )
     transferred = models.BooleanField(default=False)
+    # A previous provider's letter: its step on the ladder, to the people of the entry.
+    letter_step = models.PositiveSmallIntegerField(null=True, blank=True)
 
     objects = LogEntryQuerySet.as_manager()
 

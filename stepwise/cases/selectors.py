@@ -149,7 +149,7 @@ def log_page(case: Case, page: Page, corrected: set[int]) -> list[LogEntry]:
     on_page = {e.pk for e in entries}
     for entry in entries:
         entry.superseded = entry.pk in corrected  # type: ignore[attr-defined]
-        _add_texts(entry)
+        _add_texts(entry, case)
         wrong = entry.corrects
         if wrong is not None and wrong.pk not in on_page:
             newer = case.log.filter(
@@ -163,7 +163,13 @@ def log_page(case: Case, page: Page, corrected: set[int]) -> list[LogEntry]:
 WHEN = "j F Y, H:i"  # when a log entry's contact happened, as the log prints it
 
 
-def _add_texts(entry: LogEntry) -> None:
+def previous_author(entry: LogEntry, case: Case) -> str:
+    """Return who wrote a transferred entry, as the log and the chronology name them."""
+    who = entry.recorded_by_name or "an unnamed author"
+    return f"{who} at the previous provider ({case.transfer_source})"
+
+
+def _add_texts(entry: LogEntry, case: Case) -> None:
     """Give an entry its times and recorder as _log.html prints them.
 
     Made here, once, because the template's date filter costs more than the rest of an
@@ -177,6 +183,9 @@ def _add_texts(entry: LogEntry) -> None:
     entry.recorder = user_name(  # type: ignore[attr-defined]
         entry.recorded_by, entry.recorded_by_name or "Stepwise"
     )
+    if entry.transferred:
+        # Written by someone at the previous provider; imported by a colleague here.
+        entry.author = previous_author(entry, case)  # type: ignore[attr-defined]
     if entry.corrects is not None:
         entry.corrects_when = dateformat.format(  # type: ignore[attr-defined]
             timezone.localtime(entry.corrects.happened_at), WHEN

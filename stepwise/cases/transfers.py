@@ -59,6 +59,7 @@ RECORDS = ("case", "person", "note", "letter")
 OPEN_STATUSES = (Case.Status.OPEN, Case.Status.ACTIVE, Case.Status.ON_HOLD)
 # A transferred history lands in the log at midday: the files carry dates, not times.
 HISTORY_TIME = time(12, 0)
+MAX_LETTER_STEP = 9  # a letter row's step on the ladder: ladders are short
 
 
 class TransferForm(forms.Form):
@@ -164,6 +165,17 @@ def _read(data: bytes, file_name: str, service: Organisation) -> dict[str, Trans
             if entry is not None:
                 owner.history.append((line, entry))
     for transferred in cases.values():
+        people = [p for _, p in transferred.people]
+        for line, entry in transferred.history:
+            to = entry["to"]
+            if to is not None and not any(
+                _named(p["given_name"], p["family_name"], to) for p in people
+            ):
+                problems.add(
+                    line,
+                    "given_name",
+                    f"no person row of case {transferred.case_ref} is named {to[0]} {to[1]}",
+                )
         children = [p for _, p in transferred.people if p["role"] == Person.Role.CHILD]
         if len(children) != 1:
             problems.add(
@@ -247,13 +259,15 @@ def _check_history(
     count = len(problems.items)
     happened = _date(line, row, "happened_on", problems, today, required=True)
     kind = LogEntry.Kind.LETTER.value if row["record"] == "letter" else row["kind"]
-    if kind not in LogEntry.Kind.values:
-        problems.add(line, "kind", f"must be one of {', '.join(LogEntry.Kind.values)}")
     if row["outcome"] not in LogEntry.Outcome.values:
         values = [v for v in LogEntry.Outcome.values if v]
         problems.add(line, "outcome", f"must be blank or one of {', '.join(values)}")
+    step, to = None, None
     if row["record"] == "letter":
         _need(line, row, "notes", problems, "which letter was sent, and to whom")
+        step, to = _letter_step(line, row, problems)
+    elif kind not in LogEntry.Kind.values:
+        problems.add(line, "kind", f"must be one of {', '.join(LogEntry.Kind.values)}")
     if len(problems.items) > count or happened is None:
         return None
     return {
@@ -262,7 +276,34 @@ def _check_history(
         "notes": row["notes"],
         "recorded_by_name": row["recorded_by"],
         "happened_at": timezone.make_aware(datetime.combine(happened, HISTORY_TIME)),
+        "letter_step": step,
+        "to": to,
     }
+
+
+def _letter_step(
+    line: int, row: dict[str, str], problems: Problems
+) -> tuple[int | None, tuple[str, str] | None]:
+    """Return a letter row's step on the ladder and who it went to, if it gives them.
+
+    A letter with its step counts on the ladder, so it must name its caregiver: the
+    ladder follows each caregiver's letters.
+    """
+    if not row["kind"]:
+        return None, None
+    if not row["kind"].isdigit() or not 1 <= int(row["kind"]) <= MAX_LETTER_STEP:
+        problems.add(
+            line, "kind", f"a letter's step on the ladder is a number from 1 to {MAX_LETTER_STEP}"
+        )
+        return None, None
+    given = _need(line, row, "given_name", problems, "the given name of the caregiver it went to")
+    family = _need(line, row, "family_name", problems, "their family name")
+    return int(row["kind"]), (given, family)
+
+
+def _named(given_name: str, family_name: str, to: tuple[str, str]) -> bool:
+    """Return whether a person is the one a letter row says it went to."""
+    return (given_name.casefold(), family_name.casefold()) == (to[0].casefold(), to[1].casefold())
 
 
 def _write(transferred: Transferred, service: Organisation, by: User | None, now: datetime) -> int:
@@ -281,12 +322,27 @@ def _write(transferred: Transferred, service: Organisation, by: User | None, now
     )
     if row["school"]:
         case_school_add(case=case, name=row["school"])
-    Person.objects.bulk_create([Person(case=case, **person) for _, person in transferred.people])
-    entries = [
-        LogEntry(case=case, recorded_at=now, recorded_by=by, transferred=True, **entry)
-        for _, entry in sorted(transferred.history, key=lambda h: h[1]["happened_at"])
-    ]
-    LogEntry.objects.bulk_create(entries)
+    people = Person.objects.bulk_create(
+        [Person(case=case, **person) for _, person in transferred.people]
+    )
+    history = [entry for _, entry in sorted(transferred.history, key=lambda h: h[1]["happened_at"])]
+    entries = LogEntry.objects.bulk_create(
+        [
+            LogEntry(
+                case=case,
+                recorded_at=now,
+                recorded_by=by,
+                transferred=True,
+                **{k: v for k, v in entry.items() if k != "to"},
+            )
+            for entry in history
+        ]
+    )
+    for entry, found in zip(entries, history, strict=True):
+        if found["to"] is not None:
+            entry.people.set(
+                [p for p in people if _named(p.given_name, p.family_name, found["to"])]
+            )
     contacts = [e.happened_at for e in entries if e.outcome]
     if contacts:
         Case.objects.filter(pk=case.pk).update(last_contact_at=max(contacts))

@@ -71,6 +71,26 @@ def sent_letters(case: Case) -> QuerySet[Letter]:
     return case.letters.defer("pdf").select_related("person", "issued_by")
 
 
+def letters_sent(case: Case) -> tuple[Sent, ...]:
+    """Return every letter the ladder counts: the service's, and a previous provider's.
+
+    A transferred letter counts when its record gives its step and who it went to;
+    one without them is only a warning (earlier_elsewhere).
+    """
+    ours = case.letters.values_list("step", "sent_on", "person_id")
+    theirs = LogEntry.objects.filter(
+        case=case, transferred=True, kind=LogEntry.Kind.LETTER, letter_step__isnull=False
+    ).values_list("letter_step", "happened_at", "people")
+    return (
+        *(Sent(step, day, str(person)) for step, day, person in ours),
+        *(
+            Sent(step, timezone.localdate(at), str(person))
+            for step, at, person in theirs
+            if step is not None and person is not None
+        ),
+    )
+
+
 def earlier_elsewhere(case: Case) -> int:
     """Return how many letters the school or a previous provider sent, from imported records."""
     transferred = case.log.filter(kind=LogEntry.Kind.LETTER, transferred=True).count()
@@ -105,12 +125,7 @@ def letter_history(
     before: what came later cannot make an earlier letter follow on.
     """
     people = recipients(case) if people is None else people
-    sent = tuple(
-        Sent(step, day, str(person))
-        for step, day, person in case.letters.filter(sent_on__lte=today).values_list(
-            "step", "sent_on", "person_id"
-        )
-    )
+    sent = tuple(s for s in letters_sent(case) if s.on <= today)
     if ProsecutionReferral.objects.filter(case=case).live().exists():
         # Stepwise knows the case is referred: nobody need confirm it (NZ letter 4).
         confirmed = confirmed | {REFERRED}

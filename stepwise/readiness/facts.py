@@ -8,9 +8,9 @@ from django.utils import timezone
 from stepwise.cases.models import Case
 from stepwise.cases.selectors import effective_log
 from stepwise.certificates.selectors import certificates_for_student, year_periods
-from stepwise.letters.selectors import case_pack, recipients
+from stepwise.letters.selectors import case_pack, letters_sent, recipients
 from stepwise.rules import readiness
-from stepwise.rules.ladder import Recipient, Sent
+from stepwise.rules.ladder import Recipient
 from stepwise.rules.pack import Pack
 from stepwise.standings.selectors import current_term, evaluate_terms
 
@@ -96,10 +96,7 @@ def case_facts(case: Case, today: date | None = None) -> tuple[Pack, readiness.F
         case_reason=case.reason,
         today=today,
         recipients=tuple(Recipient(str(p.pk), p.full_name) for p in people),
-        sent=tuple(
-            Sent(step, day, str(person))
-            for step, day, person in case.letters.values_list("step", "sent_on", "person_id")
-        ),
+        sent=letters_sent(case),
         recent_within_days=pack.letters.recent_within_days,
         cannot_contact=cannot_contact,
         contacts=tuple(

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from stepwise.accounts.models import Organisation
 from stepwise.cases.models import Case
-from stepwise.letters.selectors import case_letter_set, recipients
+from stepwise.letters.selectors import case_letter_set, letters_sent, recipients
 from stepwise.rules import readiness
 from stepwise.rules.pack import Pack
 
@@ -102,7 +102,7 @@ def letters_due(case: Case, pack: Pack) -> list[LetterDue]:
     if referral is None or letter_set is None:
         return []
     people = recipients(case)
-    had = set(case.letters.values_list("step", "person_id"))
+    had = {(sent.step, int(sent.to)) for sent in letters_sent(case)}
     due = []
     for letter in letter_set.letters:
         if not letter.on_referral:
