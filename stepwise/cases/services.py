@@ -36,8 +36,10 @@ NOTES_MAX = 20_000
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENTS_MAX = 5
 CASE_ROLES = (Membership.Role.CASEWORKER, Membership.Role.SERVICE_MANAGER)
-# A new case's first task, made by Stepwise: reach the family within this many days.
+# A new case's first task, made by Stepwise: reach the family within this many days. It is
+# done once a contact attempt is logged, by whoever logs it.
 FIRST_CONTACT_DAYS = 3
+FIRST_CONTACT_TITLE = "First contact with the family"
 # Referrals the service has not yet taken or turned down.
 UNDECIDED = (Referral.Status.SUBMITTED, Referral.Status.WAITLISTED)
 
@@ -144,7 +146,7 @@ def referral_accept(
         _caregivers_from_school(case, referral.school, referral.student)
         task_add(
             case=case,
-            title="First contact with the family",
+            title=FIRST_CONTACT_TITLE,
             due_on=today + timedelta(days=FIRST_CONTACT_DAYS),
             by=None,
             now=now,
@@ -360,17 +362,21 @@ def log_entry_record(
                 content=upload.content,
             )
         if outcome:
-            _contact_made(case, happened_at)
+            _contact_made(case, happened_at, by, now)
     return entry
 
 
-def _contact_made(case: Case, at: datetime) -> None:
-    # Keep the caseload's "last contact" current without reading the log, and move a
-    # new case to active once someone has tried to reach the family.
+def _contact_made(case: Case, at: datetime, by: User | None, now: datetime) -> None:
+    # Keep the caseload's "last contact" current without reading the log, move a new
+    # case to active once someone has tried to reach the family, and mark Stepwise's
+    # first-contact task done: left open, it would go overdue and block the referral.
     Case.objects.filter(pk=case.pk).filter(
         Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=at)
     ).update(last_contact_at=at)
     Case.objects.filter(pk=case.pk, status=Case.Status.OPEN).update(status=Case.Status.ACTIVE)
+    Task.objects.filter(
+        case=case, title=FIRST_CONTACT_TITLE, created_by__isnull=True, done_at__isnull=True
+    ).update(done_at=now, done_by=by)
     case.refresh_from_db(fields=["last_contact_at", "status"])
 
 

@@ -11,6 +11,7 @@ from stepwise.accounts.models import Organisation
 from stepwise.cases.models import Case, CaseSchool, LogEntry, Person
 from stepwise.readiness.models import ProsecutionReferral
 from stepwise.responses.models import Description, ResponseActivity
+from stepwise.rules.engagement import Signal, next_step_on_ladder
 from stepwise.rules.ladder import History, Recipient, Sent, Verdict, ladder, referral_gaps
 from stepwise.rules.pack import LetterSet, LetterSpec, Pack, load_pack
 from stepwise.standings.selectors import current_term, evaluate_terms
@@ -88,6 +89,18 @@ def letters_sent(case: Case) -> tuple[Sent, ...]:
             for step, at, person in theirs
             if step is not None and person is not None
         ),
+    )
+
+
+def refusal_next_step(case: Case, signal: Signal) -> str:
+    """Return the next step for a family not engaging: the pack's advice before any letter,
+    then the next letter of the case's ladder, or the referral it leads to."""
+    letter_set = case_letter_set(case, case_pack(case))
+    return next_step_on_ladder(
+        signal.next_step,
+        letter_set,
+        (sent.step for sent in letters_sent(case)),
+        referred=ProsecutionReferral.objects.filter(case=case).live().exists(),
     )
 
 
