@@ -257,6 +257,21 @@ def test_a_withdrawn_response_no_longer_answers_its_threshold(
     assert correct_url(original) not in html
 
 
+def test_the_subject_access_export_lists_the_original_and_its_withdrawal(
+    school, events, officer, students
+):
+    from stepwise.privacy.selectors import response_table
+
+    original = record(school, officer, events["Ben", "amp5"])
+    withdrawal = response_withdraw(activity=original, by=officer, reason="Error", now=NOW)
+    table = response_table(school, students["Ben"], school.rules)
+    replaced = table.columns.index("replaces_response_id")
+    assert [(r[0], r[replaced], r[replaced + 1]) for r in table.rows] == [
+        (str(original.pk), "", ""),
+        (str(withdrawal.pk), str(original.pk), "yes"),
+    ]
+
+
 def test_a_withdrawal_needs_a_reason(officer_client, school, events, officer):
     original = record(school, officer, events["Ben", "amp5"])
     html = officer_client.post(withdraw_url(original), {"reason": " "}).content.decode()
