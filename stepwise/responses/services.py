@@ -78,6 +78,8 @@ def _check_activity(
         or description.retired
     ):
         raise ResponseError("Select one of the school’s descriptions", field="description")
+    if event is not None and (event.student_id != student.pk or event.term.school_id != school.pk):
+        raise ResponseError("Select one of the student’s thresholds", field="event")
     if happened_on > today:
         raise ResponseError(f"{DATE_LABEL} must be today or in the past", field="happened_on")
     if event is not None and happened_on < event.reached_on:
@@ -95,8 +97,6 @@ def _check_activity(
         raise ResponseError(f"Notes must be {NOTES_MAX:,} characters or fewer", field="notes")
     if not student.enrolments.filter(school=school).exists():
         raise ResponseError(f"{student} is not a student of {school.name}")
-    if event is not None and (event.student_id != student.pk or event.term.school_id != school.pk):
-        raise ResponseError("Select one of the student’s thresholds", field="event")
 
 
 def _day(day: date) -> str:
