@@ -63,3 +63,24 @@ def test_the_caseworker_logs_a_call_and_the_first_contact_task_is_done(
     page.get_by_role("button", name="Record").click()
     expect(page.get_by_text("Recorded in the engagement log.")).to_be_visible()
     expect(page.get_by_text("No open tasks.")).to_be_visible()
+
+
+def test_the_migration_closes_first_contact_tasks_of_cases_already_contacted(case, caseworker):
+    import importlib
+
+    from django.apps import apps
+
+    from stepwise.cases.models import LogEntry
+
+    migration = importlib.import_module(
+        "stepwise.cases.migrations.0005_close_first_contact_tasks_after_contact"
+    )
+    # A contact logged before logging closed the task: written as the old code wrote it.
+    logged = LogEntry.objects.create(
+        case=case, kind="phone", outcome="no_answer", happened_at=at(TODAY, 9),
+        recorded_at=at(TODAY, 10), recorded_by=caseworker,
+    )  # fmt: skip
+    assert first_contact(case).done_at is None
+    migration.close_tasks(apps, None)
+    task = first_contact(case)
+    assert (task.done_at, task.done_by) == (logged.recorded_at, caseworker)
