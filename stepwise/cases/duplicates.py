@@ -49,3 +49,23 @@ def likely_duplicates(
                 f"{person.full_name} is already on the case with the same {' and '.join(same)}."
             )
     return found
+
+
+def same_person_twice(people: list[Person]) -> list[str]:
+    """Return the names that appear twice among the people, with nothing to tell them apart.
+
+    Two records with one name and no differing date of birth are most likely one person
+    recorded twice: each would be sent every letter.
+    """
+    seen: dict[tuple[str, str], list[date | None]] = {}
+    twice = []
+    for person in people:
+        key = (_name(person.given_name), _name(person.family_name))
+        births = seen.setdefault(key, [])
+        alike = any(
+            b is None or person.birth_date is None or b == person.birth_date for b in births
+        )
+        if alike and person.full_name not in twice:
+            twice.append(person.full_name)
+        births.append(person.birth_date)
+    return twice

@@ -31,6 +31,7 @@ from stepwise.accounts.access import (
 )
 from stepwise.accounts.models import Organisation
 from stepwise.audit.services import audit_record
+from stepwise.cases.duplicates import same_person_twice
 from stepwise.cases.models import Case
 from stepwise.cases.selectors import with_schools
 from stepwise.readiness.selectors import letters_due
@@ -44,6 +45,7 @@ from .selectors import (
     case_numbers,
     not_enrolled_since,
     not_recipients,
+    recipients,
     sent_letters,
 )
 from .sending import Draft, Figures, Plan, fields_needed, ladder_day
@@ -81,6 +83,7 @@ def case_letters(request: HttpRequest, pk: int) -> HttpResponse:
             "due": letters_due(found, ladder.pack),
             "letters": sent_letters(found),
             "left_out": not_recipients(found),
+            "twice": same_person_twice(recipients(found)),
             "manager": is_service_manager(request.user, found.service),
         },
     )

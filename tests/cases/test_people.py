@@ -220,6 +220,36 @@ def test_a_duplicated_caregiver_once_ended_gets_no_second_letter(case, caseworke
     assert not Letter.objects.filter(person=twin).exists()
 
 
+def test_a_caregiver_recorded_twice_holds_every_letter_until_put_right(
+    login,
+    case,
+    caseworker,
+    sender,  # noqa: F811
+):
+    twin = person_add(case=case, role="caregiver", given_name="Hine", family_name="Ngata",
+                      parental_responsibility=True, duplicate_confirmed=True)  # fmt: skip
+    page = login(caseworker).get(reverse("case_letters", args=[case.pk])).content.decode()
+    assert "Hine Ngata is on the case twice, so no letter can go" in page
+    with pytest.raises(ValidationError, match="Hine Ngata is on the case twice"):
+        letter_issue(
+            case=case, letter_key="chronic_absence_1", by=caseworker, sent_on=TODAY,
+            method="hand", reason="no contact", figures=FIGURES, now=at(TODAY, 14),
+        )  # fmt: skip
+    assert not Letter.objects.exists()
+    # Two people after all: their dates of birth tell them apart.
+    from datetime import date
+
+    Person.objects.filter(pk=twin.pk).update(birth_date=date(1950, 1, 1))
+    Person.objects.filter(case=case, given_name="Hine").exclude(pk=twin.pk).update(
+        birth_date=date(1985, 1, 1)
+    )
+    sent = letter_issue(
+        case=case, letter_key="chronic_absence_1", by=caseworker, sent_on=TODAY,
+        method="hand", reason="no contact", figures=FIGURES, now=at(TODAY, 14),
+    )  # fmt: skip
+    assert len(sent) == 3
+
+
 # --- Where a person's record is changed -----------------------------------------------------
 
 
