@@ -510,10 +510,15 @@ ADULTS = (Person.Role.CAREGIVER, Person.Role.OTHER_CARER)
 
 
 def _person_errors(
-    role: str, given_name: str, family_name: str, birth_date: date | None, today: date
+    role: str,
+    given_name: str,
+    family_name: str,
+    birth_date: date | None,
+    today: date,
+    roles: tuple[str, ...] = ADULTS,
 ) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if role not in ADULTS:
+    if role not in roles:
         errors["role"] = "Select who the person is"
     if not given_name.strip():
         errors["given_name"] = "Enter their given name"
@@ -609,16 +614,14 @@ def person_update(
     if person.role == Person.Role.CHILD:
         details.pop("role", None)  # the child stays the child
     after = {name: details.get(name, getattr(person, name)) for name in PERSON_FIELDS}
-    errors = (
-        _person_errors(
-            str(after["role"]),
-            str(after["given_name"]),
-            str(after["family_name"]),
-            after["birth_date"],  # type: ignore[arg-type]
-            timezone.localdate(now),
-        )
-        if person.role != Person.Role.CHILD
-        else {}
+    errors = _person_errors(
+        str(after["role"]),
+        str(after["given_name"]),
+        str(after["family_name"]),
+        after["birth_date"],  # type: ignore[arg-type]
+        timezone.localdate(now),
+        # The child stays the child, and an adult stays an adult.
+        roles=(Person.Role.CHILD,) if person.role == Person.Role.CHILD else ADULTS,
     )
     reason = _reason(reason, errors, "Say why the record changes")
     changed = {

@@ -262,3 +262,18 @@ def test_the_letters_page_sends_each_person_left_out_to_their_record(login, case
     assert f'<a class="govuk-link" href="{edit_url(case, aunty)}">' in page
     case_page = client.get(reverse("case", args=[case.pk])).content.decode()
     assert f'href="{edit_url(case, aunty)}"' in case_page
+
+
+def test_the_childs_name_is_corrected_but_the_child_stays_the_child(case, caseworker):
+    from stepwise.cases.services import person_update
+
+    child = case.people.get(role=Person.Role.CHILD)
+    person_update(person=child, by=caseworker, reason="Spelling", given_name="Arohanui")
+    child.refresh_from_db()
+    assert (child.given_name, child.role) == ("Arohanui", "child")
+    with pytest.raises(ValidationError, match="Enter their family name"):
+        person_update(person=child, by=caseworker, reason="Oops", family_name=" ")
+    hine = person(case, "Hine")
+    with pytest.raises(ValidationError, match="Select who the person is"):
+        person_update(person=hine, by=caseworker, reason="Oops", role="child")
+    assert PersonChange.objects.count() == 1
