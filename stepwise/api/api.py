@@ -678,7 +678,7 @@ def threshold_events(
     if threshold:
         events = events.filter(threshold=threshold)
     events = events.annotate(
-        answered=Exists(ResponseActivity.objects.filter(threshold_event=OuterRef("pk")))
+        answered=Exists(ResponseActivity.objects.effective().filter(threshold_event=OuterRef("pk")))
     ).select_related("student", "term")
     items, meta = paged(events.order_by("reached_on", "pk"), page, page_size)
     audit(request, found, "view", "threshold_events", request.GET.urlencode())
@@ -771,7 +771,7 @@ def responses(
 ):
     """The response activities the school recorded, latest first (never their notes)."""
     found = school_of(request, code)
-    found_responses = ResponseActivity.objects.filter(school=found)
+    found_responses = ResponseActivity.objects.effective().filter(school=found)
     if term:
         t = get_term_of_school(found, term)
         found_responses = found_responses.filter(threshold_event__term=t) | found_responses.filter(

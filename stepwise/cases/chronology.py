@@ -15,7 +15,7 @@ from stepwise.standings.models import ThresholdEvent
 from stepwise.standings.selectors import evaluate_terms
 
 from .models import Case, LogEntry
-from .selectors import effective_log
+from .selectors import effective_log, previous_author
 
 # How many earlier terms of register summary the chronology carries.
 TERMS_SUMMARISED = 6
@@ -49,6 +49,7 @@ def _log_items(case: Case) -> list[Item]:
                 f"with {people}" if people else "",
                 entry.get_support_display() if entry.support else "",
                 entry.notes,
+                f"Recorded by {previous_author(entry, case)}" if entry.transferred else "",
             )
             if part
         )

@@ -9,7 +9,7 @@ from stepwise.accounts.models import Organisation
 from stepwise.web.uploads import ACCEPTED, size_text
 
 from .models import Agency, Case, LogEntry, Person, SafetyFlag
-from .services import NOTES_MAX, case_workers
+from .services import NOT_IN_FUTURE, NOTES_MAX, case_workers
 
 
 def _required(message: str) -> dict[str, str]:
@@ -146,7 +146,7 @@ class LogEntryForm(forms.Form):
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["people"] = forms.ModelMultipleChoiceField(
-            queryset=case.people.all(),
+            queryset=case.people.current(),
             required=False,
             widget=forms.CheckboxSelectMultiple,
             label="Who was involved?",
@@ -188,7 +188,7 @@ class SafetyFlagForm(forms.Form):
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"] = forms.ModelChoiceField(
-            queryset=case.people.all(),
+            queryset=case.people.current(),
             required=False,
             label="Person (if the concern is about someone)",
             empty_label="Not about one person",
@@ -227,6 +227,23 @@ class TaskForm(forms.Form):
         self.fields["assigned_to"] = worker_field(case.service, "For", "The case's caseworker")
 
 
+def yes_no_unknown(label: str) -> forms.TypedChoiceField:
+    """Return a yes / no / not known question whose answer is True, False or None."""
+    return forms.TypedChoiceField(
+        choices=[("yes", "Yes"), ("no", "No"), ("", "Not known")],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        label=label,
+    )
+
+
+def as_yes_no(value: bool | None) -> str:
+    """Return how yes_no_unknown() writes a stored answer."""
+    return {True: "yes", False: "no"}.get(value, "")  # type: ignore[arg-type]
+
+
 class PersonForm(forms.Form):
     role = forms.ChoiceField(
         choices=[c for c in Person.Role.choices if c[0] != Person.Role.CHILD],
@@ -240,17 +257,69 @@ class PersonForm(forms.Form):
     family_name = forms.CharField(
         max_length=100, label="Family name", error_messages=_required("Enter their family name")
     )
-    relationship = forms.CharField(max_length=60, required=False, label="Relationship to the child")
-    lives_with_student = forms.BooleanField(required=False, label="Lives with the child")
-    parental_responsibility = forms.BooleanField(
-        required=False, label="Has parental responsibility"
+    birth_date = forms.DateField(
+        required=False,
+        widget=DateInput(),
+        label="Date of birth (optional)",
+        error_messages={"invalid": "Enter the date of birth as a real date"},
     )
+    relationship = forms.CharField(max_length=60, required=False, label="Relationship to the child")
+    lives_with_student = yes_no_unknown("Lives with the child")
+    parental_responsibility = yes_no_unknown("Has parental responsibility")
     phone = forms.CharField(max_length=40, required=False)
     email = forms.EmailField(
         required=False, error_messages={"invalid": "Enter an email address like name@example.org"}
     )
     address = forms.CharField(max_length=300, required=False)
     preferred_language = forms.CharField(max_length=40, required=False)
+    duplicate_confirmed = forms.BooleanField(
+        required=False, label="This is a different person: add them anyway"
+    )
+
+    def __iter__(self):
+        # The duplicate box is shown only once the service has warned of a likely duplicate.
+        for field in super().__iter__():
+            if field.name != "duplicate_confirmed" or field.errors or field.value():
+                yield field
+
+
+class PersonEditForm(PersonForm):
+    """Change a person's record, saying why; the child keeps the child's role."""
+
+    reason = forms.CharField(
+        max_length=300,
+        label="Why the record changes",
+        help_text="Kept with the change, beside what the record said before.",
+        error_messages={"required": "Say why the record changes"},
+    )
+
+    def __init__(self, *args, person: Person, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["duplicate_confirmed"]
+        if person.role == Person.Role.CHILD:
+            for name in ("role", "lives_with_student", "parental_responsibility"):
+                del self.fields[name]
+
+
+class PersonEndForm(forms.Form):
+    ended_on = forms.DateField(
+        widget=DateInput(),
+        label="When did their involvement end?",
+        error_messages={"required": "Enter the date", "invalid": "Enter a real date"},
+    )
+    reason = forms.CharField(
+        max_length=300,
+        label="Why does it end?",
+        help_text="For example: a duplicate of another person on the case, no longer has "
+        "parental responsibility, moved away.",
+        error_messages={"required": "Say why their involvement ends"},
+    )
+
+    def clean_ended_on(self):
+        day = self.cleaned_data["ended_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(NOT_IN_FUTURE)
+        return day
 
 
 class StatusForm(forms.Form):

@@ -121,8 +121,18 @@ class CaseSchool(models.Model):
         return self.name
 
 
+class PersonQuerySet(models.QuerySet["Person"]):
+    def current(self) -> "PersonQuerySet":
+        """Return the people still involved with the case: only they get letters."""
+        return self.filter(ended_on__isnull=True)
+
+
 class Person(models.Model):
-    """The child, a caregiver or another adult with day-to-day care, as the service knows them."""
+    """The child, a caregiver or another adult with day-to-day care, as the service knows them.
+
+    A change to the record keeps what it said before (PersonChange); a person whose
+    involvement ends stays on the case with the date, who ended it and why.
+    """
 
     class Role(models.TextChoices):
         CHILD = "child", "Child"
@@ -142,6 +152,13 @@ class Person(models.Model):
     email = models.EmailField(blank=True)
     address = models.CharField(max_length=300, blank=True)
     preferred_language = models.CharField(max_length=40, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    end_reason = models.CharField(max_length=300, blank=True)
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["case", "role", "pk"]
@@ -152,6 +169,30 @@ class Person(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+
+class PersonChange(models.Model):
+    """One change to a person's record: each changed field as it was and became, who, why."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="changes")
+    changes = models.JSONField()  # {field name: [before, after]}, each as text
+    reason = models.CharField(max_length=300)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {', '.join(self.changes)}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Evidence of what the record said: written once, like the engagement log.
+        if self.pk is not None or kwargs.get("force_update"):
+            raise AppendOnlyError("A change to a person's record is never changed")
+        super().save(*args, **kwargs)
 
 
 class SafetyFlag(models.Model):
@@ -252,6 +293,8 @@ class LogEntry(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
     )
     transferred = models.BooleanField(default=False)
+    # A previous provider's letter: its step on the ladder, to the people of the entry.
+    letter_step = models.PositiveSmallIntegerField(null=True, blank=True)
 
     objects = LogEntryQuerySet.as_manager()
 

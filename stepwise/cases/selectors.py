@@ -27,8 +27,18 @@ from stepwise.rules.pack import DEFAULT_ENGAGEMENT, EngagementRule, load_pack
 from stepwise.schools.models import Term
 from stepwise.standings.selectors import current_term, evaluate_terms
 
-from .models import STATUS_TAGS, Attachment, Case, CaseSchool, LogEntry, Person, SafetyFlag, Task
-from .services import UNDECIDED, schools_key
+from .models import (
+    STATUS_TAGS,
+    Attachment,
+    Case,
+    CaseSchool,
+    LogEntry,
+    Person,
+    PersonChange,
+    SafetyFlag,
+    Task,
+)
+from .services import PERSON_FIELDS, UNDECIDED, schools_key
 
 SCHOOLS_CACHE_SECONDS = 3600
 # Outcomes and kinds that a transferred case's reviewer must see before acting.
@@ -139,7 +149,7 @@ def log_page(case: Case, page: Page, corrected: set[int]) -> list[LogEntry]:
     on_page = {e.pk for e in entries}
     for entry in entries:
         entry.superseded = entry.pk in corrected  # type: ignore[attr-defined]
-        _add_texts(entry)
+        _add_texts(entry, case)
         wrong = entry.corrects
         if wrong is not None and wrong.pk not in on_page:
             newer = case.log.filter(
@@ -153,7 +163,13 @@ def log_page(case: Case, page: Page, corrected: set[int]) -> list[LogEntry]:
 WHEN = "j F Y, H:i"  # when a log entry's contact happened, as the log prints it
 
 
-def _add_texts(entry: LogEntry) -> None:
+def previous_author(entry: LogEntry, case: Case) -> str:
+    """Return who wrote a transferred entry, as the log and the chronology name them."""
+    who = entry.recorded_by_name or "an unnamed author"
+    return f"{who} at the previous provider ({case.transfer_source})"
+
+
+def _add_texts(entry: LogEntry, case: Case) -> None:
     """Give an entry its times and recorder as _log.html prints them.
 
     Made here, once, because the template's date filter costs more than the rest of an
@@ -167,6 +183,9 @@ def _add_texts(entry: LogEntry) -> None:
     entry.recorder = user_name(  # type: ignore[attr-defined]
         entry.recorded_by, entry.recorded_by_name or "Stepwise"
     )
+    if entry.transferred:
+        # Written by someone at the previous provider; imported by a colleague here.
+        entry.author = previous_author(entry, case)  # type: ignore[attr-defined]
     if entry.corrects is not None:
         entry.corrects_when = dateformat.format(  # type: ignore[attr-defined]
             timezone.localtime(entry.corrects.happened_at), WHEN
@@ -221,6 +240,17 @@ def signal_and_corrected(case: Case, today: date) -> tuple[Signal, set[int]]:
     for entry in recent:
         entry.superseded = entry.pk in corrected  # type: ignore[attr-defined]
     return case_signal(case, recent, today), corrected
+
+
+def person_history(person: Person) -> list[PersonChange]:
+    """Return the changes to a person's record, newest first, each with its `rows` to show."""
+    changes = list(person.changes.select_related("changed_by"))
+    for change in changes:
+        change.rows = [  # type: ignore[attr-defined]
+            (PERSON_FIELDS.get(name, name), before, after)
+            for name, (before, after) in change.changes.items()
+        ]
+    return changes
 
 
 def active_safety_flags(case: Case) -> QuerySet[SafetyFlag]:

@@ -23,12 +23,25 @@ from stepwise.schools.catchments import covers
 from stepwise.schools.models import School, Student
 from stepwise.web.uploads import Kind, Refused, accepted_kind, size_text
 
-from .models import Agency, Attachment, Case, CaseSchool, LogEntry, Person, SafetyFlag, Task
+from .duplicates import likely_duplicates
+from .models import (
+    Agency,
+    Attachment,
+    Case,
+    CaseSchool,
+    LogEntry,
+    Person,
+    PersonChange,
+    SafetyFlag,
+    Task,
+)
 
 NOTES_MAX = 20_000
 CASE_ROLES = (Membership.Role.CASEWORKER, Membership.Role.SERVICE_MANAGER)
-# A new case's first task, made by Stepwise: reach the family within this many days.
+# A new case's first task, made by Stepwise: reach the family within this many days. It is
+# done once a contact attempt is logged, by whoever logs it.
 FIRST_CONTACT_DAYS = 3
+FIRST_CONTACT_TITLE = "First contact with the family"
 # Referrals the service has not yet taken or turned down.
 UNDECIDED = (Referral.Status.SUBMITTED, Referral.Status.WAITLISTED)
 
@@ -158,7 +171,7 @@ def referral_accept(
         _caregivers_from_school(case, referral.school, referral.student)
         task_add(
             case=case,
-            title="First contact with the family",
+            title=FIRST_CONTACT_TITLE,
             due_on=today + timedelta(days=FIRST_CONTACT_DAYS),
             by=None,
             now=now,
@@ -383,7 +396,7 @@ def log_entry_record(
                 content=upload.content,
             )
         if outcome:
-            _contact_made(case, happened_at)
+            _contact_made(case, happened_at, by, now)
     return entry
 
 
@@ -411,13 +424,17 @@ def _attachment_kind(upload: Upload) -> Kind:
     return kind
 
 
-def _contact_made(case: Case, at: datetime) -> None:
-    # Keep the caseload's "last contact" current without reading the log, and move a
-    # new case to active once someone has tried to reach the family.
+def _contact_made(case: Case, at: datetime, by: User | None, now: datetime) -> None:
+    # Keep the caseload's "last contact" current without reading the log, move a new
+    # case to active once someone has tried to reach the family, and mark Stepwise's
+    # first-contact task done: left open, it would go overdue and block the referral.
     Case.objects.filter(pk=case.pk).filter(
         Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=at)
     ).update(last_contact_at=at)
     Case.objects.filter(pk=case.pk, status=Case.Status.OPEN).update(status=Case.Status.ACTIVE)
+    Task.objects.filter(
+        case=case, title=FIRST_CONTACT_TITLE, created_by__isnull=True, done_at__isnull=True
+    ).update(done_at=now, done_by=by)
     case.refresh_from_db(fields=["last_contact_at", "status"])
 
 
@@ -531,17 +548,92 @@ def task_done(*, task: Task, by: User, now: datetime | None = None) -> Task:
     return task
 
 
-def person_add(
-    *, case: Case, role: str, given_name: str, family_name: str, **details: object
-) -> Person:
-    """Add a caregiver or another adult with day-to-day care to a case."""
+# A person's details, as the add and edit forms hold them, with how a change reads.
+PERSON_FIELDS = {
+    "role": "Role",
+    "given_name": "Given name",
+    "family_name": "Family name",
+    "birth_date": "Date of birth",
+    "relationship": "Relationship to the child",
+    "lives_with_student": "Lives with the child",
+    "parental_responsibility": "Has parental responsibility",
+    "phone": "Phone",
+    "email": "Email",
+    "address": "Address",
+    "preferred_language": "Preferred language",
+}
+REASON_MAX = 300  # PersonChange.reason and Person.end_reason
+NOT_IN_FUTURE = "The date must not be in the future"
+ADULTS = (Person.Role.CAREGIVER, Person.Role.OTHER_CARER)
+
+
+def _person_errors(
+    role: str,
+    given_name: str,
+    family_name: str,
+    birth_date: date | None,
+    today: date,
+    roles: tuple[str, ...] = ADULTS,
+) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if role not in (Person.Role.CAREGIVER, Person.Role.OTHER_CARER):
+    if role not in roles:
         errors["role"] = "Select who the person is"
     if not given_name.strip():
         errors["given_name"] = "Enter their given name"
     if not family_name.strip():
         errors["family_name"] = "Enter their family name"
+    if birth_date is not None and birth_date > today:
+        errors["birth_date"] = "Date of birth must be in the past"
+    return errors
+
+
+def _reason(reason: str, errors: dict[str, str], missing: str) -> str:
+    reason = " ".join(reason.split())
+    if not reason:
+        errors["reason"] = missing
+    elif len(reason) > REASON_MAX:
+        errors["reason"] = f"The reason must be {REASON_MAX} characters or fewer"
+    return reason
+
+
+def _clean(details: dict[str, object]) -> dict[str, object]:
+    return {k: v.strip() if isinstance(v, str) else v for k, v in details.items()}
+
+
+def person_add(
+    *,
+    case: Case,
+    role: str,
+    given_name: str,
+    family_name: str,
+    duplicate_confirmed: bool = False,
+    today: date | None = None,
+    **details: object,
+) -> Person:
+    """Add a caregiver or another adult with day-to-day care to a case.
+
+    Someone who looks like a person already involved (see likely_duplicates) is added
+    only once the caseworker confirms they are a different person: a duplicated
+    caregiver would get every letter twice.
+    """
+    birth = details.get("birth_date")
+    birth_date = birth if isinstance(birth, date) else None
+    today = today or timezone.localdate()
+    errors = _person_errors(role, given_name, family_name, birth_date, today)
+    if not errors and not duplicate_confirmed:
+        found = likely_duplicates(
+            case,
+            given_name=given_name,
+            family_name=family_name,
+            birth_date=birth_date,
+            phone=str(details.get("phone") or ""),
+            email=str(details.get("email") or ""),
+        )
+        if found:
+            errors["duplicate_confirmed"] = (
+                f"{' '.join(found)} If this is a different person, tick the box to add them; "
+                "if not, change the record of the person already on the case"
+            )
     if errors:
         raise ValidationError(errors)
     return Person.objects.create(
@@ -549,5 +641,82 @@ def person_add(
         role=role,
         given_name=given_name.strip(),
         family_name=family_name.strip(),
-        **{k: v.strip() if isinstance(v, str) else v for k, v in details.items()},
+        **_clean(details),
     )
+
+
+def _as_text(value: object) -> str:
+    if value is None:
+        return "Not known"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def person_update(
+    *,
+    person: Person,
+    by: User,
+    reason: str,
+    now: datetime | None = None,
+    **details: object,
+) -> Person:
+    """Change a person's record, keeping what each changed field said before, who and why."""
+    now = now or timezone.now()
+    details = _clean(details)
+    unknown = set(details) - set(PERSON_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a detail of a person: {', '.join(sorted(unknown))}")
+    if person.role == Person.Role.CHILD:
+        details.pop("role", None)  # the child stays the child
+    after = {name: details.get(name, getattr(person, name)) for name in PERSON_FIELDS}
+    errors = _person_errors(
+        str(after["role"]),
+        str(after["given_name"]),
+        str(after["family_name"]),
+        after["birth_date"],  # type: ignore[arg-type]
+        timezone.localdate(now),
+        # The child stays the child, and an adult stays an adult.
+        roles=(Person.Role.CHILD,) if person.role == Person.Role.CHILD else ADULTS,
+    )
+    reason = _reason(reason, errors, "Say why the record changes")
+    changed = {
+        name: [_as_text(getattr(person, name)), _as_text(value)]
+        for name, value in after.items()
+        if value != getattr(person, name)
+    }
+    if not changed and not errors:
+        errors["__all__"] = "Nothing has changed: change a detail, or go back to the case"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        PersonChange.objects.create(
+            person=person, changes=changed, reason=reason, changed_by=by, changed_at=now
+        )
+        for name in changed:
+            setattr(person, name, after[name])
+        person.save(update_fields=list(changed))
+    return person
+
+
+def person_end(
+    *, person: Person, by: User, reason: str, on: date, now: datetime | None = None
+) -> Person:
+    """End a person's involvement with a case: they stay on record, and get no more letters."""
+    errors: dict[str, str] = {}
+    if person.role == Person.Role.CHILD:
+        errors["__all__"] = "The child stays on the case: close the case instead"
+    if on > timezone.localdate(now or timezone.now()):
+        errors["ended_on"] = NOT_IN_FUTURE
+    reason = _reason(reason, errors, "Say why their involvement ends")
+    if errors:
+        raise ValidationError(errors)
+    ended = Person.objects.filter(pk=person.pk, ended_on__isnull=True).update(
+        ended_on=on, ended_by=by, end_reason=reason
+    )
+    if ended != 1:
+        raise ValidationError({"__all__": f"{person.full_name}'s involvement has already ended"})
+    person.refresh_from_db()
+    return person

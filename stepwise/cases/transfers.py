@@ -75,6 +75,7 @@ HISTORY_TIME = time(12, 0)
 # Cases written, or looked up, per query: a big file takes a few queries per batch, and
 # no query holds more parameters than a database takes (PostgreSQL: 65,535).
 BATCH = 500
+MAX_LETTER_STEP = 9  # a letter row's step on the ladder: ladders are short
 
 
 class TransferForm(forms.Form):
@@ -200,6 +201,17 @@ def _read(data: bytes, file_name: str, service: Organisation) -> dict[str, Trans
             if entry is not None:
                 owner.history.append((line, entry))
     for transferred in cases.values():
+        people = [p for _, p in transferred.people]
+        for line, entry in transferred.history:
+            to = entry["to"]
+            if to is not None and not any(
+                _named(p["given_name"], p["family_name"], to) for p in people
+            ):
+                problems.add(
+                    line,
+                    "given_name",
+                    f"no person row of case {transferred.case_ref} is named {to[0]} {to[1]}",
+                )
         children = [p for _, p in transferred.people if p["role"] == Person.Role.CHILD]
         if len(children) != 1:
             problems.add(
@@ -283,13 +295,15 @@ def _check_history(
     count = len(problems.items)
     happened = _date(line, row, "happened_on", problems, today, required=True)
     kind = LogEntry.Kind.LETTER.value if row["record"] == "letter" else row["kind"]
-    if kind not in LogEntry.Kind.values:
-        problems.add(line, "kind", f"must be one of {', '.join(LogEntry.Kind.values)}")
     if row["outcome"] not in LogEntry.Outcome.values:
         values = [v for v in LogEntry.Outcome.values if v]
         problems.add(line, "outcome", f"must be blank or one of {', '.join(values)}")
+    step, to = None, None
     if row["record"] == "letter":
         _need(line, row, "notes", problems, "which letter was sent, and to whom")
+        step, to = _letter_step(line, row, problems)
+    elif kind not in LogEntry.Kind.values:
+        problems.add(line, "kind", f"must be one of {', '.join(LogEntry.Kind.values)}")
     if len(problems.items) > count or happened is None:
         return None
     return {
@@ -298,7 +312,34 @@ def _check_history(
         "notes": row["notes"],
         "recorded_by_name": row["recorded_by"],
         "happened_at": timezone.make_aware(datetime.combine(happened, HISTORY_TIME)),
+        "letter_step": step,
+        "to": to,
     }
+
+
+def _letter_step(
+    line: int, row: dict[str, str], problems: Problems
+) -> tuple[int | None, tuple[str, str] | None]:
+    """Return a letter row's step on the ladder and who it went to, if it gives them.
+
+    A letter with its step counts on the ladder, so it must name its caregiver: the
+    ladder follows each caregiver's letters.
+    """
+    if not row["kind"]:
+        return None, None
+    if not row["kind"].isdigit() or not 1 <= int(row["kind"]) <= MAX_LETTER_STEP:
+        problems.add(
+            line, "kind", f"a letter's step on the ladder is a number from 1 to {MAX_LETTER_STEP}"
+        )
+        return None, None
+    given = _need(line, row, "given_name", problems, "the given name of the caregiver it went to")
+    family = _need(line, row, "family_name", problems, "their family name")
+    return int(row["kind"]), (given, family)
+
+
+def _named(given_name: str, family_name: str, to: tuple[str, str]) -> bool:
+    """Return whether a person is the one a letter row says it went to."""
+    return (given_name.casefold(), family_name.casefold()) == (to[0].casefold(), to[1].casefold())
 
 
 def _write(
@@ -332,13 +373,35 @@ def _write(
     CaseSchool.objects.bulk_create(
         [CaseSchool(case=case, name=t.row["school"]) for t, case in pairs if t.row["school"]]
     )
-    Person.objects.bulk_create(
+    people = Person.objects.bulk_create(
         [Person(case=case, **person) for t, case in pairs for _, person in t.people]
     )
-    entries = [
-        LogEntry(case=case, recorded_at=now, recorded_by=by, transferred=True, **entry)
+    history = [
+        (case, entry)
         for t, case in pairs
         for _, entry in sorted(t.history, key=lambda h: h[1]["happened_at"])
     ]
-    LogEntry.objects.bulk_create(entries, batch_size=BATCH)
+    entries = LogEntry.objects.bulk_create(
+        [
+            LogEntry(
+                case=case,
+                recorded_at=now,
+                recorded_by=by,
+                transferred=True,
+                **{k: v for k, v in entry.items() if k != "to"},
+            )
+            for case, entry in history
+        ],
+        batch_size=BATCH,
+    )
+    # A letter row names the caregiver it went to: the ladder follows each one's letters.
+    for made_entry, (case, entry) in zip(entries, history, strict=True):
+        if entry["to"] is not None:
+            made_entry.people.set(
+                [
+                    p
+                    for p in people
+                    if p.case_id == case.pk and _named(p.given_name, p.family_name, entry["to"])
+                ]
+            )
     return len(entries)

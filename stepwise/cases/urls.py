@@ -13,6 +13,8 @@ urlpatterns = [
     path("cases/<int:pk>/chronology/", views.case_chronology, name="case_chronology"),
     path("cases/<int:pk>/log/new/", views.log_new, name="log_new"),
     path("cases/<int:pk>/people/new/", views.person_new, name="person_new"),
+    path("cases/<int:pk>/people/<int:person_pk>/", views.person_edit, name="person_edit"),
+    path("cases/<int:pk>/people/<int:person_pk>/end/", views.person_end, name="person_end"),
     path("cases/<int:pk>/safety/new/", views.safety_new, name="safety_new"),
     path(
         "cases/<int:pk>/safety/<int:flag_pk>/withdraw/",

@@ -42,12 +42,15 @@ from .forms import (
     CaseOpenForm,
     DecisionForm,
     LogEntryForm,
+    PersonEditForm,
+    PersonEndForm,
     PersonForm,
     SafetyFlagForm,
     StatusForm,
     TaskForm,
+    as_yes_no,
 )
-from .models import Attachment, Case, LogEntry, SafetyFlag, Task
+from .models import Attachment, Case, LogEntry, Person, SafetyFlag, Task
 from .selectors import (
     LOG_PER_PAGE,
     CaseloadFilter,
@@ -61,6 +64,7 @@ from .selectors import (
     log_page,
     log_page_entries,
     my_tasks,
+    person_history,
     recent_signal,
     service_engagement_rule,
     signal_and_corrected,
@@ -320,7 +324,10 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
             "pathway_warning": rule.pathway_warning if found.exploring_pathway else "",
             "flags": active_safety_flags(found),
             # The model's order (case, role, pk) without reading the case again.
-            "people": found.people.order_by("role", "pk"),
+            "people": found.people.current().order_by("role", "pk"),
+            "former_people": found.people.filter(ended_on__isnull=False)
+            .select_related("ended_by")
+            .order_by("ended_on", "pk"),
             "agencies": found.agencies.filter(ended_on__isnull=True),
             "tasks": found.tasks.filter(done_at__isnull=True).select_related("assigned_to"),
             "schools": found.schools.all(),
@@ -458,6 +465,55 @@ def person_new(request: HttpRequest, pk: int) -> HttpResponse:
         title="Add a person",
         button="Add the person",
         done="Person added to the case.",
+    )
+
+
+def _case_person(request: HttpRequest, pk: int, person_pk: int) -> tuple[Case, Person]:
+    found = get_case_for_user(request.user, pk)
+    return found, get_object_or_404(Person, pk=person_pk, case=found, ended_on__isnull=True)
+
+
+@login_required
+def person_edit(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
+    found, person = _case_person(request, pk, person_pk)
+    initial = {name: getattr(person, name) for name in services.PERSON_FIELDS}
+    for name in ("lives_with_student", "parental_responsibility"):
+        initial[name] = as_yes_no(initial[name])
+    form = PersonEditForm(request.POST or None, initial=initial, person=person)
+    _audit_case(request, found, detail=f"{found.reference}: {person.full_name}'s record")
+    return case_form_page(
+        request,
+        found,
+        form,
+        lambda data: services.person_update(person=person, by=_me(request), **data),
+        title=f"Change {person.full_name}’s record",
+        button="Save the change",
+        done=f"{person.full_name}’s record is changed; what it said before is kept.",
+        template="cases/person_edit.html",
+        extra={
+            "person": person,
+            "changes": person_history(person),
+            "end_url": reverse("person_end", args=[found.pk, person.pk])
+            if person.role != Person.Role.CHILD
+            else "",
+        },
+    )
+
+
+@login_required
+def person_end(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
+    found, person = _case_person(request, pk, person_pk)
+    form = PersonEndForm(request.POST or None, initial={"ended_on": timezone.localdate()})
+    return case_form_page(
+        request,
+        found,
+        form,
+        lambda data: services.person_end(
+            person=person, by=_me(request), reason=data["reason"], on=data["ended_on"]
+        ),
+        title=f"End {person.full_name}’s involvement with the case",
+        button="End their involvement",
+        done=f"{person.full_name} is no longer involved: they stay on record and get no letters.",
     )
 
 

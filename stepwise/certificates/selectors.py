@@ -51,6 +51,11 @@ def case_schools(case: Case) -> list[School]:
     )
 
 
+def no_year_on_record(school: School) -> str:
+    """Return why a certificate cannot cover a school year the school has no terms for."""
+    return f"{school.name} has no school days in that year on Stepwise yet"
+
+
 def year_periods(school: School, today: date) -> tuple[Period | None, Period | None]:
     """Return (start of this school year to today, the whole previous school year).
 

@@ -26,7 +26,7 @@ from stepwise.schools.models import Enrolment, School, Student
 
 from .models import RegistrationCertificate
 from .render import Heading, certificate_data, render_pdf
-from .selectors import year_periods
+from .selectors import no_year_on_record, year_periods
 
 Period = RegistrationCertificate.Period
 
@@ -65,9 +65,7 @@ def certificate_draft(*, school: School, student: Student, period: str, today: d
     this_year, last_year = year_periods(school, today)
     span = this_year if period == Period.THIS_YEAR else last_year
     if span is None:
-        raise ValidationError(
-            {"period": f"{school.name} has no school days in that year on Stepwise yet"}
-        )
+        raise ValidationError({"period": no_year_on_record(school)})
     first, last = span
     pack = school.rules
     year = school_year_of(pack, first)

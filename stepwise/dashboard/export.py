@@ -159,7 +159,8 @@ def response_rows(school: School, start: date, end: date) -> Iterator[list[str]]
     type_labels = {t.key: t.label for t in pack.response_types}
     threshold_labels = {t.key: t.label for t in pack.thresholds}
     activities = (
-        ResponseActivity.objects.filter(school=school, happened_on__range=(start, end))
+        ResponseActivity.objects.effective()
+        .filter(school=school, happened_on__range=(start, end))
         .order_by("happened_on", "student__national_id", "pk")
         .values_list(
             "student__national_id",

@@ -509,7 +509,7 @@ def response_coverage(
 def _coverage_counts(term: Term, pack: Pack) -> dict[str, CoverageCounts]:
     """Count the term's active events per threshold: answered in time, later, or not yet."""
     due = timedelta(hours=pack.response_due_hours)
-    responses = ResponseActivity.objects.filter(threshold_event=OuterRef("pk"))
+    responses = ResponseActivity.objects.effective().filter(threshold_event=OuterRef("pk"))
     events = (
         ThresholdEvent.objects.filter(term=term, status=ThresholdEvent.Status.ACTIVE)
         .annotate(

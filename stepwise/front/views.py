@@ -29,7 +29,7 @@ from stepwise.front.paging import paginate
 from stepwise.letters.school_selectors import student_page_letters
 from stepwise.referrals.selectors import referrals_for_student
 from stepwise.responses.models import ResponseActivity
-from stepwise.responses.selectors import recorded_on_time
+from stepwise.responses.selectors import recorded_on_time, with_history
 from stepwise.rules.pack import Level, Pack
 from stepwise.schools.calendars import closed_days
 from stepwise.schools.models import School, Student, StudentCaregiver, Term
@@ -432,7 +432,7 @@ def _threshold_events(school: School, term: Term, pupil: Student) -> dict[str, A
         ThresholdEvent.objects.filter(student=pupil, term=term).order_by("reached_on", "pk")
     )
     activities = (
-        ResponseActivity.objects.filter(school=school, student=pupil)
+        with_history(ResponseActivity.objects.filter(school=school, student=pupil))
         .filter(
             Q(threshold_event__in=events)
             | Q(threshold_event__isnull=True, happened_on__range=(term.start, term.end))
@@ -442,11 +442,16 @@ def _threshold_events(school: School, term: Term, pupil: Student) -> dict[str, A
     )
 
     def shown(activity: ResponseActivity) -> dict[str, Any]:
+        replaced = activity.replaced_by
+        state = "" if replaced is None else "Withdrawn" if replaced.withdrawn else "Corrected"
         return {
             "type": labels.get(activity.response_type, activity.response_type),
             "description": activity.description_text,
             "happened_on": activity.happened_on,
             "done_by": activity.done_by,
+            # A corrected or withdrawn response is kept and shown, but no longer counts.
+            "replaced": state,
+            "correction": activity.corrects_id is not None,
             "in_time": recorded_on_time(activity, pack),
         }
 

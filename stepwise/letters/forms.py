@@ -25,9 +25,11 @@ class LetterForm(forms.Form):
         needs: set[str],
         refused: bool,
         recorded_in: str = "the engagement log",
+        when: str = "now",  # when the ladder judged it: "now" or "on 3 May 2026"
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.when = when
         if "days_missed" in needs and "not_enrolled_since" not in needs:
             self.fields["days_missed"] = forms.DecimalField(
                 label="School days missed this term",
@@ -79,7 +81,7 @@ class LetterForm(forms.Form):
         )
         if refused:
             self.fields["override_reason"] = forms.CharField(
-                label="This letter is refused now. To send it anyway, say why",
+                label=f"This letter is refused {when}. To send it anyway, say why",
                 help_text=f"Kept with the letter and in {recorded_in}.",
                 widget=forms.Textarea,
                 required=False,

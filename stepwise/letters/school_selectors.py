@@ -81,14 +81,16 @@ def school_letter_history(
     sent = tuple(
         Sent(step, day, str(caregiver))
         for step, day, caregiver in Letter.objects.filter(
-            school=school, student=student
+            school=school, student=student, sent_on__lte=today
         ).values_list("step", "sent_on", "caregiver_id")
     )
     attempt_days: set[date] = set()
     by_hand = 0  # letters the school recorded by hand, outside Stepwise: the ladder can't see
-    for response_type, day, letter in ResponseActivity.objects.filter(
-        school=school, student=student
-    ).values_list("response_type", "happened_on", "letter"):
+    for response_type, day, letter in (
+        ResponseActivity.objects.effective()
+        .filter(school=school, student=student, happened_on__lte=today)
+        .values_list("response_type", "happened_on", "letter")
+    ):
         if response_type != SCHOOL_LETTER_TYPE:
             attempt_days.add(day)
         elif letter is None:

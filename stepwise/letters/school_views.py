@@ -86,11 +86,11 @@ def school_letter_new(request: HttpRequest, code: str, national_id: str, key: st
     return issue_page(
         request,
         IssueSide(
-            plan=lambda confirmed: school_letter_plan(
+            plan=lambda confirmed, on: school_letter_plan(
                 school=school,
                 student=student,
                 letter_key=key,
-                today=today,
+                today=on,
                 by=me,
                 confirmed=confirmed,
             ),

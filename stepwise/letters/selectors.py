@@ -11,6 +11,7 @@ from stepwise.accounts.models import Organisation
 from stepwise.cases.models import Case, CaseSchool, LogEntry, Person
 from stepwise.readiness.models import ProsecutionReferral
 from stepwise.responses.models import Description, ResponseActivity
+from stepwise.rules.engagement import Signal, next_step_on_ladder
 from stepwise.rules.ladder import History, Recipient, Sent, Verdict, ladder, referral_gaps
 from stepwise.rules.pack import LetterSet, LetterSpec, Pack, load_pack
 from stepwise.schools.models import School
@@ -42,17 +43,20 @@ def case_letter_set(case: Case, pack: Pack) -> LetterSet | None:
 def recipients(case: Case) -> list[Person]:
     """Return everyone who gets their own letter: each caregiver with parental responsibility."""
     return list(
-        case.people.filter(
+        case.people.current()
+        .filter(
             role__in=(Person.Role.CAREGIVER, Person.Role.OTHER_CARER),
             parental_responsibility=True,
-        ).order_by("pk")
+        )
+        .order_by("pk")
     )
 
 
 def not_recipients(case: Case) -> list[Person]:
     """Return the adults on the case who get no letter, to show why not."""
     return list(
-        case.people.exclude(role=Person.Role.CHILD)
+        case.people.current()
+        .exclude(role=Person.Role.CHILD)
         .exclude(parental_responsibility=True)
         .order_by("pk")
     )
@@ -63,14 +67,48 @@ def sent_letters(case: Case) -> QuerySet[Letter]:
     return case.letters.defer("pdf").select_related("person", "issued_by")
 
 
+def letters_sent(case: Case) -> tuple[Sent, ...]:
+    """Return every letter the ladder counts: the service's, and a previous provider's.
+
+    A transferred letter counts when its record gives its step and who it went to;
+    one without them is only a warning (earlier_elsewhere).
+    """
+    ours = case.letters.values_list("step", "sent_on", "person_id")
+    theirs = LogEntry.objects.filter(
+        case=case, transferred=True, kind=LogEntry.Kind.LETTER, letter_step__isnull=False
+    ).values_list("letter_step", "happened_at", "people")
+    return (
+        *(Sent(step, day, str(person)) for step, day, person in ours),
+        *(
+            Sent(step, timezone.localdate(at), str(person))
+            for step, at, person in theirs
+            if step is not None and person is not None
+        ),
+    )
+
+
+def refusal_next_step(case: Case, signal: Signal) -> str:
+    """Return the next step for a family not engaging: the pack's advice before any letter,
+    then the next letter of the case's ladder, or the referral it leads to."""
+    letter_set = case_letter_set(case, case_pack(case))
+    return next_step_on_ladder(
+        signal.next_step,
+        letter_set,
+        (sent.step for sent in letters_sent(case)),
+        referred=ProsecutionReferral.objects.filter(case=case).live().exists(),
+    )
+
+
 def earlier_elsewhere(case: Case) -> int:
     """Return how many letters the school or a previous provider sent, from imported records."""
     transferred = case.log.filter(kind=LogEntry.Kind.LETTER, transferred=True).count()
     from_school = 0
     if case.student_id is not None:
-        from_school = ResponseActivity.objects.filter(
-            student_id=case.student_id, response_type=SCHOOL_LETTER_TYPE
-        ).count()
+        from_school = (
+            ResponseActivity.objects.effective()
+            .filter(student_id=case.student_id, response_type=SCHOOL_LETTER_TYPE)
+            .count()
+        )
     return transferred + from_school
 
 
@@ -89,18 +127,19 @@ def letter_history(
     confirmed: frozenset[str] = frozenset(),
     people: list[Person] | None = None,
 ) -> History:
-    """Return what the ladder needs to know of the case."""
+    """Return what the ladder needs to know of the case as it stood on `today`.
+
+    A letter dated in the past is judged by the letters and attempts of that day and
+    before: what came later cannot make an earlier letter follow on.
+    """
     people = recipients(case) if people is None else people
-    sent = tuple(
-        Sent(step, day, str(person))
-        for step, day, person in case.letters.values_list("step", "sent_on", "person_id")
-    )
+    sent = tuple(s for s in letters_sent(case) if s.on <= today)
     if ProsecutionReferral.objects.filter(case=case).live().exists():
         # Stepwise knows the case is referred: nobody need confirm it (NZ letter 4).
         confirmed = confirmed | {REFERRED}
     return History(
         sent=sent,
-        attempts=attempt_days(case),
+        attempts=tuple(d for d in attempt_days(case) if d <= today),
         recipients=tuple(Recipient(str(p.pk), p.full_name) for p in people),
         today=today,
         confirmed=confirmed,

@@ -192,6 +192,11 @@ def drafts_for(
     return drafts
 
 
+def ladder_day(day: date, today: date) -> str:
+    """Return when the ladder judged a letter, as a page says it: "now" or "on 3 May 2026"."""
+    return "now" if day == today else f"on {long_date(day)}"
+
+
 def request_errors(
     plan: Plan,
     *,
@@ -228,7 +233,10 @@ def request_errors(
         if missing:
             errors["method"] = f"No email address for {', '.join(missing)}: send it by post"
     if not plan.verdict.allowed and not override_reason.strip():
-        errors["override_reason"] = "The ladder refuses this letter now. To send it anyway, say why"
+        errors["override_reason"] = (
+            f"The ladder refuses this letter {ladder_day(sent_on, today)}: "
+            f"{' '.join(plan.verdict.reasons)} To send it anyway, say why"
+        )
     return errors
 
 

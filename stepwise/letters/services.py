@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from stepwise.cases.duplicates import same_person_twice
 from stepwise.cases.models import Case, LogEntry, Person
 from stepwise.cases.services import log_entry_record, task_add
 from stepwise.rules.ladder import verdict
@@ -170,10 +171,16 @@ def letter_issue(
         today=timezone.localdate(now),
         no_address_hint="record one on the case",
     )
+    twice = same_person_twice([r.record for r in plan.recipients])
     if not case.is_open:
         errors["letter"] = "This case is closed: reopen it before sending a letter"
     elif not plan.recipients:
         errors["letter"] = "Record a caregiver with parental responsibility before sending letters"
+    elif twice:
+        errors["letter"] = (
+            f"{', '.join(twice)} is on the case twice: end the involvement of the duplicate "
+            "record, or record each one's date of birth if they are two people, before sending"
+        )
     if errors:
         raise ValidationError(errors)
     try:

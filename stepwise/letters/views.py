@@ -12,6 +12,7 @@ from decimal import Decimal
 from functools import partial
 from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
@@ -26,6 +27,7 @@ from stepwise.accounts.access import (
     is_service_manager,
 )
 from stepwise.audit.services import audit_record
+from stepwise.cases.duplicates import same_person_twice
 from stepwise.cases.models import Case
 from stepwise.cases.selectors import with_schools
 from stepwise.readiness.selectors import letters_due
@@ -41,9 +43,10 @@ from .selectors import (
     case_numbers,
     not_enrolled_since,
     not_recipients,
+    recipients,
     sent_letters,
 )
-from .sending import Draft, Figures, Plan, fields_needed
+from .sending import Draft, Figures, Plan, fields_needed, ladder_day
 from .services import letter_drafts, letter_plan
 from .wording import WordingError
 
@@ -78,6 +81,7 @@ def case_letters(request: HttpRequest, pk: int) -> HttpResponse:
             "due": letters_due(found, ladder.pack),
             "letters": sent_letters(found),
             "left_out": not_recipients(found),
+            "twice": same_person_twice(recipients(found)),
             "manager": is_service_manager(request.user, found.service),
         },
     )
@@ -101,7 +105,9 @@ def _figures(form: LetterForm) -> Figures:
 class IssueSide:
     """What differs between sending a letter from a case and from a school's student page."""
 
-    plan: Callable[[frozenset[str]], Plan]  # the letter's plan; ValidationError if unknown
+    # The letter's plan, judged by the ladder on a day (the letter's date); ValidationError
+    # if the letter is unknown.
+    plan: Callable[[frozenset[str], date], Plan]
     numbers: Numbers  # the child's numbers from the register, to prefill
     not_enrolled_since: date | None
     issue: Callable[..., list[Letter]]  # the service that sends it, given the form's values
@@ -111,6 +117,17 @@ class IssueSide:
     caption: str
     sent_note: str = ""  # added to the message after sending
     recorded_in: str = "the engagement log"  # where the "sent … because …" text goes
+
+
+def _letter_date(posted: Any, today: date) -> date:
+    """Return the date the sender chose for the letter, or today if none (or no real one)."""
+    if posted is None:
+        return today
+    try:
+        chosen = forms.DateField().clean(posted.get("sent_on"))
+    except ValidationError:
+        return today
+    return chosen if chosen <= today else today
 
 
 def issue_page(request: HttpRequest, side: IssueSide) -> HttpResponse:
@@ -123,8 +140,10 @@ def issue_page(request: HttpRequest, side: IssueSide) -> HttpResponse:
         for name, value in request.POST.items()
         if posted is not None and name.startswith(CONFIRM_PREFIX) and value
     )
+    # The page and the send judge the letter alike: by the ladder on the letter's date.
+    on = _letter_date(posted, today)
     try:
-        plan = side.plan(confirmed)
+        plan = side.plan(confirmed, on)
     except ValidationError:
         raise Http404("No such letter here") from None
     side.audit("view", f"letter {plan.letter.step} preview")
@@ -143,6 +162,7 @@ def issue_page(request: HttpRequest, side: IssueSide) -> HttpResponse:
         needs=fields_needed(plan),
         refused=not plan.verdict.allowed,
         recorded_in=side.recorded_in,
+        when=ladder_day(on, today),
     )
     valid = form.is_valid() if posted is not None else False
     if valid and request.POST.get("action") == "send":
@@ -192,6 +212,7 @@ def issue_page(request: HttpRequest, side: IssueSide) -> HttpResponse:
         "letters/letter_issue.html",
         {
             "plan": plan,
+            "when": form.when,
             "form": form,
             "preview": preview,
             "preview_error": preview_error,
@@ -211,8 +232,8 @@ def letter_issue(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     return issue_page(
         request,
         IssueSide(
-            plan=lambda confirmed: letter_plan(
-                case=found, letter_key=key, today=today, confirmed=confirmed, by=me
+            plan=lambda confirmed, on: letter_plan(
+                case=found, letter_key=key, today=on, confirmed=confirmed, by=me
             ),
             numbers=case_numbers(found, today),
             not_enrolled_since=not_enrolled_since(found),

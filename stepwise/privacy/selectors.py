@@ -257,20 +257,24 @@ def response_table(school: School, student: Student, pack: Pack) -> Table:
             "threshold_event__reached_on",
             "recorded_by__username",
             "recorded_at",
+            "corrects_id",
+            "withdrawn",
         )
     )
     return Table(
         "response_activities.csv",
-        "what the school did about the student's absence",
+        "what the school did about the student's absence; a correction or a withdrawal names "
+        "the response it replaces",
         ("response_id", "happened_on", "response_type", "response_type_label", "description",
          "done_by", "threshold", "threshold_reached_on", "recorded_by", "recorded_at",
-         "private_notes"),
+         "replaces_response_id", "withdrawal", "private_notes"),
         [
             [str(pk), _day(happened_on), kind, labels.get(kind, kind), description, done_by,
              threshold or "", _day(reached_on), recorded_by or "", _when(recorded_at),
+             str(corrects or ""), "yes" if withdrawn else "",
              WITHHELD if pk in with_notes else ""]
             for (pk, happened_on, kind, description, done_by, threshold, reached_on, recorded_by,
-                 recorded_at) in activities
+                 recorded_at, corrects, withdrawn) in activities
         ],
     )  # fmt: skip
 

@@ -8,9 +8,9 @@ from django.utils import timezone
 from stepwise.cases.models import Case
 from stepwise.cases.selectors import effective_log
 from stepwise.certificates.selectors import certificates_for_student, year_periods
-from stepwise.letters.selectors import case_pack, recipients
+from stepwise.letters.selectors import case_pack, letters_sent, recipients
 from stepwise.rules import readiness
-from stepwise.rules.ladder import Recipient, Sent
+from stepwise.rules.ladder import Recipient
 from stepwise.rules.pack import Pack
 from stepwise.standings.selectors import current_term, evaluate_terms
 
@@ -18,6 +18,8 @@ from .models import Attestation
 
 # The attestation that a caregiver cannot be contacted, kept per person.
 CANNOT_CONTACT = "cannot_contact"
+# The attestation of what the service put right after the team returned its referral.
+PUT_RIGHT = "put_right"
 
 
 def _user_name(user: Any) -> str:
@@ -94,10 +96,7 @@ def case_facts(case: Case, today: date | None = None) -> tuple[Pack, readiness.F
         case_reason=case.reason,
         today=today,
         recipients=tuple(Recipient(str(p.pk), p.full_name) for p in people),
-        sent=tuple(
-            Sent(step, day, str(person))
-            for step, day, person in case.letters.values_list("step", "sent_on", "person_id")
-        ),
+        sent=letters_sent(case),
         recent_within_days=pack.letters.recent_within_days,
         cannot_contact=cannot_contact,
         contacts=tuple(

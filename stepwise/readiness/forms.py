@@ -10,6 +10,8 @@ from stepwise.rules.readiness import Item
 
 from .models import ProsecutionReferral
 
+EVIDENCE_CHOICES = 50  # the latest log entries offered as an attestation's evidence
+
 
 class EvidenceChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: LogEntry) -> str:  # type: ignore[override]
@@ -44,8 +46,13 @@ class AttestationForm(forms.Form):
                 },
             )
             self.order_fields(["answer", "happened_on", "note"])
+        # The latest entries, as a list of pks: a sliced queryset offers its choices but
+        # cannot look the chosen one up, so every choice would be refused.
+        latest = case.log.order_by("-happened_at", "-pk").values_list("pk", flat=True)
         self.fields["evidence"] = EvidenceChoice(
-            queryset=case.log.order_by("-happened_at")[:50],
+            queryset=case.log.filter(pk__in=list(latest[:EVIDENCE_CHOICES])).order_by(
+                "-happened_at", "-pk"
+            ),
             required=False,
             label="Evidence in the log (optional)",
             empty_label="None",

@@ -20,9 +20,9 @@ from stepwise.rules import readiness
 from stepwise.rules.pack import Pack
 
 from .bundle import BundleError, bundle_zip
-from .facts import CANNOT_CONTACT
+from .facts import CANNOT_CONTACT, PUT_RIGHT
 from .models import Attestation, ProsecutionReferral, ReferralStatusChange
-from .selectors import case_readiness
+from .selectors import case_readiness, returned_referral
 
 # Statuses the team must explain: the service needs to know why, and what to put right.
 NOTE_NEEDED = (ProsecutionReferral.Status.DECLINED, ProsecutionReferral.Status.RETURNED)
@@ -60,6 +60,14 @@ def attestation_record(
         if person is None or person.pk not in {p.pk for p in recipients(case)}:
             errors["person"] = "Choose a caregiver with parental responsibility on this case"
         answer = CANNOT_CONTACT
+    elif item_key == PUT_RIGHT:
+        returned = returned_referral(case)
+        if returned is None:
+            raise ValidationError(
+                {"item": "No referral of this case was returned: there is nothing to put right"}
+            )
+        text = f"What was put right after {returned.referral.team} returned the referral"
+        answer, person = PUT_RIGHT, None
     else:
         item = attested_item(case, item_key)
         if item is None:
@@ -140,8 +148,13 @@ def referral_make(*, case: Case, by: User, now: datetime | None = None) -> Prose
         if found.referral is not None:
             raise ValidationError({"case": "The case has already been referred"})
         if not found.ready:
-            missing = "; ".join(f"{r.item.text}: {r.reason}" for r in found.blocking)
-            raise ValidationError({"case": f"Not ready to refer. {missing}"})
+            missing = [f"{r.item.text}: {r.reason}" for r in found.blocking]
+            if found.returned is not None and found.returned.put_right is None:
+                missing.append(
+                    f"{found.returned.referral.team} returned the referral: record what was "
+                    f"put right of what the team asked for ({found.returned.note})"
+                )
+            raise ValidationError({"case": f"Not ready to refer. {'; '.join(missing)}"})
         team = found.checklist.team
         bundle, bundle_sha256 = None, ""
         if not found.checklist.notification_only:

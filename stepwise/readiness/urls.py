@@ -10,6 +10,7 @@ urlpatterns = [
         views.cannot_contact,
         name="readiness_cannot_contact",
     ),
+    path("cases/<int:pk>/referral/put-right/", views.put_right, name="readiness_put_right"),
     path("cases/<int:pk>/referral/<slug:item_key>/", views.attest, name="readiness_attest"),
     path("teams/<int:org_id>/referrals/", views.team_referrals, name="team_referrals"),
     path("referred/<int:pk>/", views.team_referral, name="team_referral"),

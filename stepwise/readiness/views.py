@@ -29,9 +29,15 @@ from stepwise.letters.selectors import recipients
 from stepwise.rules import readiness as rules
 
 from . import services
-from .facts import CANNOT_CONTACT
+from .facts import CANNOT_CONTACT, PUT_RIGHT
 from .forms import AttestationForm, StatusForm
-from .selectors import Readiness, case_readiness, letters_due, referrals_for_team
+from .selectors import (
+    Readiness,
+    case_readiness,
+    letters_due,
+    referrals_for_team,
+    returned_referral,
+)
 
 STATE_TAGS = {
     rules.MET: ("Met", ""),
@@ -175,6 +181,38 @@ def cannot_contact(request: HttpRequest, pk: int, person_pk: int) -> HttpRespons
         title=f"Why {person.full_name} cannot be contacted",
         button="Record",
         done="Recorded. The checklist has been updated.",
+        back=reverse("case_readiness", args=[found.pk]),
+    )
+
+
+@login_required
+def put_right(request: HttpRequest, pk: int) -> HttpResponse:
+    found = get_case_for_user(request.user, pk)
+    form = AttestationForm(request.POST or None, case=found, item=None)
+    form.fields["note"].label = "What was put right, and where it is on the record"
+    _audit(request, found, "recording what was put right after a returned referral")
+
+    def write(data: dict[str, Any]) -> Any:
+        return services.attestation_record(
+            case=found,
+            by=_me(request),
+            item_key=PUT_RIGHT,
+            answer=PUT_RIGHT,
+            happened_on=data["happened_on"],
+            note=data["note"],
+            evidence=data["evidence"],
+        )
+
+    return case_form_page(
+        request,
+        found,
+        form,
+        write,
+        title="Record what was put right",
+        button="Record",
+        done="Recorded. The case may be referred again.",
+        template="readiness/put_right.html",
+        extra={"returned": returned_referral(found)},
         back=reverse("case_readiness", args=[found.pk]),
     )
 

@@ -16,9 +16,7 @@ from stepwise.schools.models import Term
 from stepwise.standings.models import ThresholdEvent
 
 from .models import Description
-from .services import NOTES_MAX, TEXT_MAX
-
-DATE_LABEL = "Date the response happened"
+from .services import DATE_LABEL, NOTES_MAX, REASON_MAX, TEXT_MAX, before_threshold
 
 
 class DateParts(forms.MultiWidget):
@@ -206,6 +204,13 @@ class OneResponseForm(ResponseForm):
         self.fields["event"].queryset = events  # type: ignore[attr-defined]
         self.anchors = {**self.anchors, "event": "event"}
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        event, day = data.get("event"), data.get("happened_on")
+        if event is not None and day is not None and day < event.reached_on:
+            self.add_error("happened_on", before_threshold(event, self.pack))
+        return data
+
 
 class BulkResponseForm(ResponseForm):
     """Record the same response at many threshold events, ticked in the queue."""
@@ -228,6 +233,33 @@ class BulkResponseForm(ResponseForm):
         super().__init__(*args, **kwargs)
         self.fields["events"].queryset = events  # type: ignore[attr-defined]
         self.anchors = {**self.anchors, "events": first_event or "events"}
+
+
+def reason_field(what: str) -> forms.CharField:
+    """Return the field that says why a response is corrected or withdrawn."""
+    return forms.CharField(
+        label=f"Why it is {what}",
+        max_length=REASON_MAX,
+        widget=forms.Textarea,
+        error_messages={
+            "required": f"Say why the response is {what}",
+            "max_length": f"The reason must be {REASON_MAX} characters or fewer",
+        },
+    )
+
+
+class CorrectionForm(OneResponseForm):
+    """Correct a response: what the record form asks, and why."""
+
+    reason = reason_field("corrected")
+
+    field_order = ["event", "response_type", "happened_on", "done_by", "notes", "reason"]
+
+
+class WithdrawalForm(GovukForm):
+    """Withdraw a response recorded in error, saying why."""
+
+    reason = reason_field("withdrawn")
 
 
 class DescriptionForm(GovukForm):

@@ -29,7 +29,7 @@ from typing import NamedTuple
 import numpy as np
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from stepwise.rules.calendar import Calendar
@@ -101,10 +101,15 @@ def open_days_between(calendar: Calendar, after: date, through: date) -> int:
     return open_days_after(calendar, [after], through)[0]
 
 
+def answered() -> Exists:
+    """Return whether a response that still stands answers the threshold event (OuterRef)."""
+    return Exists(ResponseActivity.objects.effective().filter(threshold_event=OuterRef("pk")))
+
+
 def unanswered_events(term: Term) -> QuerySet[ThresholdEvent]:
-    """Return the term's active threshold events that no response activity answers."""
+    """Return the term's active threshold events that no standing response answers."""
     return ThresholdEvent.objects.filter(term=term, status=ThresholdEvent.Status.ACTIVE).exclude(
-        Exists(ResponseActivity.objects.filter(threshold_event=OuterRef("pk")))
+        answered()
     )
 
 
@@ -294,14 +299,34 @@ def student_events(student: Student, term: Term) -> QuerySet[ThresholdEvent]:
     """Return the student's active threshold events in a term, oldest first."""
     return ThresholdEvent.objects.filter(
         student=student, term=term, status=ThresholdEvent.Status.ACTIVE
-    ).annotate(answered=Exists(ResponseActivity.objects.filter(threshold_event=OuterRef("pk"))))
+    ).annotate(answered=answered())
+
+
+def with_history(responses: QuerySet[ResponseActivity]) -> QuerySet[ResponseActivity]:
+    """Return the responses as their history lists them, each with what replaced it.
+
+    A withdrawal is shown on the response it withdraws, so it is not listed itself;
+    `sent_letter` is set on a response that records a letter Stepwise sent.
+    """
+    return (
+        responses.filter(withdrawn=False)
+        .select_related("threshold_event", "recorded_by", "correction__changed_by", "corrects")
+        .annotate(sent_letter=F("letter__pk"))
+    )
 
 
 def student_responses(school: School, student: Student) -> QuerySet[ResponseActivity]:
     """Return the responses the school recorded for a student, latest first."""
-    return ResponseActivity.objects.filter(school=school, student=student).select_related(
-        "threshold_event", "recorded_by"
-    )
+    return with_history(ResponseActivity.objects.filter(school=school, student=student))
+
+
+def term_of(activity: ResponseActivity) -> Term | None:
+    """Return the term a response belongs to: its threshold's, else the one its date is in."""
+    if activity.threshold_event is not None:
+        return activity.threshold_event.term
+    return activity.school.terms.filter(
+        start__lte=activity.happened_on, end__gte=activity.happened_on
+    ).first()
 
 
 def term_responses(school: School, term: Term) -> QuerySet[ResponseActivity]:
@@ -314,7 +339,7 @@ def term_responses(school: School, term: Term) -> QuerySet[ResponseActivity]:
         threshold_event__isnull=True, happened_on__range=(term.start, term.end)
     )
     return (
-        ResponseActivity.objects.filter(in_term, school=school)
-        .select_related("student", "threshold_event", "recorded_by")
+        with_history(ResponseActivity.objects.filter(in_term, school=school))
+        .select_related("student")
         .order_by("-happened_on", "-recorded_at", "-pk")
     )

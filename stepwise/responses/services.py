@@ -10,18 +10,22 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from stepwise.schools.models import School, Student
+from stepwise.rules.pack import Pack
+from stepwise.schools.models import School, Student, Term
 from stepwise.standings.models import ThresholdEvent
 from stepwise.standings.selectors import current_term
 
 from .models import Description, ResponseActivity
+from .selectors import term_of
 
 TEXT_MAX = 200  # Description.text and ResponseActivity.done_by
 NOTES_MAX = 5000
+REASON_MAX = 300  # ResponseActivity.change_reason
+DATE_LABEL = "Date the response happened"
 
 
 class ResponseError(ValueError):
@@ -62,6 +66,7 @@ def _check_activity(
     done_by: str,
     notes: str,
     today: date,
+    term: Term | None,
 ) -> None:
     try:
         school.rules.response_type(response_type)
@@ -73,15 +78,15 @@ def _check_activity(
         or description.retired
     ):
         raise ResponseError("Select one of the school’s descriptions", field="description")
+    if event is not None and (event.student_id != student.pk or event.term.school_id != school.pk):
+        raise ResponseError("Select one of the student’s thresholds", field="event")
     if happened_on > today:
-        raise ResponseError(
-            "Date the response happened must be today or in the past", field="happened_on"
-        )
-    term = event.term if event is not None else current_term(school, today)
+        raise ResponseError(f"{DATE_LABEL} must be today or in the past", field="happened_on")
+    if event is not None and happened_on < event.reached_on:
+        raise ResponseError(before_threshold(event, school.rules), field="happened_on")
     if term is not None and happened_on < term.start:
         raise ResponseError(
-            f"Date the response happened must be on or after {term.start:%-d %B %Y}, "
-            f"the start of {term.name}",
+            f"{DATE_LABEL} must be on or after {_day(term.start)}, the start of {term.name}",
             field="happened_on",
         )
     if not done_by.strip():
@@ -92,11 +97,46 @@ def _check_activity(
         raise ResponseError(f"Notes must be {NOTES_MAX:,} characters or fewer", field="notes")
     if not student.enrolments.filter(school=school).exists():
         raise ResponseError(f"{student} is not a student of {school.name}")
-    if event is not None and (event.student_id != student.pk or event.term.school_id != school.pk):
-        raise ResponseError("Select one of the student’s thresholds", field="event")
 
 
-def _new_activity(
+def _day(day: date) -> str:
+    return f"{day:%-d %B %Y}"
+
+
+def before_threshold(event: ThresholdEvent, pack: Pack) -> str:
+    """Return why a response cannot have happened before the threshold it answers."""
+    try:
+        label = pack.threshold(event.threshold).label
+    except KeyError:
+        label = event.threshold
+    return (
+        f"{DATE_LABEL} must be on or after {_day(event.reached_on)}, the day "
+        f"{event.student.full_name} reached {label}"
+    )
+
+
+def _too_early(events: list[ThresholdEvent], happened_on: date) -> None:
+    """Refuse a date before any of the thresholds it answers, naming every student."""
+    early = sorted(
+        (e for e in events if happened_on < e.reached_on),
+        key=lambda e: (e.reached_on, e.student.family_name, e.student.given_name),
+    )
+    if len(early) == 1:
+        return  # the one student's own check names them and the threshold
+    if early:
+        named = ", ".join(
+            f"{e.student.full_name} reached it on {_day(e.reached_on)}"
+            if i == 0
+            else f"{e.student.full_name} on {_day(e.reached_on)}"
+            for i, e in enumerate(early)
+        )
+        raise ResponseError(
+            f"{DATE_LABEL} must be on or after the day each student reached the threshold: {named}",
+            field="happened_on",
+        )
+
+
+def _create_activity(
     *,
     school: School,
     student: Student,
@@ -110,17 +150,6 @@ def _new_activity(
     now: datetime,
     batch: uuid.UUID | None,
 ) -> ResponseActivity:
-    _check_activity(
-        school=school,
-        student=student,
-        event=event,
-        response_type=response_type,
-        description=description,
-        happened_on=happened_on,
-        done_by=done_by,
-        notes=notes,
-        today=timezone.localdate(now),
-    )
     return ResponseActivity.objects.create(
         school=school,
         student=student,
@@ -156,7 +185,21 @@ def response_record(
     The checks only read and the record is one INSERT, so it needs no transaction (or
     savepoint) of its own: a refusal leaves the caller's transaction as it was.
     """
-    return _new_activity(
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    _check_activity(
+        school=school,
+        student=student,
+        event=threshold_event,
+        response_type=response_type,
+        description=description,
+        happened_on=happened_on,
+        done_by=done_by,
+        notes=notes,
+        today=today,
+        term=threshold_event.term if threshold_event is not None else current_term(school, today),
+    )
+    return _create_activity(
         school=school,
         student=student,
         event=threshold_event,
@@ -166,9 +209,42 @@ def response_record(
         done_by=done_by,
         notes=notes,
         recorded_by=recorded_by,
-        now=now or timezone.now(),
+        now=now,
         batch=None,
     )
+
+
+def response_check_many(
+    *,
+    school: School,
+    threshold_events: list[ThresholdEvent],
+    response_type: str,
+    happened_on: date,
+    done_by: str,
+    description: Description | None = None,
+    notes: str = "",
+    today: date,
+) -> None:
+    """Raise ResponseError if the same activity may not be recorded at every event.
+
+    Writes nothing: the queue asks before it shows the officer what will be saved.
+    """
+    if not threshold_events:
+        raise ResponseError("Select at least one student", field="events")
+    _too_early(threshold_events, happened_on)
+    for event in threshold_events:
+        _check_activity(
+            school=school,
+            student=event.student,
+            event=event,
+            response_type=response_type,
+            description=description,
+            happened_on=happened_on,
+            done_by=done_by,
+            notes=notes,
+            today=today,
+            term=event.term,
+        )
 
 
 @transaction.atomic
@@ -190,12 +266,20 @@ def response_record_many(
     sharing a batch id, all written or none.
     """
     events = list(threshold_events)
-    if not events:
-        raise ResponseError("Select at least one student", field="events")
     now = now or timezone.now()
+    response_check_many(
+        school=school,
+        threshold_events=events,
+        response_type=response_type,
+        happened_on=happened_on,
+        done_by=done_by,
+        description=description,
+        notes=notes,
+        today=timezone.localdate(now),
+    )
     batch = uuid.uuid4()
     return [
-        _new_activity(
+        _create_activity(
             school=school,
             student=event.student,
             event=event,
@@ -210,6 +294,135 @@ def response_record_many(
         )
         for event in events
     ]
+
+
+# --- Corrections and withdrawals ---------------------------------------------------------
+
+
+def _check_replaceable(activity: ResponseActivity, reason: str, what: str) -> str:
+    """Return the cleaned reason, or refuse to replace a response that cannot be."""
+    if activity.withdrawn or activity.replaced_by is not None:
+        raise ResponseError(
+            "This response has already been corrected or withdrawn: change the one that stands now"
+        )
+    # A letter Stepwise sent records its own response (the letters app links it).
+    if hasattr(activity, "letter"):
+        raise ResponseError(
+            "This response records a letter Stepwise sent: it stands with the letter"
+        )
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ResponseError(f"Say why the response is {what}", field="reason")
+    if len(reason) > REASON_MAX:
+        raise ResponseError(f"The reason must be {REASON_MAX} characters or fewer", field="reason")
+    return reason
+
+
+def _replace(activity: ResponseActivity, replacement: ResponseActivity) -> ResponseActivity:
+    """Write the record that replaces `activity`, once: a race loses with a clear reason."""
+    try:
+        with transaction.atomic():
+            # Lock the original: two people replacing it at once are taken in turn.
+            ResponseActivity.objects.select_for_update().filter(pk=activity.pk).first()
+            replacement.save()
+    except IntegrityError:
+        raise ResponseError(
+            "Someone else has just corrected or withdrawn this response: look again"
+        ) from None
+    return replacement
+
+
+def response_correct(
+    *,
+    activity: ResponseActivity,
+    by: User,
+    response_type: str,
+    happened_on: date,
+    done_by: str,
+    reason: str,
+    threshold_event: ThresholdEvent | None,
+    description: Description | None = None,
+    notes: str = "",
+    now: datetime | None = None,
+) -> ResponseActivity:
+    """Record a correction of a response; the original stays, replaced.
+
+    The correction is checked as a new response would be, and may not move the day it
+    happened after the day the school recorded it (a response recorded before it
+    happened is withdrawn, then recorded again).
+    """
+    now = now or timezone.now()
+    reason = _check_replaceable(activity, reason, "corrected")
+    school, student = activity.school, activity.student
+    _check_activity(
+        school=school,
+        student=student,
+        event=threshold_event,
+        response_type=response_type,
+        description=description,
+        happened_on=happened_on,
+        done_by=done_by,
+        notes=notes,
+        today=timezone.localdate(now),
+        term=threshold_event.term if threshold_event is not None else term_of(activity),
+    )
+    recorded_on = timezone.localdate(activity.recorded_at)
+    if happened_on > recorded_on:
+        raise ResponseError(
+            f"{DATE_LABEL} must be on or before {_day(recorded_on)}, the day the response was "
+            "recorded: if it happened later, withdraw this one and record it again",
+            field="happened_on",
+        )
+    return _replace(
+        activity,
+        ResponseActivity(
+            school=school,
+            student=student,
+            threshold_event=threshold_event,
+            response_type=response_type,
+            description=description,
+            description_text=description.text if description else "",
+            happened_on=happened_on,
+            done_by=done_by.strip(),
+            notes=notes.strip(),
+            recorded_by=activity.recorded_by,
+            recorded_at=activity.recorded_at,
+            batch=activity.batch,
+            corrects=activity,
+            change_reason=reason,
+            changed_by=by,
+            changed_at=now,
+        ),
+    )
+
+
+def response_withdraw(
+    *, activity: ResponseActivity, by: User, reason: str, now: datetime | None = None
+) -> ResponseActivity:
+    """Withdraw a response recorded in error; it stays on record, and answers nothing."""
+    reason = _check_replaceable(activity, reason, "withdrawn")
+    return _replace(
+        activity,
+        ResponseActivity(
+            school=activity.school,
+            student=activity.student,
+            threshold_event=activity.threshold_event,
+            response_type=activity.response_type,
+            description=activity.description,
+            description_text=activity.description_text,
+            happened_on=activity.happened_on,
+            done_by=activity.done_by,
+            notes=activity.notes,
+            recorded_by=activity.recorded_by,
+            recorded_at=activity.recorded_at,
+            batch=activity.batch,
+            corrects=activity,
+            withdrawn=True,
+            change_reason=reason,
+            changed_by=by,
+            changed_at=now or timezone.now(),
+        ),
+    )
 
 
 # --- Descriptions ----------------------------------------------------------------------

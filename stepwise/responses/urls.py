@@ -10,6 +10,16 @@ urlpatterns = [
         views.response_add,
         name="response_add",
     ),
+    path(
+        "schools/<str:code>/responses/<int:pk>/correct/",
+        views.response_correct_view,
+        name="response_correct",
+    ),
+    path(
+        "schools/<str:code>/responses/<int:pk>/withdraw/",
+        views.response_withdraw_view,
+        name="response_withdraw",
+    ),
     path("schools/<str:code>/descriptions/", views.descriptions, name="descriptions"),
     path("schools/<str:code>/descriptions/new/", views.description_new, name="description_add"),
     path(

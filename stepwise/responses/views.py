@@ -37,11 +37,18 @@ from stepwise.audit.services import audit_list, audit_record
 from stepwise.dashboard.selectors import register_version
 from stepwise.front.paging import paginate
 from stepwise.rules.pack import Pack
-from stepwise.schools.models import School, Term
+from stepwise.schools.models import School, Student, Term
 from stepwise.standings.models import ThresholdEvent
 from stepwise.standings.selectors import current_term
 
-from .forms import BulkResponseForm, DescriptionForm, NewDescriptionForm, OneResponseForm
+from .forms import (
+    BulkResponseForm,
+    CorrectionForm,
+    DescriptionForm,
+    NewDescriptionForm,
+    OneResponseForm,
+    WithdrawalForm,
+)
 from .models import Description, ResponseActivity
 from .selectors import (
     CACHE_SECONDS,
@@ -56,6 +63,7 @@ from .selectors import (
     responses_version,
     student_events,
     student_responses,
+    term_of,
     term_responses,
 )
 from .services import (
@@ -64,8 +72,11 @@ from .services import (
     description_move,
     description_rename,
     description_retire,
+    response_check_many,
+    response_correct,
     response_record,
     response_record_many,
+    response_withdraw,
 )
 
 R = Membership.Role
@@ -190,31 +201,10 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
             today=today,
             initial={"done_by": _user_name(request), "happened_on": today},
         )
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            try:
-                with transaction.atomic():
-                    activities = response_record_many(
-                        school=school,
-                        threshold_events=sorted(data["events"], key=lambda e: e.pk),
-                        response_type=data["response_type"],
-                        description=data["description"],
-                        happened_on=data["happened_on"],
-                        done_by=data["done_by"],
-                        notes=data["notes"],
-                        recorded_by=request.user,  # type: ignore[arg-type]
-                        now=now,
-                    )
-                    _audit_recorded(request, school, activities)
-            except ResponseError as error:
-                _show_error(form, error)
-            else:
-                count = len(activities)
-                messages.success(
-                    request,
-                    f"Response recorded for {count} student{'s' if count != 1 else ''}",
-                )
-                return redirect(request.get_full_path())
+        if request.method == "POST":
+            answered = _record_many(request, school, term, form, now)
+            if answered is not None:
+                return answered
 
     ticked = set(form["events"].value() or []) if form is not None and form.is_bound else set()
     rows_html = ""
@@ -263,6 +253,86 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
         students=[view.students[pk] for pk in page.object_list],
     )
     return render(request, "responses/queue.html", context)
+
+
+def _record_many(
+    request: HttpRequest, school: School, term: Term, form: BulkResponseForm, now: datetime
+) -> HttpResponse | None:
+    """Answer the bulk form: ask to confirm, then record; None shows the queue again.
+
+    The first valid POST only checks and shows what would be saved (how many, who);
+    the confirmation carries the same fields with `confirmed`. "Go back and change"
+    (`change`) shows the queue as it was sent, ticks and all.
+    """
+    if "change" in request.POST or not form.is_valid():
+        return None
+    data = form.cleaned_data
+    values = {
+        "school": school,
+        "threshold_events": sorted(data["events"], key=lambda e: e.pk),
+        "response_type": data["response_type"],
+        "description": data["description"],
+        "happened_on": data["happened_on"],
+        "done_by": data["done_by"],
+        "notes": data["notes"],
+    }
+    try:
+        if request.POST.get("confirmed") != "yes":
+            response_check_many(**values, today=timezone.localdate(now))
+            return _confirm_many(request, school, term, values)
+        with transaction.atomic():
+            activities = response_record_many(
+                **values,
+                recorded_by=request.user,  # type: ignore[arg-type]
+                now=now,
+            )
+            _audit_recorded(request, school, activities)
+    except ResponseError as error:
+        _show_error(form, error)
+        return None
+    count = len(activities)
+    messages.success(request, f"Response recorded for {count} student{'s' if count != 1 else ''}")
+    return redirect(request.get_full_path())
+
+
+def _confirm_many(
+    request: HttpRequest, school: School, term: Term, values: dict[str, Any]
+) -> HttpResponse:
+    """Show what the bulk form would record, and for whom, before anything is saved."""
+    pack = school.rules
+    events = values["threshold_events"]
+    kept = [
+        (name, value)
+        for name, found in request.POST.lists()
+        if name not in ("csrfmiddlewaretoken", "confirmed", "change")
+        for value in found
+    ]
+    return render(
+        request,
+        "responses/queue_confirm.html",
+        {
+            "school": school,
+            "term": term,
+            "count": len(events),
+            "students": sorted(
+                (
+                    {
+                        "student": e.student,
+                        "threshold": _threshold_label(school, e.threshold),
+                        "reached_on": e.reached_on,
+                    }
+                    for e in events
+                ),
+                key=lambda r: (r["student"].family_name, r["student"].given_name),
+            ),
+            "type_label": pack.response_type(values["response_type"]).label,
+            "description": values["description"],
+            "happened_on": values["happened_on"],
+            "done_by": values["done_by"],
+            "notes": values["notes"],
+            "kept": kept,
+        },
+    )
 
 
 def _response_fields_html(school: School, term: Term, today: date, form: Any) -> SafeString:
@@ -364,12 +434,67 @@ def _queue_rows_html(
 # --- Recording a response for one student ---------------------------------------------
 
 
+def _event_choices(school: School, events: Any, form: Any) -> dict[str, Any]:
+    """Return what the threshold radios need: each event, its label, and which is chosen."""
+    selected = str(form["event"].value() or "")
+    return {
+        "events": [
+            {
+                "event": e,
+                "threshold": _threshold_label(school, e.threshold),
+                "checked": selected == str(e.pk),
+            }
+            for e in events
+        ],
+        "no_event_checked": selected == "",
+    }
+
+
+def _one_response_page(
+    request: HttpRequest,
+    school: School,
+    term: Term,
+    student: Student,
+    form: Any,
+    events: Any,
+    **extra: Any,
+) -> HttpResponse:
+    """Show the one-student form (recording or correcting) and the student's history."""
+    pack = school.rules
+    context = {
+        "school": school,
+        "term": term,
+        "pack": pack,
+        "student": student,
+        "student_url": reverse("student", args=[school.code, student.national_id])
+        + f"?term={term.key}",
+        "form": form,
+        **_event_choices(school, events, form),
+        "earlier": _activity_rows(school, student_responses(school, student)[:50], can_change=True),
+        "due_hours": pack.response_due_hours,
+        **_response_context(form, pack),
+        **extra,
+    }
+    return render(request, "responses/response_add.html", context)
+
+
+def _audit_read(request: HttpRequest, school: School, student: Student, detail: str) -> None:
+    # Opening the form shows the child's thresholds and responses: a read of their record.
+    audit_record(
+        request=request,
+        organisation=school.organisation,
+        action="view",
+        object_type="student",
+        object_id=student.pk,
+        detail=f"{school.code} {detail}",
+    )
+
+
 @login_required
 def response_add(request: HttpRequest, code: str, national_id: str) -> HttpResponse:
     school, term, now, today = _school_term(request, code)
     require_school_role(request.user, school, RESPONDERS)
     student = get_student_for_user(request.user, school, national_id)
-    pack = school.rules
     events = student_events(student, term).select_related("term")
     chosen = request.GET.get("event", "")
     initial: dict[str, Any] = {"done_by": _user_name(request), "happened_on": today}
@@ -378,7 +503,7 @@ def response_add(request: HttpRequest, code: str, national_id: str) -> HttpRespo
     form = OneResponseForm(
         request.POST or None,
         events=events,
-        pack=pack,
+        pack=school.rules,
         descriptions=current_descriptions(school),
         term=term,
         today=today,
@@ -407,39 +532,142 @@ def response_add(request: HttpRequest, code: str, national_id: str) -> HttpRespo
             messages.success(request, f"Response recorded for {student.full_name}")
             return redirect("queue", code=school.code)
     if request.method == "GET":
-        # Opening the form shows the child's thresholds and responses: a read of their record.
-        audit_record(
-            request=request,
-            organisation=school.organisation,
-            action="view",
-            object_type="student",
-            object_id=student.pk,
-            detail=f"{school.code} {term.key} record a response",
-        )
+        _audit_read(request, school, student, f"{term.key} record a response")
+    return _one_response_page(request, school, term, student, form, events)
 
-    selected = str(form["event"].value() or "")
-    context = {
-        "school": school,
-        "term": term,
-        "pack": pack,
-        "student": student,
-        "student_url": reverse("student", args=[school.code, student.national_id])
-        + f"?term={term.key}",
-        "form": form,
-        "events": [
-            {
-                "event": e,
-                "threshold": _threshold_label(school, e.threshold),
-                "checked": selected == str(e.pk),
-            }
-            for e in events
-        ],
-        "no_event_checked": selected == "",
-        "earlier": _activity_rows(school, student_responses(school, student)[:50]),
-        "due_hours": pack.response_due_hours,
-        **_response_context(form, pack),
-    }
-    return render(request, "responses/response_add.html", context)
+
+# --- Correcting and withdrawing a response -----------------------------------------------
+
+
+def _changeable(request: HttpRequest, code: str, pk: int) -> tuple[School, ResponseActivity]:
+    """Return a response an officer of its school may correct or withdraw; 404 otherwise."""
+    school = get_school_for_user(request.user, code)
+    require_school_role(request.user, school, RESPONDERS)
+    found = (
+        ResponseActivity.objects.filter(school=school, pk=pk, withdrawn=False)
+        .select_related("student", "threshold_event__term", "school")
+        .first()
+    )
+    if found is None:
+        raise Http404("No such response")
+    get_student_for_user(request.user, school, found.student.national_id)
+    return school, found
+
+
+def _history_url(school: School, activity: ResponseActivity) -> str:
+    return reverse("response_add", args=[school.code, activity.student.national_id])
+
+
+def _audit_changed(
+    request: HttpRequest, school: School, replacement: ResponseActivity, done: str
+) -> None:
+    audit_record(
+        request=request,
+        organisation=school.organisation,
+        action="change",
+        object_type="student",
+        object_id=replacement.student_id,
+        detail=f"{school.code} response {replacement.corrects_id} {done} by {replacement.pk}",
+    )
+
+
+@login_required
+def response_correct_view(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    school, activity = _changeable(request, code, pk)
+    now = _now()
+    today = timezone.localdate(now)
+    term = term_of(activity) or current_term(school, today)
+    if term is None:
+        raise Http404("The school has no terms")
+    events = student_events(activity.student, term).select_related("term")
+    form = CorrectionForm(
+        request.POST or None,
+        events=events,
+        pack=school.rules,
+        descriptions=current_descriptions(school),
+        term=term,
+        today=today,
+        initial={
+            "event": activity.threshold_event_id,
+            "response_type": activity.response_type,
+            f"description_{activity.response_type}": activity.description_id,
+            "happened_on": activity.happened_on,
+            "done_by": activity.done_by,
+            "notes": activity.notes,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                correction = response_correct(
+                    activity=activity,
+                    by=request.user,  # type: ignore[arg-type]
+                    threshold_event=data["event"],
+                    response_type=data["response_type"],
+                    description=data["description"],
+                    happened_on=data["happened_on"],
+                    done_by=data["done_by"],
+                    notes=data["notes"],
+                    reason=data["reason"],
+                    now=now,
+                )
+                _audit_changed(request, school, correction, "corrected")
+        except ResponseError as error:
+            _show_error(form, error)
+        else:
+            messages.success(
+                request, f"Correction recorded for {activity.student.full_name}: the original stays"
+            )
+            return redirect(_history_url(school, activity))
+    if request.method == "GET":
+        _audit_read(request, school, activity.student, f"correct response {activity.pk}")
+    return _one_response_page(
+        request,
+        school,
+        term,
+        activity.student,
+        form,
+        events,
+        correcting=_activity_rows(school, [activity])[0],
+    )
+
+
+@login_required
+def response_withdraw_view(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    school, activity = _changeable(request, code, pk)
+    form = WithdrawalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                withdrawal = response_withdraw(
+                    activity=activity,
+                    by=request.user,  # type: ignore[arg-type]
+                    reason=form.cleaned_data["reason"],
+                    now=_now(),
+                )
+                _audit_changed(request, school, withdrawal, "withdrawn")
+        except ResponseError as error:
+            form.add_error("reason" if error.field == "reason" else None, str(error))
+        else:
+            messages.success(
+                request,
+                f"Response withdrawn for {activity.student.full_name}: it stays on record "
+                "and no longer answers a threshold",
+            )
+            return redirect(_history_url(school, activity))
+    if request.method == "GET":
+        _audit_read(request, school, activity.student, f"withdraw response {activity.pk}")
+    return render(
+        request,
+        "responses/response_withdraw.html",
+        {
+            "school": school,
+            "form": form,
+            "row": _activity_rows(school, [activity])[0],
+            "back_url": _history_url(school, activity),
+        },
+    )
 
 
 def _threshold_label(school: School, key: str) -> str:
@@ -449,21 +677,37 @@ def _threshold_label(school: School, key: str) -> str:
         return key
 
 
-def _activity_rows(school: School, activities: Any) -> list[dict[str, Any]]:
+def _activity_rows(
+    school: School, activities: Any, *, can_change: bool = False
+) -> list[dict[str, Any]]:
+    """Return each response as the history shows it: what replaced it, and what may be done."""
     pack = school.rules
     labels = {t.key: t.label for t in pack.response_types}
-    return [
-        {
-            "activity": a,
-            "type_label": labels.get(a.response_type, a.response_type),
-            "threshold": _threshold_label(school, a.threshold_event.threshold)
-            if a.threshold_event
-            else "",
-            "on_time": recorded_on_time(a, pack),
-            "recorded_on": timezone.localtime(a.recorded_at).date(),
-        }
-        for a in activities
-    ]
+    rows = []
+    for a in activities:
+        replaced = a.replaced_by
+        stands = replaced is None
+        changeable = can_change and stands and getattr(a, "sent_letter", None) is None
+        rows.append(
+            {
+                "activity": a,
+                "type_label": labels.get(a.response_type, a.response_type),
+                "threshold": _threshold_label(school, a.threshold_event.threshold)
+                if a.threshold_event
+                else "",
+                "on_time": recorded_on_time(a, pack),
+                "recorded_on": timezone.localtime(a.recorded_at).date(),
+                "replaced": replaced,
+                "stands": stands,
+                "correct_url": reverse("response_correct", args=[school.code, a.pk])
+                if changeable
+                else "",
+                "withdraw_url": reverse("response_withdraw", args=[school.code, a.pk])
+                if changeable
+                else "",
+            }
+        )
+    return rows
 
 
 @login_required
@@ -479,12 +723,14 @@ def responses(request: HttpRequest, code: str) -> HttpResponse:
         detail=term.key,
         students=[activity.student_id for activity in page.object_list],
     )
+    can_change = has_school_role(request.user, school, RESPONDERS)
     context = {
         "school": school,
         "term": term,
         "pack": school.rules,
         **paging,
-        "rows": _activity_rows(school, page.object_list),
+        "rows": _activity_rows(school, page.object_list, can_change=can_change),
+        "can_change": can_change,
         "due_hours": school.rules.response_due_hours,
     }
     return render(request, "responses/responses.html", context)

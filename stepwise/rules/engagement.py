@@ -1,14 +1,15 @@
 """Read a case's engagement log for the signals a caseworker acts on.
 
 Pure: takes plain (day, outcome) pairs and the pack's EngagementRule, returns a
-Signal. The case page shows it; letters (issue 5) refuse to start without it.
+Signal. The case page shows it with the next step, which follows the letters
+already sent (next_step_on_ladder).
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .pack import EngagementRule
+from .pack import EngagementRule, LetterSet
 
 # Outcomes that count as an unsuccessful attempt to engage the family.
 UNSUCCESSFUL = frozenset({"no_answer", "message_left", "not_found", "unsafe"})
@@ -58,4 +59,44 @@ def engagement_signal(
         since=since,
         reason=reason,
         next_step=rule.next_step if refusing else "",
+    )
+
+
+def _steps(steps: list[int]) -> str:
+    if len(steps) == 1:
+        return f"Letter {steps[0]} has"
+    return f"Letters {', '.join(map(str, steps[:-1]))} and {steps[-1]} have"
+
+
+def next_step_on_ladder(
+    before_letters: str, letter_set: LetterSet | None, sent: Iterable[int], *, referred: bool
+) -> str:
+    """Return the next step for a family not engaging, from where the case is on the ladder.
+
+    Before any letter it is `before_letters`, the pack's advice (try other ways in, then
+    letter 1); once letters have gone it names the next letter, or the referral the
+    ladder leads to.
+    """
+    steps = sorted(set(sent))
+    if letter_set is None or not steps:
+        return before_letters
+    gone = _steps(steps)
+    if referred:
+        return (
+            f"{gone} gone, and {letter_set.referral_label} has been made. Keep trying to "
+            "engage the family and record every attempt while it is considered."
+        )
+    following = next(
+        (
+            letter
+            for letter in letter_set.letters
+            if letter.step > steps[-1] and not letter.optional and not letter.on_referral
+        ),
+        None,
+    )
+    if following is None:
+        return f"{gone} gone: the ladder's next step is {letter_set.referral_label}."
+    return (
+        f"{gone} gone. Keep trying to engage the family, and record each attempt before the "
+        f"next letter: {following.title}."
     )

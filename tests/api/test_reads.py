@@ -137,3 +137,46 @@ def test_another_schools_token_reads_nothing_of_ours(week, other_api):
         response = other_api.get(f"{SCHOOL}{path}")
         assert response.status_code == 404, path
     assert [s["code"] for s in other_api.get("/api/v1/schools").json()] == ["NZ-2"]
+
+
+def test_a_response_dated_before_its_threshold_is_refused(week):
+    event_id = week.get(f"{SCHOOL}/threshold-events").json()["items"][0]["id"]  # 16 October
+    body = {
+        "student_id": "100000001",
+        "response_type": "conversation",
+        "happened_on": "2026-10-15",
+        "done_by": "Hana Smith",
+        "threshold_event_id": event_id,
+    }
+    response = week.post(f"{SCHOOL}/responses", body)
+    assert response.status_code == 422
+    (error,) = response.json()["errors"]
+    assert error["field"] == "happened_on"
+    assert "on or after 16 October 2026, the day Aroha" in error["message"]
+    assert not ResponseActivity.objects.exists()
+
+
+def test_only_the_response_that_stands_is_read_back(week, nz_roster):
+    from stepwise.responses.services import response_correct, response_withdraw
+
+    event_id = week.get(f"{SCHOOL}/threshold-events").json()["items"][0]["id"]
+    body = {
+        "student_id": "100000001",
+        "response_type": "conversation",
+        "happened_on": "2026-10-19",
+        "done_by": "Hana Smith",
+        "threshold_event_id": event_id,
+    }
+    assert week.post(f"{SCHOOL}/responses", body).status_code == 201
+    original = ResponseActivity.objects.get()
+    correction = response_correct(
+        activity=original, by=original.recorded_by, response_type="monitor",
+        happened_on=original.happened_on, done_by="Hana Smith", reason="Wrong type",
+        threshold_event=original.threshold_event,
+    )  # fmt: skip
+    listed = week.get(f"{SCHOOL}/responses").json()["items"]
+    assert [(r["id"], r["response_type"]) for r in listed] == [(correction.pk, "monitor")]
+    response_withdraw(activity=correction, by=original.recorded_by, reason="Not for Aroha")
+    assert week.get(f"{SCHOOL}/responses").json()["count"] == 0
+    (event,) = week.get(f"{SCHOOL}/threshold-events").json()["items"]
+    assert event["answered"] is False

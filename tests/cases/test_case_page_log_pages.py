@@ -139,7 +139,9 @@ def test_the_case_page_reads_as_much_for_a_full_page_of_the_log_as_for_one_entry
     login, caseworker, case, django_assert_num_queries
 ):
     # Each entry with a person and an attachment: none of them costs a read of its own.
-    # The rendered log is forgotten before each count, so both render it.
+    # The rendered log is forgotten before each count, so both render it. The calls are
+    # answered: unanswered ones would show the not-engaging banner on the second page
+    # only, with its own reads of the letters for the next step.
     child = case.people.get(role="child")
     client = login(caseworker)
     url = reverse("case", args=[case.pk])
@@ -150,7 +152,7 @@ def test_the_case_page_reads_as_much_for_a_full_page_of_the_log_as_for_one_entry
                 case=case,
                 by=caseworker,
                 kind="phone",
-                outcome="no_answer",
+                outcome="engaged",
                 people=[child],
                 uploads=[Upload(f"note-{i}.txt", "text/plain", b"rang")],
                 happened_at=at(TODAY, 12),  # after the referral's entries: page 1 is these

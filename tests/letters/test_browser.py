@@ -95,7 +95,8 @@ def test_letter_three_is_refused_until_confirmed_with_a_reason(
     page.get_by_label("Why are you sending this letter?").fill("no reply to letters")
     page.get_by_role("button", name="Send letter 3").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text(
-        "The ladder refuses this letter now. To send it anyway, say why"
+        "The ladder refuses this letter now: Letter 1 has not been sent to Ana Rewi. "
+        "To send it anyway, say why"
     )
     assert not Letter.objects.filter(case=other).exists()
 

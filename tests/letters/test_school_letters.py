@@ -93,9 +93,10 @@ def test_letter_three_is_refused_with_the_ladders_reasons(students, officer, log
     # Sent without a written reason for overriding the ladder: refused, nothing written.
     response = client.post(url, send_form())
     assert response.status_code == 400
-    assert "The ladder refuses this letter now. To send it anyway, say why" in (
-        response.content.decode()
-    )
+    assert (
+        "The ladder refuses this letter now: Letter 1 has not been sent to Hine Ngata. "
+        "Letter 2 has not been sent to Hine Ngata."
+    ) in response.content.decode()
     assert not Letter.objects.filter(student=aroha).exists()
     assert not ResponseActivity.objects.filter(student=aroha).exists()
 
@@ -149,3 +150,22 @@ def test_another_schools_officer_gets_404(page, students, officer, outsider, log
     assert client.get(letters_url(aroha, page, *args)).status_code == 404
     assert client.post(letters_url(aroha, page, *args), send_form()).status_code == 404
     assert Letter.objects.count() == 2
+
+
+def test_the_response_a_letter_recorded_stands_with_the_letter(
+    students, officer, login, school_sender
+):
+    from stepwise.responses.services import ResponseError, response_withdraw
+
+    aroha = students["Aroha"]
+    client = login(officer)
+    client.post(letters_url(aroha, "school_letter_new", NOTIFICATION), send_form())
+    activity = ResponseActivity.objects.filter(student=aroha).first()
+    with pytest.raises(ResponseError, match="records a letter Stepwise sent"):
+        response_withdraw(activity=activity, by=officer, reason="Sent by mistake")
+    history = client.get(reverse("response_add", args=["NZ-0427", aroha.national_id]))
+    assert "Sent notification to whānau" in history.content.decode()
+    assert reverse("response_withdraw", args=["NZ-0427", activity.pk]) not in (
+        history.content.decode()
+    )
+    assert ResponseActivity.objects.filter(student=aroha).count() == 2

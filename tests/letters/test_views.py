@@ -71,8 +71,9 @@ def test_a_refused_letter_needs_a_written_reason(case, caseworker, login, sender
     refused = client.post(url, send_form())
     assert refused.status_code == 400
     assert (
-        "The ladder refuses this letter now. To send it anyway, say why" in refused.content.decode()
-    )
+        "The ladder refuses this letter now: Letter 1 has not been sent to Hine Ngata. "
+        "Letter 1 has not been sent to Rawiri Ngata. To send it anyway, say why"
+    ) in refused.content.decode()
     assert not Letter.objects.exists()
     sent = client.post(url, send_form(override_reason="Letter 1 went from the school."))
     assert sent.status_code == 302

@@ -311,3 +311,16 @@ def test_the_command_explains_itself():
     assert "--dry-run" in text and "--today YYYY-MM-DD" in text
     assert "audit_event: 7 years after the event" in text
     assert "tombstones are never purged" in text
+
+
+def test_a_corrected_response_goes_with_its_correction(records):
+    original = records["old_response"]
+    correction = ResponseActivity.objects.create(
+        school=original.school, student=original.student, response_type="other",
+        happened_on=original.happened_on, done_by="Someone", recorded_by=original.recorded_by,
+        recorded_at=original.recorded_at, corrects=original, change_reason="Wrong type",
+        changed_by=original.recorded_by, changed_at=at("2018-11-05T09:00"),
+    )  # fmt: skip
+    retention("--today", "2026-11-20")
+    assert not ResponseActivity.objects.filter(pk__in=[original.pk, correction.pk]).exists()
+    assert Tombstone.objects.get(kind="response_activity").count == 2

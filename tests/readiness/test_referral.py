@@ -11,7 +11,7 @@ from stepwise.readiness.models import Attestation, ProsecutionReferral, Referral
 from stepwise.readiness.selectors import case_readiness, letters_due
 from stepwise.readiness.services import referral_make, referral_status_set
 
-from .conftest import TODAY, at, close_tasks, send
+from .conftest import TODAY, at, close_tasks, say, send
 
 
 def refer(case, by):
@@ -114,8 +114,14 @@ def test_the_team_sets_the_status_and_each_change_is_logged(
 
 def test_a_returned_referral_may_be_made_again(ready_case, caseworker, prosecutor):
     first = refer(ready_case, caseworker)
-    referral_status_set(referral=first, by=prosecutor, status="returned", note="Add the minutes")
+    referral_status_set(
+        referral=first, by=prosecutor, status="returned", note="Add the minutes",
+        now=at(TODAY, 12),
+    )  # fmt: skip
     assert case_readiness(ready_case, TODAY).referral is None
+    # Once what the team asked for is recorded as put right (tests/readiness/
+    # test_returned_referral.py), the case may be referred again.
+    say(ready_case, caseworker, "put_right", "put_right", days_ago=0)
     second = refer(ready_case, caseworker)
     assert second.pk != first.pk and second.status == "submitted"
 

@@ -82,6 +82,16 @@ def test_the_officers_morning(transactional_db, live_server, officer, page):
     )
     page.get_by_role("button", name="Record for selected students").click()
 
+    # Nothing is saved until the officer has seen how many, and who.
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Record this response for 3 students?"
+    )
+    chosen = page.get_by_role("table", name="The 3 students")
+    expect(chosen.get_by_role("rowheader")).to_have_text(
+        ["Lee, Sam", "Parata, Tui", "Walker, Mere"]
+    )
+    page.get_by_role("button", name="Record for 3 students").click()
+
     expect(page.get_by_role("alert")).to_contain_text("Response recorded for 3 students")
     expect(table.get_by_role("row")).to_have_count(4)  # Aroha's three thresholds are left
     for name in ("Walker, Mere", "Lee, Sam", "Parata, Tui"):
@@ -152,4 +162,56 @@ def test_the_admin_renames_a_description_and_the_earlier_record_keeps_its_words(
     expect(recorded).to_contain_text("Cooper, Ben")
     expect(recorded).to_contain_text("Sent written communication: Sent notification to whānau")
     expect(recorded).not_to_contain_text("attendance letter")
+    assert_quiet(console, errors)
+
+
+def test_a_recorded_response_is_corrected_and_the_original_is_kept_and_shown(
+    transactional_db, live_server, officer, page
+):
+    console, errors = watch(page)
+    sign_in(page, "officer")
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Threshold queue").click()
+    table = page.get_by_role("table", name="Waiting for a response")
+    table.get_by_role(
+        "link", name="Record a response for Ben Cooper, 5 days absent this term"
+    ).click()
+    page.get_by_role("radio", name="Sent written communication").check()
+    page.get_by_label("Description of Sent written communication").select_option(
+        label="Sent notification to whānau"
+    )
+    page.get_by_role("button", name="Record the response").click()
+    expect(page.get_by_role("alert")).to_contain_text("Response recorded for Ben Cooper")
+    expect(table).not_to_contain_text("Cooper, Ben")
+
+    # It was a phone call, not a letter: correct it from the term's responses.
+    page.get_by_role("link", name="Responses recorded in Term 4 2026").click()
+    page.get_by_role("link", name="Correct the response of 20 November 2026 for Ben Cooper").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Correct a response")
+    expect(page.locator("#correcting")).to_contain_text("Sent notification to whānau")
+    expect(page.get_by_role("radio", name="5 days absent this term")).to_be_checked()
+    page.get_by_role("radio", name="Conversation with whānau").check()
+    page.get_by_label("Description of Conversation with whānau").select_option(
+        label="Initial conversation with whānau"
+    )
+    page.get_by_label("Why it is corrected").fill("It was a phone call, not a letter")
+    page.get_by_role("button", name="Record the correction").click()
+
+    expect(page.get_by_role("alert")).to_contain_text("Correction recorded for Ben Cooper")
+    history = page.get_by_role("table", name="Responses recorded for Ben Cooper")
+    rows = history.get_by_role("row")
+    expect(rows).to_have_count(3)  # the heading row, the correction and the original
+    correction = rows.filter(has_text="Initial conversation with whānau")
+    expect(correction).to_contain_text("Correction")
+    expect(correction).to_contain_text("It was a phone call, not a letter")
+    expect(correction).to_contain_text("Within 48 hours")
+    original = rows.filter(has_text="Sent notification to whānau")
+    expect(original).to_contain_text("Corrected")
+    expect(original).not_to_contain_text("Within 48 hours")  # it no longer counts
+    expect(original.get_by_role("link", name=re.compile("^Correct"))).to_have_count(0)
+
+    # The threshold is still answered: Ben stays out of the queue.
+    page.get_by_role("link", name="Back to the threshold queue").click()
+    expect(page.get_by_role("table", name="Waiting for a response")).not_to_contain_text(
+        "Cooper, Ben"
+    )
     assert_quiet(console, errors)

@@ -24,6 +24,7 @@ def post_data(school, chosen, **changes) -> dict[str, object]:
         "happened_on_year": "2026",
         "done_by": "Hana Smith",
         "notes": "",
+        "confirmed": "yes",  # as the confirmation page sends it back
     }
     data.update(changes)
     return data

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from stepwise.rules.engagement import engagement_signal
+from stepwise.rules.engagement import engagement_signal, next_step_on_ladder
 from stepwise.rules.pack import load_pack
 
 TODAY = date(2026, 11, 20)
@@ -52,3 +52,31 @@ def test_every_pack_sets_its_engagement_thresholds():
         rule = load_pack(key).engagement
         assert rule.attempts >= 2 and rule.within_days >= 7
         assert rule.next_step and rule.pathway_warning
+
+
+# Each case: (pack, the steps sent, referred?, what the next step says).
+NEXT_STEPS = [
+    ("nz", set(), False, "start the non-engagement letters (letter 1)"),
+    ("nz", {1}, False,
+     "Letter 1 has gone. Keep trying to engage the family, and record each attempt before the "
+     "next letter: Letter 3: warning of a possible prosecution."),
+    ("nz", {1, 3}, False,
+     "Letters 1 and 3 have gone: the ladder's next step is a referral to the Ministry "
+     "Prosecutions team."),
+    ("nz", {1, 3, 4}, True,
+     "Letters 1, 3 and 4 have gone, and a referral to the Ministry Prosecutions team has been "
+     "made. Keep trying to engage the family and record every attempt while it is considered."),
+    ("england", {1, 2}, False,
+     "Letters 1 and 2 have gone. Keep trying to engage the family, and record each attempt "
+     "before the next letter: Letter 3: invitation to a formal attendance meeting."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("pack", "sent", "referred", "says"), NEXT_STEPS)
+def test_the_next_step_follows_the_letters_already_sent(pack, sent, referred, says):
+    rules = load_pack(pack)
+    letter_set = rules.letters.sets[0]
+    found = next_step_on_ladder(rules.engagement.next_step, letter_set, sent, referred=referred)
+    assert says in found
+    if sent:
+        assert "letter 1)" not in found

@@ -195,6 +195,22 @@ def by_description(w: World) -> list[Case]:
     ]
 
 
+def by_response(w: World) -> list[Case]:
+    b, a, pk = w.school_b.code, w.school_a.code, w.response_b.pk
+    return [
+        Case(
+            "school B's response",
+            Target({"code": b, "pk": pk}),
+            (Target({"code": NO_SCHOOL, "pk": pk}), Target({"code": b, "pk": NO_PK})),
+        ),
+        Case(
+            "school B's response through school A's address",
+            Target({"code": a, "pk": pk}),
+            (Target({"code": a, "pk": NO_PK}),),
+        ),
+    ]
+
+
 def by_organisation(*which: str) -> Callable[[World], list[Case]]:
     def cases(w: World) -> list[Case]:
         orgs = {
@@ -457,6 +473,11 @@ RULES: dict[str, Rule] = {
         by_student(lambda w: f"event={w.event_b.pk}"),
         form=lambda w: response_form(w, event=w.event_b.pk),
     ),
+    "response_correct": Rule(
+        by_response,
+        form=lambda w: response_form(w, event=w.event_b.pk, reason="Corrected from outside"),
+    ),
+    "response_withdraw": Rule(by_response, form=lambda w: {"reason": "Withdrawn from outside"}),
     "descriptions": Rule(by_school()),
     "description_add": Rule(
         by_school("type=conversation"),
@@ -508,6 +529,11 @@ RULES: dict[str, Rule] = {
     "person_new": Rule(
         by_case(), form=case_form(role="caregiver", given_name="From", family_name="Outside")
     ),
+    "person_edit": Rule(
+        person_cases,
+        form=case_form(role="caregiver", given_name="From", family_name="Outside", reason="Out"),
+    ),
+    "person_end": Rule(person_cases, form=case_form(ended_on="2026-11-20", reason="From outside")),
     "safety_new": Rule(by_case(), form=case_form(kind="dogs", address="1 Road", note="Outside")),
     "safety_withdraw": Rule(by_case("flag"), post_only=True),
     "agency_new": Rule(by_case(), form=case_form(kind="police", name="From outside")),
@@ -537,6 +563,9 @@ RULES: dict[str, Rule] = {
     "readiness_refer": Rule(by_case(), post_only=True),
     "readiness_attest": Rule(
         attest_cases, form=case_form(answer="spoken", happened_on="2026-11-19", note="Outside")
+    ),
+    "readiness_put_right": Rule(
+        by_case(), form=case_form(happened_on="2026-11-19", note="From outside")
     ),
     "readiness_cannot_contact": Rule(
         person_cases, form=case_form(happened_on="2026-11-19", note="From outside")
@@ -803,6 +832,12 @@ OWN: dict[str, list[Own]] = {
     "queue": [Own(A_STAFF, own_school())],
     "responses": [Own(A_STAFF, own_school())],
     "response_add": [Own(A_OFFICER, own_student(lambda w: f"event={w.event_a.pk}"))],
+    "response_correct": [
+        Own(A_OFFICER, lambda w: Target({"code": w.school_a.code, "pk": w.response_a.pk}))
+    ],
+    "response_withdraw": [
+        Own(A_OFFICER, lambda w: Target({"code": w.school_a.code, "pk": w.response_a.pk}))
+    ],
     "descriptions": [Own(A_ADMINS, own_school())],
     "description_add": [Own(A_ADMINS, own_school("type=conversation"))],
     "description_rename": [
@@ -913,10 +948,17 @@ OWN: dict[str, list[Own]] = {
     ],
     "case_readiness": [Own(X_STAFF, own_case)],
     "readiness_refer": [Own(X_STAFF, own_case, form=lambda w: {})],
+    "readiness_put_right": [Own(X_STAFF, own_case)],
     "readiness_attest": [
         Own(X_STAFF, lambda w: Target({"pk": w.case_x.pk, "item_key": "crm_spoken"}))
     ],
     "readiness_cannot_contact": [
+        Own(X_STAFF, lambda w: Target({"pk": w.case_x.pk, "person_pk": w.letter_x.person_id}))
+    ],
+    "person_edit": [
+        Own(X_STAFF, lambda w: Target({"pk": w.case_x.pk, "person_pk": w.letter_x.person_id}))
+    ],
+    "person_end": [
         Own(X_STAFF, lambda w: Target({"pk": w.case_x.pk, "person_pk": w.letter_x.person_id}))
     ],
     "team_referrals": [Own(PROSECUTORS, lambda w: Target({"org_id": w.prosecutions.pk}))],

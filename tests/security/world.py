@@ -287,6 +287,8 @@ class World:
     event_b: ThresholdEvent
     description_a: Description
     description_b: Description
+    response_a: ResponseActivity  # school A's response recorded with its referral
+    response_b: ResponseActivity  # school B's response at Tama's threshold
     referral_a: Referral  # school A to service X
     referral_b: Referral  # school B to service Y
     case_x: Case  # service X's case of a child not enrolled anywhere
@@ -408,7 +410,7 @@ def build_world() -> World:
     description_b = description_add(
         school=school_b, response_type="conversation", text="Home visit by the dean"
     )
-    response_record(
+    response_b = response_record(
         school=school_b,
         student=student_b,
         threshold_event=event_b,
@@ -516,6 +518,7 @@ def build_world() -> World:
     certificate_b = add_certificate(school_b, student_b, b_officer)
     # Recorded for Tama and Rangi, one for each referral, and school B's letter.
     assert ResponseActivity.objects.filter(school=school_b).count() == 5
+    response_a = ResponseActivity.objects.get(school=school_a, student=student_a, letter=None)
 
     return World(
         school_a=school_a,
@@ -534,6 +537,8 @@ def build_world() -> World:
         event_b=event_b,
         description_a=description_a,
         description_b=description_b,
+        response_a=response_a,
+        response_b=response_b,
         referral_a=referral_a,
         referral_b=referral_b,
         case_x=case_x,
