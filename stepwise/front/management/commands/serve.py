@@ -3,10 +3,14 @@
 The worker is `stepwise db_worker`, started as its own process and session so Ctrl-C
 reaches only the web server; when the server stops, the worker is asked to stop
 (SIGTERM: it finishes the task it is on) and killed if it has not within the grace.
+The server stops on Ctrl-C and on SIGTERM or SIGHUP alike (a service manager, `kill`,
+a closed terminal): Python's default for those ends it at once, leaving the worker behind.
 """
 
+import signal
 import subprocess
 import sys
+from types import FrameType
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
@@ -31,6 +35,11 @@ def stop_worker(worker: subprocess.Popen) -> None:
         worker.wait()
 
 
+def _stop_server(signum: int, frame: FrameType | None) -> None:
+    # Unwind like Ctrl-C does, so `handle`'s `finally` stops the worker.
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
 class Command(BaseCommand):
     help = (
         "Run the Stepwise web app (development server) on http://127.0.0.1:8000, "
@@ -46,6 +55,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, addr: str, no_worker: bool, **options) -> None:
+        for stop in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(stop, _stop_server)
         worker = None if no_worker else start_worker()
         if worker is not None:
             self.stdout.write(f"Background task worker started (process {worker.pid})")
