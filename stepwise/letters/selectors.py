@@ -22,7 +22,8 @@ from .render import Sender, address_lines
 REFERRED = "referred"
 # A service with no school on any case yet writes New Zealand's letters.
 FALLBACK_PACK = "nz"
-# The response type a school records when it sends a letter home (seed 002).
+# The response type a school records when it sends a letter home (the guidance on
+# recording responses).
 SCHOOL_LETTER_TYPE = "written_communication"
 
 

@@ -29,7 +29,7 @@ from stepwise.letters.render import long_date
 from .render import Heading, Row, chronology_pdf, cover_pdf
 from .selectors import case_readiness
 
-# The log entries whose attachments are meeting minutes (seed 003: "formal meetings").
+# The log entries whose attachments are meeting minutes (Kent's checklist: "minutes of meetings").
 MINUTES_KINDS = (LogEntry.Kind.MEETING, LogEntry.Kind.WHANAU_HUI, LogEntry.Kind.FORUM)
 CHRONOLOGY, CERTIFICATES, LETTERS, MINUTES = "chronology", "certificates", "letters", "minutes"
 SECTIONS = {

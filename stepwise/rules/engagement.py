@@ -1,7 +1,7 @@
 """Read a case's engagement log for the signals a caseworker acts on.
 
 Pure: takes plain (day, outcome) pairs and the pack's EngagementRule, returns a
-Signal. The case page shows it; letters (issue 5) refuse to start without it.
+Signal. The case page shows it; letters refuse to start without it.
 """
 
 from collections.abc import Iterable

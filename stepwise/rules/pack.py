@@ -19,7 +19,7 @@ CATEGORIES = ("present", "justified", "unjustified", "not_counted")
 MEASURES = ("absent", "unjustified", "justified")
 WINDOWS = ("term", "year", "rolling")
 TIER_MEASURES = ("days_absent", "absence_percent")
-# What a letter may be required to carry (seed 000's "key information").
+# What a letter may be required to carry (the "key information" of NZ's escalating letters).
 LETTER_CONTENT = ("legal_obligation", "support_offered", "consequences", "what_happens_next")
 
 
@@ -140,7 +140,7 @@ class LetterSpec:
     on_referral: bool  # sent when the case is referred
     min_days_between: int  # since the last letter to the same person
     attempt_since_last: bool  # an attempt to engage recorded since the last letter
-    # The school's Description a school letter is recorded under (seed 002), if any.
+    # The school's Description a school letter is recorded under, if any.
     response_description: str = ""
 
 

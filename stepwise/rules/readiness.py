@@ -1,8 +1,8 @@
 """Say, item by item, whether a case is ready to be referred for prosecution.
 
-Pure: the pack's `[readiness]` section is the checklist (seed 000 for New Zealand,
-seed 003 for Kent); `Facts` is what the record says about one case. `evaluate`
-returns every item's state with the reason and where to put it right:
+Pure: the pack's `[readiness]` section is the checklist (New Zealand's escalating-letters
+guidance, Kent's statutory intervention checklist); `Facts` is what the record says about
+one case. `evaluate` returns every item's state with the reason and where to put it right:
 
 - met: the record (or a person's attestation) shows it;
 - missing: not there yet; the referral cannot be made;
