@@ -8,11 +8,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from stepwise.accounts.models import Organisation
-from stepwise.cases.models import Case, CaseSchool, LogEntry, Person
+from stepwise.cases.models import Case, LogEntry, Person
+from stepwise.cases.selectors import case_pack
 from stepwise.readiness.models import ProsecutionReferral
 from stepwise.responses.models import Description, ResponseActivity
 from stepwise.rules.ladder import History, Recipient, Sent, Verdict, ladder, referral_gaps
-from stepwise.rules.pack import LetterSet, LetterSpec, Pack, load_pack
+from stepwise.rules.pack import LetterSet, LetterSpec, Pack
 from stepwise.standings.selectors import current_term, evaluate_terms
 
 from .models import Letter, LetterSender, WordTemplate
@@ -20,25 +21,9 @@ from .render import Sender, address_lines
 
 # The precondition of the letter a referral makes due (NZ letter 4, England letter 4).
 REFERRED = "referred"
-# A service with no school on any case yet writes New Zealand's letters.
-FALLBACK_PACK = "nz"
 # The response type a school records when it sends a letter home (the guidance on
 # recording responses).
 SCHOOL_LETTER_TYPE = "written_communication"
-
-
-def case_pack(case: Case) -> Pack:
-    """Return the pack of the case's school; else of the service's schools; else the default."""
-    school = next((s.school for s in case.schools.all() if s.school is not None), None)
-    if school is not None:
-        return school.rules
-    pack_key = (
-        CaseSchool.objects.filter(case__service=case.service_id, school__isnull=False)
-        .order_by()
-        .values_list("school__pack", flat=True)[:1]
-        .first()
-    )
-    return load_pack(pack_key or FALLBACK_PACK)
 
 
 def case_letter_set(case: Case, pack: Pack) -> LetterSet | None:

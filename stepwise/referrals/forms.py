@@ -1,6 +1,9 @@
 from django import forms
 
-from .models import Referral
+from stepwise.accounts.models import Organisation
+from stepwise.schools.models import School
+
+from .choices import reason_choices
 from .selectors import referral_services
 from .services import SUMMARY_MAX
 
@@ -9,7 +12,7 @@ class ReferralForm(forms.Form):
     """What a school says when it refers a student; referral_create checks the rest."""
 
     service = forms.ModelChoiceField(
-        queryset=referral_services(),
+        queryset=Organisation.objects.none(),  # the school's, in __init__
         empty_label=None,
         widget=forms.RadioSelect,
         error_messages={
@@ -18,7 +21,7 @@ class ReferralForm(forms.Form):
         },
     )
     reason = forms.ChoiceField(
-        choices=Referral.Reason.choices,
+        choices=(),  # in the school's words, in __init__
         widget=forms.RadioSelect,
         error_messages={
             "required": "Select the reason for the referral",
@@ -34,7 +37,8 @@ class ReferralForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, school: School, **kwargs):
         super().__init__(*args, **kwargs)
         # The queryset is evaluated per form, so a service added later is offered at once.
-        self.fields["service"].queryset = referral_services()  # type: ignore[attr-defined]
+        self.fields["service"].queryset = referral_services(school)  # type: ignore[attr-defined]
+        self.fields["reason"].choices = reason_choices(school.rules)  # type: ignore[attr-defined]

@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 
 from stepwise.accounts.models import Organisation
+from stepwise.rules.pack import available_packs, load_pack
 from stepwise.schools.models import School, Student
 
 from .models import Referral
@@ -18,6 +19,13 @@ def referrals_for_student(school: School, student: Student) -> QuerySet[Referral
     return referrals_for_school(school).filter(student=student)
 
 
-def referral_services() -> QuerySet[Organisation]:
-    """Return the attendance services a school may refer to."""
-    return Organisation.objects.filter(kind=Organisation.Kind.SERVICE).order_by("name")
+def referral_services(school: School) -> QuerySet[Organisation]:
+    """Return the attendance services a school may refer to: those of its own country.
+
+    A service whose jurisdiction is not recorded is offered to every school.
+    """
+    country = school.rules.country
+    packs = [key for key in available_packs() if load_pack(key).country == country]
+    return Organisation.objects.filter(
+        kind=Organisation.Kind.SERVICE, pack__in=["", *packs]
+    ).order_by("name")

@@ -13,6 +13,7 @@ from stepwise.responses.services import ResponseError, response_record
 from stepwise.schools.models import School, Student
 
 from .models import Referral
+from .selectors import referral_services
 
 SUMMARY_MAX = 5000
 # Referrals still waiting for the service's decision: a second one would only duplicate it.
@@ -42,7 +43,7 @@ def referral_create(
     """
     summary = summary.strip()
     errors: dict[str, str] = {}
-    if service is None or service.kind != Organisation.Kind.SERVICE:
+    if service is None or not referral_services(school).filter(pk=service.pk).exists():
         errors["service"] = "Select the attendance service to refer to"
     elif Referral.objects.filter(student=student, service=service, status__in=PENDING).exists():
         errors["service"] = (

@@ -37,7 +37,7 @@ def referral_new(request: HttpRequest, code: str, national_id: str) -> HttpRespo
     student = get_student_for_user(request.user, school, national_id)
     if not can_refer(request.user, school):
         raise PermissionDenied("Only the school's attendance officers refer students")
-    form = ReferralForm(request.POST if request.method == "POST" else None)
+    form = ReferralForm(request.POST if request.method == "POST" else None, school=school)
     if request.method == "POST" and form.is_valid():
         try:
             referral = referral_create(
