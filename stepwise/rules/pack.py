@@ -580,7 +580,9 @@ def default_terms(pack: Pack, year: int) -> list[DefaultTerm]:
             DefaultTerm(
                 year=year,
                 number=number,
-                name=f"{label} {year}",
+                # Named by the calendar year it falls in: England's 2025/26 spring term is
+                # "Spring 2026", though its school year is 2025.
+                name=f"{label} {row['start'].year}",
                 start=row["start"],
                 end=row["end"],
                 closed=tuple(
