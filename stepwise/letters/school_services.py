@@ -197,7 +197,7 @@ def school_letter_issue(
             sent_on=sent_on,
         )
     except WordingError as e:
-        raise wording_refused(e) from None
+        raise wording_refused(e, school.organisation) from None
     try:
         rendered = [(draft, *render_file(draft, plan.template, now)) for draft in drafts]
     except WordTemplateError as e:

@@ -7,7 +7,8 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from stepwise.accounts.models import Organisation
+from stepwise.accounts.access import ADMIN_ROLES
+from stepwise.accounts.models import Membership, Organisation
 from stepwise.cases.models import Case, LogEntry, Person
 from stepwise.cases.selectors import case_pack
 from stepwise.readiness.models import ProsecutionReferral
@@ -193,6 +194,40 @@ def word_template(organisation_id: int, letter: LetterSpec) -> WordTemplate | No
         WordTemplate.objects.filter(organisation=organisation_id, letter_key=letter.key)
         .order_by("-uploaded_at", "-pk")
         .first()
+    )
+
+
+def sender_setters(organisation: Organisation) -> list[tuple[int, str]]:
+    """Return (user id, "name (role)") of everyone who may set how its letters are headed.
+
+    An organisation's admins may, and a service's managers (letters.views.letter_sender).
+    """
+    roles = [*ADMIN_ROLES]
+    if organisation.kind == Organisation.Kind.SERVICE:
+        roles.append(Membership.Role.SERVICE_MANAGER)
+    found: dict[int, str] = {}
+    for m in (
+        Membership.objects.filter(organisation=organisation, role__in=roles)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__username", "role")
+    ):
+        name = m.user.get_full_name() or m.user.get_username()
+        found.setdefault(m.user_id, f"{name} ({m.get_role_display().lower()})")
+    return list(found.items())
+
+
+def sender_phone_missing(organisation: Organisation) -> str:
+    """Return what to tell a sender when the organisation's letters have no phone number yet."""
+    setters = [label for _, label in sender_setters(organisation)]
+    who = (
+        f"{' or '.join(setters)} can set it"
+        if setters
+        else f"nobody at {organisation.name} may set it yet: ask your Stepwise administrator "
+        "to make someone its admin"
+    )
+    return (
+        f"Letters from {organisation.name} need a phone number for parents to call: {who}, "
+        "under “Change how letters are headed and signed” on the letters page"
     )
 
 

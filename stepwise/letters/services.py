@@ -182,7 +182,7 @@ def letter_issue(
             plan, case=case, by=by, figures=figures, inputs=inputs, sent_on=sent_on
         )
     except WordingError as e:
-        raise wording_refused(e) from None
+        raise wording_refused(e, case.service) from None
     try:
         rendered = [(draft, *render_file(draft, plan.template, now)) for draft in drafts]
     except WordTemplateError as e:

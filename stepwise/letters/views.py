@@ -43,6 +43,8 @@ from .selectors import (
     case_numbers,
     not_enrolled_since,
     not_recipients,
+    sender_phone_missing,
+    sender_setters,
     sent_letters,
 )
 from .sending import Draft, Figures, Plan, fields_needed
@@ -111,6 +113,7 @@ class IssueSide:
     audit: Callable[[str, str], None]  # (action, detail)
     back_url: str
     caption: str
+    sender: Organisation  # whose letter it is: who heads and signs it
     sent_note: str = ""  # added to the message after sending
     recorded_in: str = "the engagement log"  # where the "sent … because …" text goes
 
@@ -189,6 +192,12 @@ def issue_page(request: HttpRequest, side: IssueSide) -> HttpResponse:
         preview = drafts[0] if drafts else None
     except WordingError:
         preview_error = "Enter the child's numbers below to see the letter."
+    # Without a phone number no letter can go: say so before anything is typed, and who
+    # may put it right (with the way there, for them).
+    phone_missing = "" if plan.sender.phone else sender_phone_missing(side.sender)
+    if phone_missing:
+        preview_error = ""
+    may_set_sender = request.user.pk in {pk for pk, _ in sender_setters(side.sender)}
     return render(
         request,
         "letters/letter_issue.html",
@@ -200,6 +209,10 @@ def issue_page(request: HttpRequest, side: IssueSide) -> HttpResponse:
             "numbers": numbers,
             "back_url": side.back_url,
             "caption": side.caption,
+            "phone_missing": phone_missing,
+            "sender_url": reverse("letter_sender", args=[side.sender.pk])
+            if phone_missing and may_set_sender
+            else "",
         },
         status=400 if form.errors else 200,
     )
@@ -223,6 +236,7 @@ def letter_issue(request: HttpRequest, pk: int, key: str) -> HttpResponse:
             audit=lambda action, detail: _audit(request, found, action, detail),
             back_url=reverse("case_letters", args=[found.pk]),
             caption=f"Case {found.reference}",
+            sender=found.service,
             sent_note=" A follow-up task was added.",
         ),
     )

@@ -162,8 +162,9 @@ def test_a_closed_case_sends_no_letters(case, caseworker, sender):
         issue(case, caseworker)
 
 
-def test_a_letter_needs_the_senders_phone(case, caseworker):
-    with pytest.raises(ValidationError, match="sender's phone number"):
+def test_a_letter_needs_the_senders_phone(case, caseworker, manager):
+    # It says who may set it: the service's manager.
+    with pytest.raises(ValidationError, match=r"need a phone number .*: Manager Person"):
         issue(case, caseworker)
 
 
