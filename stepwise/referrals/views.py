@@ -22,7 +22,7 @@ from stepwise.accounts.access import (
     schools_for_user,
 )
 from stepwise.audit.services import audit_record
-from stepwise.cases.selectors import decided_referrals, triage
+from stepwise.cases.selectors import decided_referrals, service_pack, triage
 
 from .forms import ReferralForm
 from .selectors import referrals_for_school
@@ -86,6 +86,7 @@ def service_inbox(request: HttpRequest, org_id: int) -> HttpResponse:
         "referrals/service_inbox.html",
         {
             "service": service,
+            "pack": service_pack(service),
             "ranked": triage(service),
             "decided": decided_referrals(service)[:DECIDED_SHOWN],
             "manager": is_service_manager(request.user, service),
