@@ -14,20 +14,14 @@ appear on the other's page by coincidence. Not listed, on purpose:
 - "session" for New Zealand: Stepwise's sign-in "session" is English everywhere.
 """
 
-import html
 import re
-from collections import Counter
-from dataclasses import dataclass, field
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.test import Client
-from django.urls import Resolver404, resolve
 
 from stepwise.demo.load import demo_load
 from stepwise.demo.snapshot import AS_OF
-from tests.conftest import sign_in
+from tests.demo_walk import walk
 
 # Words of New Zealand's education system and te reo Māori that England never uses.
 NEW_ZEALAND_ONLY = {
@@ -76,59 +70,6 @@ SIGN_INS = {
     "nz": ["nz-officer", "nz-leader", "nz-admin", "nz-caseworker", "nz-manager", "nz-prosecutor"],
 }  # fmt: skip
 FORBIDDEN = {"kent": {**NEW_ZEALAND_ONLY, **INTERNAL}, "nz": {**ENGLAND_ONLY, **INTERNAL}}
-# Files, not pages: downloads and what only a form's button asks for.
-DOWNLOADS = {
-    "audit_export", "case_attachment", "case_bundle_pdf", "case_bundle_zip",
-    "case_certificate_download", "case_chronology_pdf", "letter_download",
-    "school_letter_batch_pdf", "school_letter_download", "service_letter_batch_pdf",
-    "student_certificate_download", "team_referral_bundle", "api_docs_asset", "logout",
-}  # fmt: skip
-PAGES_PER_KIND = 2
-LINK = re.compile(r'href="(/[^"#]*)"')
-SAID = re.compile(r'(?:aria-label|title|alt|placeholder)="([^"]*)"')
-
-
-@dataclass
-class Walk:
-    pages: dict[str, str] = field(default_factory=dict)  # url -> the words on it
-    failed: dict[str, int] = field(default_factory=dict)  # url -> status code
-
-
-def words_of(page: str) -> str:
-    """Return what a person reads or hears on a page, as plain text."""
-    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
-    said = " ".join(SAID.findall(page))
-    text = re.sub(r"<[^>]+>", " ", page)
-    return re.sub(r"\s+", " ", html.unescape(f"{text} {said}"))
-
-
-def walk(username: str) -> Walk:
-    """Sign in as a demo user and follow every link, each kind of page up to twice."""
-    client = sign_in(Client(), get_user_model().objects.get(username=username))
-    found, queue, seen, kinds = Walk(), ["/"], set(), Counter()
-    while queue:
-        url = queue.pop(0)
-        if url in seen:
-            continue
-        seen.add(url)
-        try:
-            name = resolve(url.split("?")[0]).url_name
-        except Resolver404:
-            continue
-        if name in DOWNLOADS or url.startswith("/admin/") or kinds[name] >= PAGES_PER_KIND:
-            continue
-        response = client.get(url)
-        if response.status_code in (301, 302):
-            queue.insert(0, response["Location"])
-            continue
-        kinds[name] += 1
-        if response.status_code != 200:
-            found.failed[url] = response.status_code
-            continue
-        page = response.content.decode()
-        found.pages[url] = words_of(page)
-        queue += [link.replace("&amp;", "&") for link in LINK.findall(page)]
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -144,7 +85,7 @@ def demo(django_db_setup, django_db_blocker):
 def test_no_demo_page_carries_the_other_jurisdictions_words(demo, db, jurisdiction):
     offending = []
     for username in SIGN_INS[jurisdiction]:
-        found = walk(username)
+        found = walk(username, pages_per_kind=2)
         assert found.pages, f"{username} reached nothing: {found.failed}"
         assert not [u for u, code in found.failed.items() if code >= 500], found.failed
         for url, text in found.pages.items():
