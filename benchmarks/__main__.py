@@ -20,6 +20,7 @@ BENCHMARKS = [
     "benchmarks.letters",
     "benchmarks.letter_batch",
     "benchmarks.bundle",
+    "benchmarks.certificate",
 ]
 
 

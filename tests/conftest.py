@@ -109,17 +109,23 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def page(live_server, settings):
+def page(live_server, settings, monkeypatch):
     """Return a page of a fresh Chromium whose relative URLs go to the live test server.
 
     Chromium keeps the real date, not the suite's CLOCK: cookies with an expiry date from
     CLOCK would be stale on arrival, so they last the browser's session instead (the
     server still ends a session after its idle timeout).
+
+    axe-core checks every page the test visits (tests/axe.py); the test fails at teardown
+    on a serious or critical accessibility violation.
     """
     from playwright.sync_api import sync_playwright
 
+    from tests import axe
+
     settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
     settings.CSRF_COOKIE_AGE = None
+    axe.patch_navigating_actions(monkeypatch)
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -127,9 +133,23 @@ def page(live_server, settings):
             context = browser.new_context(
                 base_url=live_server.url, viewport={"width": 1280, "height": 900}
             )
-            yield context.new_page()
+            opened = context.new_page()
+            watch = axe.watch(opened)
+            yield opened
+            watch.loaded = True  # the page as the test left it, htmx and all
+            watch.check()
         finally:
             browser.close()
+            axe.WATCHES.clear()
+    if not watch.checked:
+        pytest.fail("axe-core checked no page: the test visited none, or the check broke")
+    failures = watch.failures()
+    if failures:
+        pytest.fail(
+            f"axe-core found {len(failures)} accessibility violations:\n"
+            + "\n".join(sorted({str(v) for v in failures})),
+            pytrace=False,
+        )
 
 
 # Lives here, not in tests/security: under xdist only this conftest reaches the controller.

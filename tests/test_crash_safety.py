@@ -1,17 +1,24 @@
-"""An import killed mid-way leaves all or nothing, and running it again gives the same result."""
+"""An import killed mid-way leaves nothing, and running it again gives the same result.
+
+Roster, caregivers and register alike: each file is one transaction.
+"""
 
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from django.db import connection
 
 from tests.conftest import REGISTER_HEADER, ROSTER_HEADER
+
+CAREGIVER_HEADER = (
+    "school_id,student_id,caregiver_id,given_name,family_name,relationship,lives_with_student,"
+    "parental_responsibility,email,phone,address,preferred_language"
+)
 
 STUDENTS = 3000
 DAYS = ["2026-10-12", "2026-10-13", "2026-10-14", "2026-10-15", "2026-10-16", "2026-10-19"]
@@ -24,7 +31,7 @@ def stepwise(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
 
 
 def database(tmp_path: Path, name: str):
-    """Return a fresh database's environment, a query function, and a "writing now?" probe."""
+    """Return a fresh database's environment (with one school) and a query function."""
     env = {**os.environ, "STEPWISE_PROGRESS": "0", "DJANGO_SETTINGS_MODULE": "stepwise.settings"}
     if connection.vendor == "sqlite":
         path = tmp_path / f"{name}.sqlite3"
@@ -33,23 +40,6 @@ def database(tmp_path: Path, name: str):
         def query(sql: str):
             with sqlite3.connect(path) as c:
                 return c.execute(sql).fetchall()
-
-        def writing() -> bool:
-            # Stepwise opens write transactions with BEGIN IMMEDIATE, which takes the
-            # database's write lock at once: while the import's transaction is open,
-            # nobody else can take it.
-            probe = sqlite3.connect(path, timeout=0, isolation_level=None)
-            try:
-                probe.execute("BEGIN IMMEDIATE")
-                probe.execute("ROLLBACK")
-                return False
-            except sqlite3.OperationalError:
-                return True
-            finally:
-                probe.close()
-
-        def settle() -> None:
-            pass
     else:
         import psycopg
 
@@ -65,81 +55,97 @@ def database(tmp_path: Path, name: str):
             with psycopg.connect(env["DATABASE_URL"]) as c:
                 return c.execute(sql).fetchall()
 
-        def writing() -> bool:
-            # A transaction gets an id once it writes.
-            with psycopg.connect(f"{server}/{s['NAME']}") as c:
-                row = c.execute(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = %s "
-                    "AND backend_xid IS NOT NULL",
-                    [db],
-                ).fetchone()
-            return bool(row and row[0])
-
-        def settle() -> None:
-            pass
-
     stepwise(env, "migrate", "--verbosity", "0")
     stepwise(env, "school", "add", "--id", "NZ-1", "--name", "Kill Test", "--pack", "nz")
-    return env, query, writing, settle
+    return env, query
 
 
-def files(tmp_path: Path) -> tuple[Path, Path]:
-    roster = tmp_path / "roster.csv"
+def files(tmp_path: Path) -> dict[str, Path]:
+    """Write a roster, a caregivers file (two caregivers a student) and a register."""
     ids = [str(200000000 + i) for i in range(STUDENTS)]
-    roster.write_text(
-        "\n".join([ROSTER_HEADER, *(f"NZ-1,{i},Test,Pupil,2012-01-01,9,2026-01-28," for i in ids)])
-        + "\n"
-    )
-    register = tmp_path / "register.csv"
+    roster = [f"NZ-1,{i},Test,Pupil,2012-01-01,9,2026-01-28," for i in ids]
+    caregivers = [
+        f"NZ-1,{i},CG-{i}-{k},Care,Giver{k},{relationship},yes,yes,cg{i}{k}@example.org,"
+        f'021 000 000{k},"{k} Example Street, Town",en'
+        for i in ids
+        for k, relationship in enumerate(("mother", "father"))
+    ]
     codes = "MMT?TMP"
-    rows = [
+    register = [
         f"NZ-1,{i},{d},{s},{codes[(n + k) % len(codes)]}"
         for n, i in enumerate(ids)
         for k, d in enumerate(DAYS)
         for s in ("AM", "PM")
     ]
-    register.write_text("\n".join([REGISTER_HEADER, *rows]) + "\n")
-    return roster, register
+    out = {}
+    for kind, header, rows in (
+        ("roster", ROSTER_HEADER, roster),
+        ("caregivers", CAREGIVER_HEADER, caregivers),
+        ("register", REGISTER_HEADER, register),
+    ):
+        out[kind] = tmp_path / f"{kind}.csv"
+        out[kind].write_text("\n".join([header, *rows]) + "\n")
+    return out
 
 
-STATE = (
-    "SELECT (SELECT count(*) FROM register_registerterm), "
-    "(SELECT count(*) FROM standings_thresholdevent), "
-    "(SELECT count(*) FROM register_importrun WHERE kind = 'register' AND outcome != 'rejected')"
-)
-MARKS = (
-    "SELECT s.national_id, r.marks FROM register_registerterm r "
-    "JOIN schools_student s ON s.id = r.student_id ORDER BY 1"
-)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_an_import_killed_midway_leaves_nothing_and_can_be_run_again(tmp_path):
-    roster, register = files(tmp_path)
-    reference_env, reference, _, _ = database(tmp_path, "reference")
-    stepwise(reference_env, "import", "roster", str(roster))
-    stepwise(reference_env, "import", "register", str(register))
-    expected = reference(STATE)[0]
-    assert expected[0] == STUDENTS and expected[1] > 0
-
-    env, killed, writing, settle = database(tmp_path, "killed")
-    stepwise(env, "import", "roster", str(roster))
-    settle()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "stepwise.cli", "import", "register", str(register)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+def _run_counted(kind: str) -> str:
+    return (
+        f"(SELECT count(*) FROM register_importrun WHERE kind = '{kind}' AND outcome != 'rejected')"
     )
-    deadline = time.monotonic() + 60
-    while not writing() and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.005)
-    assert process.poll() is None, "the import finished before it could be killed mid-way"
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    assert process.returncode == -signal.SIGKILL
-    assert killed(STATE)[0] == (0, 0, 0)  # nothing of the file survived the kill
 
-    stepwise(env, "import", "register", str(register))
-    assert killed(STATE)[0] == expected
-    assert killed(MARKS) == reference(MARKS)
+
+# What each import writes (the last count is its own record of the run), and what the
+# same data looks like row by row, to compare a database against the reference.
+STATE = {
+    "roster": "SELECT (SELECT count(*) FROM schools_student), "
+    "(SELECT count(*) FROM schools_enrolment), " + _run_counted("roster"),
+    "caregivers": "SELECT (SELECT count(*) FROM schools_caregiver), "
+    "(SELECT count(*) FROM schools_studentcaregiver), " + _run_counted("caregivers"),
+    "register": "SELECT (SELECT count(*) FROM register_registerterm), "
+    "(SELECT count(*) FROM standings_thresholdevent), " + _run_counted("register"),
+}
+ROWS = {
+    "roster": "SELECT s.national_id, s.given_name, e.year_level, e.enrolled_from "
+    "FROM schools_enrolment e JOIN schools_student s ON s.id = e.student_id ORDER BY 1",
+    "caregivers": "SELECT s.national_id, c.ref, c.email, l.relationship "
+    "FROM schools_studentcaregiver l JOIN schools_caregiver c ON c.id = l.caregiver_id "
+    "JOIN schools_student s ON s.id = l.student_id ORDER BY 1, 2",
+    "register": "SELECT s.national_id, r.marks FROM register_registerterm r "
+    "JOIN schools_student s ON s.id = r.student_id ORDER BY 1",
+}
+# The files each import needs before it (caregivers and marks belong to rostered students).
+BEFORE = {"roster": (), "caregivers": ("roster",), "register": ("roster",)}
+# Where each import is killed: once it has written its first table (students, caregivers,
+# the marks) and is about to write the next (enrolments, the links, threshold events).
+KILLED_AT = {
+    "roster": "stepwise.schools.models:Enrolment.objects.bulk_create",
+    "caregivers": "stepwise.schools.models:StudentCaregiver.objects.bulk_create",
+    "register": "stepwise.register.importers.register:terms_evaluate",
+}
+
+
+@pytest.mark.parametrize("kind", ["roster", "caregivers", "register"])
+@pytest.mark.django_db(transaction=True)
+def test_an_import_killed_midway_leaves_nothing_and_can_be_run_again(tmp_path, kind):
+    paths = files(tmp_path)
+    reference_env, reference = database(tmp_path, "reference")
+    for earlier in (*BEFORE[kind], kind):
+        stepwise(reference_env, "import", earlier, str(paths[earlier]))
+    expected = reference(STATE[kind])[0]
+    assert expected[0] > 0 and expected[1] > 0 and expected[2] == 1
+
+    env, killed = database(tmp_path, "killed")
+    for earlier in BEFORE[kind]:
+        stepwise(env, "import", earlier, str(paths[earlier]))
+    before = killed(STATE[kind])[0]
+    process = subprocess.run(
+        [sys.executable, "-m", "tests.die_during", KILLED_AT[kind], "import", kind, paths[kind]],
+        env=env,
+        capture_output=True,
+    )
+    assert process.returncode == -signal.SIGKILL, process.stderr.decode()[-2000:]
+    assert killed(STATE[kind])[0] == before == (0, 0, 0)  # nothing of the file survived
+
+    stepwise(env, "import", kind, str(paths[kind]))
+    assert killed(STATE[kind])[0] == expected
+    assert killed(ROWS[kind]) == reference(ROWS[kind])

@@ -84,7 +84,7 @@ def get_student_for_user(user: User, school: School, national_id: str) -> Studen
 
 
 # An attendance service's members see the referrals made to their service (and, with
-# issue 4, its cases); a referral is also visible to the referring school's staff.
+# its cases); a referral is also visible to the referring school's staff.
 SERVICE_ROLES = (
     Membership.Role.CASEWORKER,
     Membership.Role.SERVICE_MANAGER,

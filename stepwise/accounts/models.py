@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from stepwise.rules.pack import available_packs, load_pack
+
 
 class Organisation(models.Model):
     """A body whose staff use Stepwise: a school, an attendance service, a prosecutions team."""
@@ -13,6 +15,15 @@ class Organisation(models.Model):
 
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    # The rule pack of the jurisdiction an attendance service or team works in: its words,
+    # its letters and checklist, and who may refer to it. Blank: not said (a school's own
+    # pack is on the School).
+    pack = models.CharField(
+        "rule pack",
+        max_length=20,
+        blank=True,
+        choices=[(key, load_pack(key).name) for key in available_packs()],
+    )
 
     def __str__(self) -> str:
         return self.name

@@ -3,15 +3,10 @@ from django.urls import path
 
 from . import two_factor
 from .forms import SignInForm
+from .views import SignInView
 
 urlpatterns = [
-    path(
-        "sign-in/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/sign_in.html", authentication_form=SignInForm
-        ),
-        name="login",
-    ),
+    path("sign-in/", SignInView.as_view(authentication_form=SignInForm), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("two-factor/", two_factor.two_factor_verify, name="two_factor_verify"),
     path("two-factor/missing/", two_factor.two_factor_missing, name="two_factor_missing"),

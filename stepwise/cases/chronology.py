@@ -14,8 +14,9 @@ from stepwise.schools.models import Term
 from stepwise.standings.models import ThresholdEvent
 from stepwise.standings.selectors import evaluate_terms
 
+from .choices import log_kind_label, reason_label
 from .models import Case, LogEntry
-from .selectors import effective_log, previous_author
+from .selectors import case_pack, effective_log, previous_author
 
 # How many earlier terms of register summary the chronology carries.
 TERMS_SUMMARISED = 6
@@ -36,8 +37,9 @@ def _midday(day: date) -> datetime:
 
 def _log_items(case: Case) -> list[Item]:
     items = []
+    pack = case_pack(case)
     for entry in reversed(effective_log(case)):  # oldest first: an original before its fix
-        title = entry.get_kind_display()
+        title = log_kind_label(pack, entry.kind)
         if entry.outcome:
             title += f": {entry.get_outcome_display().lower()}"
         if entry.corrects_id:
@@ -95,14 +97,15 @@ def _school_items(case: Case, today: date) -> list[Item]:
             if not row["possible"]:
                 continue
             end = min(term.end, today)
+            words = term.school.rules.word
             items.append(
                 Item(
                     _midday(end),
                     "register",
                     f"Register, {term.name}: {row['days_absent']:g} days absent, "
                     f"{row['attendance_percent']:.1f}% attendance",
-                    f"{term.school.name}; {row['unjustified']} unjustified and "
-                    f"{row['justified']} justified absent half-days"
+                    f"{term.school.name}; {row['unjustified']} {words('unjustified')} and "
+                    f"{row['justified']} {words('justified')} absent {words('sessions')}"
                     + (" (so far)" if term.end > today else ""),
                 )
             )
@@ -120,7 +123,8 @@ def chronology(case: Case, today: date | None = None) -> list[Item]:
             Item(
                 referral.referred_at,
                 "referral",
-                f"Referred by {referral.school.name}: {referral.get_reason_display().lower()}",
+                f"Referred by {referral.school.name}: "
+                f"{reason_label(referral.school.rules, referral.reason).lower()}",
                 referral.summary,
             )
         )

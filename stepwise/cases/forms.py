@@ -6,9 +6,11 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from stepwise.accounts.models import Organisation
+from stepwise.rules.pack import Pack
 from stepwise.web.uploads import ACCEPTED, size_text
 
-from .models import Agency, Case, LogEntry, Person, SafetyFlag
+from .choices import agency_kind_choices, log_kind_choices, reason_choices
+from .models import Case, LogEntry, Person, SafetyFlag
 from .services import NOT_IN_FUTURE, NOTES_MAX, case_workers
 
 
@@ -75,7 +77,7 @@ class DecisionForm(forms.Form):
 
 class CaseOpenForm(forms.Form):
     reason = forms.ChoiceField(
-        choices=Case.Reason.choices,
+        choices=(),  # the pack's, in __init__
         widget=forms.RadioSelect,
         label="Why is the case opened?",
         error_messages=_required("Select why the case is opened"),
@@ -96,18 +98,20 @@ class CaseOpenForm(forms.Form):
         label="Date of birth",
         error_messages={"invalid": "Enter the date of birth as a real date"},
     )
-    national_id = forms.CharField(max_length=20, required=False, label="National student number")
+    national_id = forms.CharField(max_length=20, required=False)
     school_name = forms.CharField(max_length=200, required=False, label="Last school, if known")
     summary = forms.CharField(widget=forms.Textarea, required=False, max_length=NOTES_MAX)
 
-    def __init__(self, *args, service: Organisation, **kwargs):
+    def __init__(self, *args, service: Organisation, pack: Pack, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = reason_choices(pack)  # type: ignore[attr-defined]
+        self.fields["national_id"].label = pack.word("student_id")
         self.fields["assign_to"] = worker_field(service, "Assign to", "Nobody yet")
 
 
 class LogEntryForm(forms.Form):
     kind = forms.ChoiceField(
-        choices=LogEntry.Kind.choices,
+        choices=(),  # the pack's, in __init__
         label="What kind of contact or event?",
         error_messages=_required("Select what kind of contact or event this was"),
     )
@@ -139,12 +143,13 @@ class LogEntryForm(forms.Form):
         max_length=300,
         required=False,
         label="Anyone else involved",
-        help_text="For example the school's dean, a nurse, a kaumātua, an MSD case manager.",
     )
     notes = forms.CharField(widget=forms.Textarea, required=False, max_length=NOTES_MAX)
 
-    def __init__(self, *args, case: Case, **kwargs):
+    def __init__(self, *args, case: Case, pack: Pack, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = log_kind_choices(pack)  # type: ignore[attr-defined]
+        self.fields["others_involved"].help_text = pack.cases.others_involved_hint
         self.fields["people"] = forms.ModelMultipleChoiceField(
             queryset=case.people.current(),
             required=False,
@@ -199,7 +204,7 @@ class SafetyFlagForm(forms.Form):
 
 class AgencyForm(forms.Form):
     kind = forms.ChoiceField(
-        choices=Agency.Kind.choices,
+        choices=(),  # the pack's, in __init__
         label="Kind of agency",
         error_messages=_required("Select the kind of agency"),
     )
@@ -208,6 +213,10 @@ class AgencyForm(forms.Form):
     )
     contact = forms.CharField(max_length=200, required=False, label="Contact person and number")
     leads = forms.BooleanField(required=False, label="This agency leads with the family")
+
+    def __init__(self, *args, pack: Pack, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = agency_kind_choices(pack)  # type: ignore[attr-defined]
 
 
 class TaskForm(forms.Form):

@@ -23,10 +23,11 @@ from stepwise.accounts.models import Organisation
 from stepwise.front.templatetags.stepwise_front import user_name
 from stepwise.referrals.models import Referral
 from stepwise.rules.engagement import Signal, engagement_signal
-from stepwise.rules.pack import DEFAULT_ENGAGEMENT, EngagementRule, load_pack
-from stepwise.schools.models import Term
+from stepwise.rules.pack import DEFAULT_ENGAGEMENT, EngagementRule, Pack, load_pack
+from stepwise.schools.models import CatchmentSchool, Term
 from stepwise.standings.selectors import current_term, evaluate_terms
 
+from .choices import reason_label
 from .models import (
     STATUS_TAGS,
     Attachment,
@@ -41,6 +42,8 @@ from .models import (
 from .services import PERSON_FIELDS, UNDECIDED, schools_key
 
 SCHOOLS_CACHE_SECONDS = 3600
+# The pack of a service whose jurisdiction is not recorded and that has no school on a case.
+FALLBACK_PACK = "nz"
 # Outcomes and kinds that a transferred case's reviewer must see before acting.
 REFUSALS = (LogEntry.Outcome.REFUSED, LogEntry.Outcome.DECLINED_SUPPORT)
 # The case page shows the log newest first, this many entries a page: a case worked for
@@ -55,6 +58,33 @@ LOG_PAGE_FIELDS = (
     "case", "kind", "outcome", "support", "others_involved", "notes", "happened_at",
     "recorded_at", "recorded_by", "recorded_by_name", "corrects", "transferred",
 )  # fmt: skip
+
+
+def service_pack(service: Organisation) -> Pack:
+    """Return the pack of the service's jurisdiction: as recorded, else its catchment's or its
+    cases' schools'."""
+    if service.pack:
+        return load_pack(service.pack)
+    pack_key = (
+        CatchmentSchool.objects.filter(service=service)
+        .order_by()
+        .values_list("school__pack", flat=True)[:1]
+        .first()
+    ) or (
+        CaseSchool.objects.filter(case__service=service, school__isnull=False)
+        .order_by()
+        .values_list("school__pack", flat=True)[:1]
+        .first()
+    )
+    return load_pack(pack_key or FALLBACK_PACK)
+
+
+def case_pack(case: Case) -> Pack:
+    """Return the pack of the case's school; else of the service's jurisdiction."""
+    school = next((s.school for s in case.schools.all() if s.school is not None), None)
+    if school is not None:
+        return school.rules
+    return service_pack(case.service)
 
 
 def engagement_rule(case: Case) -> EngagementRule:
@@ -320,7 +350,7 @@ class CaseloadRow:
     last_contact_on: str  # as "7 Dec 2026"
 
 
-def caseload_rows(cases: QuerySet[Case]) -> list[CaseloadRow]:
+def caseload_rows(cases: QuerySet[Case], pack: Pack) -> list[CaseloadRow]:
     """Return a page of a caseload, each case with its child's and schools' names.
 
     A page holds 50 cases: reading values rather than models, and making each text here
@@ -345,7 +375,8 @@ def caseload_rows(cases: QuerySet[Case]) -> list[CaseloadRow]:
         CaseSchool.objects.filter(case__in=pks).order_by("pk").values_list("case", "name")
     ):
         schools[case_id].append(name)
-    reasons, statuses = dict(Case.Reason.choices), dict(Case.Status.choices)
+    reasons = {key: reason_label(pack, key) for key in Case.Reason.values}
+    statuses = dict(Case.Status.choices)
     rows = []
     for pk, reference, reason, status, assigned, contact, username, first, last in found:
         local = timezone.localtime(contact) if contact else None
@@ -511,9 +542,10 @@ def triage(service: Organisation, today: date | None = None) -> list[Triaged]:
         score, reasons = 0.0, []
         now = standing.get(referral.student_id, {}).get("now")
         before = standing.get(referral.student_id, {}).get("before")
+        pack = referral.school.rules
         if referral.reason == Referral.Reason.NOT_ENROLLED:
             score += NOT_ENROLLED_SEVERITY
-            reasons.append("not enrolled anywhere")
+            reasons.append(reason_label(pack, referral.reason).lower())
         elif now is not None and now["possible"]:
             absence = 100.0 - (now["attendance_percent"] or 0.0)
             score += absence
@@ -521,7 +553,7 @@ def triage(service: Organisation, today: date | None = None) -> list[Triaged]:
             if now["absent"]:
                 share = now["unjustified"] / now["absent"]
                 score += share * UNJUSTIFIED_POINTS
-                reasons.append(f"{share:.0%} unjustified")
+                reasons.append(f"{share:.0%} {pack.word('unjustified')}")
             if before is not None and before["possible"]:
                 change = absence - (100.0 - (before["attendance_percent"] or 0.0))
                 if change > 0:

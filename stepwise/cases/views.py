@@ -31,10 +31,12 @@ from stepwise.accounts.access import (
 )
 from stepwise.audit.services import audit_list, audit_record
 from stepwise.front.paging import paginate
+from stepwise.rules.pack import Pack
 from stepwise.web.files import download
 from stepwise.web.uploads import served_type
 
 from . import services
+from .choices import reason_choices
 from .chronology import chronology
 from .forms import (
     AgencyForm,
@@ -55,6 +57,7 @@ from .selectors import (
     LOG_PER_PAGE,
     CaseloadFilter,
     active_safety_flags,
+    case_pack,
     caseload,
     caseload_counts,
     caseload_rows,
@@ -67,6 +70,7 @@ from .selectors import (
     person_history,
     recent_signal,
     service_engagement_rule,
+    service_pack,
     signal_and_corrected,
     transferred_for_review,
     with_schools,
@@ -167,7 +171,7 @@ def cases(request: HttpRequest, org_id: int) -> HttpResponse:
     chosen = _caseload_filter(request)
     rule = service_engagement_rule(service)
     paging = paginate(request, caseload(service, _me(request), chosen, rule=rule), CASES_PER_PAGE)
-    paging["page"].object_list = caseload_rows(paging["page"].object_list)
+    paging["page"].object_list = caseload_rows(paging["page"].object_list, service_pack(service))
     audit_list(
         request=request,
         organisation=service,
@@ -184,7 +188,7 @@ def cases(request: HttpRequest, org_id: int) -> HttpResponse:
             "chosen": chosen,
             **paging,
             "statuses": Case.Status.choices,
-            "reasons": Case.Reason.choices,
+            "reasons": reason_choices(service_pack(service)),
             "schools": caseload_schools(service),
             "counts": caseload_counts(service) if manager else [],
             "no_contact_days": rule.no_contact_days,
@@ -227,7 +231,7 @@ def transfer_import(request: HttpRequest, org_id: int) -> HttpResponse:
 @login_required
 def case_new(request: HttpRequest, org_id: int) -> HttpResponse:
     service = get_service_for_user(request.user, org_id)
-    form = CaseOpenForm(request.POST or None, service=service)
+    form = CaseOpenForm(request.POST or None, service=service, pack=service_pack(service))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         case = _apply(
@@ -284,7 +288,7 @@ def tasks(request: HttpRequest, org_id: int) -> HttpResponse:
 
 
 def _log_html(
-    request: HttpRequest, found: Case, paging: dict[str, Any], corrected: set[int]
+    request: HttpRequest, found: Case, paging: dict[str, Any], corrected: set[int], pack: Pack
 ) -> str:
     """Return one page of the case's log, rendered once per version of the log.
 
@@ -297,7 +301,7 @@ def _log_html(
     if html is None:
         html = render_to_string(
             "cases/_log.html",
-            {"case": found, "log": log_page(found, page, corrected), **paging},
+            {"case": found, "pack": pack, "log": log_page(found, page, corrected), **paging},
             request=request,
         )
         cache.set(key, html, LOG_CACHE_SECONDS)
@@ -313,13 +317,15 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
     signal, corrected = signal_and_corrected(found, today)
     paging = paginate(request, log_page_entries(found), LOG_PER_PAGE)
     manager = manages_service(request, found.service)
+    pack = case_pack(found)
     return render(
         request,
         "cases/case.html",
         {
             "case": found,
+            "pack": pack,
             "manager": manager,
-            "log_html": _log_html(request, found, paging, corrected),
+            "log_html": _log_html(request, found, paging, corrected, pack),
             "signal": signal,
             "pathway_warning": rule.pathway_warning if found.exploring_pathway else "",
             "flags": active_safety_flags(found),
@@ -419,7 +425,8 @@ def log_new(request: HttpRequest, pk: int) -> HttpResponse:
             "support": corrects.support,
             "happened_at": timezone.localtime(corrects.happened_at),
         }
-    form = LogEntryForm(request.POST or None, initial=initial, case=found)
+    pack = case_pack(found)
+    form = LogEntryForm(request.POST or None, initial=initial, case=found, pack=pack)
     _audit_case(request, found, detail=f"{found.reference}: recording contact")
 
     def write(data: dict[str, Any]) -> LogEntry:
@@ -447,6 +454,7 @@ def log_new(request: HttpRequest, pk: int) -> HttpResponse:
         done="The correction is in the log." if corrects else "Recorded in the engagement log.",
         template="cases/log_new.html",
         extra={
+            "pack": pack,
             "flags": active_safety_flags(found),
             "corrects": corrects,
             "signal": recent_signal(found, corrected_entries(found)),
@@ -547,7 +555,7 @@ def agency_new(request: HttpRequest, pk: int) -> HttpResponse:
     return case_form_page(
         request,
         found,
-        AgencyForm(request.POST or None),
+        AgencyForm(request.POST or None, pack=case_pack(found)),
         lambda data: services.agency_add(case=found, **data),
         title="Add an agency",
         button="Add the agency",

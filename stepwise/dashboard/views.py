@@ -157,18 +157,25 @@ def _figures(
     current = next(r for r in year if r.term.pk == term.pk)
     figures = current.figures
     goal = selectors.national_goal(pack)
+    # The last school year's terms on record come first, so the chart shows a trend even
+    # while only this year's first term has started.
+    earlier = _last_year_rows(school, term, as_of, version)
+    charted = earlier + year
     year_label = _year_label([r.term for r in year])
+    if earlier:
+        year_label = f"{_year_label([r.term for r in earlier])} and {year_label}"
     series = [
-        Series("Attending regularly", [r.regular_percent for r in year]),
-        Series("School target", [float(r.target) for r in year]),
+        Series("Attending regularly", [r.regular_percent for r in charted]),
+        Series("School target", [float(r.target) for r in charted]),
     ]
     if goal:
-        series.append(Series("National goal", [float(goal[0])] * len(year)))
+        series.append(Series("National goal", [float(goal[0])] * len(charted)))
     context: dict[str, Any] = {
         "school": school,
         "term": term,
         "pack": pack,
         "year": year,
+        "charted": charted,
         "year_label": year_label,
         "figures": figures,
         "goal": goal,
@@ -176,7 +183,7 @@ def _figures(
         "tiers": pack.tiers,
         "regular_chart": line_chart(
             f"Regular attendance by term, {year_label}",
-            [r.term.name for r in year],
+            [r.term.name for r in charted],
             series,
             unit="%",
             y_max=100,
@@ -245,6 +252,17 @@ def _figures(
             "rolling": context.get("rolling", []),
         },
     }
+
+
+def _last_year_rows(
+    school: School, term: Term, as_of: date, version: str
+) -> list[selectors.TermRow]:
+    """Return the terms of the school year before `term`'s that have students counted."""
+    before = next((t for t in school.terms.all() if t.year == term.year - 1), None)
+    if before is None:
+        return []
+    rows = selectors.year_rows(school, before, as_of=as_of, version=version)
+    return [r for r in rows if r.figures is not None and r.figures.counted]
 
 
 @dataclass

@@ -117,7 +117,7 @@ def demo_load(*, as_of: date, seed: int = 2026, progress=None) -> list[DemoLogin
         logins += _add_users(school)
         name, prefix = SERVICES[school.pack]
         service, created = Organisation.objects.get_or_create(
-            name=name, kind=Organisation.Kind.SERVICE
+            name=name, kind=Organisation.Kind.SERVICE, defaults={"pack": school.pack}
         )
         # Each country's service covers its own school, and only that one.
         catchment_add(service=service, schools=[school])
@@ -130,7 +130,9 @@ def demo_load(*, as_of: date, seed: int = 2026, progress=None) -> list[DemoLogin
 
 def _add_team(service: Organisation, pack: str, prefix: str) -> list[DemoLogin]:
     name, email = TEAMS[pack]
-    team, _ = Organisation.objects.get_or_create(name=name, kind=Organisation.Kind.PROSECUTIONS)
+    team, _ = Organisation.objects.get_or_create(
+        name=name, kind=Organisation.Kind.PROSECUTIONS, defaults={"pack": pack}
+    )
     ReferralRoute.objects.get_or_create(service=service, defaults={"team": team, "email": email})
     return _add_members(team, prefix, TEAM_ROLES)
 

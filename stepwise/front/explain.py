@@ -261,8 +261,11 @@ def explain(
         out[key] = made(
             key,
             name.capitalize(),
-            rule=f"A {word} counts as {name} when its code is in the rule pack's {name} category.",
-            working=f"{len(found)} {words} with a {name} code",
+            rule=(
+                f"{_a(word).capitalize()} {word} counts as {name} when its code is in the rule "
+                f"pack's {name} category."
+            ),
+            working=f"{len(found)} {words} with {_a(name)} {name} code",
             value=len(found),
             codes=codes,
             sessions=found,
@@ -383,6 +386,11 @@ def explain(
 
     out["forecast"] = _forecast(pack, calendar, term, stop, term_sessions, out)
     return out
+
+
+def _a(word: str) -> str:
+    """Return the article a pack's word takes ("an unauthorised", "a justified")."""
+    return "an" if word[:1].lower() in "aeiou" else "a"
 
 
 def pack_sources(pack: Pack) -> tuple[str, ...]:

@@ -19,11 +19,13 @@ from stepwise.accounts.access import (
     can_refer,
     get_school_for_user,
     get_student_for_user,
+    has_school_role,
     is_service_manager,
     schools_for_user,
     services_for_user,
     teams_for_user,
 )
+from stepwise.accounts.models import Membership
 from stepwise.audit.services import audit_list, audit_record
 from stepwise.front.paging import paginate
 from stepwise.letters.school_selectors import student_page_letters
@@ -104,6 +106,9 @@ def home(request: HttpRequest) -> HttpResponse:
         if team is not None:
             return redirect("team_referrals", org_id=team.pk)
     if len(schools) == 1:
+        # An attendance officer starts from the day's work: the responses waiting.
+        if has_school_role(request.user, schools[0], (Membership.Role.ATTENDANCE_OFFICER,)):
+            return redirect("queue", code=schools[0].code)
         term = current_term(schools[0])
         if term is not None:
             return redirect("standings", code=schools[0].code, term_key=term.key)

@@ -9,13 +9,12 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from stepwise.accounts.models import Organisation
 from stepwise.cases.models import Case, Person
-from stepwise.rules.pack import CountThreshold, LetterSpec, Pack, load_pack
+from stepwise.rules.pack import CountThreshold, LetterSpec, Pack
 from stepwise.schools.models import School
 from stepwise.standings.models import ThresholdEvent
 from stepwise.standings.selectors import current_term
 
 from .models import Letter, LetterBatch, LetterBatchItem
-from .selectors import FALLBACK_PACK, service_pack_key
 from .sending import sha256
 
 # A service's batch lists at most this many open cases to choose from, newest first.
@@ -49,11 +48,6 @@ def batch_events(school: School, today: date) -> list[ThresholdEvent]:
         .order_by("student__family_name", "student__given_name", "student_id")
         .distinct()
     )
-
-
-def service_pack(service: Organisation) -> Pack:
-    """Return the pack of the service's schools (as a case without a school would use)."""
-    return load_pack(service_pack_key(service) or FALLBACK_PACK)
 
 
 def batch_letters(pack: Pack) -> list[LetterSpec]:

@@ -22,12 +22,13 @@ from django.utils import timezone
 
 from stepwise.accounts.models import Organisation
 from stepwise.cases.models import Case
+from stepwise.cases.selectors import service_pack
 from stepwise.cases.services import NOTES_MAX
 from stepwise.schools.models import School, StudentCaregiver
 from stepwise.standings.selectors import current_term
 
 from . import school_services, services
-from .batch_selectors import batch_events, batch_letters, service_pack
+from .batch_selectors import batch_events, batch_letters
 from .models import Letter, LetterBatch, LetterBatchItem
 from .render import long_date
 from .school_selectors import caregiver_links_of, school_letter_set, term_numbers

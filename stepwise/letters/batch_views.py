@@ -20,6 +20,7 @@ from django.utils import timezone
 from stepwise.accounts.access import get_school_for_user, get_service_for_user
 from stepwise.accounts.models import Organisation
 from stepwise.audit.services import audit_record
+from stepwise.cases.selectors import service_pack
 from stepwise.web.files import download
 
 from .access import (
@@ -38,7 +39,6 @@ from .batch_selectors import (
     batches_of,
     open_cases,
     print_file,
-    service_pack,
 )
 from .batch_services import batch_resume, school_batch_start, service_batch_start
 from .forms import BatchForm, ServiceBatchForm

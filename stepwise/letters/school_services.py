@@ -3,8 +3,9 @@
 The same ladder, checks, wording, PDF/A and hash as a case's letter (sending.py);
 what differs is who gets it (the caregivers the school records, with parental
 responsibility, resident or not) and where it is recorded: as the school's response
-activity "Sent written communication" (seed 002), under the Description the pack
-names for the letter, with the "sent … because …" text in its private notes.
+activity "Sent written communication" (as the guidance on recording responses names
+it), under the Description the pack names for the letter, with the "sent … because …"
+text in its private notes.
 """
 
 from collections.abc import Callable
@@ -195,7 +196,7 @@ def school_letter_issue(
             sent_on=sent_on,
         )
     except WordingError as e:
-        raise wording_refused(e) from None
+        raise wording_refused(e, school.organisation) from None
     rendered = [(draft, *render_file(draft, plan.template, now)) for draft in drafts]
     refused = " ".join(plan.verdict.reasons) if override_reason else ""
     letters = []

@@ -103,6 +103,7 @@ def school_letter_new(request: HttpRequest, code: str, national_id: str, key: st
             audit=lambda action, detail: _audit(request, school, student, action, detail),
             back_url=reverse("student_letters", args=[school.code, student.national_id]),
             caption=f"{student.full_name} · {school.name}",
+            sender=school.organisation,
             sent_note=" Each is recorded as a response: “Sent written communication”.",
             recorded_in="the response's private notes",
         ),

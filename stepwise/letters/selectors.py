@@ -7,13 +7,15 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from stepwise.accounts.models import Organisation
-from stepwise.cases.models import Case, CaseSchool, LogEntry, Person
+from stepwise.accounts.access import ADMIN_ROLES
+from stepwise.accounts.models import Membership, Organisation
+from stepwise.cases.models import Case, LogEntry, Person
+from stepwise.cases.selectors import case_pack, service_pack
 from stepwise.readiness.models import ProsecutionReferral
 from stepwise.responses.models import Description, ResponseActivity
 from stepwise.rules.engagement import Signal, next_step_on_ladder
 from stepwise.rules.ladder import History, Recipient, Sent, Verdict, ladder, referral_gaps
-from stepwise.rules.pack import LetterSet, LetterSpec, Pack, load_pack
+from stepwise.rules.pack import LetterSet, LetterSpec, Pack
 from stepwise.schools.models import School
 from stepwise.standings.selectors import current_term, evaluate_terms
 
@@ -22,18 +24,9 @@ from .render import Sender, address_lines
 
 # The precondition of the letter a referral makes due (NZ letter 4, England letter 4).
 REFERRED = "referred"
-# A service with no school on any case yet writes New Zealand's letters.
-FALLBACK_PACK = "nz"
-# The response type a school records when it sends a letter home (seed 002).
+# The response type a school records when it sends a letter home (the guidance on
+# recording responses).
 SCHOOL_LETTER_TYPE = "written_communication"
-
-
-def case_pack(case: Case) -> Pack:
-    """Return the pack of the case's school; else of the service's schools; else the default."""
-    school = next((s.school for s in case.schools.all() if s.school is not None), None)
-    if school is not None:
-        return school.rules
-    return load_pack(service_pack_key(case.service_id) or FALLBACK_PACK)
 
 
 def case_letter_set(case: Case, pack: Pack) -> LetterSet | None:
@@ -241,18 +234,7 @@ def organisation_letter_sets(organisation: Organisation) -> list[LetterSet]:
     if school is not None:
         school_set = school.rules.letters.school_set
         return [school_set] if school_set else []
-    pack = load_pack(service_pack_key(organisation) or FALLBACK_PACK)
-    return [s for s in pack.letters.sets if s.case_reasons]
-
-
-def service_pack_key(service: Organisation | int) -> str | None:
-    """Return the pack of one of the service's cases' schools, None before it has any."""
-    return (
-        CaseSchool.objects.filter(case__service=service, school__isnull=False)
-        .order_by()
-        .values_list("school__pack", flat=True)[:1]
-        .first()
-    )
+    return [s for s in service_pack(organisation).letters.sets if s.case_reasons]
 
 
 def word_templates(organisation: Organisation) -> dict[str, WordTemplate]:
@@ -275,6 +257,40 @@ def word_template(organisation_id: int, letter: LetterSpec) -> WordTemplate | No
         WordTemplate.objects.filter(organisation=organisation_id, letter_key=letter.key)
         .order_by("-uploaded_at", "-pk")
         .first()
+    )
+
+
+def sender_setters(organisation: Organisation) -> list[tuple[int, str]]:
+    """Return (user id, "name (role)") of everyone who may set how its letters are headed.
+
+    An organisation's admins may, and a service's managers (letters.views.letter_sender).
+    """
+    roles = [*ADMIN_ROLES]
+    if organisation.kind == Organisation.Kind.SERVICE:
+        roles.append(Membership.Role.SERVICE_MANAGER)
+    found: dict[int, str] = {}
+    for m in (
+        Membership.objects.filter(organisation=organisation, role__in=roles)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__username", "role")
+    ):
+        name = m.user.get_full_name() or m.user.get_username()
+        found.setdefault(m.user_id, f"{name} ({m.get_role_display().lower()})")
+    return list(found.items())
+
+
+def sender_phone_missing(organisation: Organisation) -> str:
+    """Return what to tell a sender when the organisation's letters have no phone number yet."""
+    setters = [label for _, label in sender_setters(organisation)]
+    who = (
+        f"{' or '.join(setters)} can set it"
+        if setters
+        else f"nobody at {organisation.name} may set it yet: ask your Stepwise administrator "
+        "to make someone its admin"
+    )
+    return (
+        f"Letters from {organisation.name} need a phone number for parents to call: {who}, "
+        "under “Change how letters are headed and signed” on the letters page"
     )
 
 

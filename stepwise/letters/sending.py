@@ -15,13 +15,14 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.utils import timezone
 
+from stepwise.accounts.models import Organisation
 from stepwise.cases.services import NOTES_MAX
 from stepwise.rules.ladder import Verdict
 from stepwise.rules.pack import LetterSet, LetterSpec, Pack
 
 from .models import Letter, WordTemplate
 from .render import Addressee, Sender, address_lines, letter_data, long_date, render_pdf
-from .selectors import Stationery
+from .selectors import Stationery, sender_phone_missing
 from .word import WordTemplateError, render_docx, word_context
 from .wording import Composed, WordingError, compose, language_code, needed_fields
 
@@ -31,10 +32,9 @@ METHOD_WORDS = {
     Letter.Method.HAND: "hand delivery",
 }
 
-# What to ask for when a letter's words need a value nobody gave.
+# What to ask for when a letter's words need a value nobody gave (the sender's phone number:
+# selectors.sender_phone_missing, which says who may set it).
 MISSING = {
-    "phone": "Letters need the sender's phone number: a manager or an admin sets it under "
-    "“Change how letters are headed and signed” on the letters page",
     "days_missed": "Enter the days the child missed",
     "days_possible": "Enter the school days so far this term",
     "days_per_year": "Enter the school days so far this term",
@@ -240,8 +240,10 @@ def request_errors(
     return errors
 
 
-def wording_refused(error: WordingError) -> ValidationError:
+def wording_refused(error: WordingError, sender: Organisation) -> ValidationError:
     """Return the error to show when a letter's words lack a value, on the field to fix."""
+    if "{phone}" in str(error):
+        return ValidationError({"letter": sender_phone_missing(sender)})
     field = next((f for f in MISSING if f"{{{f}}}" in str(error)), "")
     key = field if field in ("days_missed", "days_possible") else "letter"
     return ValidationError({key: MISSING.get(field, f"The letter could not be written: {error}")})

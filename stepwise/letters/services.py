@@ -188,7 +188,7 @@ def letter_issue(
             plan, case=case, by=by, figures=figures, inputs=inputs, sent_on=sent_on
         )
     except WordingError as e:
-        raise wording_refused(e) from None
+        raise wording_refused(e, case.service) from None
     rendered = [(draft, *render_file(draft, plan.template, now)) for draft in drafts]
     refused = " ".join(plan.verdict.reasons) if override_reason else ""
     letters = []

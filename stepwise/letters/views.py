@@ -26,6 +26,7 @@ from stepwise.accounts.access import (
     get_case_for_user,
     is_service_manager,
 )
+from stepwise.accounts.models import Organisation
 from stepwise.audit.services import audit_record
 from stepwise.cases.duplicates import same_person_twice
 from stepwise.cases.models import Case
@@ -44,6 +45,8 @@ from .selectors import (
     not_enrolled_since,
     not_recipients,
     recipients,
+    sender_phone_missing,
+    sender_setters,
     sent_letters,
 )
 from .sending import Draft, Figures, Plan, fields_needed, ladder_day
@@ -115,6 +118,7 @@ class IssueSide:
     audit: Callable[[str, str], None]  # (action, detail)
     back_url: str
     caption: str
+    sender: Organisation  # whose letter it is: who heads and signs it
     sent_note: str = ""  # added to the message after sending
     recorded_in: str = "the engagement log"  # where the "sent … because …" text goes
 
@@ -207,6 +211,12 @@ def issue_page(request: HttpRequest, side: IssueSide) -> HttpResponse:
         preview = drafts[0] if drafts else None
     except WordingError:
         preview_error = "Enter the child's numbers below to see the letter."
+    # Without a phone number no letter can go: say so before anything is typed, and who
+    # may put it right (with the way there, for them).
+    phone_missing = "" if plan.sender.phone else sender_phone_missing(side.sender)
+    if phone_missing:
+        preview_error = ""
+    may_set_sender = request.user.pk in {pk for pk, _ in sender_setters(side.sender)}
     return render(
         request,
         "letters/letter_issue.html",
@@ -219,6 +229,10 @@ def issue_page(request: HttpRequest, side: IssueSide) -> HttpResponse:
             "numbers": numbers,
             "back_url": side.back_url,
             "caption": side.caption,
+            "phone_missing": phone_missing,
+            "sender_url": reverse("letter_sender", args=[side.sender.pk])
+            if phone_missing and may_set_sender
+            else "",
         },
         status=400 if form.errors else 200,
     )
@@ -242,6 +256,7 @@ def letter_issue(request: HttpRequest, pk: int, key: str) -> HttpResponse:
             audit=lambda action, detail: _audit(request, found, action, detail),
             back_url=reverse("case_letters", args=[found.pk]),
             caption=f"Case {found.reference}",
+            sender=found.service,
             sent_note=" A follow-up task was added.",
         ),
     )

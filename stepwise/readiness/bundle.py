@@ -22,8 +22,10 @@ from django.conf import settings
 from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 
+from stepwise.cases.choices import log_kind_label
 from stepwise.cases.chronology import chronology
 from stepwise.cases.models import Attachment, Case, LogEntry, Person
+from stepwise.cases.selectors import case_pack
 from stepwise.certificates.selectors import certificates_for_student
 from stepwise.documents.pages import page_count
 from stepwise.letters.render import long_date
@@ -31,7 +33,7 @@ from stepwise.letters.render import long_date
 from .render import Heading, Row, chronology_pdf, cover_pdf
 from .selectors import case_readiness
 
-# The log entries whose attachments are meeting minutes (seed 003: "formal meetings").
+# The log entries whose attachments are meeting minutes (Kent's checklist: "minutes of meetings").
 MINUTES_KINDS = (LogEntry.Kind.MEETING, LogEntry.Kind.WHANAU_HUI, LogEntry.Kind.FORUM)
 CHRONOLOGY, CERTIFICATES, LETTERS, MINUTES = "chronology", "certificates", "letters", "minutes"
 SECTIONS = {
@@ -171,6 +173,7 @@ def _minutes(case: Case) -> list[Part]:
         .order_by("entry__happened_at", "pk")
     )
     parts = []
+    pack = case_pack(case)
     for a in found:
         day = timezone.localdate(a.entry.happened_at)
         content = _verified(bytes(a.content), a.sha256, f"Attachment {a.name}")
@@ -180,7 +183,7 @@ def _minutes(case: Case) -> list[Part]:
                 MINUTES,
                 f"{MINUTES}/{safe_name(f'{day}-{a.name}')}",
                 a.name,
-                f"{a.entry.get_kind_display()} on {long_date(day)}",
+                f"{log_kind_label(pack, a.entry.kind)} on {long_date(day)}",
                 content,
                 a.sha256,
                 "" if is_pdf else "Not a PDF: in the zip only",

@@ -100,7 +100,13 @@ def case_facts(case: Case, today: date | None = None) -> tuple[Pack, readiness.F
         recent_within_days=pack.letters.recent_within_days,
         cannot_contact=cannot_contact,
         contacts=tuple(
-            readiness.Contact(timezone.localdate(e.happened_at), e.kind, e.outcome, e.support)
+            readiness.Contact(
+                timezone.localdate(e.happened_at),
+                e.kind,
+                e.outcome,
+                e.support,
+                noted=bool(e.notes.strip()),
+            )
             for e in log
         ),
         overdue_tasks=case.tasks.filter(done_at__isnull=True, due_on__lt=today).count(),

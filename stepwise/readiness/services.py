@@ -114,7 +114,7 @@ def attestation_record(
 def notification_text(case: Case, by: User, team: str) -> str:
     """Return what the team is told: the case reference and the service's contact only.
 
-    Seed 000: "Include a case ID and your contact details, but do not include any case
+    "Refusal to engage": "Include a case ID and your contact details, but do not include any case
     information or personally identifying information about the student or caregivers".
     """
     sender = sender_for(case.service, _name(by))

@@ -3,7 +3,7 @@ from django import forms
 from stepwise.accounts.models import Organisation
 from stepwise.schools.models import School
 
-from .models import Referral
+from .choices import reason_choices
 from .selectors import referral_services
 from .services import SUMMARY_MAX
 
@@ -12,13 +12,13 @@ class ReferralForm(forms.Form):
     """What a school says when it refers a student; referral_create checks the rest."""
 
     service = forms.ModelChoiceField(
-        queryset=Organisation.objects.none(),
+        queryset=Organisation.objects.none(),  # the school's, in __init__
         empty_label=None,
         widget=forms.RadioSelect,
         error_messages={"required": "Select the attendance service to refer to"},
     )
     reason = forms.ChoiceField(
-        choices=Referral.Reason.choices,
+        choices=(),  # in the school's words, in __init__
         widget=forms.RadioSelect,
         error_messages={
             "required": "Select the reason for the referral",
@@ -43,3 +43,4 @@ class ReferralForm(forms.Form):
         field.error_messages["invalid_choice"] = (
             f"Select one of the attendance services whose catchment includes {school.name}"
         )
+        self.fields["reason"].choices = reason_choices(school.rules)  # type: ignore[attr-defined]

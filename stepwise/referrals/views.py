@@ -22,7 +22,7 @@ from stepwise.accounts.access import (
     schools_for_user,
 )
 from stepwise.audit.services import audit_list, audit_record
-from stepwise.cases.selectors import decided_referrals, triage
+from stepwise.cases.selectors import decided_referrals, service_pack, triage
 
 from .forms import ReferralForm
 from .selectors import referrals_for_school
@@ -101,6 +101,7 @@ def service_inbox(request: HttpRequest, org_id: int) -> HttpResponse:
         "referrals/service_inbox.html",
         {
             "service": service,
+            "pack": service_pack(service),
             "ranked": ranked,
             "decided": decided,
             "manager": is_service_manager(request.user, service),

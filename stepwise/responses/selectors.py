@@ -45,6 +45,8 @@ DUE = "due"
 OVERDUE = "overdue"
 CRITICAL = "critical"
 STATUSES = (DUE, OVERDUE, CRITICAL)
+# The queue's order: the most urgent first, then by when each is due.
+URGENCY = {CRITICAL: 0, OVERDUE: 1, DUE: 2}
 CACHE_SECONDS = 6 * 60 * 60
 
 
@@ -146,7 +148,7 @@ def queue_item(pack: Pack, row: QueueRow) -> QueueItem:
 
 
 def threshold_queue(school: School, term: Term, today: date) -> list[QueueItem]:
-    """Return the term's threshold events still waiting for a response, oldest first.
+    """Return the term's threshold events still waiting for a response, most urgent first.
 
     An event is overdue once its 48 hours have passed (see the module docstring)
     and critical once more than the pack's number of school days have gone by
@@ -187,7 +189,7 @@ def cache_key(kind: str, school: School, term: Term, today: date, *parts: object
 
 
 def queue_rows(school: School, term: Term, today: date, *, version: str) -> list[QueueRow]:
-    """Return the term's queue as rows, oldest first, from the cache when nothing changed.
+    """Return the term's queue as rows, most urgent first, from the cache when nothing changed.
 
     `version` must change whenever the queue could: the register's version (names,
     year levels, tiers, school days) with `responses_version`; the view builds it.
@@ -256,7 +258,13 @@ def _compute_queue_rows(school: School, term: Term, today: date) -> list[QueueRo
             )
         )
     rows.sort(
-        key=lambda r: (r.reached_on, r.family_name.casefold(), r.given_name.casefold(), r.threshold)
+        key=lambda r: (
+            URGENCY[r.status],
+            r.due_by,
+            r.family_name.casefold(),
+            r.given_name.casefold(),
+            r.threshold,
+        )
     )
     return rows
 

@@ -10,7 +10,7 @@ staff of another school get 404):
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from django.contrib import messages
@@ -33,6 +33,7 @@ from stepwise.accounts.access import (
     require_school_role,
 )
 from stepwise.accounts.models import Membership
+from stepwise.accounts.views import PREVIOUS_SIGN_IN
 from stepwise.audit.services import audit_list, audit_record
 from stepwise.dashboard.selectors import register_version
 from stepwise.front.paging import paginate
@@ -65,6 +66,7 @@ from .selectors import (
     student_responses,
     term_of,
     term_responses,
+    unanswered_events,
 )
 from .services import (
     ResponseError,
@@ -184,7 +186,11 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
         year = ""
     view = _queue_view(school, term, today, version, threshold, status, year)
     year = view.year
-    paging = paginate(request, view.shown, ROWS_PER_PAGE)
+    since = _previous_sign_in(request)
+    new = _new_since(term, since or timezone.make_aware(datetime.combine(today, time.min)))
+    only_new = request.GET.get("new") == "1"
+    shown = [pk for pk in view.shown if pk in new] if only_new else view.shown
+    paging = paginate(request, shown, ROWS_PER_PAGE)
     page = paging["page"]
 
     form = None
@@ -194,7 +200,7 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
             events=ThresholdEvent.objects.filter(
                 term=term, status=ThresholdEvent.Status.ACTIVE
             ).select_related("student", "term"),
-            first_event=f"event-{page.object_list[0]}" if view.shown else "",
+            first_event=f"event-{page.object_list[0]}" if shown else "",
             pack=pack,
             descriptions=current_descriptions(school),
             term=term,
@@ -211,8 +217,9 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
     if page.object_list:
         # Ticks come back only from a refused POST: that page is rendered as it was sent.
         key = cache_key(
-            "rows", school, term, today, version, threshold, status, year, page.number, can_record
-        )
+            "rows", school, term, today, version, threshold, status, year,
+            sorted(new) if only_new else "", page.number, can_record,
+        )  # fmt: skip
         rows_html = "" if ticked else cache.get(key, "")
         if not rows_html:
             by_event = {r.event_pk: r for r in queue_rows(school, term, today, version=version)}
@@ -227,14 +234,22 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
         "today": today,
         "can_record": can_record,
         "total": view.total,
-        "filtered": len(view.shown),
+        "filtered": len(shown),
+        "work": {
+            "critical": view.by_status.get("critical", 0),
+            "overdue": view.by_status.get("overdue", 0),
+            "due_today": view.due_today,
+            "due_later": view.by_status.get("due", 0) - view.due_today,
+            "new": len(new),
+            "since": _when(since) if since else "",
+        },
         "threshold_counts": [(t, view.by_threshold.get(t.key, 0)) for t in pack.thresholds],
         "status_counts": [
             (key, STATUS_LABELS[key], STATUS_COLOURS[key], view.by_status.get(key, 0))
             for key in STATUSES
         ],
-        "filters": {"threshold": threshold, "status": status, "year": year},
-        "filtering": bool(threshold or status or year),
+        "filters": {"threshold": threshold, "status": status, "year": year, "new": only_new},
+        "filtering": bool(threshold or status or year or only_new),
         "year_levels": view.year_levels,
         **paging,
         "rows_html": rows_html,
@@ -358,6 +373,23 @@ def _response_fields_html(school: School, term: Term, today: date, form: Any) ->
     return mark_safe(html)
 
 
+def _previous_sign_in(request: HttpRequest) -> datetime | None:
+    """Return when the user signed in before this session (accounts.views), if known."""
+    found = request.session.get(PREVIOUS_SIGN_IN)
+    return datetime.fromisoformat(found) if found else None
+
+
+def _new_since(term: Term, since: datetime) -> set[int]:
+    """Return the term's events still waiting for a response that were found after `since`."""
+    return set(unanswered_events(term).filter(detected_at__gt=since).values_list("pk", flat=True))
+
+
+def _when(moment: datetime) -> str:
+    """Return a moment as the page says it: "Fri 13 Nov, 3:00pm"."""
+    local = timezone.localtime(moment)
+    return f"{local:%a %-d %b}, {local:%-I:%M}{local:%p}".replace("AM", "am").replace("PM", "pm")
+
+
 @dataclass
 class QueueView:
     """The queue as one set of filters shows it (plain data: cacheable)."""
@@ -365,6 +397,7 @@ class QueueView:
     total: int
     by_threshold: Counter[str]
     by_status: Counter[str]
+    due_today: int  # due, and the end of today is the end of its hours
     year_levels: list[int]
     year: str  # the year level filter, "" when nobody waiting is in that year
     shown: list[int]  # the events shown, in order
@@ -398,6 +431,7 @@ def _queue_view(
             total=len(queued),
             by_threshold=Counter(keys[r.threshold] for r in queued),
             by_status=Counter(r.status for r in queued),
+            due_today=sum(r.status == "due" and r.due_by <= today for r in queued),
             year_levels=year_levels,
             year=year,
             shown=[r.event_pk for r in shown],

@@ -16,7 +16,7 @@ from .pack import Code, Pack
 
 # Codes that mean "no reason yet": a certificate relied on in court must show none.
 # England (and Kent): N, "reason for absence not yet established" (SI 2024/208); Kent's
-# checklist (seed 003) asks for every N to be converted to a permanent code first.
+# checklist asks for every N to be converted to a permanent code first.
 # New Zealand: ?, "reason not yet known (temporary)" (education.govt.nz, Term 1 2025);
 # T is a permanent code (truant), so it is not listed.
 UNRESOLVED_BY_COUNTRY = {"GB": frozenset({"N"}), "NZ": frozenset({"?"})}

@@ -2,7 +2,7 @@
 
 Pure: takes the letters already sent (step, day, to whom), the days of recorded
 attempts to engage, and today; returns one Verdict per letter of the set. The
-rules come from the pack (seed 000 and seed 003):
+rules come from the pack (New Zealand's escalating letters, Kent's checklist):
 
 1. Letter 1 comes first: every earlier letter that is not optional must have gone
    to the same person (letter 2 of New Zealand's sets may be skipped).

@@ -19,7 +19,15 @@ CATEGORIES = ("present", "justified", "unjustified", "not_counted")
 MEASURES = ("absent", "unjustified", "justified")
 WINDOWS = ("term", "year", "rolling")
 TIER_MEASURES = ("days_absent", "absence_percent")
-# What a letter may be required to carry (seed 000's "key information").
+# The fixed keys of what a case records (the cases app's choices); a pack names them in its
+# own words and says which its people use (`[cases]`).
+CASE_REASONS = ("chronic_absence", "not_enrolled")
+LOG_KINDS = (
+    "phone", "text", "email", "home_visit", "meeting", "whanau_hui", "via_school",
+    "trusted_person", "agency", "forum", "msd", "letter", "note",
+)  # fmt: skip
+AGENCY_KINDS = ("health", "children", "police", "msd", "community", "other")
+# What a letter may be required to carry (the "key information" of NZ's escalating letters).
 LETTER_CONTENT = ("legal_obligation", "support_offered", "consequences", "what_happens_next")
 
 
@@ -96,6 +104,20 @@ class EngagementRule:
     no_contact_days: int  # caseload filter: no contact for this long
 
 
+@dataclass(frozen=True)
+class CaseWords:
+    """A case's choices in the jurisdiction's words: (key, label) pairs, in the order offered.
+
+    Only the keys listed are offered on its forms; a record made with another key (an
+    imported history) still shows, in the cases app's own words.
+    """
+
+    reasons: tuple[tuple[str, str], ...] = ()
+    log_kinds: tuple[tuple[str, str], ...] = ()
+    agency_kinds: tuple[tuple[str, str], ...] = ()
+    others_involved_hint: str = ""  # who else may take part in a contact, as examples
+
+
 DEFAULT_ENGAGEMENT = EngagementRule(
     attempts=3,
     refusals=2,
@@ -140,7 +162,7 @@ class LetterSpec:
     on_referral: bool  # sent when the case is referred
     min_days_between: int  # since the last letter to the same person
     attempt_since_last: bool  # an attempt to engage recorded since the last letter
-    # The school's Description a school letter is recorded under (seed 002), if any.
+    # The school's Description a school letter is recorded under, if any.
     response_description: str = ""
 
 
@@ -231,6 +253,7 @@ class Pack:
     response_critical_days: int = 5
     engagement: EngagementRule = DEFAULT_ENGAGEMENT
     letters: LetterRules = NO_LETTERS
+    cases: CaseWords = CaseWords()
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     def code(self, code: str) -> Code:
@@ -425,7 +448,24 @@ def _build(data: dict[str, Any]) -> Pack:
         response_critical_days=int(responses.get("critical_school_days", 5)),
         engagement=engagement,
         letters=_batch_threshold_known(_letters(data.get("letters", {})), thresholds),
+        cases=_case_words(data.get("cases", {})),
         raw=data,
+    )
+
+
+def _case_words(data: dict[str, Any]) -> CaseWords:
+    def pairs(name: str, keys: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+        found = data.get(name, {})
+        unknown = set(found) - set(keys)
+        if unknown:
+            raise PackError(f"cases.{name}: unknown keys {', '.join(sorted(unknown))}")
+        return tuple((key, str(label)) for key, label in found.items())
+
+    return CaseWords(
+        reasons=pairs("reasons", CASE_REASONS),
+        log_kinds=pairs("log_kinds", LOG_KINDS),
+        agency_kinds=pairs("agency_kinds", AGENCY_KINDS),
+        others_involved_hint=str(data.get("others_involved_hint", "")),
     )
 
 
@@ -540,7 +580,9 @@ def default_terms(pack: Pack, year: int) -> list[DefaultTerm]:
             DefaultTerm(
                 year=year,
                 number=number,
-                name=f"{label} {year}",
+                # Named by the calendar year it falls in: England's 2025/26 spring term is
+                # "Spring 2026", though its school year is 2025.
+                name=f"{label} {row['start'].year}",
                 start=row["start"],
                 end=row["end"],
                 closed=tuple(

@@ -1,8 +1,8 @@
 """Say, item by item, whether a case is ready to be referred for prosecution.
 
-Pure: the pack's `[readiness]` section is the checklist (seed 000 for New Zealand,
-seed 003 for Kent); `Facts` is what the record says about one case. `evaluate`
-returns every item's state with the reason and where to put it right:
+Pure: the pack's `[readiness]` section is the checklist (New Zealand's escalating-letters
+guidance, Kent's statutory intervention checklist); `Facts` is what the record says about
+one case. `evaluate` returns every item's state with the reason and where to put it right:
 
 - met: the record (or a person's attestation) shows it;
 - missing: not there yet; the referral cannot be made;
@@ -27,6 +27,7 @@ CHECKS = (
     "contact_attempts",
     "log_kind",
     "support_recorded",
+    "support_reasons",
     "case_up_to_date",
     "threshold_reached",
     "certificate",
@@ -56,8 +57,10 @@ class Item:
     check: str
     case_reasons: tuple[str, ...] = ()  # empty: every case
     step: int = 0  # letter_to_every_parent
+    times: int = 1  # letter_to_every_parent: 2 asks for a follow-up of the same letter
     minimum: int = 1  # contact_attempts
     kinds: tuple[str, ...] = ()  # log_kind
+    outcomes: tuple[str, ...] = ()  # log_kind: only entries with one of these outcomes count
     threshold: str = ""  # threshold_reached
     period: str = ""  # certificate
     recent_days: int = 0  # certificate: may end this many days before the period does
@@ -98,6 +101,7 @@ class Contact:
     kind: str
     outcome: str  # "" when it was not an attempt to engage
     support: str  # "" when no support was discussed
+    noted: bool = False  # the entry says something in its notes (why support was declined)
 
 
 @dataclass(frozen=True)
@@ -191,8 +195,10 @@ def _item(row: dict[str, Any]) -> Item:
         check=row["check"],
         case_reasons=tuple(row.get("case_reasons", ())),
         step=int(row.get("step", 0)),
+        times=int(row.get("times", 1)),
         minimum=int(row.get("minimum", 1)),
         kinds=tuple(row.get("kinds", ())),
+        outcomes=tuple(row.get("outcomes", ())),
         threshold=row.get("threshold", ""),
         period=row.get("period", ""),
         recent_days=int(row.get("recent_days", 0)),
@@ -231,8 +237,8 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word[:-1]}ies" if word.endswith("ry") else f"{n} {word}s"
 
 
-def _letter_gaps(step: int, facts: Facts) -> list[tuple[str, str]]:
-    """Return (recipient key, why) for everyone still lacking letter `step`."""
+def _letter_gaps(step: int, facts: Facts, times: int = 1) -> list[tuple[str, str]]:
+    """Return (recipient key, why) for everyone still lacking letter `step` (`times` over)."""
     gaps = []
     for person in facts.recipients:
         days = sorted(s.on for s in facts.sent if s.to == person.key and s.step == step)
@@ -240,6 +246,14 @@ def _letter_gaps(step: int, facts: Facts) -> list[tuple[str, str]]:
             continue
         if not days:
             gaps.append((person.key, f"Letter {step} has not been sent to {person.name}."))
+        elif len(days) < times:
+            gaps.append(
+                (
+                    person.key,
+                    f"Letter {step} went to {person.name} once, on {_day(days[0])}: "
+                    "no follow-up has been sent.",
+                )
+            )
         elif facts.recent_within_days and (facts.today - days[-1]).days > facts.recent_within_days:
             gaps.append(
                 (
@@ -256,13 +270,14 @@ def _letter_to_every_parent(item: Item, facts: Facts) -> Result:
         return Result(
             item, MISSING, "No caregiver with parental responsibility is recorded.", FIX_PEOPLE
         )
-    gaps = _letter_gaps(item.step, facts)
+    gaps = _letter_gaps(item.step, facts, item.times)
     if gaps:
         why = " ".join(g[1] for g in gaps)
+        instead = " say why it is not needed," if item.may_attest else ""
         return Result(
             item,
             MISSING,
-            f"{why} Send it, or record why a parent cannot be contacted.",
+            f"{why} Send it,{instead} or record why a parent cannot be contacted.",
             FIX_LETTERS,
         )
     excused = [p.name for p in facts.recipients if p.key in facts.cannot_contact]
@@ -287,10 +302,21 @@ def _contact_attempts(item: Item, facts: Facts) -> Result:
 
 
 def _log_kind(item: Item, facts: Facts) -> Result:
-    found = [c for c in facts.contacts if c.kind in item.kinds]
-    if not found:
+    of_kind = [c for c in facts.contacts if c.kind in item.kinds]
+    if not of_kind:
         return Result(
             item, MISSING, "Nothing of this kind is in the log yet.", FIX_LOG, item.kinds[0]
+        )
+    found = [c for c in of_kind if not item.outcomes or c.outcome in item.outcomes]
+    if not found:
+        # A meeting nobody came to was offered, but did not take place.
+        return Result(
+            item,
+            MISSING,
+            f"{_plural(len(of_kind), 'entry')} in the log, but none took place "
+            "(recorded with the outcome “engaged”).",
+            FIX_LOG,
+            item.kinds[0],
         )
     last = max(c.on for c in found)
     return Result(
@@ -310,6 +336,25 @@ def _support_recorded(item: Item, facts: Facts) -> Result:
         MET,
         f"Support recorded {_plural(len(found), 'time')}; declined or withdrawn {turned_down}.",
         "",
+    )
+
+
+def _support_reasons(item: Item, facts: Facts) -> Result:
+    turned_down = [c for c in facts.contacts if c.support in ("declined", "withdrawn")]
+    if not turned_down:
+        return Result(item, MET, "No support was declined or withdrawn.", "")
+    unexplained = [c for c in turned_down if not c.noted]
+    if unexplained:
+        days = ", ".join(f"{c.support} on {_day(c.on)}" for c in unexplained)
+        return Result(
+            item,
+            MISSING,
+            f"No reason is recorded for the support {days}: record a correction of the "
+            "entry saying why.",
+            FIX_LOG,
+        )
+    return Result(
+        item, MET, f"The reasons are recorded for all {_plural(len(turned_down), 'time')}.", ""
     )
 
 
@@ -437,6 +482,7 @@ CHECKERS = {
     "contact_attempts": _contact_attempts,
     "log_kind": _log_kind,
     "support_recorded": _support_recorded,
+    "support_reasons": _support_reasons,
     "case_up_to_date": _case_up_to_date,
     "threshold_reached": _threshold_reached,
     "certificate": _certificate,

@@ -1,11 +1,15 @@
 """The dashboard of a Kent school: persistent and severe absence, penalty notices, Kent's
 statutory intervention (pupils and their expected standing in conftest.KENT_STUDENTS)."""
 
+import re
 from datetime import date
 
 import pytest
 
-from .conftest import sign_in
+from stepwise.register.importers.register import import_register
+from stepwise.register.importers.roster import import_roster
+
+from .conftest import REGISTER_HEADER, ROSTER_HEADER, csv_bytes, sign_in
 
 URL = "/schools/KT-3001/dashboard/"
 
@@ -61,3 +65,50 @@ def test_england_has_its_own_tiers_and_no_national_goal(kent_client):
     html = response.content.decode()
     assert "National goal" not in html
     assert ">Regular attendance by term, 2026/27</title>" in html
+
+
+def test_a_kent_school_exports_its_attendance_data_not_a_ministry_export(kent_client):
+    html = kent_client.get(URL).content.decode()
+    assert '<h2 class="govuk-heading-m" id="export">Attendance data export</h2>' in html
+    assert "daily data collection" in html  # says what the DfE collects instead
+    assert "Ministry" not in html
+    page = kent_client.get("/schools/KT-3001/dashboard/ministry-export/").content.decode()
+    assert '<h1 class="govuk-heading-l">Attendance data export</h1>' in page
+    assert "Ministry" not in page
+
+
+def test_a_kent_school_sets_targets_by_its_attendance_policy(kent_client):
+    html = kent_client.get(URL).content.decode()
+    assert "as its attendance policy says" in html
+    assert "Attendance Management Plan" not in html
+
+
+def test_englands_terms_are_named_by_the_calendar_year_they_fall_in(kent_client):
+    # The 2026/27 school year: autumn 2026, then spring and summer 2027.
+    year = kent_client.get(URL).context["year"]
+    assert [r.term.name for r in year] == ["Autumn 2026", "Spring 2027", "Summer 2027"]
+
+
+def _chart_labels(html: str) -> list[str]:
+    chart = html.split('id="regular"', 1)[1].split("</svg>", 1)[0]
+    return re.findall(r'class="sw-chart__label">([^<]+)</text>', chart)
+
+
+def test_the_regular_attendance_chart_carries_the_last_school_year_it_has(kent_client):
+    # Only this school year's terms while the school has no register from the last one.
+    assert _chart_labels(kent_client.get(URL).content.decode())[:3] == [
+        "Autumn 2026", "Spring 2027", "Summer 2027",
+    ]  # fmt: skip
+    # With a summer term of 2025/26 on record, the chart plots it before this year's, so a
+    # trend shows even while only one term of this year has started.
+    import_roster(
+        csv_bytes(ROSTER_HEADER, ["KT-3001,K00000000001,Alfie,Shaw,2014-03-04,8,2026-06-01,"]),
+        file_name="KT-3001-earlier.csv",
+    )
+    import_register(
+        csv_bytes(REGISTER_HEADER, [f"KT-3001,K00000000001,2026-06-0{d},AM,/" for d in (1, 2)]),
+        file_name="KT-3001-summer.csv",
+    )
+    assert _chart_labels(kent_client.get(URL).content.decode())[:4] == [
+        "Summer 2026", "Autumn 2026", "Spring 2027", "Summer 2027",
+    ]  # fmt: skip

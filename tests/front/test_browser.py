@@ -26,7 +26,10 @@ def test_an_officer_finds_a_serious_case_and_reads_the_register(
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
-    # One school: straight to its standings. Term 4 2026 holds the fixture's marks.
+    # One school: an officer lands on the day's work, then opens the standings.
+    # Term 4 2026 holds the fixture's marks.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Threshold queue")
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Standings").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("standings")
     page.get_by_role("navigation", name="Terms").get_by_role("link", name="Term 4 2026").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Term 4 2026 standings")

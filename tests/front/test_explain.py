@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -162,9 +163,28 @@ def test_the_rule_names_the_codes_and_the_tiers():
         "Irregular: over 80 up to 90%; Regular: over 90%."
     )
     assert explained["tier"].working == "0 days absent: Good"
-    assert "Recording response activities at AMP thresholds" in " ".join(
+    assert "Recording response activities at Attendance Management Plan thresholds" in " ".join(
         explained["threshold-amp5"].sources
     )
+
+
+# (pack, explanation, its working): "an" before a vowel sound, "a" before the rest.
+@pytest.mark.parametrize(
+    ("pack", "key", "working"),
+    [
+        ("nz", "unjustified", "0 half-days with an unjustified code"),
+        ("nz", "justified", "0 half-days with a justified code"),
+        ("kent", "unjustified", "0 sessions with an unauthorised code"),
+        ("kent", "justified", "0 sessions with an authorised code"),
+    ],
+)
+def test_the_counts_are_worded_with_the_right_article(pack, key, working):
+    calendar, _ = CALENDARS[pack]
+    present = "P" if pack == "nz" else "/"
+    marks = np.full(calendar.width, PACKS[pack].code_index[present], dtype=np.uint8)
+    term = "2026T4" if pack == "nz" else "2026T1"
+    explained = explain(PACKS[pack], calendar, marks, term=term, as_of=date(2026, 11, 20))
+    assert explained[key].working == working
 
 
 def test_the_weekday_pattern_counts_absence_per_weekday():

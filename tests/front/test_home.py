@@ -1,11 +1,19 @@
-"""The home page: straight to the standings for one school, a list for several."""
+"""The home page: an officer to the day's work, others to the standings; several schools listed."""
 
 from stepwise.accounts.models import Membership
 from stepwise.standings.selectors import current_term
 
 
-def test_one_school_goes_straight_to_its_current_term(officer_client, school):
+def test_an_officer_of_one_school_goes_straight_to_the_days_work(officer_client, school):
     response = officer_client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/schools/NZ-0427/queue/"
+
+
+def test_a_leader_of_one_school_goes_straight_to_its_current_term(client, officer, school):
+    officer.memberships.update(role=Membership.Role.SCHOOL_LEADER)
+    client.force_login(officer)
+    response = client.get("/")
     term = current_term(school)
     assert response.status_code == 302
     assert response["Location"] == f"/schools/NZ-0427/terms/{term.key}/"

@@ -107,3 +107,12 @@ def test_the_page_asks_for_the_confirmation_and_the_numbers(kent_case, caseworke
     letters = Letter.objects.filter(case=kent_case)
     assert {x.method for x in letters} == {"hand"} and letters.count() == 2
     assert "by hand delivery" in letters[0].log_entry.notes
+
+
+def test_the_letters_page_names_the_set_once(kent_case, case, caseworker, login):
+    client = login(caseworker)
+    kent = client.get(reverse("case_letters", args=[kent_case.pk])).content.decode()
+    assert '<h2 class="govuk-heading-m">School attendance letters</h2>' in kent
+    assert "letters letters" not in kent
+    nz = client.get(reverse("case_letters", args=[case.pk])).content.decode()
+    assert '<h2 class="govuk-heading-m">Chronic absence letters</h2>' in nz

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from stepwise.cases.models import AppendOnlyError, LogEntry, Person, Task
 from stepwise.cases.services import case_status_set, log_entry_record, person_add
 from stepwise.letters.models import Letter
+from stepwise.letters.selectors import case_ladder
 from stepwise.letters.services import Figures, letter_issue
 from tests.front.conftest import TODAY
 
@@ -93,7 +94,7 @@ def test_a_caregivers_language_without_a_translation_falls_back_to_english(
 def test_letter_three_is_refused_without_letter_one_unless_a_reason_is_given(
     case, caseworker, sender
 ):
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(ValidationError, match="The ladder refuses this letter now") as refused:
         issue(case, caseworker, key="chronic_absence_3")
     assert "override_reason" in refused.value.message_dict
     assert not Letter.objects.exists() and not LogEntry.objects.filter(kind="letter").exists()
@@ -111,8 +112,14 @@ def test_letter_three_is_refused_without_letter_one_unless_a_reason_is_given(
 def test_the_gap_and_an_attempt_to_engage_come_between_letters(case, caseworker, sender):
     issue(case, caseworker)
     later = TODAY + timedelta(days=3)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="The ladder refuses this letter now"):
         issue(case, caseworker, key="chronic_absence_2", sent_on=later)
+    # Refused for both reasons: too soon after letter 1, and no attempt to engage since.
+    (letter_2,) = [v for v in case_ladder(case, later).verdicts if v.letter.step == 2]
+    assert any("leave at least 14 days between letters" in r for r in letter_2.reasons)
+    assert any(
+        "No attempt to engage has been recorded since letter 1" in r for r in letter_2.reasons
+    )
     much_later = TODAY + timedelta(days=20)
     log_entry_record(case=case, by=caseworker, kind="phone", outcome="no_answer",
                      happened_at=at(TODAY + timedelta(days=10)), now=at(much_later))  # fmt: skip
@@ -155,15 +162,16 @@ def test_a_closed_case_sends_no_letters(case, caseworker, sender):
         issue(case, caseworker)
 
 
-def test_a_letter_needs_the_senders_phone(case, caseworker):
-    with pytest.raises(ValidationError, match="sender's phone number"):
+def test_a_letter_needs_the_senders_phone(case, caseworker, manager):
+    # It says who may set it: the service's manager.
+    with pytest.raises(ValidationError, match=r"need a phone number .*: Manager Person"):
         issue(case, caseworker)
 
 
 def test_a_sent_letter_is_never_changed(case, caseworker, sender):
     letter = issue(case, caseworker)[0]
     letter.reason = "changed"
-    with pytest.raises(AppendOnlyError):
+    with pytest.raises(AppendOnlyError, match="A sent letter is never changed"):
         letter.save()
-    with pytest.raises(AppendOnlyError):
+    with pytest.raises(AppendOnlyError, match="A sent letter is never deleted"):
         letter.delete()

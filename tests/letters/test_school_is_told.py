@@ -1,5 +1,5 @@
 """When a service sends letters on a case, the case's school is told: on the student's page,
-and by email to the address the school set for notices (issue 5, item 3)."""
+and by email to the address the school set for notices."""
 
 from decimal import Decimal
 

@@ -52,7 +52,7 @@ def test_letter_one_goes_to_both_caregivers_as_two_pdfs_and_two_responses(
         assert pdf.startswith(b"%PDF-") and letter.sha256 == hashlib.sha256(pdf).hexdigest()
         assert letter.case is None and letter.school.code == "NZ-0427"
     # The school's record: one "Sent written communication" per letter, with the log text
-    # in its private notes and the Description seed 002 names for a first letter.
+    # in its private notes and the Description NZ's guidance names for a first letter.
     activities = ResponseActivity.objects.filter(student=aroha).order_by("pk")
     assert [a.pk for a in activities] == [letter.response_activity_id for letter in letters]
     for activity, name in zip(activities, ["Hine Ngata", "Rawiri Ngata"], strict=True):

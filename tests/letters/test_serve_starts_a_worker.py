@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 STARTED = "Background task worker started (process "
 
 
@@ -31,7 +33,9 @@ def alive(pid: int) -> bool:
     return not (status.exists() and status.read_text().split(") ")[1].startswith("Z"))
 
 
-def test_serve_runs_a_worker_and_stops_it_with_the_server(tmp_path):
+# Ctrl-C at a terminal; SIGTERM from a service manager, `kill` or a container stopping.
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_serve_runs_a_worker_and_stops_it_with_the_server(tmp_path, stop):
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path}/serve.sqlite3",
@@ -48,6 +52,7 @@ def test_serve_runs_a_worker_and_stops_it_with_the_server(tmp_path):
         stderr=subprocess.STDOUT,
         text=True,
     )
+    worker = 0
     try:
         line = ""
         deadline = time.monotonic() + 60
@@ -58,7 +63,7 @@ def test_serve_runs_a_worker_and_stops_it_with_the_server(tmp_path):
         assert alive(worker)
         time.sleep(2)  # the worker has connected and is polling for tasks
         assert alive(worker) and server.poll() is None
-        server.send_signal(signal.SIGINT)  # Ctrl-C
+        server.send_signal(stop)
         server.wait(timeout=60)
         deadline = time.monotonic() + 10
         while alive(worker) and time.monotonic() < deadline:
@@ -68,3 +73,5 @@ def test_serve_runs_a_worker_and_stops_it_with_the_server(tmp_path):
         if server.poll() is None:
             server.kill()
             server.wait()
+        if worker and alive(worker):  # leave no orphan behind a failed run
+            os.kill(worker, signal.SIGKILL)

@@ -27,7 +27,7 @@ so a new export, or a new kind of note, must join the walk.
 
 Not walked, by design: the referral bundle and the chronology PDF (stepwise/readiness). They
 are the case record itself, notes included, made for the service's own staff and for the
-prosecutions team or local authority a case is referred to, which seed 000 says is given all
+prosecutions team or local authority a case is referred to, which NZ's guidance says is given all
 the case's information; every download is audited. And `stepwise backup`: a backup is a
 whole-database copy for restoring the system, kept under the organisation's control; it
 must contain every note or a restore would lose them. It is not an export to a person or

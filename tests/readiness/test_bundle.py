@@ -236,7 +236,7 @@ def test_a_prosecutor_gets_the_bundle_only_of_a_case_referred_to_their_team(
 
 
 def test_new_zealands_referral_stores_no_bundle(bundle_case, caseworker):
-    # The Prosecutions team is told the case reference and contact only (seed 000).
+    # The Prosecutions team is told the case reference and contact only.
     referral = referral_make(case=bundle_case, by=caseworker, now=NOW)
     assert referral.bundle is None and referral.bundle_sha256 == ""
 

@@ -60,8 +60,9 @@ def kent_full() -> readiness.Facts:
         contacts=(
             readiness.Contact(_days_ago(90), "phone", "no_answer", ""),
             readiness.Contact(_days_ago(70), "home_visit", "not_found", ""),
+            readiness.Contact(_days_ago(60), "meeting", "no_answer", ""),
             readiness.Contact(_days_ago(50), "meeting", "engaged", "offered"),
-            readiness.Contact(_days_ago(30), "email", "refused", "declined"),
+            readiness.Contact(_days_ago(30), "email", "refused", "declined", noted=True),
         ),
         thresholds={"statutory_intervention": readiness.Threshold(_days_ago(60), True)},
         this_year=(date(2026, 9, 2), TODAY),
@@ -79,6 +80,9 @@ def kent_full() -> readiness.Facts:
                 ("medical_investigated", "none_raised"),
                 ("dsl_consulted", "consulted"),
                 ("link_officer", "advised"),
+                ("formal_meeting", "held"),
+                ("letter_concern_follow_up", "not_needed"),
+                ("household", "none"),
             )
         },
     )
@@ -146,7 +150,14 @@ GOLDEN = [
     ("kent", "letter_referral", _without_letter(4), "missing", "Letter 4 has not been sent"),
     ("kent", "phone_attempts", _without_kind("phone"), "missing", "Nothing of this kind"),
     ("kent", "home_visits", _without_kind("home_visit"), "missing", "Nothing of this kind"),
-    ("kent", "meetings_offered", _without_kind("meeting"), "missing", "Nothing of this kind"),
+    # A meeting that did not take place (nobody came) does not count as one offered and held.
+    (
+        "kent",
+        "meetings_offered",
+        lambda f: replace(f, contacts=tuple(replace(c, outcome="no_answer") for c in f.contacts)),
+        "missing",
+        "2 entries in the log, but none took place",
+    ),
     (
         "kent",
         "support_recorded",
@@ -154,6 +165,28 @@ GOLDEN = [
         "missing",
         "No support offered",
     ),
+    (
+        "kent",
+        "support_declined_reasons",
+        lambda f: replace(f, contacts=tuple(replace(c, noted=False) for c in f.contacts)),
+        "missing",
+        "No reason is recorded for the support declined on 24 October 2026",
+    ),
+    (
+        "kent",
+        "formal_meeting",
+        _without_said("formal_meeting"),
+        "missing",
+        "Nobody has recorded this yet",
+    ),
+    (
+        "kent",
+        "letter_concern_follow_up",
+        _without_said("letter_concern_follow_up"),
+        "missing",
+        "Letter 1 went to Ana Tui once, on 4 September 2026: no follow-up",
+    ),
+    ("kent", "household", _without_said("household"), "missing", "Nobody has recorded"),
     (
         "kent",
         "parents_details",
@@ -242,6 +275,30 @@ def test_an_answer_that_rules_a_referral_out_is_a_stop(item, answer):
     results = _states("kent", facts)
     assert results[item].state == "stop"
     assert not readiness.ready(list(results.values()))
+
+
+def test_a_follow_up_to_the_letter_of_concern_on_record_needs_no_answer():
+    facts = _without_said("letter_concern_follow_up")(kent_full())
+    again = tuple(Sent(1, _days_ago(65), p.key) for p in (ANA, REX))
+    results = _states("kent", replace(facts, sent=facts.sent + again))
+    assert results["letter_concern_follow_up"].state == "met"
+    assert results["letter_concern_follow_up"].reason == "Sent to Ana Tui, Rex Tui."
+
+
+def test_a_formal_meeting_without_a_senior_chair_minutes_or_the_kpas_officer_is_missing():
+    facts = kent_full()
+    facts = replace(facts, attested={**facts.attested, "formal_meeting": _said("incomplete")})
+    results = _states("kent", facts)
+    assert results["formal_meeting"].state == "missing"
+    assert not readiness.ready(list(results.values()))
+
+
+def test_support_never_declined_or_withdrawn_needs_no_reasons():
+    facts = kent_full()
+    contacts = tuple(replace(c, support="accepted" if c.support else "") for c in facts.contacts)
+    results = _states("kent", replace(facts, contacts=contacts))
+    assert results["support_declined_reasons"].state == "met"
+    assert results["support_declined_reasons"].reason == "No support was declined or withdrawn."
 
 
 def test_a_certificate_with_n_codes_is_a_stop_until_they_are_resolved():

@@ -7,11 +7,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from stepwise.cases.models import LogEntry
+from stepwise.cases.services import log_entry_record
+from stepwise.readiness.facts import case_facts
 from stepwise.readiness.models import Attestation, ProsecutionReferral, ReferralStatusChange
 from stepwise.readiness.selectors import case_readiness, letters_due
 from stepwise.readiness.services import referral_make, referral_status_set
 
-from .conftest import TODAY, at, close_tasks, say, send
+from .conftest import TODAY, ago, at, close_tasks, say, send
 
 
 def refer(case, by):
@@ -198,3 +200,14 @@ def test_the_letters_page_shows_letter_four_overdue_after_the_referral(
     page = client.get(url).content.decode()
     assert "Letter 4: the case is with the Prosecutions team is overdue" in page
     assert "Still to send to Hine Ngata, Rawiri Ngata." in page
+
+
+def test_the_checklist_reads_whether_a_log_entry_says_why_support_was_declined(case, caseworker):
+    for notes in ("She does not want a mentor: the last one moved away.", "  "):
+        log_entry_record(
+            case=case, by=caseworker, kind="phone", outcome="declined_support",
+            support="declined", notes=notes, happened_at=at(ago(5)), now=at(ago(5), 16),
+        )  # fmt: skip
+    _pack, facts = case_facts(case, TODAY)
+    declined = [(c.support, c.noted) for c in facts.contacts if c.support]
+    assert sorted(declined) == [("declined", False), ("declined", True)]

@@ -44,8 +44,9 @@ def test_the_referral_page_shows_the_referral(login, manager, referral):
     assert "100000001" in html
     assert "4 March 2011" in html  # date of birth
     assert "Absent every day this term; three letters home unanswered." in html
-    # The service has no page of the school's to go to.
+    # The service has no page of the school's to go to: it reads the school's name.
     assert "/schools/NZ-0427/students/" not in html
+    assert "Kōwhai College" in html
 
 
 def test_viewing_a_referral_is_audited(login, manager, officer, referral, service, school):
@@ -75,7 +76,10 @@ def test_private_notes_never_reach_the_service(login, manager, officer, referral
         recorded_at=timezone.now(),
     )
     for url in (f"/referrals/{referral.pk}/", f"/services/{service.pk}/referrals/"):
-        assert "PRIVATE" not in login(manager).get(url).content.decode()
+        html = login(manager).get(url).content.decode()
+        assert "PRIVATE" not in html
+        # The page the service sees does carry the school's own summary.
+        assert "Absent every day this term; three letters home unanswered." in html
 
 
 def test_the_school_lists_its_referrals(login, officer, referral):

@@ -55,7 +55,7 @@ def test_the_officers_morning(transactional_db, live_server, officer, page):
 
     # One student: the record form, opened from the queue with Ben's threshold chosen.
     table.get_by_role(
-        "link", name="Record a response for Ben Cooper, 5 days absent this term"
+        "link", name="Record a response for Ben Cooper (100000002), 5 days absent this term"
     ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Record a response")
     expect(page.get_by_role("radio", name="5 days absent this term")).to_be_checked()
@@ -74,7 +74,8 @@ def test_the_officers_morning(transactional_db, live_server, officer, page):
     expect(table).not_to_contain_text("Cooper, Ben")
 
     # Three at once: the same notification to three families.
-    for name in ("Mere Walker", "Sam Lee", "Tui Parata"):
+    for name in ("Mere Walker (100000003, year 9)", "Sam Lee (100000004, year 9)",
+                 "Tui Parata (100000005, year 11)"):  # fmt: skip
         page.get_by_label(f"Select {name}, 5 days absent this term").check()
     page.get_by_role("radio", name="Sent written communication").check()
     page.get_by_label("Description of Sent written communication").select_option(
@@ -102,6 +103,21 @@ def test_the_officers_morning(transactional_db, live_server, officer, page):
     expect(recorded.get_by_role("row")).to_have_count(5)
     expect(recorded).to_contain_text("Sent written communication: Sent notification to whānau")
     expect(recorded.get_by_text("Within 48 hours")).to_have_count(4)
+    assert_quiet(console, errors)
+
+
+def test_an_officer_signs_in_to_the_days_work(transactional_db, live_server, officer, page):
+    console, errors = watch(page)
+    sign_in(page, "officer")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Threshold queue")
+    work = page.get_by_role("region", name=re.compile("Today’s work"))
+    expect(work).to_contain_text("4 critical")
+    expect(work).to_contain_text("1 overdue")
+    work.get_by_role("link", name="4 critical").click()
+    expect(page).to_have_url(re.compile(r"status=critical"))
+    table = page.get_by_role("table", name=re.compile("Waiting for a response"))
+    expect(table.get_by_role("row")).to_have_count(5)  # the heading row and four critical
+    expect(table.get_by_role("columnheader", name="Due by")).to_be_visible()
     assert_quiet(console, errors)
 
 

@@ -104,7 +104,9 @@ def test_filters_combine(school, term):
 def test_a_withdrawn_event_leaves_the_queue(school, term, events):
     events["Tui", "amp5"].status = "withdrawn"
     events["Tui", "amp5"].save()
-    assert "Tui" not in [row[0] for row in _rows(school, term)]
+    waiting = [row[0] for row in _rows(school, term)]
+    assert "Tui" not in waiting
+    assert waiting == ["Ben", "Aroha", "Aroha", "Aroha", "Mere", "Sam"]  # the rest stay
 
 
 def test_the_page_shows_the_queue_with_status_tags(officer_client, school):
@@ -164,6 +166,7 @@ def test_when_every_threshold_has_a_response_it_says_all_done(
         )
     html = officer_client.get(URL).content.decode()
     assert '<h2 class="govuk-panel__title">All done</h2>' in html
+    assert "Every threshold reached in Term 4 2026 has a response recorded" in html
     assert "<table" not in html
 
 

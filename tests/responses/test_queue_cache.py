@@ -22,7 +22,11 @@ ROSTER_HEADER = (
 REGISTER_HEADER = "school_id,student_id,date,session,code"
 
 
-ROW = re.compile(r'>([^<>]+), ([^<>]+)</a></th>\s*<td class="govuk-table__cell">([^<]+)</td>')
+# The student's name (and, after it, their id), then the threshold's label.
+ROW = re.compile(
+    r">([^<>]+), ([^<>]+)</a>(?: <span[^>]*>[^<]*</span>)?</th>\s*"
+    r'<td class="govuk-table__cell">([^<]+)</td>'
+)
 
 
 def _names(client, **params) -> list[str]:

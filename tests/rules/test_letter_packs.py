@@ -26,7 +26,7 @@ def test_new_zealand_schools_send_three_letters_of_their_own():
         "school_escalated",
         "school_formal_warning",
     ]
-    # No case reason picks the school's set; each letter is recorded as seed 002 names it.
+    # No case reason picks the school's set; each letter is recorded as the guidance names it.
     assert school.case_reasons == ()
     assert [letter.response_description for letter in school.letters] == [
         "Sent notification to whānau",

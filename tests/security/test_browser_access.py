@@ -69,7 +69,7 @@ def test_an_officer_of_school_a_pasting_school_bs_student_gets_page_not_found(
     transactional_db, live_server, officer_of_school_a, page
 ):
     sign_in(page, "officer")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("standings")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Threshold queue")
 
     # Their own student opens ...
     page.goto("/schools/NZ-0427/students/100000001/")

@@ -3,7 +3,9 @@
 Development (the default): Django's development server, with `stepwise db_worker` started
 as its own process and session so Ctrl-C reaches only the web server; when the server
 stops, the worker is asked to stop (SIGTERM: it finishes the task it is on) and killed if
-it has not within the grace.
+it has not within the grace. The server stops on Ctrl-C and on SIGTERM or SIGHUP alike (a
+service manager, `kill`, a closed terminal): Python's default for those ends it at once,
+leaving the worker behind.
 
 Production (`--production`): gunicorn with several web workers and the task workers,
 supervised by stepwise.ops.supervise. It refuses to start on a database that is not
@@ -13,8 +15,10 @@ otherwise be counted and invalidated per process.
 """
 
 import os
+import signal
 import subprocess
 import sys
+from types import FrameType
 
 from django.conf import settings
 from django.core.management import call_command
@@ -42,6 +46,11 @@ def stop_worker(worker: subprocess.Popen) -> None:
 
 def default_web_workers() -> int:
     return int(os.environ.get("WEB_CONCURRENCY", 2 if settings.REDIS_URL else 1))
+
+
+def _stop_server(signum: int, frame: FrameType | None) -> None:
+    # Unwind like Ctrl-C does, so `handle`'s `finally` stops the worker.
+    raise KeyboardInterrupt(signal.Signals(signum).name)
 
 
 class Command(BaseCommand):
@@ -93,7 +102,7 @@ class Command(BaseCommand):
         forwarded_allow_ips: str,
         **options,
     ) -> None:
-        if production:
+        if production:  # the supervisor handles its own signals
             sys.exit(
                 self.serve_production(
                     addr=addr,
@@ -102,6 +111,8 @@ class Command(BaseCommand):
                     forwarded_allow_ips=forwarded_allow_ips,
                 )
             )
+        for stop in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(stop, _stop_server)
         worker = None if no_worker else start_worker()
         if worker is not None:
             self.stdout.write(f"Background task worker started (process {worker.pid})")
