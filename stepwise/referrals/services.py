@@ -14,7 +14,6 @@ from stepwise.schools.catchments import covers
 from stepwise.schools.models import School, Student
 
 from .models import Referral
-from .selectors import referral_services
 
 SUMMARY_MAX = 5000
 # Referrals still waiting for the service's decision: a second one would only duplicate it.
@@ -46,7 +45,7 @@ def referral_create(
     """
     summary = summary.strip()
     errors: dict[str, str] = {}
-    if service is None or not referral_services(school).filter(pk=service.pk).exists():
+    if service is None or service.kind != Organisation.Kind.SERVICE:
         errors["service"] = "Select the attendance service to refer to"
     elif not covers(service, school):
         errors["service"] = (

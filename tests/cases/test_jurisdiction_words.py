@@ -19,6 +19,7 @@ from stepwise.referrals.services import referral_create
 from stepwise.register.importers.register import import_register
 from stepwise.register.importers.roster import import_roster
 from stepwise.rules.pack import AGENCY_KINDS, CASE_REASONS, LOG_KINDS
+from stepwise.schools.catchments import catchment_add
 from stepwise.schools.models import School, Student
 from stepwise.schools.services import school_add
 from tests.front.conftest import TODAY, csv_bytes
@@ -49,10 +50,12 @@ def kent_school(db) -> School:
 
 
 @pytest.fixture
-def kent_service(db) -> Organisation:
-    return Organisation.objects.create(
+def kent_service(kent_school) -> Organisation:
+    service = Organisation.objects.create(
         name="Kent Attendance Service", kind=Organisation.Kind.SERVICE, pack="kent"
     )
+    catchment_add(service=service, schools=[kent_school])
+    return service
 
 
 @pytest.fixture
@@ -175,7 +178,7 @@ def test_a_kent_school_is_offered_only_services_in_england(
     assert "Kōwhai Attendance Service" not in html
     assert ">Persistent absence</label>" in html
     # A New Zealand service's id sent anyway is refused, and nothing is written.
-    with pytest.raises(ValidationError, match="Select the attendance service to refer to"):
+    with pytest.raises(ValidationError, match="its catchment does not include Oakfield Primary"):
         referral_create(
             school=School.objects.get(code="KT-1"),
             student=Student.objects.get(national_id="A123456789012"),

@@ -189,7 +189,7 @@ def test_a_recorded_response_is_corrected_and_the_original_is_kept_and_shown(
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Threshold queue").click()
     table = page.get_by_role("table", name="Waiting for a response")
     table.get_by_role(
-        "link", name="Record a response for Ben Cooper, 5 days absent this term"
+        "link", name="Record a response for Ben Cooper (100000002), 5 days absent this term"
     ).click()
     page.get_by_role("radio", name="Sent written communication").check()
     page.get_by_label("Description of Sent written communication").select_option(
