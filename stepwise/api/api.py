@@ -44,12 +44,12 @@ from stepwise.dashboard.export import (
     parse_period,
     response_rows,
 )
-from stepwise.dashboard.selectors import early_warning
+from stepwise.dashboard.selectors import early_warning, register_version
 from stepwise.responses.models import Description, ResponseActivity
 from stepwise.responses.services import ResponseError, response_record
 from stepwise.schools.models import School
 from stepwise.standings.models import ThresholdEvent
-from stepwise.standings.selectors import current_term, term_register
+from stepwise.standings.selectors import current_term, term_rows
 from stepwise.standings.table import flat_standing, standing_columns
 from stepwise.web.files import download
 from stepwise.web.uploads import too_big
@@ -524,9 +524,13 @@ def push_oneroster_files(
 def _standing_rows(found: School, term_key: str, as_of: date | None):
     term = get_term_of_school(found, term_key)
     as_of = as_of or timezone.localdate()
-    register = term_register(found, term, as_of=as_of)
+    version = register_version(found)
     rows = sorted(
-        (flat_standing(found.rules, row) for row in register.rows()), key=lambda r: r["student_id"]
+        (
+            flat_standing(found.rules, row)
+            for row in term_rows(found, term, as_of=as_of, version=version)
+        ),
+        key=lambda r: r["student_id"],
     )
     return term, as_of, rows
 

@@ -27,6 +27,7 @@ from stepwise.accounts.access import (
 )
 from stepwise.accounts.models import Membership
 from stepwise.audit.services import audit_list, audit_record
+from stepwise.dashboard.selectors import register_version
 from stepwise.front.paging import paginate
 from stepwise.letters.school_selectors import student_page_letters
 from stepwise.referrals.selectors import referrals_for_student
@@ -36,7 +37,7 @@ from stepwise.rules.pack import Level, Pack
 from stepwise.schools.calendars import closed_days
 from stepwise.schools.models import School, Student, StudentCaregiver, Term
 from stepwise.standings.models import ThresholdEvent
-from stepwise.standings.selectors import TermRegister, current_term, term_register
+from stepwise.standings.selectors import TermRegister, current_term, term_register, term_rows
 
 from .charts import bar_chart
 from .explain import enrolled_days, explain, weekday_pattern
@@ -158,9 +159,9 @@ def standings(request: HttpRequest, code: str, term_key: str) -> HttpResponse:
     term = _get_term(found, term_key)
     pack = found.rules
     today = timezone.localdate()
-    register = term_register(found, term, as_of=today)
+    rows = term_rows(found, term, as_of=today, version=register_version(found))
     # Alphabetical first, so students who tie on the sorted column stay in name order.
-    rows = sorted(register.rows(), key=_sort_key("name", pack))
+    rows = sorted(rows, key=_sort_key("name", pack))
 
     counts = {t.key: 0 for t in pack.tiers}
     for row in rows:

@@ -3,8 +3,13 @@
 Schools that share a calendar (same pack, term dates and closures: most schools in
 a country) are evaluated together in one engine call, so evaluating a whole
 country costs a few queries and one pass of the engine, not one per school.
+
+The standings page is the page every officer opens first: `term_rows` keeps a
+school's evaluated rows in the shared cache under the register's version, so the
+engine runs once per change of the register, not once per view.
 """
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -12,6 +17,7 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
+from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
@@ -24,6 +30,7 @@ from stepwise.schools.models import ClosureDay, Enrolment, School, Student, Term
 from stepwise.schools.selectors import EnrolmentRows
 
 OPEN_END = np.datetime64("9999-12-31")  # the last day of an enrolment with no end
+ROWS_CACHE_SECONDS = 6 * 60 * 60
 
 
 @dataclass(frozen=True)
@@ -281,6 +288,21 @@ def term_register(
     """Return one school's register for a term (or some of its students), evaluated."""
     (group,) = evaluate_terms([term], as_of=as_of, student_pks=student_pks)
     return TermRegister(**vars(group), school=school, term=term)
+
+
+def term_rows(school: School, term: Term, *, as_of: date, version: str) -> list[dict[str, Any]]:
+    """Return every student's standing in the term up to `as_of`, from the cache when unchanged.
+
+    `version` must change whenever the figures could: the register's version (imports,
+    closures, term dates), which the view builds.
+    """
+    digest = hashlib.sha256(f"{school.pack}|{version}".encode()).hexdigest()[:20]
+    key = f"standings:rows:{school.pk}:{term.pk}:{as_of.isoformat()}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = term_register(school, term, as_of=as_of).rows()
+        cache.set(key, found, ROWS_CACHE_SECONDS)
+    return found
 
 
 def current_term(school: School, today: date | None = None) -> Term | None:
