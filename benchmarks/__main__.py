@@ -16,6 +16,7 @@ BENCHMARKS = [
     "benchmarks.national_day",
     "benchmarks.school_pages",
     "benchmarks.case_pages",
+    "benchmarks.national_pages",
     "benchmarks.api_push",
     "benchmarks.letters",
     "benchmarks.letter_batch",

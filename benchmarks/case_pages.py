@@ -32,7 +32,9 @@ import os
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from benchmarks.school_pages import (
     _database_url,
@@ -88,22 +90,12 @@ def _setup(cases: int, entries: int, users: int) -> dict:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
     from django.urls import reverse
     from django.utils import timezone
-    from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from stepwise.accounts.models import Membership, Organisation
-    from stepwise.cases.models import (
-        Agency,
-        Attachment,
-        Case,
-        CaseSchool,
-        Person,
-        SafetyFlag,
-        Task,
-    )
+    from stepwise.cases.models import Case
     from stepwise.schools.services import school_add
 
     call_command("migrate", verbosity=0)
@@ -133,6 +125,118 @@ def _setup(cases: int, entries: int, users: int) -> dict:
         for u in [*workers, manager]
     }
 
+    population = populate_service(
+        service=service,
+        schools=schools,
+        workers=workers,
+        manager=manager,
+        cases=cases,
+        entries=entries,
+        rng=rng,
+    )
+    case_ids, counts, closed = population.case_ids, population.counts, population.closed
+    entry_id = population.entries
+    # Statistics and the visibility map, as autovacuum would leave them a minute after a
+    # real load: without the map PostgreSQL cannot count from an index alone.
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+
+    worker_cookies = [
+        session_cookie(workers[n % CASEWORKERS], devices[workers[n % CASEWORKERS].pk])
+        for n in range(users)
+    ]
+    manager_cookies = [session_cookie(manager, devices[manager.pk]) for _ in range(users)]
+
+    largest = [case_ids[i] for i in np.argsort(-counts)[:LARGEST_IN_MIX]]
+    chosen = rng.choice(case_ids, RANDOM_CASES - LARGEST_IN_MIX, replace=False).tolist()
+    case_paths = [reverse("case", args=[pk]) for pk in [*largest, *chosen]]
+    caseload = reverse("cases", args=[service.pk])
+    mine = Case.objects.filter(assigned_to=workers[0]).exclude(status="closed").count()
+    stale = (
+        Case.objects.filter(service=service)
+        .exclude(status="closed")
+        .filter(last_contact_at__lt=now - timedelta(days=14))
+        .count()
+        + Case.objects.filter(service=service, last_contact_at__isnull=True)
+        .exclude(status="closed")
+        .count()
+    )
+    pages = [
+        # (label, held to the target, paths, cookies)
+        ("case page (random)", True, case_paths, worker_cookies),
+        ("case page (largest)", False, case_paths[:1], worker_cookies),
+        (
+            "my cases (a random page)",
+            True,
+            [f"{caseload}?view=mine&page={n}" for n in range(1, mine // 50 + 2)],
+            worker_cookies,
+        ),
+        ("team, no contact in 14 d", True, [f"{caseload}?view=team&no_contact=1"], manager_cookies),
+        ("sign-in page (baseline)", False, [reverse("login")], worker_cookies),
+    ]
+    return {
+        "cases": cases,
+        "entries": int(entry_id),
+        "median_entries": int(np.median(counts)),
+        "p99_entries": int(np.percentile(counts, 99)),
+        "max_entries": int(counts.max()),
+        "open": int((~closed).sum()),
+        "mine": mine,
+        "stale": stale,
+        "pages": pages,
+    }
+
+
+def session_cookie(user, device) -> str:
+    """Return the cookie of a new session of `user` that has passed two-factor sign-in."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return f"sessionid={client.cookies['sessionid'].value}"
+
+
+@dataclass
+class Population:
+    """What `populate_service` made: each case's id, log entries and whether it is closed."""
+
+    case_ids: list[int]
+    counts: Any  # numpy array, a case's log entries
+    closed: Any  # numpy array of bool
+    entries: int
+
+
+def populate_service(
+    *, service, schools, workers, manager, cases: int, entries: int, rng, prefix: str = "BENCH"
+) -> Population:
+    """Give a service its cases, people, log (through COPY), flags, agencies and tasks.
+
+    Cases are spread over `schools` and assigned to `workers` at random; references are
+    `prefix`-nnnnn, so several services can be populated in one database.
+    """
+    import numpy as np
+    from django.db import connection
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from stepwise.cases.models import (
+        Agency,
+        Attachment,
+        Case,
+        CaseSchool,
+        LogEntry,
+        Person,
+        SafetyFlag,
+        Task,
+    )
+
+    now = timezone.now()
+    today = timezone.localdate()
+    first_entry = LogEntry.objects.aggregate(last=Max("id"))["last"] or 0
     # Cases: opened over the last two years, the last activity mostly recent.
     opened_days = rng.integers(30, 730, cases)
     idle_days = np.minimum(rng.exponential(18.0, cases), opened_days - 1)
@@ -141,7 +245,7 @@ def _setup(cases: int, entries: int, users: int) -> dict:
     on_hold = ~closed & (share < STATUS_SHARES["closed"] + STATUS_SHARES["on_hold"])
     origin = rng.choice(["referral", "direct", "transferred"], cases, p=[0.8, 0.12, 0.08])
     reason = np.where(rng.random(cases) < 0.85, "chronic_absence", "not_enrolled")
-    owner = rng.integers(0, CASEWORKERS, cases)
+    owner = rng.integers(0, len(workers), cases)
 
     # Log entries per case: log-normal, scaled to the total, so a few have hundreds.
     weights = rng.lognormal(0.0, 1.0, cases)
@@ -159,7 +263,7 @@ def _setup(cases: int, entries: int, users: int) -> dict:
         case_rows.append(
             Case(
                 service=service,
-                reference=f"BENCH-{i:05d}",
+                reference=f"{prefix}-{i:05d}",
                 reason=str(reason[i]),
                 status=status,
                 closed_reason="attendance_improved" if closed[i] else "",
@@ -209,7 +313,7 @@ def _setup(cases: int, entries: int, users: int) -> dict:
     log_rows: list[tuple] = []
     people_rows: list[tuple[int, int]] = []
     last_contact: dict[int, datetime] = {}
-    entry_id = 0
+    entry_id = first_entry
     kind_pick = rng.choice(len(kinds), entries + cases, p=kind_p / kind_p.sum())
     outcome_pick = rng.choice(len(outcomes), entries + cases, p=outcome_p / outcome_p.sum())
     draws = iter(range(entries + cases))
@@ -308,60 +412,7 @@ def _setup(cases: int, entries: int, users: int) -> dict:
         ],
         batch_size=5000,
     )  # fmt: skip
-    # Statistics and the visibility map, as autovacuum would leave them a minute after a
-    # real load: without the map PostgreSQL cannot count from an index alone.
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
-
-    def session(user) -> str:
-        client = Client()
-        client.force_login(user)
-        s = client.session
-        s[DEVICE_ID_SESSION_KEY] = devices[user.pk].persistent_id
-        s.save()
-        return f"sessionid={client.cookies['sessionid'].value}"
-
-    worker_cookies = [session(workers[n % CASEWORKERS]) for n in range(users)]
-    manager_cookies = [session(manager) for _ in range(users)]
-
-    largest = [case_ids[i] for i in np.argsort(-counts)[:LARGEST_IN_MIX]]
-    chosen = rng.choice(case_ids, RANDOM_CASES - LARGEST_IN_MIX, replace=False).tolist()
-    case_paths = [reverse("case", args=[pk]) for pk in [*largest, *chosen]]
-    caseload = reverse("cases", args=[service.pk])
-    mine = Case.objects.filter(assigned_to=workers[0]).exclude(status="closed").count()
-    stale = (
-        Case.objects.filter(service=service)
-        .exclude(status="closed")
-        .filter(last_contact_at__lt=now - timedelta(days=14))
-        .count()
-        + Case.objects.filter(service=service, last_contact_at__isnull=True)
-        .exclude(status="closed")
-        .count()
-    )
-    pages = [
-        # (label, held to the target, paths, cookies)
-        ("case page (random)", True, case_paths, worker_cookies),
-        ("case page (largest)", False, case_paths[:1], worker_cookies),
-        (
-            "my cases (a random page)",
-            True,
-            [f"{caseload}?view=mine&page={n}" for n in range(1, mine // 50 + 2)],
-            worker_cookies,
-        ),
-        ("team, no contact in 14 d", True, [f"{caseload}?view=team&no_contact=1"], manager_cookies),
-        ("sign-in page (baseline)", False, [reverse("login")], worker_cookies),
-    ]
-    return {
-        "cases": cases,
-        "entries": int(entry_id),
-        "median_entries": int(np.median(counts)),
-        "p99_entries": int(np.percentile(counts, 99)),
-        "max_entries": int(counts.max()),
-        "open": int((~closed).sum()),
-        "mine": mine,
-        "stale": stale,
-        "pages": pages,
-    }
+    return Population(case_ids, counts, closed, entry_id - first_entry)
 
 
 # --- Load (parent process) ------------------------------------------------------------
@@ -458,7 +509,7 @@ def main(argv: list[str] | None = None) -> int:
                 failed |= _measure(
                     server, port, paths, cookies, label, held, args.seconds, think,
                     database=name,
-                )  # fmt: skip
+                ).failed  # fmt: skip
     finally:
         _stop(server)
         if not args.keep and not args.reuse:
