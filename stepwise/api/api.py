@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -47,6 +47,7 @@ from stepwise.dashboard.export import (
 from stepwise.dashboard.selectors import early_warning, register_version
 from stepwise.responses.models import Description, ResponseActivity
 from stepwise.responses.services import ResponseError, response_record
+from stepwise.responses.timeliness import Deadlines, with_first_answer
 from stepwise.schools.models import School
 from stepwise.standings.models import ThresholdEvent
 from stepwise.standings.selectors import current_term, term_rows
@@ -76,7 +77,12 @@ ERRORS: dict[int, Any] = {
 }
 PUSH_ERRORS: dict[int, Any] = {**ERRORS, 400: s.ErrorOut, 409: s.ErrorOut, 413: s.ErrorOut}
 ATTENDANCE_TYPES = {"date": "DATE"}
-RESPONSE_TYPES = {"threshold_reached_on": "DATE", "happened_on": "DATE", "recorded_on": "DATE"}
+RESPONSE_TYPES = {
+    "threshold_reached_on": "DATE",
+    "happened_on": "DATE",
+    "recorded_on": "DATE",
+    "due_by": "DATE",
+}
 
 
 class TokenAuth(HttpBearer):
@@ -681,9 +687,8 @@ def threshold_events(
         events = events.filter(status=status)
     if threshold:
         events = events.filter(threshold=threshold)
-    events = events.annotate(
-        answered=Exists(ResponseActivity.objects.effective().filter(threshold_event=OuterRef("pk")))
-    ).select_related("student", "term")
+    events = with_first_answer(events).select_related("student", "term")
+    deadlines, today = Deadlines(found), timezone.localdate()
     items, meta = paged(events.order_by("reached_on", "pk"), page, page_size)
     audit(request, found, "view", "threshold_events", request.GET.urlencode())
     return {
@@ -697,7 +702,9 @@ def threshold_events(
                 "reached_on": e.reached_on,
                 "status": e.status,
                 "detected_at": e.detected_at,
-                "answered": e.answered,  # type: ignore[attr-defined]
+                "answered": e.first_answer is not None,  # type: ignore[attr-defined]
+                "due_by": deadlines.due_on(e.reached_on),
+                "timeliness": deadlines.timeliness(e.reached_on, e.first_answer, today),  # type: ignore[attr-defined]
             }
             for e in items
         ],

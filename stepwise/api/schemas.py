@@ -1,7 +1,7 @@
 """The shapes the API takes and gives, as its OpenAPI document shows them."""
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Field, Schema
 from pydantic import BaseModel
@@ -181,6 +181,14 @@ class ThresholdEventOut(Schema):
     status: str
     detected_at: datetime
     answered: bool
+    due_by: date = Field(
+        description="The last day a response is in time: the pack's hours (48) from the end "
+        "of the day the threshold was reached"
+    )
+    timeliness: Literal["on_time", "late", "due", "overdue"] = Field(
+        description="on_time or late: answered by or after `due_by` (by when its first "
+        "standing response was recorded); due or overdue: not answered yet"
+    )
 
 
 class ThresholdEventsPage(PageOut):

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from stepwise.register.models import RegisterTerm
 from stepwise.responses.models import ResponseActivity
+from stepwise.responses.timeliness import Deadlines, recorded_day
 from stepwise.rules.calendar import SESSIONS
 from stepwise.schools.calendars import closed_days
 from stepwise.schools.models import Enrolment, School
@@ -48,6 +49,8 @@ RESPONSE_COLUMNS = (
     "description",
     "happened_on",
     "recorded_on",
+    "due_by",
+    "answered_in_time",
 )
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 MAX_DAYS = 366  # one export covers at most a year: a school year fits, a decade does not
@@ -156,6 +159,7 @@ def attendance_rows(school: School, start: date, end: date, *, today: date) -> I
 def response_rows(school: School, start: date, end: date) -> Iterator[list[str]]:
     """Yield one row per response activity that happened in the period (never its notes)."""
     pack = school.rules
+    deadlines = Deadlines(school)
     type_labels = {t.key: t.label for t in pack.response_types}
     threshold_labels = {t.key: t.label for t in pack.thresholds}
     activities = (
@@ -191,8 +195,15 @@ def response_rows(school: School, start: date, end: date) -> Iterator[list[str]]
             type_labels.get(kind, kind),
             description,
             happened_on.isoformat(),
-            timezone.localtime(recorded_at).date().isoformat(),
+            recorded_day(recorded_at).isoformat(),
+            # The one rule of every page: recorded by the threshold's due day.
+            deadlines.due_on(reached_on).isoformat() if reached_on else "",
+            _yes_no(deadlines.in_time(reached_on, recorded_at)),
         ]
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else "yes" if value else "no"
 
 
 @dataclass(frozen=True)

@@ -21,12 +21,12 @@ from decimal import Decimal
 import numpy as np
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from stepwise.register.models import ImportRun
-from stepwise.responses.models import ResponseActivity
 from stepwise.responses.selectors import responses_version
+from stepwise.responses.timeliness import Deadlines, with_first_answer
+from stepwise.rules.deadline import LATE, ON_TIME
 from stepwise.rules.engine import evaluate
 from stepwise.rules.pack import CountThreshold, Pack
 from stepwise.schools.models import ClosureDay, School, Student, Term, TermTarget
@@ -454,10 +454,10 @@ def year_rows(
 class CoverageRow:
     threshold: CountThreshold | None  # None for the total row
     events: int = 0
-    on_time: int = 0  # a linked response recorded within the due hours of detection
-    late: int = 0  # a linked response, but recorded later
-    waiting: int = 0  # no response yet, still within the due hours
-    missed: int = 0  # no response, and the due hours have passed
+    on_time: int = 0  # answered by the due day (stepwise.rules.deadline)
+    late: int = 0  # answered, but after the due day
+    waiting: int = 0  # no response yet, still in time
+    missed: int = 0  # no response, and the due day has passed
 
     @property
     def on_time_percent(self) -> float | None:
@@ -471,7 +471,7 @@ class CoverageCounts:
     events: int = 0
     on_time: int = 0
     late: int = 0
-    unanswered: list[float] = field(default_factory=list)  # detection times (POSIX), sorted
+    unanswered: list[date] = field(default_factory=list)  # due days, sorted
 
 
 def response_coverage(
@@ -479,23 +479,25 @@ def response_coverage(
 ) -> list[CoverageRow]:
     """Return, per threshold and in total, how the term's active events were answered.
 
-    An event is covered when a response activity linked to it was recorded within
-    the pack's due hours (48) of the event's detection. The counts are cached under
-    the term's events-and-responses version (a response shows at once); only
-    whether an unanswered event is still in time is worked out from `now`.
+    Each event is judged by the one rule the queue, the student page, the export and
+    the API use (`stepwise.responses.timeliness`): answered in time when a response that
+    stands was first recorded by the due day, counted from the day the threshold was
+    reached. The counts are cached under the term's events-and-responses version (a
+    response shows at once); only whether an unanswered event is still in time is
+    worked out from `now`.
     """
     version = version if version is not None else responses_version(term)
     digest = hashlib.sha256(f"{pack.key}|{version}".encode()).hexdigest()[:20]
     key = f"dashboard:coverage:{term.school_id}:{term.pk}:{digest}"
     counted: dict[str, CoverageCounts] | None = cache.get(key)
     if counted is None:
-        counted = _coverage_counts(term, pack)
+        counted = _coverage_counts(term)
         cache.set(key, counted, CACHE_SECONDS)
-    in_time_after = (now - timedelta(hours=pack.response_due_hours)).timestamp()
+    today = timezone.localtime(now, timezone.get_default_timezone()).date()
     rows = {t.key: CoverageRow(t) for t in pack.thresholds}
     total = CoverageRow(None)
     for key, found in counted.items():
-        waiting = len(found.unanswered) - bisect.bisect_right(found.unanswered, in_time_after)
+        waiting = len(found.unanswered) - bisect.bisect_left(found.unanswered, today)
         # An event of a threshold the pack no longer has still counts in the total.
         for row in (rows[key], total) if key in rows else (total,):
             row.events += found.events
@@ -506,29 +508,25 @@ def response_coverage(
     return [*rows.values(), total]
 
 
-def _coverage_counts(term: Term, pack: Pack) -> dict[str, CoverageCounts]:
+def _coverage_counts(term: Term) -> dict[str, CoverageCounts]:
     """Count the term's active events per threshold: answered in time, later, or not yet."""
-    due = timedelta(hours=pack.response_due_hours)
-    responses = ResponseActivity.objects.effective().filter(threshold_event=OuterRef("pk"))
-    events = (
-        ThresholdEvent.objects.filter(term=term, status=ThresholdEvent.Status.ACTIVE)
-        .annotate(
-            on_time=Exists(responses.filter(recorded_at__lte=OuterRef("detected_at") + due)),
-            answered=Exists(responses),
-        )
-        .order_by()
-        .values_list("threshold", "detected_at", "on_time", "answered")
-    )
+    deadlines = Deadlines(term.school)
+    active = ThresholdEvent.objects.filter(term=term, status=ThresholdEvent.Status.ACTIVE)
+    fields = ("threshold", "reached_on", "first_answer")
+    events = with_first_answer(active).order_by().values_list(*fields)
     counted: dict[str, CoverageCounts] = {}
-    for key, detected_at, on_time, answered in events:
+    for key, reached_on, first_answer in events:
         found = counted.setdefault(key, CoverageCounts())
         found.events += 1
-        if on_time:
+        # Judged as if today were the due day: answered or not, and in time or late.
+        due = deadlines.due_on(reached_on)
+        state = deadlines.timeliness(reached_on, first_answer, due)
+        if state == ON_TIME:
             found.on_time += 1
-        elif answered:
+        elif state == LATE:
             found.late += 1
         else:
-            found.unanswered.append(detected_at.timestamp())
+            found.unanswered.append(due)
     for found in counted.values():
         found.unanswered.sort()
     return counted

@@ -460,17 +460,24 @@ def _rolling_threshold(
     what = _measure_words(pack, t.measure)
     reached_day: int | None = None
     window: tuple[Session, ...] = ()
+
+    def held(day: int) -> tuple[Session, ...]:
+        return _counted(walk.sessions(range(_window_start(calendar, day, t.weeks), day + 1)), test)
+
+    # An episode begins on an open day whose window holds the sessions when the open day
+    # before did not; one carried over a break began in the earlier term.
+    before = [d for d in range(term_first) if calendar.open[d]]
+    was_met = bool(before) and len(held(before[-1])) >= t.sessions
     for day in range(term_first, stop):
         if not calendar.open[day]:
             continue
-        counted = _counted(
-            walk.sessions(range(_window_start(calendar, day, t.weeks), day + 1)), test
-        )
-        if len(counted) >= t.sessions:
+        counted = held(day)
+        met = len(counted) >= t.sessions
+        if met and not was_met:
             reached_day, window = day, counted
             break
-    # The window's last counted session reached the threshold, unless the count was
-    # already high enough when the term began (the window reaches back across the break).
+        was_met = met
+    # The window's last counted session reached the threshold.
     reached_by = None
     if reached_day is not None and window[-1].day == calendar.dates[reached_day]:
         reached_by = window[-1]
@@ -497,8 +504,9 @@ def _rolling_threshold(
         title=t.label,
         rule=(
             f"Reached on the first school day of the term when the {what} in the {t.weeks} school "
-            f"weeks ending that day come to {t.sessions} or more. The window may reach back "
-            "across a term or year break."
+            f"weeks ending that day come to {t.sessions} or more after the school day before "
+            "they did not. The window may reach back across a term or year break; a count "
+            "still high enough from the term before is that term's threshold, not a new one."
             + (
                 f" It is met now only if there has also been one in the last {t.ongoing_days} "
                 "school days."
@@ -508,9 +516,7 @@ def _rolling_threshold(
         ),
         working=(
             f"{len(window)} {what} in the window ending {day_label(calendar.dates[reached_day])} "
-            f"{calendar.dates[reached_day].year}: reached"
-            + (" (already met when the term began)" if reached_by is None else "")
-            + f". {now}"
+            f"{calendar.dates[reached_day].year}: reached" + f". {now}"
             if reached_day is not None
             else f"Not reached this term. {now}"
         ),

@@ -32,7 +32,9 @@ from stepwise.front.paging import paginate
 from stepwise.letters.school_selectors import student_page_letters
 from stepwise.referrals.selectors import referrals_for_student
 from stepwise.responses.models import ResponseActivity
-from stepwise.responses.selectors import recorded_on_time, with_history
+from stepwise.responses.selectors import with_history
+from stepwise.responses.timeliness import Deadlines, with_first_answer
+from stepwise.rules.deadline import DUE, LATE, ON_TIME, OVERDUE, TIMELINESS_LABELS
 from stepwise.rules.pack import Level, Pack
 from stepwise.schools.calendars import closed_days
 from stepwise.schools.models import School, Student, StudentCaregiver, Term
@@ -317,7 +319,7 @@ def student(request: HttpRequest, code: str, national_id: str) -> HttpResponse:
         .order_by("-parental_responsibility", "caregiver__family_name", "caregiver__given_name"),
         "enrolled": bool(register.students),
         "history": _tier_history(found, term, register, pupil, today),
-        "events": _threshold_events(found, term, pupil),
+        "events": _threshold_events(found, term, pupil, today),
         "referrals": referrals_for_student(found, pupil),
         "can_refer": can_refer(request.user, found),
         **student_page_letters(found, pupil),
@@ -427,7 +429,20 @@ def _tier_history(
     return {"rows": rows, "chart": chart, "year": term.year}
 
 
-def _threshold_events(school: School, term: Term, pupil: Student) -> dict[str, Any]:
+TIMELINESS_COLOURS = {ON_TIME: "green", LATE: "yellow", DUE: "blue", OVERDUE: "red"}
+
+
+def _timeliness(deadlines: Deadlines, event: ThresholdEvent, today: date) -> dict[str, Any]:
+    """Return when a response to the event is due and how it was answered, as every page says."""
+    state = deadlines.timeliness(event.reached_on, event.first_answer, today)  # type: ignore[attr-defined]
+    return {
+        "due_by": deadlines.due_on(event.reached_on),
+        "timeliness_label": TIMELINESS_LABELS[state],
+        "timeliness_colour": TIMELINESS_COLOURS[state],
+    }
+
+
+def _threshold_events(school: School, term: Term, pupil: Student, today: date) -> dict[str, Any]:
     """Return the student's threshold events in the term, each with the responses to it.
 
     Private notes are left out on purpose: the page lists what was done, not the notes.
@@ -435,8 +450,11 @@ def _threshold_events(school: School, term: Term, pupil: Student) -> dict[str, A
     pack = school.rules
     labels = {t.key: t.label for t in pack.response_types}
     events = list(
-        ThresholdEvent.objects.filter(student=pupil, term=term).order_by("reached_on", "pk")
+        with_first_answer(ThresholdEvent.objects.filter(student=pupil, term=term)).order_by(
+            "reached_on", "pk"
+        )
     )
+    deadlines = Deadlines(school)
     activities = (
         with_history(ResponseActivity.objects.filter(school=school, student=pupil))
         .filter(
@@ -458,7 +476,10 @@ def _threshold_events(school: School, term: Term, pupil: Student) -> dict[str, A
             # A corrected or withdrawn response is kept and shown, but no longer counts.
             "replaced": state,
             "correction": activity.corrects_id is not None,
-            "in_time": recorded_on_time(activity, pack),
+            "in_time": deadlines.in_time(
+                activity.threshold_event.reached_on if activity.threshold_event else None,
+                activity.recorded_at,
+            ),
         }
 
     by_event: dict[int, list[dict[str, Any]]] = {e.pk: [] for e in events}
@@ -477,6 +498,7 @@ def _threshold_events(school: School, term: Term, pupil: Student) -> dict[str, A
                 if e.threshold in thresholds
                 else e.threshold,
                 "responses": by_event[e.pk],
+                **_timeliness(deadlines, e, today),
             }
             for e in events
         ],

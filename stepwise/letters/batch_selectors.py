@@ -9,12 +9,14 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from stepwise.accounts.models import Organisation
 from stepwise.cases.models import Case, Person
+from stepwise.rules.ladder import Verdict, verdict
 from stepwise.rules.pack import CountThreshold, LetterSpec, Pack
 from stepwise.schools.models import School
 from stepwise.standings.models import ThresholdEvent
 from stepwise.standings.selectors import current_term
 
 from .models import Letter, LetterBatch, LetterBatchItem
+from .school_selectors import caregiver_links_of, school_letter_history, school_letter_set
 from .sending import sha256
 
 # A service's batch lists at most this many open cases to choose from, newest first.
@@ -48,6 +50,48 @@ def batch_events(school: School, today: date) -> list[ThresholdEvent]:
         .order_by("student__family_name", "student__given_name", "student_id")
         .distinct()
     )
+
+
+def batch_refusal(verdict: Verdict) -> str:
+    """Return why a batch does not send a letter the ladder judged, or "" when it may."""
+    if not verdict.allowed:
+        return " ".join(verdict.reasons)  # a batch never overrides the ladder
+    if verdict.again:
+        # A batch writes to those who have not had the letter; send it again by hand.
+        return f"Letter {verdict.letter.step} already went to every caregiver."
+    return ""
+
+
+@dataclass(frozen=True)
+class BatchOffer:
+    """Whom a school's batch would write to on a day, and whom the ladder leaves out, and why."""
+
+    letter: LetterSpec
+    events: list[ThresholdEvent]
+    left_out: list[tuple[ThresholdEvent, str]]
+
+
+def batch_offer(school: School, day: date) -> BatchOffer | None:
+    """Return the students over the batch threshold whose first letter the ladder allows on `day`.
+
+    None when the pack has no school batch. The batch checks each again when it runs.
+    """
+    letter_set = school_letter_set(school)
+    if letter_set is None or batch_threshold(school) is None:
+        return None
+    letter = letter_set.letters[0]
+    events = batch_events(school, day)
+    links = caregiver_links_of(school, [e.student_id for e in events])
+    allowed, left_out = [], []
+    for event in events:
+        found = links.get(event.student_id, [])
+        history = school_letter_history(school, event.student, day, links=found)
+        refused = batch_refusal(verdict(letter_set, letter, history))
+        if refused:
+            left_out.append((event, refused))
+        else:
+            allowed.append(event)
+    return BatchOffer(letter, allowed, left_out)
 
 
 def batch_letters(pack: Pack) -> list[LetterSpec]:

@@ -28,7 +28,7 @@ from stepwise.schools.models import School, StudentCaregiver
 from stepwise.standings.selectors import current_term
 
 from . import school_services, services
-from .batch_selectors import batch_events, batch_letters
+from .batch_selectors import batch_letters, batch_offer, batch_refusal
 from .models import Letter, LetterBatch, LetterBatchItem
 from .render import long_date
 from .school_selectors import caregiver_links_of, school_letter_set, term_numbers
@@ -95,8 +95,15 @@ def school_batch_start(
             f"The date on the letters must be on or after {long_date(term.start)}, "
             f"the start of {term.name}"
         )
-    events = batch_events(school, today)
-    if not events and not errors:
+    offer = batch_offer(school, sent_on if "sent_on" not in errors else today)
+    events = offer.events if offer else []
+    if offer and not events and offer.left_out and not errors:
+        errors["letter"] = (
+            f"The ladder refuses letter {letter.step} now to all {len(offer.left_out)} "
+            f"student{'' if len(offer.left_out) == 1 else 's'} who reached "
+            f"“{pack.threshold(threshold).label}”: there is nobody to write to"
+        )
+    elif not events and not errors:
         errors["letter"] = (
             f"No student enrolled now has reached “{pack.threshold(threshold).label}” in "
             f"{term.name if term else 'this term'}: there is nobody to write to"
@@ -187,12 +194,7 @@ def service_batch_start(
 
 def _refusal(plan: Plan) -> str:
     """Return why a batch does not send the plan's letter, or "" when it may."""
-    if not plan.verdict.allowed:
-        return " ".join(plan.verdict.reasons)  # a batch never overrides the ladder
-    if plan.verdict.again:
-        # A batch writes to those who have not had the letter; send it again by hand.
-        return f"Letter {plan.letter.step} already went to every caregiver."
-    return ""
+    return batch_refusal(plan.verdict)
 
 
 def _errors(error: ValidationError) -> str:

@@ -31,9 +31,9 @@ from .access import (
 )
 from .batch_selectors import (
     ChangedLetter,
-    batch_events,
     batch_items,
     batch_letters,
+    batch_offer,
     batch_pdf_letters,
     batch_threshold,
     batches_of,
@@ -113,7 +113,7 @@ def school_batches(request: HttpRequest, code: str) -> HttpResponse:
             "may_send": may_send,
             "letter": letter_set.letters[0] if letter_set else None,
             "threshold": batch_threshold(school),
-            "events": batch_events(school, timezone.localdate()),
+            "offer": batch_offer(school, timezone.localdate()),
             "batches": batches_of(school.organisation)[:20],
         },
         status=400 if form.errors else 200,

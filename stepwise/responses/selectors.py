@@ -1,15 +1,11 @@
 """Reads for the threshold queue and recorded response activities.
 
-When is a response due? A threshold event has a date (the school day the student
-reached it), not a time. The 48-hour clock starts at the end of that day: the
-absence that tips a student over is only known once the day's register is marked,
-and the school marks its register itself, so it knows then. We do not start the
-clock at the event's `detected_at`: that is when Stepwise happened to evaluate the
-register (it depends on when the SMS export ran, and it keeps its first value when
-an amended register moves the date), and the Ministry sees only dates. So a
-threshold reached on Monday is due by the end of Wednesday and overdue on Thursday.
-The same rule, from the end of the day it happened, says whether an activity was
-recorded within 48 hours.
+When is a response due? `stepwise.rules.deadline` says, for every page alike: the
+clock starts at the end of the day the student reached the threshold, never at the
+event's `detected_at` (when Stepwise happened to evaluate the register: it depends
+on when the SMS export ran, and it keeps its first value when an amended register
+moves the date). So a threshold reached on Monday is due by the end of Wednesday
+and overdue on Thursday.
 
 The queue page of a 3,000-student school evaluates the queue once per change, not
 once per request: `queue_rows` is cached per school, term and day under a version
@@ -20,19 +16,18 @@ queue cost one evaluation.
 """
 
 import hashlib
-import math
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import NamedTuple
 
 import numpy as np
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
-from django.utils import timezone
 
 from stepwise.rules.calendar import Calendar
+from stepwise.rules.deadline import DUE, OVERDUE, timeliness
 from stepwise.rules.pack import CountThreshold, Level, Pack
 from stepwise.schools.calendars import school_calendar
 from stepwise.schools.models import School, Student, Term
@@ -40,29 +35,13 @@ from stepwise.standings.models import ThresholdEvent
 from stepwise.standings.selectors import term_register
 
 from .models import Description, ResponseActivity
+from .timeliness import Deadlines
 
-DUE = "due"
-OVERDUE = "overdue"
 CRITICAL = "critical"
 STATUSES = (DUE, OVERDUE, CRITICAL)
 # The queue's order: the most urgent first, then by when each is due.
 URGENCY = {CRITICAL: 0, OVERDUE: 1, DUE: 2}
 CACHE_SECONDS = 6 * 60 * 60
-
-
-def due_by(day: date, hours: int) -> date:
-    """Return the last day on which something that happened on `day` is within `hours`.
-
-    The clock starts at the end of `day`; the deadline's own day still counts
-    (48 hours after Monday ends is midnight ending Wednesday).
-    """
-    return day + timedelta(days=math.ceil(hours / 24))
-
-
-def recorded_on_time(activity: ResponseActivity, pack: Pack) -> bool:
-    """Return whether an activity was recorded within the pack's hours of happening."""
-    recorded = timezone.localtime(activity.recorded_at, timezone.get_default_timezone()).date()
-    return recorded <= due_by(activity.happened_on, pack.response_due_hours)
 
 
 @dataclass(frozen=True)
@@ -231,16 +210,15 @@ def _compute_queue_rows(school: School, term: Term, today: date) -> list[QueueRo
         students[pk] = (names[0], names[1], names[2], None, None)
     calendar = school_calendar(school, [term])
     waiting = open_days_after(calendar, [e[3] for e in events], min(today, term.end))
+    deadlines = Deadlines(school)
     rows = []
     for (pk, student_pk, key, reached_on), days in zip(events, waiting, strict=True):
         national_id, given_name, family_name, year_level, tier = students[student_pk]
-        deadline = due_by(reached_on, pack.response_due_hours)
-        if days > pack.response_critical_days:
-            status = CRITICAL
-        elif today > deadline:
-            status = OVERDUE
-        else:
-            status = DUE
+        deadline = deadlines.due_on(reached_on)
+        # Due or overdue by the one rule every page uses; critical after the school days.
+        status = (
+            CRITICAL if days > pack.response_critical_days else timeliness(deadline, None, today)
+        )
         rows.append(
             QueueRow(
                 event_pk=pk,

@@ -60,7 +60,6 @@ from .selectors import (
     current_descriptions,
     queue_item,
     queue_rows,
-    recorded_on_time,
     responses_version,
     student_events,
     student_responses,
@@ -80,6 +79,7 @@ from .services import (
     response_record_many,
     response_withdraw,
 )
+from .timeliness import Deadlines, recorded_day
 
 R = Membership.Role
 RESPONDERS = (R.ATTENDANCE_OFFICER,)
@@ -717,6 +717,7 @@ def _activity_rows(
     """Return each response as the history shows it: what replaced it, and what may be done."""
     pack = school.rules
     labels = {t.key: t.label for t in pack.response_types}
+    deadlines = Deadlines(school)
     rows = []
     for a in activities:
         replaced = a.replaced_by
@@ -729,8 +730,11 @@ def _activity_rows(
                 "threshold": _threshold_label(school, a.threshold_event.threshold)
                 if a.threshold_event
                 else "",
-                "on_time": recorded_on_time(a, pack),
-                "recorded_on": timezone.localtime(a.recorded_at).date(),
+                # Recorded by its threshold's due day (None: it answers no threshold).
+                "on_time": deadlines.in_time(
+                    a.threshold_event.reached_on if a.threshold_event else None, a.recorded_at
+                ),
+                "recorded_on": recorded_day(a.recorded_at),
                 "replaced": replaced,
                 "stands": stands,
                 "correct_url": reverse("response_correct", args=[school.code, a.pk])

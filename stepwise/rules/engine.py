@@ -263,7 +263,11 @@ def _rolling(
     term_days: slice,
     t: CountThreshold,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Return (first day in the term the rolling count reached t, whether it is met now)."""
+    """Return (the first day in the term an episode of t began, whether it is met now).
+
+    An episode runs from the day the rolling window first holds t's sessions to the
+    last day it still does.
+    """
     n = days.shape[0]
     reached = np.full(n, -1, dtype=np.int32)
     current = np.zeros(n, dtype=bool)
@@ -282,14 +286,19 @@ def _rolling(
     # `weeks - 1` school weeks before e's: it may reach back across a term break.
     week = cal.week_number[:stop]
     window_start = np.searchsorted(week, week - (t.weeks - 1), side="left")
-    met = (cum[:, 1:] - cum[:, window_start]) >= t.sessions
-    met &= cal.open[:stop]
-    in_term = met[:, term_days.start : stop]
-    any_met = in_term.any(axis=1)
-    reached[rows[any_met]] = term_days.start + in_term[any_met].argmax(axis=1)
     open_days = np.flatnonzero(cal.open[:stop])
     if len(open_days) == 0:
         return reached, current
+    # Only open days are judged; an episode begins on one whose window holds the
+    # sessions when the open day before did not. One carried over a break began in
+    # the earlier term (its event is there), so the next term's first day is no new one.
+    met = (cum[:, 1 + open_days] - cum[:, window_start[open_days]]) >= t.sessions
+    begins = met.copy()
+    begins[:, 1:] &= ~met[:, :-1]
+    in_term = begins[:, open_days >= term_days.start]
+    any_began = in_term.any(axis=1)
+    first_open = int(np.searchsorted(open_days, term_days.start))
+    reached[rows[any_began]] = open_days[first_open + in_term[any_began].argmax(axis=1)]
     last_open = open_days[-1]
     window = cum[:, last_open + 1] - cum[:, window_start[last_open]]
     now = window >= t.sessions

@@ -12,6 +12,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .deadline import SKIPS
+
 PACK_DIR = Path(__file__).parent / "packs"
 
 HALF_DAY_VALUES = ("present", "absent", "not_counted")
@@ -250,6 +252,7 @@ class Pack:
     notes: dict[str, str]
     response_types: tuple[ResponseType, ...] = ()
     response_due_hours: int = 48
+    response_due_skips: tuple[str, ...] = ()  # of deadline.SKIPS: days the clock does not run
     response_critical_days: int = 5
     engagement: EngagementRule = DEFAULT_ENGAGEMENT
     letters: LetterRules = NO_LETTERS
@@ -445,12 +448,22 @@ def _build(data: dict[str, Any]) -> Pack:
         notes=dict(data.get("notes", {})),
         response_types=response_types,
         response_due_hours=int(responses.get("due_hours", 48)),
+        response_due_skips=_skips(responses.get("due_skips", [])),
         response_critical_days=int(responses.get("critical_school_days", 5)),
         engagement=engagement,
         letters=_batch_threshold_known(_letters(data.get("letters", {})), thresholds),
         cases=_case_words(data.get("cases", {})),
         raw=data,
     )
+
+
+def _skips(found: list[str]) -> tuple[str, ...]:
+    unknown = set(found) - set(SKIPS)
+    if unknown:
+        raise PackError(
+            f"responses.due_skips: {', '.join(sorted(unknown))} is not one of {', '.join(SKIPS)}"
+        )
+    return tuple(found)
 
 
 def _case_words(data: dict[str, Any]) -> CaseWords:

@@ -1,6 +1,7 @@
 """The AMP dashboard's figures for Rimu College's known register (see conftest.py)."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -15,6 +16,7 @@ from stepwise.standings.models import ThresholdEvent
 from .conftest import REGISTER_HEADER, csv_bytes, sign_in, squash
 
 URL = "/schools/NZ-2001/dashboard/"
+AUCKLAND = ZoneInfo("Pacific/Auckland")
 
 
 def test_it_shows_the_regular_attendance_rate_of_each_term_against_its_target(leader_client):
@@ -94,8 +96,12 @@ def test_it_shows_the_monday_and_friday_pattern(leader_client):
 
 @pytest.fixture
 def responses(school, students, leader):
-    """Answer Rimu College's threshold events in every way the coverage table counts."""
-    now = timezone.now()
+    """Answer Rimu College's threshold events in every way the coverage table counts.
+
+    Reached on (due by the end of the second day after): Aroha amp5 Mon 16 Nov (18 Nov),
+    Ben amp5 Fri 13 Nov (Sun 15 Nov), Tama amp5 16 Oct, amp10 23 Oct (25 Oct), amp15 Mon
+    2 Nov (4 Nov). Stepwise found them all only yesterday: the clock never reads that.
+    """
     events = {
         (e.student.given_name, e.threshold): e
         for e in ThresholdEvent.objects.filter(term__school=school).select_related("student")
@@ -107,28 +113,28 @@ def responses(school, students, leader):
         ("Tama", "amp15"),
         ("Tama", "amp5"),
     ]
-    detected = now - timedelta(hours=72)
-    ThresholdEvent.objects.filter(term__school=school).update(detected_at=detected)
-    ThresholdEvent.objects.filter(pk=events["Tama", "amp10"].pk).update(detected_at=now)
+    ThresholdEvent.objects.filter(term__school=school).update(
+        detected_at=timezone.now() - timedelta(days=1)
+    )
 
-    def respond(student, event, recorded_at):
+    def respond(student, event, recorded_on, hour=9):
         ResponseActivity.objects.create(
             school=school,
             student=student,
             threshold_event=event,
             response_type="conversation",
             description_text="Initial conversation with whānau",
-            happened_on=date(2026, 11, 19),
+            happened_on=min(recorded_on, date(2026, 11, 19)),
             done_by="Ms Officer",
             notes="",
             recorded_by=leader,
-            recorded_at=recorded_at,
+            recorded_at=datetime.combine(recorded_on, time(hour), tzinfo=AUCKLAND),
         )
 
-    respond(students["Ben"], events["Ben", "amp5"], detected + timedelta(hours=1))
-    respond(students["Aroha"], events["Aroha", "amp5"], detected + timedelta(hours=50))
-    respond(students["Tama"], events["Tama", "amp15"], detected + timedelta(hours=47))
-    respond(students["Tama"], None, detected + timedelta(hours=1))  # not linked: does not count
+    respond(students["Ben"], events["Ben", "amp5"], date(2026, 11, 15), hour=23)  # in time
+    respond(students["Aroha"], events["Aroha", "amp5"], date(2026, 11, 19))  # late
+    respond(students["Tama"], events["Tama", "amp15"], date(2026, 11, 4))  # in time
+    respond(students["Tama"], None, date(2026, 10, 24))  # not linked: does not count
     # A withdrawn event (the register was corrected) is not counted at all.
     ThresholdEvent.objects.create(
         student=students["Kiri"],
@@ -136,12 +142,14 @@ def responses(school, students, leader):
         threshold="amp5",
         reached_on=date(2026, 10, 16),
         status=ThresholdEvent.Status.WITHDRAWN,
-        detected_at=detected,
-        withdrawn_at=now,
+        detected_at=timezone.now(),
+        withdrawn_at=timezone.now(),
     )
 
 
-def test_it_measures_response_coverage_within_48_hours_of_detection(leader_client, responses):
+def test_it_measures_response_coverage_from_the_day_each_threshold_was_reached(
+    leader_client, responses
+):
     response = leader_client.get(URL)
     # (threshold, events, on time, late, waiting, missed, coverage %)
     assert [
@@ -157,12 +165,12 @@ def test_it_measures_response_coverage_within_48_hours_of_detection(leader_clien
         for r in response.context["coverage"]
     ] == [
         ("amp5", 3, 1, 1, 0, 1, 33.3),
-        ("amp10", 1, 0, 0, 1, 0, 0.0),
+        ("amp10", 1, 0, 0, 0, 1, 0.0),
         ("amp15", 1, 1, 0, 0, 0, 100.0),
-        ("all", 5, 2, 1, 1, 1, 40.0),
+        ("all", 5, 2, 1, 0, 2, 40.0),
     ]
     html = squash(response.content.decode())
-    assert "recorded against that event within 48 hours of Stepwise detecting it" in html
+    assert "within 48 hours of the end of the day the student reached the threshold" in html
     assert "40.0% (2 of 5 threshold events)" in html
 
 
@@ -182,7 +190,7 @@ def _coverage(page) -> list[tuple]:
 
 
 def test_a_response_recorded_shows_at_once(leader_client, school, students, officer, responses):
-    assert _coverage(leader_client.get(URL))[1] == ("amp10", 1, 0, 0, 1, 0)
+    assert _coverage(leader_client.get(URL))[1] == ("amp10", 1, 0, 0, 0, 1)
     event = ThresholdEvent.objects.get(student=students["Tama"], threshold="amp10")
     response_record(
         school=school,
@@ -197,15 +205,16 @@ def test_a_response_recorded_shows_at_once(leader_client, school, students, offi
         now=timezone.now(),
     )
     page = leader_client.get(URL)
-    assert _coverage(page)[1] == ("amp10", 1, 1, 0, 0, 0)
-    assert _coverage(page)[-1] == ("all", 5, 3, 1, 0, 1)
+    assert _coverage(page)[1] == ("amp10", 1, 0, 1, 0, 0)
+    assert _coverage(page)[-1] == ("all", 5, 2, 2, 0, 1)
 
 
-def test_an_event_still_in_time_becomes_missed_when_its_hours_pass(school, responses):
+def test_an_event_still_in_time_becomes_missed_when_its_due_day_ends(school, responses):
     term = school.terms.get(year=2026, number=4)
-    now = timezone.now()
-    in_time = response_coverage(term, school.rules, now=now)  # fills the cache
-    later = response_coverage(term, school.rules, now=now + timedelta(hours=49))
+    # Tama's 10 days (reached Friday 23 October) are due by the end of Sunday 25 October.
+    sunday = datetime(2026, 10, 25, 23, 59, tzinfo=AUCKLAND)
+    in_time = response_coverage(term, school.rules, now=sunday)  # fills the cache
+    later = response_coverage(term, school.rules, now=sunday + timedelta(minutes=2))
     # (waiting, missed) for amp5, amp10, amp15 and all thresholds
     assert [(r.waiting, r.missed) for r in in_time] == [(0, 1), (1, 0), (0, 0), (1, 1)]
     assert [(r.waiting, r.missed) for r in later] == [(0, 1), (0, 1), (0, 0), (0, 2)]

@@ -56,14 +56,17 @@ EXPECTED_RESPONSES = [
         "description",
         "happened_on",
         "recorded_on",
+        "due_by",
+        "answered_in_time",
     ],
-    # Recorded against Hana without naming a threshold, two days after it happened.
+    # Recorded against Hana without naming a threshold, two days after it happened: no due day.
     ["NZ-2100", "110010001", "", "", "", "monitor", "Monitor current approach", "",
-     "2026-10-23", "2026-10-29"],
-    # At her 5-day threshold; recorded at 10 am New Zealand time (21:00 UTC the day before).
+     "2026-10-23", "2026-10-29", "", ""],
+    # At her 5-day threshold, reached on Friday 23 October and so due by Sunday 25 October;
+    # recorded at 10 am New Zealand time (21:00 UTC the day before) on Tuesday 27th: late.
     ["NZ-2100", "110010001", "amp5", "5 days absent this term", "2026-10-23",
      "written_communication", "Sent written communication", "Sent notification to whānau",
-     "2026-10-27", "2026-10-27"],
+     "2026-10-27", "2026-10-27", "2026-10-25", "no"],
 ]  # fmt: skip
 
 

@@ -7,6 +7,7 @@ starts the service's batches; `other_caseworker` (Harbour) gets 404 for them.
 
 import hashlib
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -43,20 +44,19 @@ def test_the_page_shows_progress_then_the_summary_and_the_pdf(
 ):
     client = login(officer)
     page = client.get(reverse("school_letter_batches", args=["NZ-0427"])).content.decode()
-    assert "2 students: Ben Cooper, Aroha Ngata." in page
+    assert "1 student: Aroha Ngata." in page  # Ben, with no caregiver, is left out
     batch = start_school_batch(client)
     url = reverse("school_letter_batch", args=["NZ-0427", batch.pk])
 
     waiting = client.get(url).content.decode()
     assert 'role="progressbar"' in waiting and 'aria-valuenow="0"' in waiting
-    assert "0 of 2 students done" in waiting
+    assert "0 of 1 student done" in waiting
     assert 'hx-trigger="every 1s"' in waiting  # polls while the worker sends
 
     run_worker()
     fragment = client.get(url + "?part=progress").content.decode()
     assert 'aria-valuenow="100"' in fragment and "hx-trigger" not in fragment
-    assert "2 of 2 students done: 2 letters sent, 1 skipped." in fragment
-    assert "No caregiver with parental responsibility is recorded." in fragment  # Ben
+    assert "1 of 1 student done: 2 letters sent, 0 skipped." in fragment
     assert "Hine Ngata, Rawiri Ngata" in fragment  # Aroha's two letters
 
     batch.refresh_from_db()
@@ -92,23 +92,22 @@ def test_a_letter_changed_since_it_was_sent_stops_the_print_file(
     ).exists()
 
 
-def test_a_batch_skips_whom_the_ladder_refuses_with_the_reason(
+def test_a_batch_skips_whom_the_ladder_refuses_by_the_time_it_runs_with_the_reason(
     evaluated, officer, login, school_sender
 ):
     client = login(officer)
-    start_school_batch(client)
-    run_worker()
-    # Again the same day: the ladder refuses letter 1 to Aroha's caregivers so soon,
-    # and Ben still has no caregiver recorded.
+    first = start_school_batch(client)
+    # Started before the first has run: Aroha is still offered letter 1.
     second = start_school_batch(client)
     run_worker()
+    first.refresh_from_db()
     second.refresh_from_db()
-    assert (second.sent, second.skipped) == (0, 2)
+    assert (first.sent, first.skipped, second.sent, second.skipped) == (2, 0, 0, 1)
+    # By the time the second ran, the first had sent letter 1 to Aroha's caregivers today.
     reasons = dict(second.items.values_list("label", "reason"))
     assert "Hine Ngata on " in reasons["Aroha Ngata"]
     assert "leave at least 7 days between letters" in reasons["Aroha Ngata"]
     assert "No attempt to engage has been recorded since letter 1" in reasons["Aroha Ngata"]
-    assert reasons["Ben Cooper"] == "No caregiver with parental responsibility is recorded."
     assert Letter.objects.count() == 2  # nothing sent twice
 
 
@@ -173,3 +172,30 @@ def test_another_services_caseworker_gets_404(case, caseworker, other_caseworker
     for name in ("service_letter_batch", "service_letter_batch_pdf"):
         assert client.get(reverse(name, args=[case.service_id, batch.pk])).status_code == 404
     assert client.get(reverse("service_letter_batches", args=[case.service_id])).status_code == 404
+
+
+def test_the_offer_counts_only_whom_the_ladder_allows_now_and_says_who_it_leaves_out(
+    evaluated, officer, login, school_sender
+):
+    client = login(officer)
+    url = reverse("school_letter_batches", args=["NZ-0427"])
+    page = " ".join(client.get(url).content.decode().split())
+    # Ben has no caregiver recorded: the ladder refuses him before anything is sent.
+    assert "1 student: Aroha Ngata." in page
+    assert "Send letter 1 to 1 student's caregivers" in page
+    assert "1 student left out, as the ladder refuses letter 1 now:" in page
+    assert "Ben Cooper: No caregiver with parental responsibility is recorded." in page
+
+    batch = start_school_batch(client)
+    assert batch.total == 1
+    run_worker()
+    # The same day again: Aroha's caregivers had letter 1 today, so nobody is offered it.
+    page = " ".join(client.get(url).content.decode().split())
+    assert "Send letter 1" not in page
+    assert "No student's caregivers may be sent letter 1 now." in page
+    assert "2 students left out, as the ladder refuses letter 1 now:" in page
+    assert re.search(r"Aroha Ngata: [^<]*Hine Ngata on ", page), page[page.find("left out") :][:600]
+    refused = client.post(url, batch_form())
+    assert refused.status_code == 400
+    assert "The ladder refuses letter 1 now to all 2 students" in refused.content.decode()
+    assert LetterBatch.objects.count() == 1

@@ -1,8 +1,12 @@
 """The officer's morning and the admin's rename, in a real browser (Debian's Chromium)."""
 
+import csv
+import io
 import re
+import zipfile
 
 import pytest
+import time_machine
 from django_otp.oath import TOTP
 from playwright.sync_api import ConsoleMessage, Page, expect
 
@@ -102,7 +106,9 @@ def test_the_officers_morning(transactional_db, live_server, officer, page):
     recorded = page.get_by_role("table", name="Responses recorded in Term 4 2026")
     expect(recorded.get_by_role("row")).to_have_count(5)
     expect(recorded).to_contain_text("Sent written communication: Sent notification to whānau")
-    expect(recorded.get_by_text("Within 48 hours")).to_have_count(4)
+    # Ben's and Mere's were overdue; Sam's and Tui's are in time.
+    expect(recorded.get_by_text("In time for its threshold")).to_have_count(2)
+    expect(recorded.get_by_text("Late for its threshold")).to_have_count(2)
     assert_quiet(console, errors)
 
 
@@ -219,10 +225,10 @@ def test_a_recorded_response_is_corrected_and_the_original_is_kept_and_shown(
     correction = rows.filter(has_text="Initial conversation with whānau")
     expect(correction).to_contain_text("Correction")
     expect(correction).to_contain_text("It was a phone call, not a letter")
-    expect(correction).to_contain_text("Within 48 hours")
+    expect(correction).to_contain_text("Late for its threshold")  # reached 16 October
     original = rows.filter(has_text="Sent notification to whānau")
     expect(original).to_contain_text("Corrected")
-    expect(original).not_to_contain_text("Within 48 hours")  # it no longer counts
+    expect(original).not_to_contain_text("for its threshold")  # it no longer counts
     expect(original.get_by_role("link", name=re.compile("^Correct"))).to_have_count(0)
 
     # The threshold is still answered: Ben stays out of the queue.
@@ -231,3 +237,81 @@ def test_a_recorded_response_is_corrected_and_the_original_is_kept_and_shown(
         "Cooper, Ben"
     )
     assert_quiet(console, errors)
+
+
+def test_the_nz_officers_morning_agrees_on_a_responses_timeliness_everywhere(
+    transactional_db, live_server, officer, page
+):
+    """Sign in, answer Sam's threshold from the day's work, correct it: every page agrees.
+
+    Sam reached 5 days absent on Wednesday 18 November: due by the end of Friday 20th,
+    today. Recorded today and corrected today, it is answered in time on the queue, the
+    school's responses, the student's page, the dashboard and in the Ministry export.
+    """
+    with time_machine.travel(NOW, tick=True):
+        console, errors = watch(page)
+        sign_in(page, "officer")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Threshold queue")
+        table = page.get_by_role("table", name="Waiting for a response")
+        sam = table.get_by_role("row").filter(has_text="Lee, Sam")
+        expect(sam).to_contain_text("Wed 18 Nov")
+        expect(sam).to_contain_text("Fri 20 Nov")  # due by
+        expect(sam).to_contain_text("Due")
+        mere = table.get_by_role("row").filter(has_text="Walker, Mere")
+        expect(mere).to_contain_text("Overdue")  # reached Tuesday: due by Thursday
+
+        sam.get_by_role("link", name=re.compile("^Record a response for Sam Lee")).click()
+        page.get_by_role("radio", name="Sent written communication").check()
+        page.get_by_label("Description of Sent written communication").select_option(
+            label="Sent notification to whānau"
+        )
+        page.get_by_role("button", name="Record the response").click()
+        expect(page.get_by_role("alert")).to_contain_text("Response recorded for Sam Lee")
+        expect(table).not_to_contain_text("Lee, Sam")
+
+        # It was a phone call: correct it. The correction keeps the first recording's day.
+        page.get_by_role("link", name="Responses recorded in Term 4 2026").click()
+        page.get_by_role(
+            "link", name="Correct the response of 20 November 2026 for Sam Lee"
+        ).click()
+        page.get_by_role("radio", name="Conversation with whānau").check()
+        page.get_by_label("Description of Conversation with whānau").select_option(
+            label="Initial conversation with whānau"
+        )
+        page.get_by_label("Why it is corrected").fill("It was a phone call, not a letter")
+        page.get_by_role("button", name="Record the correction").click()
+        expect(page.get_by_role("alert")).to_contain_text("Correction recorded for Sam Lee")
+        history = page.get_by_role("table", name="Responses recorded for Sam Lee")
+        correction = history.get_by_role("row").filter(has_text="Initial conversation")
+        expect(correction).to_contain_text("In time for its threshold")
+
+        # The queue: Sam is answered, Mere still overdue.
+        page.get_by_role("link", name="Back to the threshold queue").click()
+        table = page.get_by_role("table", name="Waiting for a response")
+        expect(table).not_to_contain_text("Lee, Sam")
+        expect(table.get_by_role("row").filter(has_text="Walker, Mere")).to_contain_text("Overdue")
+
+        # The student's page: due by Friday, answered in time.
+        page.goto("/schools/NZ-0427/students/100000004/")
+        event = page.locator(".sw-event").filter(has_text="5 days absent this term")
+        expect(event).to_contain_text("due by Friday 20 November 2026")
+        expect(event).to_contain_text("Answered in time")
+
+        # The dashboard: of five 5-day thresholds, Sam's is the one answered in time; Tui's
+        # (reached today) is still in time; Aroha's, Ben's and Mere's are overdue.
+        page.goto("/schools/NZ-0427/dashboard/")
+        coverage = page.get_by_role("table", name="Threshold events and their responses")
+        cells = coverage.get_by_role("row").nth(1).get_by_role("cell")  # 5 days absent
+        expect(cells).to_have_text(["5", "1", "0", "1", "3", "20.0%"])
+
+        # The Ministry export: the correction stands, due by the 20th, answered in time.
+        page.get_by_label("First day").fill("2026-10-12")
+        page.get_by_label("Last day").fill("2026-11-20")
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Download the export").click()
+        with zipfile.ZipFile(download.value.path()) as archive:
+            rows = list(csv.DictReader(io.StringIO(archive.read("responses.csv").decode())))
+        assert [
+            (r["student_id"], r["description"], r["due_by"], r["answered_in_time"]) for r in rows
+        ] == [("100000004", "Initial conversation with whānau", "2026-11-20", "yes")]
+        assert_quiet(console, errors)

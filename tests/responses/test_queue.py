@@ -6,13 +6,13 @@ from datetime import date
 import pytest
 
 from stepwise.responses.selectors import (
-    due_by,
     filter_queue,
     open_days_between,
     queue_counts,
     threshold_queue,
 )
 from stepwise.responses.services import response_record
+from stepwise.rules.deadline import due_on
 from stepwise.schools.calendars import school_calendar
 
 from .conftest import NOW, TODAY, sign_in_client
@@ -82,8 +82,16 @@ def test_school_days_waiting_skip_weekends_and_the_public_holiday(school, term):
 
 
 def test_due_by_is_the_end_of_the_second_day_after():
-    assert due_by(date(2026, 11, 16), 48) == date(2026, 11, 18)
-    assert due_by(date(2026, 11, 16), 36) == date(2026, 11, 18)  # a part day counts whole
+    assert due_on(date(2026, 11, 16), 48) == date(2026, 11, 18)
+    assert due_on(date(2026, 11, 16), 36) == date(2026, 11, 18)  # a part day counts whole
+
+
+def test_a_pack_may_stop_the_clock_at_weekends_and_closed_days():
+    friday, monday = date(2026, 11, 13), date(2026, 11, 16)
+    assert due_on(friday, 48) == date(2026, 11, 15)
+    assert due_on(friday, 48, ("weekends",)) == date(2026, 11, 17)
+    shut = {monday}.__contains__
+    assert due_on(friday, 48, ("weekends", "closed"), shut) == date(2026, 11, 18)
 
 
 def test_counts_per_threshold_and_status(school, term):

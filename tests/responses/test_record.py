@@ -7,8 +7,10 @@ import pytest
 
 from stepwise.audit.models import AuditEvent
 from stepwise.responses.models import Description, ResponseActivity
-from stepwise.responses.selectors import recorded_on_time, threshold_queue
+from stepwise.responses.selectors import threshold_queue
 from stepwise.responses.services import ResponseError, response_record
+from stepwise.responses.timeliness import Deadlines
+from stepwise.standings.models import ThresholdEvent
 
 from .conftest import NOW, TODAY
 
@@ -221,46 +223,63 @@ def test_it_validates_ownership(outsider_client, school):
     assert ResponseActivity.objects.count() == 0
 
 
-# (days between the day it happened and the day it was recorded, Auckland time, and
-# the hour recorded) -> recorded within 48 hours of the end of the day it happened?
+# (days between the day the threshold was reached and the day the response was recorded,
+# Auckland time, and the hour recorded) -> recorded within 48 hours of the end of that day?
 @pytest.mark.parametrize(
     ("days_later", "hour", "on_time"),
     [(0, 15, True), (1, 9, True), (2, 23, True), (3, 0, False), (7, 12, False)],
 )
-def test_an_activity_shows_whether_it_was_recorded_within_48_hours(
+def test_a_response_shows_whether_it_was_recorded_within_48_hours_of_its_threshold(
     school, students, officer, days_later, hour, on_time
 ):
-    happened = date(2026, 11, 9)
-    recorded = datetime.combine(happened + timedelta(days=days_later), datetime.min.time())
+    event = ThresholdEvent.objects.get(student=students["Mere"], threshold="amp5")
+    reached = event.reached_on
+    recorded = datetime.combine(reached + timedelta(days=days_later), datetime.min.time())
     activity = response_record(
         school=school,
-        student=students["Ben"],
+        student=students["Mere"],
+        threshold_event=event,
         response_type="monitor",
-        happened_on=happened,
+        happened_on=reached,
         done_by="Hana",
         recorded_by=officer,
         now=recorded.replace(hour=hour, tzinfo=AUCKLAND),
     )
-    assert recorded_on_time(activity, school.rules) is on_time
+    assert Deadlines(school).in_time(reached, activity.recorded_at) is on_time
 
 
-def test_the_form_lists_earlier_responses_with_the_48_hour_flag(
+def test_the_form_lists_earlier_responses_with_whether_each_was_in_time_for_its_threshold(
     officer_client, school, students, officer
 ):
-    for happened in (date(2026, 11, 19), date(2026, 11, 2)):
+    # Ben reached 5 days absent on 16 October: a response recorded on 20 November is late.
+    event = ThresholdEvent.objects.get(student=students["Ben"], threshold="amp5")
+    for happened, at in (
+        (date(2026, 10, 17), datetime(2026, 10, 17, 9, tzinfo=AUCKLAND)),
+        (date(2026, 11, 19), NOW),
+    ):
         response_record(
             school=school,
             student=students["Ben"],
+            threshold_event=event,
             response_type="conversation",
             description=school.descriptions.get(text="Initial conversation with whānau"),
             happened_on=happened,
             done_by="Hana",
             notes="Mum says he is unwell",
             recorded_by=officer,
-            now=NOW,
+            now=at,
         )
+    response_record(
+        school=school,
+        student=students["Ben"],
+        response_type="monitor",
+        happened_on=date(2026, 11, 19),
+        done_by="Hana",
+        recorded_by=officer,
+        now=NOW,
+    )
     html = officer_client.get(URL).content.decode()
     assert "Conversation with whānau: Initial conversation with whānau" in html
-    assert html.count("Within 48 hours</strong>") == 1
-    assert html.count("Later than 48 hours</strong>") == 1
+    assert html.count("In time for its threshold</strong>") == 1
+    assert html.count("Late for its threshold</strong>") == 1
     assert "Mum says he is unwell" in html
