@@ -1,6 +1,6 @@
 """The school workspace pages: the schools a user can see, each term's standings, one student.
 
-Every school and student is looked up through stepwise.accounts.access, so a user
+Every school and student is looked up through stepwise.schools.access, so a user
 never learns whether a school or student they may not see exists (404 either way).
 """
 
@@ -16,12 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from stepwise.accounts.access import (
-    can_refer,
-    get_school_for_user,
-    get_student_for_user,
     has_school_role,
     is_service_manager,
-    schools_for_user,
     services_for_user,
     teams_for_user,
 )
@@ -29,10 +25,12 @@ from stepwise.accounts.models import Membership
 from stepwise.audit.services import audit_list, audit_record
 from stepwise.front.paging import paginate
 from stepwise.letters.school_selectors import student_page_letters
+from stepwise.referrals.access import can_refer
 from stepwise.referrals.selectors import referrals_for_student
 from stepwise.responses.models import ResponseActivity
 from stepwise.responses.selectors import recorded_on_time, with_history
 from stepwise.rules.pack import Level, Pack
+from stepwise.schools.access import get_school_for_user, get_student_for_user, schools_for_user
 from stepwise.schools.calendars import closed_days
 from stepwise.schools.models import School, Student, StudentCaregiver, Term
 from stepwise.standings.models import ThresholdEvent
