@@ -20,12 +20,12 @@ from django.db.models import (
 from django.utils import dateformat, timezone
 
 from stepwise.accounts.models import Organisation
-from stepwise.front.templatetags.stepwise_front import user_name
 from stepwise.referrals.models import Referral
 from stepwise.rules.engagement import Signal, engagement_signal
 from stepwise.rules.pack import DEFAULT_ENGAGEMENT, EngagementRule, Pack, load_pack
 from stepwise.schools.models import CatchmentSchool, Term
 from stepwise.standings.selectors import current_term, evaluate_terms
+from stepwise.web.names import display_name, name_from
 
 from .choices import reason_label
 from .models import (
@@ -210,7 +210,7 @@ def _add_texts(entry: LogEntry, case: Case) -> None:
     entry.when = dateformat.format(happened, WHEN)  # type: ignore[attr-defined]
     recorded = timezone.localtime(entry.recorded_at)
     entry.recorded_when = dateformat.format(recorded, "j M Y H:i")  # type: ignore[attr-defined]
-    entry.recorder = user_name(  # type: ignore[attr-defined]
+    entry.recorder = display_name(  # type: ignore[attr-defined]
         entry.recorded_by, entry.recorded_by_name or "Stepwise"
     )
     if entry.transferred:
@@ -389,8 +389,7 @@ def caseload_rows(cases: QuerySet[Case], pack: Pack) -> list[CaseloadRow]:
                 status=statuses.get(status, status),
                 status_tag=STATUS_TAGS.get(status, ""),
                 schools=", ".join(schools[pk]),
-                # user_name's rule: the full name, else the user name.
-                caseworker=(f"{first} {last}".strip() or username) if assigned else "Not assigned",
+                caseworker=name_from(first, last, username) if assigned else "Not assigned",
                 last_contact_iso=local.isoformat() if local else "",
                 last_contact_on=dateformat.format(local, "j M Y") if local else "",
             )

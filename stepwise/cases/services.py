@@ -21,6 +21,7 @@ from stepwise.documents.pages import page_count
 from stepwise.referrals.models import Referral
 from stepwise.schools.catchments import covers
 from stepwise.schools.models import School, Student
+from stepwise.web.names import display_name
 from stepwise.web.uploads import Kind, Refused, accepted_kind, size_text
 
 from .duplicates import likely_duplicates
@@ -67,7 +68,7 @@ def case_workers(service: Organisation) -> QuerySet[User]:
 
 def _check_assignee(service: Organisation, user: User | None, errors: dict[str, str]) -> None:
     if user is not None and not case_workers(service).filter(pk=user.pk).exists():
-        errors["assigned_to"] = f"{user.get_full_name() or user} is not a caseworker at {service}"
+        errors["assigned_to"] = f"{display_name(user)} is not a caseworker at {service}"
 
 
 def next_references(service: Organisation, today: date, count: int) -> list[str]:

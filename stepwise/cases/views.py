@@ -29,6 +29,7 @@ from stepwise.front.paging import paginate
 from stepwise.referrals.access import get_referral_for_user
 from stepwise.rules.pack import Pack
 from stepwise.web.files import download
+from stepwise.web.names import display_name
 from stepwise.web.uploads import served_type
 
 from . import services
@@ -620,7 +621,7 @@ def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
             case=found, to=form.cleaned_data["assign_to"], by=_me(request)
         ),
     ):
-        who = found.assigned_to.get_full_name() if found.assigned_to else "nobody"
+        who = display_name(found.assigned_to, nobody="nobody")
         messages.success(request, f"Case {found.reference} is assigned to {who}.")
         return redirect("case", pk=found.pk)
     messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))

@@ -37,6 +37,7 @@ from stepwise.schools.access import get_school_for_user, get_student_for_user
 from stepwise.schools.models import School, Student, Term
 from stepwise.standings.models import ThresholdEvent
 from stepwise.standings.selectors import current_term
+from stepwise.web.names import display_name
 
 from .forms import (
     BulkResponseForm,
@@ -103,7 +104,7 @@ def _school_term(request: HttpRequest, code: str) -> tuple[School, Term, datetim
 
 def _user_name(request: HttpRequest) -> str:
     user = request.user
-    return user.get_full_name() or user.get_username()  # type: ignore[union-attr]
+    return display_name(user)
 
 
 def _audit_recorded(
