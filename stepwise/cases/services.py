@@ -19,6 +19,7 @@ from django.utils import timezone
 from stepwise.accounts.models import Membership, Organisation
 from stepwise.documents.pages import page_count
 from stepwise.referrals.models import Referral
+from stepwise.referrals.selectors import UNDECIDED
 from stepwise.schools.catchments import covers
 from stepwise.schools.models import School, Student
 from stepwise.web.names import display_name
@@ -43,8 +44,6 @@ CASE_ROLES = (Membership.Role.CASEWORKER, Membership.Role.SERVICE_MANAGER)
 # done once a contact attempt is logged, by whoever logs it.
 FIRST_CONTACT_DAYS = 3
 FIRST_CONTACT_TITLE = "First contact with the family"
-# Referrals the service has not yet taken or turned down.
-UNDECIDED = (Referral.Status.SUBMITTED, Referral.Status.WAITLISTED)
 
 
 @dataclass(frozen=True)
