@@ -25,11 +25,11 @@ from django.views.decorators.http import require_POST
 from stepwise.accounts.access import get_service_for_user, manages_service, require_service_manager
 from stepwise.audit.services import audit_list, audit_record
 from stepwise.cases.access import get_case_for_user
-from stepwise.front.paging import paginate
 from stepwise.referrals.access import get_referral_for_user
 from stepwise.rules.pack import Pack
 from stepwise.web.files import download
 from stepwise.web.names import display_name
+from stepwise.web.paging import paginate
 from stepwise.web.uploads import served_type
 
 from . import services

@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from stepwise.cases.models import Case, LogEntry
 from stepwise.cases.services import log_entry_record
-from stepwise.letters.render import long_date
 from stepwise.register.models import ImportRun
 from stepwise.rules.calendar import SESSIONS
+from stepwise.rules.days import long_date
 from stepwise.schools.models import Term
 
 from .models import PostCertificateChange, RegistrationCertificate

@@ -24,7 +24,7 @@ from stepwise.accounts.models import Membership, Organisation
 from stepwise.audit.services import audit_record
 from stepwise.cases.access import get_case_for_user
 from stepwise.cases.models import Case
-from stepwise.letters.render import long_date
+from stepwise.rules.days import long_date
 from stepwise.schools.access import get_school_for_user, get_student_for_user
 from stepwise.schools.models import School, Student
 from stepwise.web.files import download

@@ -27,6 +27,7 @@ from django.utils import timezone
 from stepwise.register.models import ImportRun
 from stepwise.responses.models import ResponseActivity
 from stepwise.responses.selectors import responses_version
+from stepwise.rules.days import WEEKDAYS
 from stepwise.rules.engine import evaluate
 from stepwise.rules.pack import CountThreshold, Pack
 from stepwise.schools.models import ClosureDay, School, Student, Term, TermTarget
@@ -34,7 +35,6 @@ from stepwise.standings.models import ThresholdEvent
 from stepwise.standings.selectors import StudentInfo, TermRegister, term_register
 
 CACHE_SECONDS = 6 * 60 * 60
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
 
 
 def today() -> date:

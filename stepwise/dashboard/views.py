@@ -24,11 +24,11 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from stepwise.audit.services import audit_list, audit_record
-from stepwise.front.charts import Series, bar_chart, line_chart
-from stepwise.front.paging import paginate
 from stepwise.schools.access import get_school_for_user
 from stepwise.schools.models import School, Term
 from stepwise.standings.selectors import current_term
+from stepwise.web.charts import Series, bar_chart, line_chart
+from stepwise.web.paging import paginate
 
 from . import selectors
 from .access import may_set_targets

@@ -23,21 +23,21 @@ from stepwise.accounts.access import (
 )
 from stepwise.accounts.models import Membership
 from stepwise.audit.services import audit_list, audit_record
-from stepwise.front.paging import paginate
 from stepwise.letters.school_selectors import student_page_letters
 from stepwise.referrals.access import can_refer
 from stepwise.referrals.selectors import referrals_for_student
 from stepwise.responses.models import ResponseActivity
 from stepwise.responses.selectors import recorded_on_time, with_history
+from stepwise.rules.explain import enrolled_days, explain, weekday_pattern
 from stepwise.rules.pack import Level, Pack
 from stepwise.schools.access import get_school_for_user, get_student_for_user, schools_for_user
 from stepwise.schools.calendars import closed_days
 from stepwise.schools.models import School, Student, StudentCaregiver, Term
 from stepwise.standings.models import ThresholdEvent
 from stepwise.standings.selectors import TermRegister, current_term, term_register
+from stepwise.web.charts import bar_chart
+from stepwise.web.paging import paginate
 
-from .charts import bar_chart
-from .explain import enrolled_days, explain, weekday_pattern
 from .register_calendar import legend, register_weeks
 from .templatetags.stepwise_front import short_label
 

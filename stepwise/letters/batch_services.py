@@ -24,6 +24,7 @@ from stepwise.accounts.models import Organisation
 from stepwise.cases.models import Case
 from stepwise.cases.selectors import service_pack
 from stepwise.cases.services import NOTES_MAX
+from stepwise.rules.days import long_date
 from stepwise.schools.models import School, StudentCaregiver
 from stepwise.standings.selectors import current_term
 from stepwise.web.names import display_name
@@ -31,7 +32,6 @@ from stepwise.web.names import display_name
 from . import school_services, services
 from .batch_selectors import batch_events, batch_letters
 from .models import Letter, LetterBatch, LetterBatchItem
-from .render import long_date
 from .school_selectors import caregiver_links_of, school_letter_set, term_numbers
 from .selectors import Numbers, Stationery, case_numbers, not_enrolled_since, stationery_for
 from .sending import Figures, Plan, fields_needed

@@ -17,12 +17,12 @@ from django.utils import timezone
 from stepwise.cases.duplicates import same_person_twice
 from stepwise.cases.models import Case, LogEntry, Person
 from stepwise.cases.services import log_entry_record, task_add
+from stepwise.rules.days import long_date
 from stepwise.rules.ladder import verdict
 from stepwise.web.names import display_name
 
 from .models import Letter
 from .notices import school_notice_record
-from .render import long_date
 from .selectors import (
     Stationery,
     case_letter_set,

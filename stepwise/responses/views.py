@@ -31,13 +31,13 @@ from stepwise.accounts.models import Membership
 from stepwise.accounts.views import PREVIOUS_SIGN_IN
 from stepwise.audit.services import audit_list, audit_record
 from stepwise.dashboard.selectors import register_version
-from stepwise.front.paging import paginate
 from stepwise.rules.pack import Pack
 from stepwise.schools.access import get_school_for_user, get_student_for_user
 from stepwise.schools.models import School, Student, Term
 from stepwise.standings.models import ThresholdEvent
 from stepwise.standings.selectors import current_term
 from stepwise.web.names import display_name
+from stepwise.web.paging import paginate
 
 from .forms import (
     BulkResponseForm,

@@ -33,13 +33,13 @@ from stepwise.register.selectors import (
     register_terms,
 )
 from stepwise.rules.calendar import SESSIONS
+from stepwise.rules.days import WEEKDAY_NAMES
 from stepwise.schools.calendars import closures_with_holidays
 from stepwise.schools.models import ClosureDay, School, Term
 from stepwise.schools.selectors import EnrolmentRows
 from stepwise.standings.services import terms_evaluate
 
 HEADER = ("school_id", "student_id", "date", "session", "code")
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 SESSION_INDEX = {s: i for i, s in enumerate(SESSIONS)}
 OPEN_END = "9999-12-31"
 UPDATE_WORK_MEM = "256MB"  # PostgreSQL: a national day's changed rows, joined in memory
