@@ -17,6 +17,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("cases",),
     ("letters",),
     ("certificates",),
+    ("intake",),
     ("readiness",),
     ("front", "dashboard", "privacy", "api"),
     ("demo",),

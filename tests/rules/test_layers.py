@@ -56,8 +56,6 @@ def test_every_part_of_stepwise_has_a_declared_layer():
 MOVING = {
     "stepwise/letters/selectors.py: stepwise.readiness.models",
     "stepwise/letters/views.py: stepwise.readiness.selectors",
-    "stepwise/register/importers/register.py: stepwise.certificates.locks",
-    "stepwise/register/importers/register.py: stepwise.standings.services",
     "stepwise/responses/views.py: stepwise.dashboard.selectors",
     "stepwise/schools/services.py: stepwise.responses.services",
 }
