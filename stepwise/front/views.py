@@ -26,6 +26,7 @@ from stepwise.audit.services import audit_list, audit_record
 from stepwise.letters.school_selectors import student_page_letters
 from stepwise.referrals.access import can_refer
 from stepwise.referrals.selectors import referrals_for_student
+from stepwise.register.selectors import pending_evaluation
 from stepwise.responses.models import ResponseActivity
 from stepwise.responses.selectors import recorded_on_time, with_history
 from stepwise.rules.explain import enrolled_days, explain, weekday_pattern
@@ -214,6 +215,7 @@ def standings(request: HttpRequest, code: str, term_key: str) -> HttpResponse:
         "term": term,
         "pack": pack,
         "as_of": min(today, term.end),
+        "pending_evaluation": pending_evaluation(term),
         "terms": _switchable_terms(found, today),
         "tier_counts": [(level, counts[level.key]) for level in pack.tiers],
         "total": len(rows),
@@ -315,6 +317,7 @@ def student(request: HttpRequest, code: str, national_id: str) -> HttpResponse:
         "enrolled": bool(register.students),
         "history": _tier_history(found, term, register, pupil, today),
         "events": _threshold_events(found, term, pupil),
+        "pending_evaluation": pending_evaluation(term),
         "referrals": referrals_for_student(found, pupil),
         "can_refer": can_refer(request.user, found),
         **student_page_letters(found, pupil),

@@ -1,13 +1,14 @@
 """Read stored register rows in bulk: imports and evaluations read whole terms."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 from django.db import connection
 
-from stepwise.schools.models import School
+from stepwise.schools.models import School, Term
 
-from .models import RegisterTerm
+from .models import PendingEvaluation, RegisterTerm
 
 # Ids per IN list: a country's schools or terms in one query, so that the planner can
 # choose one pass over the table rather than one per batch, yet well inside every
@@ -97,3 +98,8 @@ def _fetch_all(sql: str) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql)
         return cursor.fetchall()
+
+
+def pending_evaluation(term: Term) -> datetime | None:
+    """Return when the term's register first changed after its last evaluation, or None."""
+    return PendingEvaluation.objects.filter(term=term).values_list("since", flat=True).first()

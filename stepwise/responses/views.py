@@ -31,6 +31,7 @@ from stepwise.accounts.models import Membership
 from stepwise.accounts.views import PREVIOUS_SIGN_IN
 from stepwise.audit.services import audit_list, audit_record
 from stepwise.dashboard.selectors import register_version
+from stepwise.register.selectors import pending_evaluation
 from stepwise.rules.pack import Pack
 from stepwise.schools.access import get_school_for_user, get_student_for_user
 from stepwise.schools.models import School, Student, Term
@@ -230,6 +231,7 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
         "pack": pack,
         "today": today,
         "can_record": can_record,
+        "pending_evaluation": pending_evaluation(term),
         "total": view.total,
         "filtered": len(shown),
         "work": {
