@@ -30,8 +30,7 @@ from stepwise.accounts.access import has_school_role, require_school_role
 from stepwise.accounts.models import Membership
 from stepwise.accounts.views import PREVIOUS_SIGN_IN
 from stepwise.audit.services import audit_list, audit_record
-from stepwise.dashboard.selectors import register_version
-from stepwise.register.selectors import pending_evaluation
+from stepwise.register.selectors import pending_evaluation, register_version
 from stepwise.rules.pack import Pack
 from stepwise.schools.access import get_school_for_user, get_student_for_user
 from stepwise.schools.models import School, Student, Term

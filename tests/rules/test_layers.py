@@ -56,7 +56,6 @@ def test_every_part_of_stepwise_has_a_declared_layer():
 MOVING = {
     "stepwise/letters/selectors.py: stepwise.readiness.models",
     "stepwise/letters/views.py: stepwise.readiness.selectors",
-    "stepwise/responses/views.py: stepwise.dashboard.selectors",
     "stepwise/schools/services.py: stepwise.responses.services",
 }
 
