@@ -105,7 +105,7 @@ def _school_days(school, first: date, last: date) -> list[date]:
 
 def _register(school, rng) -> int:
     """Import every school day's marks since September 2025 for the class; return how many."""
-    from stepwise.register.importers.register import import_register
+    from stepwise.intake.services import register_take
     from stepwise.schools.models import Term
 
     first = Term.objects.filter(school=school, year__lt=2026).order_by("-year", "start").first()
@@ -123,10 +123,9 @@ def _register(school, rng) -> int:
                 if rng.random() < p_absent:
                     code = rng.choice(["O", "O", "G", "I", "M"] if nid == CHILD else ["I", "M"])
                 rows.append(f'{SCHOOL},{nid},{day.isoformat()},{session},"{code}"')
-    import_register(
+    register_take(
         _csv("school_id,student_id,date,session,code", rows),
         file_name="register.csv",
-        evaluate=True,
     )
     return len(rows)
 

@@ -42,7 +42,7 @@ def _setup() -> int:
     django.setup()
     from django.core.management import call_command
 
-    from stepwise.register.importers.register import import_register
+    from stepwise.intake.services import register_take
     from stepwise.register.importers.roster import import_roster
     from stepwise.schools.calendars import school_calendar
     from stepwise.schools.models import Student
@@ -65,10 +65,9 @@ def _setup() -> int:
         for i, day in enumerate(d for d in days if d <= TODAY)
         for k, session in enumerate(("AM", "PM"))
     ]
-    import_register(
+    register_take(
         _csv("school_id,student_id,date,session,code", rows),
         file_name="register.csv",
-        evaluate=True,
     )
     print(f"  setup: {len(rows):,} register marks for one student in 2026", flush=True)
     return Student.objects.get(national_id=STUDENT).pk

@@ -154,7 +154,7 @@ def _child(students: int, schools: int, seed: int, folder: Path) -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stepwise.settings")
     django.setup()
-    from stepwise.register.importers.register import import_register
+    from stepwise.intake.services import register_take
     from stepwise.schools.models import Term
     from stepwise.standings.services import terms_evaluate
 
@@ -167,7 +167,7 @@ def _child(students: int, schools: int, seed: int, folder: Path) -> None:
     path = _day_file(students, schools, seed, folder)
     data = path.read_bytes()
     started, started_cpu = time.perf_counter(), time.process_time()
-    result = import_register(data, file_name=path.name)
+    result = register_take(data, file_name=path.name, evaluate=False)
     imported, imported_cpu = time.perf_counter(), time.process_time()
     terms = list(Term.objects.filter(pk__in={t for _, t in result.affected}))
     # As `stepwise import register` does: the evaluation starts from the rows the

@@ -1,20 +1,18 @@
-"""Who may see what: every view, export and endpoint looks objects up through here.
+"""Memberships and roles: who belongs to which organisation, and what their role lets them do.
 
-A school's staff see the school and the students enrolled there now or before.
-Anything else answers 404, so a URL never reveals whether an object exists.
+Each kind of record is looked up for a user beside its model (schools/access.py,
+referrals/access.py, cases/access.py, readiness/access.py), through the memberships and
+role checks here. Anything a user may not see answers 404, so a URL never reveals
+whether an object exists.
 """
 
 from collections.abc import Iterable
+from typing import Protocol
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
-
-from stepwise.cases.models import Case
-from stepwise.readiness.models import ProsecutionReferral
-from stepwise.referrals.models import Referral
-from stepwise.schools.models import School, Student
 
 from .models import Membership, Organisation
 
@@ -59,30 +57,6 @@ def memberships_for_request(
     return found
 
 
-def schools_for_user(user: User) -> QuerySet[School]:
-    if not user.is_authenticated:
-        return School.objects.none()
-    return School.objects.filter(
-        organisation__memberships__user_id=user.pk,
-        organisation__memberships__role__in=SCHOOL_ROLES,
-    ).distinct()
-
-
-def get_school_for_user(user: User, code: str) -> School:
-    school = schools_for_user(user).filter(code=code).first()
-    if school is None:
-        raise Http404("No such school")
-    return school
-
-
-def get_student_for_user(user: User, school: School, national_id: str) -> Student:
-    """Return the school's own record of a student, at a school the user may see, or 404."""
-    student = Student.objects.filter(school=school, national_id=national_id).first()
-    if student is None:
-        raise Http404("No such student")
-    return student
-
-
 # An attendance service's members see the referrals made to their service (and, with
 # its cases); a referral is also visible to the referring school's staff.
 SERVICE_ROLES = (
@@ -108,25 +82,13 @@ def get_service_for_user(user: User, org_id: int) -> Organisation:
     return service
 
 
-def get_referral_for_user(user: User, pk: int) -> Referral:
-    """Return a referral the user's school made or the user's service received, or 404."""
-    referral = (
-        Referral.objects.filter(pk=pk)
-        .filter(Q(school__in=schools_for_user(user)) | Q(service__in=services_for_user(user)))
-        .select_related("school", "student", "service", "referred_by")
-        .first()
-    )
-    if referral is None:
-        raise Http404("No such referral")
-    return referral
+class InOrganisation(Protocol):
+    """A record run by one organisation: a school, say."""
+
+    organisation_id: int
 
 
-def can_refer(user: User, school: School) -> bool:
-    """Return whether the user may refer the school's students to an attendance service."""
-    return has_school_role(user, school, [Membership.Role.ATTENDANCE_OFFICER])
-
-
-def has_school_role(user: User, school: School, roles: Iterable[str]) -> bool:
+def has_school_role(user: User, school: InOrganisation, roles: Iterable[str]) -> bool:
     """Return whether the user holds one of the roles in the school's organisation."""
     if not user.is_authenticated:
         return False
@@ -137,7 +99,7 @@ def has_school_role(user: User, school: School, roles: Iterable[str]) -> bool:
     ).exists()
 
 
-def require_school_role(user: User, school: School, roles: Iterable[str]) -> None:
+def require_school_role(user: User, school: InOrganisation, roles: Iterable[str]) -> None:
     """Raise PermissionDenied unless the user holds one of the roles at the school.
 
     Look the school up with get_school_for_user first: a user who may not see the
@@ -187,29 +149,6 @@ def get_audited_organisation_for_user(user: User, org_id: int) -> Organisation:
     raise Http404("No such organisation")
 
 
-# A service's cases are seen by its caseworkers (their own and the team's) and its
-# managers; only managers decide referrals, reassign cases and import transfers.
-def cases_for_user(user: User) -> QuerySet[Case]:
-    return Case.objects.filter(service__in=services_for_user(user))
-
-
-def get_case_for_user(user: User, pk: int) -> Case:
-    """Return a case of the user's attendance service, or raise Http404.
-
-    With its service, caseworker and Stepwise student: the case page's certificates,
-    the letters and the referral checklist read them.
-    """
-    case = (
-        cases_for_user(user)
-        .filter(pk=pk)
-        .select_related("service", "assigned_to", "student")
-        .first()
-    )
-    if case is None:
-        raise Http404("No such case")
-    return case
-
-
 def is_service_manager(user: User, service: Organisation) -> bool:
     if not user.is_authenticated:
         return False
@@ -250,15 +189,3 @@ def get_team_for_user(user: User, org_id: int) -> Organisation:
     if team is None:
         raise Http404("No such team")
     return team
-
-
-def get_team_referral_for_user(user: User, pk: int) -> ProsecutionReferral:
-    """Return a referral made to one of the user's teams, or raise Http404."""
-    found = (
-        ProsecutionReferral.objects.filter(pk=pk, team__in=teams_for_user(user))
-        .select_related("case", "case__service", "team", "made_by")
-        .first()
-    )
-    if found is None:
-        raise Http404("No such referral")
-    return found

@@ -44,7 +44,8 @@ from stepwise.dashboard.export import (
     parse_period,
     response_rows,
 )
-from stepwise.dashboard.selectors import early_warning, register_version
+from stepwise.dashboard.selectors import early_warning
+from stepwise.register.selectors import register_version
 from stepwise.responses.models import Description, ResponseActivity
 from stepwise.responses.services import ResponseError, response_record
 from stepwise.responses.timeliness import Deadlines, with_first_answer

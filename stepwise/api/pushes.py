@@ -20,20 +20,18 @@ from stepwise.api.formats import (
     parse_oneroster,
 )
 from stepwise.api.models import ApiToken
+from stepwise.intake.services import caregivers_take, register_take, roster_take
 from stepwise.register.csvfile import ImportRejected, Problem
 from stepwise.register.importers import ImportResult
 from stepwise.register.importers.caregivers import HEADER as CAREGIVER_HEADER
-from stepwise.register.importers.caregivers import import_caregivers
 from stepwise.register.importers.register import HEADER as REGISTER_HEADER
-from stepwise.register.importers.register import import_register
 from stepwise.register.importers.roster import HEADER as ROSTER_HEADER
-from stepwise.register.importers.roster import import_roster
 from stepwise.schools.models import School, Student
 
 KINDS = {
-    "roster": (ROSTER_HEADER, import_roster),
-    "caregivers": (CAREGIVER_HEADER, import_caregivers),
-    "register": (REGISTER_HEADER, import_register),
+    "roster": (ROSTER_HEADER, roster_take),
+    "caregivers": (CAREGIVER_HEADER, caregivers_take),
+    "register": (REGISTER_HEADER, register_take),
 }
 
 
@@ -93,10 +91,7 @@ def import_rows(
     data = csv_bytes(header, rows)
     name = _file_name(kind, token, school)
     try:
-        if kind == "register":
-            result = import_register(data, file_name=name, user=token.user, evaluate=True)
-        else:
-            result = importer(data, file_name=name, user=token.user)
+        result = importer(data, file_name=name, user=token.user)
     except ImportRejected as rejected:
         errors = at_origins(rejected.problems, origins)
         raise FormatRejected(errors, f"nothing was imported: {len(errors)} problems") from None

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from stepwise.accounts.models import Organisation
 from stepwise.rules.pack import Pack
+from stepwise.web.names import display_name
 from stepwise.web.uploads import ACCEPTED, size_text
 
 from .choices import agency_kind_choices, log_kind_choices, reason_choices
@@ -34,7 +35,7 @@ class DateTimeInput(forms.DateTimeInput):
 
 class WorkerChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:  # type: ignore[override]
-        return obj.get_full_name() or obj.get_username()
+        return display_name(obj)
 
 
 def worker_field(service: Organisation, label: str, empty: str) -> WorkerChoice:

@@ -19,8 +19,10 @@ from django.utils import timezone
 from stepwise.accounts.models import Membership, Organisation
 from stepwise.documents.pages import page_count
 from stepwise.referrals.models import Referral
+from stepwise.referrals.selectors import UNDECIDED
 from stepwise.schools.catchments import covers
 from stepwise.schools.models import School, Student
+from stepwise.web.names import display_name
 from stepwise.web.uploads import Kind, Refused, accepted_kind, size_text
 
 from .duplicates import likely_duplicates
@@ -42,8 +44,6 @@ CASE_ROLES = (Membership.Role.CASEWORKER, Membership.Role.SERVICE_MANAGER)
 # done once a contact attempt is logged, by whoever logs it.
 FIRST_CONTACT_DAYS = 3
 FIRST_CONTACT_TITLE = "First contact with the family"
-# Referrals the service has not yet taken or turned down.
-UNDECIDED = (Referral.Status.SUBMITTED, Referral.Status.WAITLISTED)
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def case_workers(service: Organisation) -> QuerySet[User]:
 
 def _check_assignee(service: Organisation, user: User | None, errors: dict[str, str]) -> None:
     if user is not None and not case_workers(service).filter(pk=user.pk).exists():
-        errors["assigned_to"] = f"{user.get_full_name() or user} is not a caseworker at {service}"
+        errors["assigned_to"] = f"{display_name(user)} is not a caseworker at {service}"
 
 
 def next_references(service: Organisation, today: date, count: int) -> list[str]:

@@ -1,6 +1,6 @@
 """An attendance service's case work: triage, caseloads, the case page and its forms.
 
-Services and cases are looked up through stepwise.accounts.access: members of the
+Services and cases are looked up through stepwise.cases.access: members of the
 service see its cases; anyone else gets 404. Reading a case is audited.
 """
 
@@ -22,17 +22,14 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from stepwise.accounts.access import (
-    get_case_for_user,
-    get_referral_for_user,
-    get_service_for_user,
-    manages_service,
-    require_service_manager,
-)
+from stepwise.accounts.access import get_service_for_user, manages_service, require_service_manager
 from stepwise.audit.services import audit_list, audit_record
-from stepwise.front.paging import paginate
+from stepwise.cases.access import get_case_for_user
+from stepwise.referrals.access import get_referral_for_user
 from stepwise.rules.pack import Pack
 from stepwise.web.files import download
+from stepwise.web.names import display_name
+from stepwise.web.paging import paginate
 from stepwise.web.uploads import served_type
 
 from . import services
@@ -624,7 +621,7 @@ def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
             case=found, to=form.cleaned_data["assign_to"], by=_me(request)
         ),
     ):
-        who = found.assigned_to.get_full_name() if found.assigned_to else "nobody"
+        who = display_name(found.assigned_to, nobody="nobody")
         messages.success(request, f"Case {found.reference} is assigned to {who}.")
         return redirect("case", pk=found.pk)
     messages.error(request, "; ".join(str(e) for errors in form.errors.values() for e in errors))

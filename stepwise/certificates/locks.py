@@ -3,13 +3,12 @@
 An import is never refused for changing a locked mark: the school's register must
 stay truthful. Each such change is kept as a PostCertificateChange, every open case
 of the student is told in its log, and the certificate's issuer is emailed once the
-import commits. The register importer calls `post_certificate_changes_record` once per
-import with everything it changed: one query finds the certificates involved.
+import commits. The intake service (stepwise/intake) calls `post_certificate_changes_record`
+once per import with everything it changed: one query finds the certificates involved.
 """
 
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import numpy as np
@@ -19,27 +18,16 @@ from django.utils import timezone
 
 from stepwise.cases.models import Case, LogEntry
 from stepwise.cases.services import log_entry_record
-from stepwise.letters.render import long_date
+from stepwise.register.changes import TermChanges
 from stepwise.register.models import ImportRun
 from stepwise.rules.calendar import SESSIONS
+from stepwise.rules.days import long_date
 from stepwise.schools.models import Term
 
 from .models import PostCertificateChange, RegistrationCertificate
 
 logger = logging.getLogger(__name__)
 LISTED_AT_MOST = 60  # changes listed in one log entry or email; the rest are counted
-
-
-@dataclass(frozen=True)
-class TermChanges:
-    """The marks one import changed in one term, one array element per mark."""
-
-    term: Term
-    students: np.ndarray  # student id
-    slots: np.ndarray  # register slot in the term
-    old: np.ndarray  # code byte before (0: no mark)
-    new: np.ndarray  # code byte after
-    names: tuple[str, ...]  # code letters by byte ("" for 0)
 
 
 def _slot_range(term: Term, first: date, last: date) -> tuple[int, int]:

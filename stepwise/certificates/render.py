@@ -12,8 +12,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from stepwise.documents.pdf import compile_pdf
-from stepwise.letters.render import long_date
 from stepwise.rules.certificate import CertificateRows, Day, unresolved_codes
+from stepwise.rules.days import long_date
 from stepwise.rules.pack import Pack
 
 LAYOUT = Path(__file__).parent / "typst" / "certificate.typ"

@@ -23,6 +23,7 @@ from stepwise.rules.certificate import CertificateRows, certificate_rows, year_l
 from stepwise.rules.pack import Pack, school_year_of
 from stepwise.schools.calendars import school_calendar
 from stepwise.schools.models import Enrolment, School, Student
+from stepwise.web.names import display_name
 
 from .models import RegistrationCertificate
 from .render import Heading, certificate_data, render_pdf
@@ -88,7 +89,7 @@ def certificate_draft(*, school: School, student: Student, period: str, today: d
 
 
 def _name(user: User) -> str:
-    return user.get_full_name() or user.username
+    return display_name(user)
 
 
 def certificate_issue(

@@ -1,6 +1,6 @@
 """Registration certificates: issue them from a student's page or a case, and download them.
 
-School staff reach a student through stepwise.accounts.access (404 for other schools'
+School staff reach a student through stepwise.schools.access (404 for other schools'
 students); a school's attendance officers and leaders may issue. A service's staff
 reach the case's student through the case (404 for other services' cases). Every page,
 issue and download is audited: each reads a child's register.
@@ -19,17 +19,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from stepwise.accounts.access import (
-    get_case_for_user,
-    get_school_for_user,
-    get_student_for_user,
-    has_school_role,
-    require_school_role,
-)
+from stepwise.accounts.access import has_school_role, require_school_role
 from stepwise.accounts.models import Membership, Organisation
 from stepwise.audit.services import audit_record
+from stepwise.cases.access import get_case_for_user
 from stepwise.cases.models import Case
-from stepwise.letters.render import long_date
+from stepwise.rules.days import long_date
+from stepwise.schools.access import get_school_for_user, get_student_for_user
 from stepwise.schools.models import School, Student
 from stepwise.web.files import download
 

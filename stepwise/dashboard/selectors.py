@@ -20,21 +20,20 @@ from decimal import Decimal
 
 import numpy as np
 from django.core.cache import cache
-from django.db import connection
 from django.utils import timezone
 
-from stepwise.register.models import ImportRun
+from stepwise.register.selectors import register_version
 from stepwise.responses.selectors import responses_version
 from stepwise.responses.timeliness import Deadlines, with_first_answer
+from stepwise.rules.days import WEEKDAYS
 from stepwise.rules.deadline import LATE, ON_TIME
 from stepwise.rules.engine import evaluate
 from stepwise.rules.pack import CountThreshold, Pack
-from stepwise.schools.models import ClosureDay, School, Student, Term, TermTarget
+from stepwise.schools.models import School, Student, Term, TermTarget
 from stepwise.standings.models import ThresholdEvent
 from stepwise.standings.selectors import StudentInfo, TermRegister, term_register
 
 CACHE_SECONDS = 6 * 60 * 60
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
 
 
 def today() -> date:
@@ -180,27 +179,6 @@ class TermFigures:
     @property
     def regular_percent(self) -> float | None:
         return share_percent(self.regular, self.counted)
-
-
-def register_version(school: School) -> str:
-    """Return a string that changes whenever the school's figures could have changed.
-
-    Registers and rosters change only through imports; closures and term dates
-    change the calendar. One small query, in SQL: every page of the school asks
-    (terms come from `school.terms`, which the views prefetch).
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT i.id, i.finished_at, c.n, c.last FROM "
-            f"(SELECT COUNT(id) AS n, MAX(id) AS last FROM {ClosureDay._meta.db_table} "
-            " WHERE school_id = %s) c "
-            f"LEFT JOIN (SELECT id, finished_at FROM {ImportRun._meta.db_table} "
-            " WHERE outcome = %s ORDER BY id DESC LIMIT 1) i ON 1 = 1",
-            [school.pk, ImportRun.Outcome.IMPORTED.value],
-        )
-        last_import, finished_at, closures, last_closure = cursor.fetchone()
-    dates = ",".join(f"{t.key}:{t.start}:{t.end}" for t in school.terms.all())
-    return f"{last_import}:{finished_at}|{closures}:{last_closure}|{dates}"
 
 
 def cache_key(kind: str, school: School, term: Term, as_of: date, *parts: object) -> str:

@@ -1,6 +1,6 @@
 """The school leaders' pages: early warning, the AMP dashboard, its targets, the Ministry export.
 
-Every school is looked up through stepwise.accounts.access.get_school_for_user, so
+Every school is looked up through stepwise.schools.access.get_school_for_user, so
 the school's officers, leaders and admins see these pages and anyone else gets 404.
 Only the school's admins change targets (403 for the school's other staff).
 """
@@ -23,12 +23,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from stepwise.accounts.access import get_school_for_user
 from stepwise.audit.services import audit_list, audit_record
-from stepwise.front.charts import Series, bar_chart, line_chart
-from stepwise.front.paging import paginate
+from stepwise.schools.access import get_school_for_user
 from stepwise.schools.models import School, Term
 from stepwise.standings.selectors import current_term
+from stepwise.web.charts import Series, bar_chart, line_chart
+from stepwise.web.paging import paginate
 
 from . import selectors
 from .access import may_set_targets

@@ -14,11 +14,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from stepwise.accounts.models import Membership, Organisation
 from stepwise.accounts.two_factor import needs_two_factor
+from stepwise.intake.services import caregivers_take, register_take, roster_take
 from stepwise.readiness.models import ReferralRoute
-from stepwise.register.importers.caregivers import import_caregivers
 from stepwise.register.importers.register import HEADER as REGISTER_HEADER
-from stepwise.register.importers.register import import_register
-from stepwise.register.importers.roster import import_roster
 from stepwise.schools.catchments import catchment_add
 from stepwise.schools.models import School
 from stepwise.schools.services import school_add
@@ -161,19 +159,24 @@ def _load_casework(
 def _load_school(demo: DemoSchool, as_of: date) -> School:
     with transaction.atomic():
         school = school_add(code=demo.school_id, name=demo.name, pack=demo.pack, today=as_of)
-        import_roster(
+        roster_take(
             _csv(demo.roster, demo.roster[0].keys()), file_name=f"{demo.school_id}-roster.csv"
         )
-        import_caregivers(
+        caregivers_take(
             _csv(demo.caregivers, demo.caregivers[0].keys()),
             file_name=f"{demo.school_id}-caregivers.csv",
         )
-        import_register(
-            _csv(demo.marks, REGISTER_HEADER), file_name=f"{demo.school_id}-register.csv"
+        # A year of marks in two files, evaluated once after both (in the same transaction).
+        register_take(
+            _csv(demo.marks, REGISTER_HEADER),
+            file_name=f"{demo.school_id}-register.csv",
+            evaluate=False,
         )
         if demo.amendments:
-            import_register(
-                _csv(demo.amendments, REGISTER_HEADER), file_name=f"{demo.school_id}-amendments.csv"
+            register_take(
+                _csv(demo.amendments, REGISTER_HEADER),
+                file_name=f"{demo.school_id}-amendments.csv",
+                evaluate=False,
             )
         school_evaluate(school=school, as_of=as_of)
     return school

@@ -10,10 +10,8 @@ from datetime import date, timedelta
 import numpy as np
 
 from stepwise.rules.calendar import Calendar
+from stepwise.rules.days import SESSION_NAMES, day_label
 from stepwise.rules.pack import Code, Pack
-
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
-SESSION_NAMES = ("morning", "afternoon")
 
 # Category keys double as CSS modifiers: .sw-mark--<key>.
 PRESENT = "present"
@@ -72,10 +70,6 @@ class Day:
 class Week:
     monday: date
     days: tuple[Day | None, ...]  # Monday to Friday; None outside the term
-
-
-def day_label(day: date) -> str:
-    return f"{WEEKDAYS[day.weekday()]} {day.day} {day:%B}"
 
 
 def register_weeks(

@@ -1,6 +1,6 @@
 """The school workspace pages: the schools a user can see, each term's standings, one student.
 
-Every school and student is looked up through stepwise.accounts.access, so a user
+Every school and student is looked up through stepwise.schools.access, so a user
 never learns whether a school or student they may not see exists (404 either way).
 """
 
@@ -16,33 +16,31 @@ from django.urls import reverse
 from django.utils import timezone
 
 from stepwise.accounts.access import (
-    can_refer,
-    get_school_for_user,
-    get_student_for_user,
     has_school_role,
     is_service_manager,
-    schools_for_user,
     services_for_user,
     teams_for_user,
 )
 from stepwise.accounts.models import Membership
 from stepwise.audit.services import audit_list, audit_record
-from stepwise.dashboard.selectors import register_version
-from stepwise.front.paging import paginate
 from stepwise.letters.school_selectors import student_page_letters
+from stepwise.referrals.access import can_refer
 from stepwise.referrals.selectors import referrals_for_student
+from stepwise.register.selectors import pending_evaluation, register_version
 from stepwise.responses.models import ResponseActivity
 from stepwise.responses.selectors import with_history
 from stepwise.responses.timeliness import Deadlines, with_first_answer
 from stepwise.rules.deadline import DUE, LATE, ON_TIME, OVERDUE, TIMELINESS_LABELS
+from stepwise.rules.explain import enrolled_days, explain, weekday_pattern
 from stepwise.rules.pack import Level, Pack
+from stepwise.schools.access import get_school_for_user, get_student_for_user, schools_for_user
 from stepwise.schools.calendars import closed_days
 from stepwise.schools.models import School, Student, StudentCaregiver, Term
 from stepwise.standings.models import ThresholdEvent
 from stepwise.standings.selectors import TermRegister, current_term, term_register, term_rows
+from stepwise.web.charts import bar_chart
+from stepwise.web.paging import paginate
 
-from .charts import bar_chart
-from .explain import enrolled_days, explain, weekday_pattern
 from .register_calendar import legend, register_weeks
 from .templatetags.stepwise_front import short_label
 
@@ -219,6 +217,7 @@ def standings(request: HttpRequest, code: str, term_key: str) -> HttpResponse:
         "term": term,
         "pack": pack,
         "as_of": min(today, term.end),
+        "pending_evaluation": pending_evaluation(term),
         "terms": _switchable_terms(found, today),
         "tier_counts": [(level, counts[level.key]) for level in pack.tiers],
         "total": len(rows),
@@ -320,6 +319,7 @@ def student(request: HttpRequest, code: str, national_id: str) -> HttpResponse:
         "enrolled": bool(register.students),
         "history": _tier_history(found, term, register, pupil, today),
         "events": _threshold_events(found, term, pupil, today),
+        "pending_evaluation": pending_evaluation(term),
         "referrals": referrals_for_student(found, pupil),
         "can_refer": can_refer(request.user, found),
         **student_page_letters(found, pupil),

@@ -11,14 +11,13 @@ from django.http import Http404
 from stepwise.accounts.access import (
     User,
     get_admin_organisation_for_user,
-    get_school_for_user,
     get_service_for_user,
-    get_student_for_user,
     has_school_role,
     require_school_role,
     require_service_manager,
 )
 from stepwise.accounts.models import Membership, Organisation
+from stepwise.schools.access import get_school_for_user, get_student_for_user
 from stepwise.schools.models import School, Student
 
 from .models import Letter, LetterBatch

@@ -24,13 +24,14 @@ from stepwise.accounts.models import Organisation
 from stepwise.cases.models import Case
 from stepwise.cases.selectors import service_pack
 from stepwise.cases.services import NOTES_MAX
+from stepwise.rules.days import long_date
 from stepwise.schools.models import School, StudentCaregiver
 from stepwise.standings.selectors import current_term
+from stepwise.web.names import display_name
 
 from . import school_services, services
 from .batch_selectors import batch_letters, batch_offer, batch_refusal
 from .models import Letter, LetterBatch, LetterBatchItem
-from .render import long_date
 from .school_selectors import caregiver_links_of, school_letter_set, term_numbers
 from .selectors import Numbers, Stationery, case_numbers, not_enrolled_since, stationery_for
 from .sending import Figures, Plan, fields_needed
@@ -225,7 +226,7 @@ def _reads(batch: LetterBatch, waiting: list[LetterBatchItem]) -> BatchReads:
 def _stationery(batch: LetterBatch) -> Stationery | None:
     """Return the stationery all the batch's letters share, or None to read it per letter."""
     by = batch.requested_by
-    signed_by = by.get_full_name() or by.get_username()
+    signed_by = display_name(by)
     if batch.school is not None:
         letter_set = school_letter_set(batch.school)
         if letter_set is None:

@@ -17,10 +17,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from stepwise.accounts.access import get_school_for_user, get_service_for_user
+from stepwise.accounts.access import get_service_for_user
 from stepwise.accounts.models import Organisation
 from stepwise.audit.services import audit_record
 from stepwise.cases.selectors import service_pack
+from stepwise.schools.access import get_school_for_user
 from stepwise.web.files import download
 
 from .access import (

@@ -11,10 +11,10 @@ from datetime import date, datetime
 from django.core.mail import EmailMessage
 
 from stepwise.cases.models import Case
+from stepwise.rules.days import long_date
 from stepwise.schools.models import School
 
 from .models import LetterNotice, LetterSender
-from .render import long_date
 from .sending import METHOD_WORDS, Plan
 
 

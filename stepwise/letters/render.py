@@ -10,6 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from stepwise.documents.pdf import compile_pdf
+from stepwise.rules.days import long_date
 
 from .wording import Composed
 
@@ -36,10 +37,6 @@ def address_lines(address: str) -> tuple[str, ...]:
     """Split an address kept on one line ("1 Road, Town 1010") or several into lines."""
     parts = [p.strip() for line in address.splitlines() for p in line.split(",")]
     return tuple(p for p in parts if p)
-
-
-def long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def letter_data(

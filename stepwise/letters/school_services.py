@@ -22,6 +22,7 @@ from stepwise.rules.ladder import verdict
 from stepwise.rules.pack import LetterSpec
 from stepwise.schools.models import School, Student, StudentCaregiver
 from stepwise.standings.models import ThresholdEvent
+from stepwise.web.names import display_name
 
 from .models import Letter
 from .school_selectors import (
@@ -83,7 +84,7 @@ def school_letter_plan(
     if links is None:
         links = caregiver_links(school, student)
     history = school_letter_history(school, student, today, confirmed, links)
-    signed_by = by.get_full_name() or by.get_username()
+    signed_by = display_name(by)
     return Plan(
         pack,
         letter_set,
@@ -108,7 +109,7 @@ def school_letter_drafts(
     return drafts_for(
         plan,
         about=student_about(school, student),
-        contact_name=by.get_full_name() or by.get_username(),
+        contact_name=display_name(by),
         figures=figures,
         inputs=inputs,
         sent_on=sent_on,
@@ -210,7 +211,7 @@ def school_letter_issue(
                     response_type=SCHOOL_LETTER_TYPE,
                     description=plan.stationery.description,
                     happened_on=sent_on,
-                    done_by=by.get_full_name() or by.get_username(),
+                    done_by=display_name(by),
                     recorded_by=by,
                     notes=sent_text(
                         plan,

@@ -18,6 +18,7 @@ from stepwise.rules.ladder import History, Recipient, Sent, Verdict, ladder, ref
 from stepwise.rules.pack import LetterSet, LetterSpec, Pack
 from stepwise.schools.models import School
 from stepwise.standings.selectors import current_term, evaluate_terms
+from stepwise.web.names import display_name
 
 from .models import Letter, LetterSender, WordTemplate
 from .render import Sender, address_lines
@@ -274,7 +275,7 @@ def sender_setters(organisation: Organisation) -> list[tuple[int, str]]:
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "user__username", "role")
     ):
-        name = m.user.get_full_name() or m.user.get_username()
+        name = display_name(m.user)
         found.setdefault(m.user_id, f"{name} ({m.get_role_display().lower()})")
     return list(found.items())
 

@@ -17,11 +17,12 @@ from django.utils import timezone
 
 from stepwise.accounts.models import Organisation
 from stepwise.cases.services import NOTES_MAX
+from stepwise.rules.days import long_date
 from stepwise.rules.ladder import Verdict
 from stepwise.rules.pack import LetterSet, LetterSpec, Pack
 
 from .models import Letter, WordTemplate
-from .render import Addressee, Sender, address_lines, letter_data, long_date, render_pdf
+from .render import Addressee, Sender, address_lines, letter_data, render_pdf
 from .selectors import Stationery, sender_phone_missing
 from .word import WordTemplateError, render_docx, word_context
 from .wording import Composed, WordingError, compose, language_code, needed_fields

@@ -17,11 +17,12 @@ from django.utils import timezone
 from stepwise.cases.duplicates import same_person_twice
 from stepwise.cases.models import Case, LogEntry, Person
 from stepwise.cases.services import log_entry_record, task_add
+from stepwise.rules.days import long_date
 from stepwise.rules.ladder import verdict
+from stepwise.web.names import display_name
 
 from .models import Letter
 from .notices import school_notice_record
-from .render import long_date
 from .selectors import (
     Stationery,
     case_letter_set,
@@ -97,7 +98,7 @@ def letter_plan(
         raise ValidationError({"letter": "Choose a letter of this case's ladder"}) from None
     people = recipients(case)
     found = verdict(letter_set, letter, letter_history(case, pack, today, confirmed, people))
-    signed_by = by.get_full_name() or by.get_username()
+    signed_by = display_name(by)
     return Plan(
         pack,
         letter_set,
@@ -121,7 +122,7 @@ def letter_drafts(
     return drafts_for(
         plan,
         about=case_about(case),
-        contact_name=by.get_full_name() or by.get_username(),
+        contact_name=display_name(by),
         figures=figures,
         inputs=inputs,
         sent_on=sent_on,

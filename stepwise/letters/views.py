@@ -1,6 +1,6 @@
 """A case's letters: the ladder with reasons, preview and confirm, and verified downloads.
 
-Cases are looked up through stepwise.accounts.access (members of the service only;
+Cases are looked up through stepwise.cases.access (members of the service only;
 anyone else gets 404). Viewing the letters, sending and downloading are audited.
 """
 
@@ -22,12 +22,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from stepwise.accounts.access import (
-    get_case_for_user,
-    is_service_manager,
-)
+from stepwise.accounts.access import is_service_manager
 from stepwise.accounts.models import Organisation
 from stepwise.audit.services import audit_record
+from stepwise.cases.access import get_case_for_user
 from stepwise.cases.duplicates import same_person_twice
 from stepwise.cases.models import Case
 from stepwise.cases.selectors import with_schools

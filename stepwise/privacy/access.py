@@ -1,6 +1,6 @@
 """Who may answer a subject access request: the school's admins (school or organisation admin).
 
-The school and student are looked up through stepwise.accounts.access first, so
+The school and student are looked up through stepwise.schools.access first, so
 anyone who may not see them gets 404; the school's other staff get 403 here.
 """
 

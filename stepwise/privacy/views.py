@@ -1,6 +1,6 @@
 """The subject access page: a school admin downloads everything held about one student.
 
-The school and the student are found only through stepwise.accounts.access
+The school and the student are found only through stepwise.schools.access
 (get_school_for_user, get_student_for_user): outsiders get 404. The school's
 other staff get 403. Opening the page is audited as a view of the student's
 record, the download as an export.
@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from stepwise.accounts.access import get_school_for_user, get_student_for_user
 from stepwise.audit.services import audit_record
+from stepwise.schools.access import get_school_for_user, get_student_for_user
 
 from .access import require_subject_access
 from .selectors import subject_access_tables, withheld_notes

@@ -28,7 +28,7 @@ from stepwise.cases.models import Attachment, Case, LogEntry, Person
 from stepwise.cases.selectors import case_pack
 from stepwise.certificates.selectors import certificates_for_student
 from stepwise.documents.pages import page_count
-from stepwise.letters.render import long_date
+from stepwise.rules.days import long_date
 
 from .render import Heading, Row, chronology_pdf, cover_pdf
 from .selectors import case_readiness

@@ -13,10 +13,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from stepwise.accounts.access import get_case_for_user, get_team_referral_for_user
 from stepwise.accounts.models import Organisation
 from stepwise.audit.services import audit_record
+from stepwise.cases.access import get_case_for_user
 from stepwise.cases.models import Case
+from stepwise.readiness.access import get_team_referral_for_user
 from stepwise.web.files import download
 
 from .bundle import (

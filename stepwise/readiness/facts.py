@@ -13,6 +13,7 @@ from stepwise.rules import readiness
 from stepwise.rules.ladder import Recipient
 from stepwise.rules.pack import Pack
 from stepwise.standings.selectors import current_term, evaluate_terms
+from stepwise.web.names import display_name
 
 from .models import Attestation
 
@@ -23,7 +24,7 @@ PUT_RIGHT = "put_right"
 
 
 def _user_name(user: Any) -> str:
-    return user.get_full_name() or user.get_username()
+    return display_name(user)
 
 
 def latest_attestations(case: Case) -> dict[str, Attestation]:

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from stepwise.cases.chronology import Item
 from stepwise.documents.pdf import compile_pdf
-from stepwise.letters.render import long_date
 from stepwise.rules import readiness
+from stepwise.rules.days import long_date
 
 CHRONOLOGY = Path(__file__).parent / "typst" / "chronology.typ"
 COVER = Path(__file__).parent / "typst" / "cover.typ"

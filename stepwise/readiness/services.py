@@ -18,6 +18,7 @@ from stepwise.cases.services import NOTES_MAX, log_entry_record
 from stepwise.letters.selectors import case_letter_set, case_pack, recipients, sender_for
 from stepwise.rules import readiness
 from stepwise.rules.pack import Pack
+from stepwise.web.names import display_name
 
 from .bundle import BundleError, bundle_zip
 from .facts import CANNOT_CONTACT, PUT_RIGHT
@@ -29,7 +30,7 @@ NOTE_NEEDED = (ProsecutionReferral.Status.DECLINED, ProsecutionReferral.Status.R
 
 
 def _name(user: User) -> str:
-    return user.get_full_name() or user.get_username()
+    return display_name(user)
 
 
 def attested_item(case: Case, key: str) -> readiness.Item | None:

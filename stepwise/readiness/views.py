@@ -16,16 +16,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from stepwise.accounts.access import (
-    get_case_for_user,
-    get_team_for_user,
-    get_team_referral_for_user,
-)
+from stepwise.accounts.access import get_team_for_user
 from stepwise.audit.services import audit_list, audit_record
+from stepwise.cases.access import get_case_for_user
 from stepwise.cases.chronology import chronology
 from stepwise.cases.models import Case, Person
 from stepwise.cases.views import case_form_page
 from stepwise.letters.selectors import recipients
+from stepwise.readiness.access import get_team_referral_for_user
 from stepwise.rules import readiness as rules
 
 from . import services

@@ -12,6 +12,7 @@ from stepwise.responses.models import ResponseActivity
 from stepwise.responses.services import ResponseError, response_record
 from stepwise.schools.catchments import covers
 from stepwise.schools.models import School, Student
+from stepwise.web.names import display_name
 
 from .models import Referral
 
@@ -104,7 +105,7 @@ def _record_response(referral: Referral, now: datetime) -> ResponseActivity | No
         response_type=RESPONSE_TYPE,
         description=description,
         happened_on=timezone.localdate(now),
-        done_by=user.get_full_name() or user.get_username(),
+        done_by=display_name(user),
         recorded_by=user,
         notes=f"Referred to {referral.service.name} (referral {referral.pk}).",
         now=now,

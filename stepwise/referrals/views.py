@@ -1,8 +1,9 @@
 """Referrals to an attendance service: the school's form and list, the service's inbox.
 
-Schools, students, services and referrals are looked up through
-stepwise.accounts.access: a referral is visible to the referring school's staff
-and the receiving service's members, and answers 404 to everyone else.
+Schools, students, services and referrals are looked up through their access
+helpers (referrals/access.py and those it builds on): a referral is visible to the
+referring school's staff and the receiving service's members, and answers 404 to
+everyone else.
 """
 
 from django.contrib import messages
@@ -12,20 +13,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from stepwise.accounts.access import (
-    can_refer,
-    get_referral_for_user,
-    get_school_for_user,
-    get_service_for_user,
-    get_student_for_user,
-    is_service_manager,
-    schools_for_user,
-)
+from stepwise.accounts.access import get_service_for_user, is_service_manager
 from stepwise.audit.services import audit_list, audit_record
-from stepwise.cases.selectors import decided_referrals, service_pack, triage
+from stepwise.referrals.access import can_refer, get_referral_for_user
+from stepwise.schools.access import get_school_for_user, get_student_for_user, schools_for_user
 
 from .forms import ReferralForm
-from .selectors import referrals_for_school
+from .selectors import decided_referrals, inbox_pack, referrals_for_school, triage
 from .services import referral_create
 
 DECIDED_SHOWN = 50
@@ -101,7 +95,7 @@ def service_inbox(request: HttpRequest, org_id: int) -> HttpResponse:
         "referrals/service_inbox.html",
         {
             "service": service,
-            "pack": service_pack(service),
+            "pack": inbox_pack(service),
             "ranked": ranked,
             "decided": decided,
             "manager": is_service_manager(request.user, service),

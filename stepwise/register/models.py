@@ -73,3 +73,17 @@ class Amendment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_code} → {self.new_code}"
+
+
+class PendingEvaluation(models.Model):
+    """A term whose register changed after its threshold events were last worked out.
+
+    An import adds one for every term it changes; evaluating the term removes it. While
+    it is there, every page showing the term's events says they may be behind.
+    """
+
+    term = models.OneToOneField(Term, on_delete=models.CASCADE, related_name="pending_evaluation")
+    since = models.DateTimeField()  # the first import since the last evaluation
+
+    def __str__(self) -> str:
+        return f"{self.term}: register changed since {self.since:%Y-%m-%d %H:%M}"

@@ -1,13 +1,14 @@
 """Read stored register rows in bulk: imports and evaluations read whole terms."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 from django.db import connection
 
-from stepwise.schools.models import School
+from stepwise.schools.models import ClosureDay, School, Term
 
-from .models import RegisterTerm
+from .models import ImportRun, PendingEvaluation, RegisterTerm
 
 # Ids per IN list: a country's schools or terms in one query, so that the planner can
 # choose one pass over the table rather than one per batch, yet well inside every
@@ -97,3 +98,29 @@ def _fetch_all(sql: str) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql)
         return cursor.fetchall()
+
+
+def pending_evaluation(term: Term) -> datetime | None:
+    """Return when the term's register first changed after its last evaluation, or None."""
+    return PendingEvaluation.objects.filter(term=term).values_list("since", flat=True).first()
+
+
+def register_version(school: School) -> str:
+    """Return a string that changes whenever the school's figures could have changed.
+
+    Registers and rosters change only through imports; closures and term dates
+    change the calendar. One small query, in SQL: every page of the school asks
+    (terms come from `school.terms`, which the views prefetch).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.id, i.finished_at, c.n, c.last FROM "
+            f"(SELECT COUNT(id) AS n, MAX(id) AS last FROM {ClosureDay._meta.db_table} "
+            " WHERE school_id = %s) c "
+            f"LEFT JOIN (SELECT id, finished_at FROM {ImportRun._meta.db_table} "
+            " WHERE outcome = %s ORDER BY id DESC LIMIT 1) i ON 1 = 1",
+            [school.pk, ImportRun.Outcome.IMPORTED.value],
+        )
+        last_import, finished_at, closures, last_closure = cursor.fetchone()
+    dates = ",".join(f"{t.key}:{t.start}:{t.end}" for t in school.terms.all())
+    return f"{last_import}:{finished_at}|{closures}:{last_closure}|{dates}"

@@ -1,6 +1,6 @@
 """The threshold queue, recording responses, and the school's Descriptions.
 
-Who may do what (every school is looked up through stepwise.accounts.access, so
+Who may do what (every school is looked up through stepwise.schools.access, so
 staff of another school get 404):
 - attendance officers use the queue and record responses;
 - school leaders and admins see the queue and the recorded responses, read-only
@@ -26,21 +26,18 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
-from stepwise.accounts.access import (
-    get_school_for_user,
-    get_student_for_user,
-    has_school_role,
-    require_school_role,
-)
+from stepwise.accounts.access import has_school_role, require_school_role
 from stepwise.accounts.models import Membership
 from stepwise.accounts.views import PREVIOUS_SIGN_IN
 from stepwise.audit.services import audit_list, audit_record
-from stepwise.dashboard.selectors import register_version
-from stepwise.front.paging import paginate
+from stepwise.register.selectors import pending_evaluation, register_version
 from stepwise.rules.pack import Pack
+from stepwise.schools.access import get_school_for_user, get_student_for_user
 from stepwise.schools.models import School, Student, Term
 from stepwise.standings.models import ThresholdEvent
 from stepwise.standings.selectors import current_term
+from stepwise.web.names import display_name
+from stepwise.web.paging import paginate
 
 from .forms import (
     BulkResponseForm,
@@ -107,7 +104,7 @@ def _school_term(request: HttpRequest, code: str) -> tuple[School, Term, datetim
 
 def _user_name(request: HttpRequest) -> str:
     user = request.user
-    return user.get_full_name() or user.get_username()  # type: ignore[union-attr]
+    return display_name(user)
 
 
 def _audit_recorded(
@@ -233,6 +230,7 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
         "pack": pack,
         "today": today,
         "can_record": can_record,
+        "pending_evaluation": pending_evaluation(term),
         "total": view.total,
         "filtered": len(shown),
         "work": {

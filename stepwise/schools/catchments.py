@@ -19,6 +19,17 @@ def services_covering(school: School) -> QuerySet[Organisation]:
     ).order_by("name", "pk")
 
 
+def catchment_pack_key(service: Organisation) -> str | None:
+    """Return the key of the service's jurisdiction's pack: as recorded, else its catchment's."""
+    return (
+        service.pack
+        or CatchmentSchool.objects.filter(service=service)
+        .order_by()
+        .values_list("school__pack", flat=True)[:1]
+        .first()
+    )
+
+
 def covers(service: Organisation, school: School) -> bool:
     """Return whether the service's catchment includes the school."""
     return CatchmentSchool.objects.filter(service=service, school=school).exists()

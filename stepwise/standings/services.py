@@ -7,6 +7,7 @@ import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
+from stepwise.register.models import PendingEvaluation
 from stepwise.register.selectors import TermRows
 from stepwise.schools.models import School, Term
 from stepwise.schools.selectors import EnrolmentRows
@@ -50,6 +51,7 @@ def terms_evaluate(
     2. For each threshold reached, keep the active event (moving its date if an
        amendment moved it) or create one.
     3. Withdraw active events whose threshold is no longer reached.
+    4. Mark the terms' events up to date with their registers (no PendingEvaluation).
     """
     result = EvaluationResult()
     as_of = as_of or timezone.localdate()
@@ -58,6 +60,7 @@ def terms_evaluate(
         terms, as_of=as_of, registers=registers, enrolments=enrolments, term_only=True
     ):
         _sync_events(group, result)
+    PendingEvaluation.objects.filter(term__in=[t.pk for t in terms]).delete()
     return result
 
 

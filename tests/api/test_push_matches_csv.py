@@ -14,6 +14,7 @@ from django.db import transaction
 
 from stepwise.api.services import token_create
 from stepwise.demo.generate import demo_schools
+from stepwise.intake.services import register_take
 from stepwise.register.importers.register import HEADER, import_register
 from stepwise.register.importers.roster import import_roster
 from stepwise.register.models import RegisterTerm
@@ -69,7 +70,7 @@ def test_a_day_pushed_through_the_api_gives_the_same_standings_as_its_csv(db, cl
     api = Api(client, secret)
 
     with transaction.atomic():
-        import_register(as_csv(last_day, HEADER), file_name="day.csv", evaluate=True)
+        register_take(as_csv(last_day, HEADER), file_name="day.csv")
         by_csv = outcome(school, term)
         transaction.set_rollback(True)
 

@@ -5,8 +5,8 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from stepwise.cases.selectors import triage
 from stepwise.referrals.models import Referral
+from stepwise.referrals.selectors import triage
 
 from .conftest import TODAY, at
 

@@ -11,8 +11,8 @@ from stepwise.cases.models import LogEntry
 from stepwise.certificates.models import PostCertificateChange
 from stepwise.certificates.selectors import certificates_for_student
 from stepwise.certificates.services import certificate_issue
+from stepwise.intake.services import register_take
 from stepwise.register.csvfile import ImportRejected
-from stepwise.register.importers.register import import_register
 from stepwise.register.models import RegisterTerm
 from tests.cases.conftest import at
 from tests.front.conftest import TODAY
@@ -37,7 +37,7 @@ def certificate(school, aroha, officer_with_email, case, now):
 
 
 def reimport(rows, name="correction.csv"):
-    return import_register(register_file("NZ-0427", rows), file_name=name, evaluate=True)
+    return register_take(register_file("NZ-0427", rows), file_name=name)
 
 
 def test_an_amendment_after_issue_is_recorded_told_to_the_case_and_emailed(

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from stepwise.certificates.selectors import certificates_for_student, year_periods
 from stepwise.certificates.services import certificate_issue
-from stepwise.register.importers.register import import_register
+from stepwise.intake.services import register_take
 from tests.cases.conftest import at
 from tests.front.conftest import TODAY
 
@@ -34,7 +34,7 @@ def test_a_students_certificates_are_listed_newest_first_with_their_flags(school
         school=school, student=aroha, period="this_year", by=officer,
         issued_for=school.organisation, now=at(TODAY, 9),
     )  # fmt: skip
-    import_register(
+    register_take(
         register_file("NZ-0427", [("100000001", "2026-11-20", "PM", "P")]), file_name="fix.csv"
     )
     second = certificate_issue(

@@ -10,9 +10,9 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from stepwise.front.explain import enrolled_days, explain
 from stepwise.register.importers.register import import_register
 from stepwise.register.importers.roster import import_roster
+from stepwise.rules.explain import enrolled_days, explain
 from stepwise.schools.models import School
 from stepwise.schools.services import school_add
 from stepwise.standings.selectors import term_register

@@ -5,6 +5,7 @@ from datetime import date
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from stepwise.intake.services import register_take
 from stepwise.register.importers.register import import_register
 from stepwise.register.importers.roster import import_roster
 from stepwise.schools.models import Term
@@ -114,6 +115,6 @@ def test_without_certificates_an_import_asks_after_them_once_at_most(nz_roster):
     rows = marks("NZ-1", ["100000001", "100000002"], ["2026-11-02", "2026-11-03"], "M")
     for expected in (1, 0):  # the second import changes nothing, so asks nothing
         with CaptureQueriesContext(connection) as queries:
-            import_register(csv_bytes(REGISTER_HEADER, *rows), file_name="day.csv", evaluate=True)
+            register_take(csv_bytes(REGISTER_HEADER, *rows), file_name="day.csv")
         asked = [q for q in queries if "certificates_" in q["sql"]]
         assert len(asked) == expected

@@ -8,7 +8,7 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from stepwise.register.importers.register import import_register
+from stepwise.intake.services import register_take
 from stepwise.register.importers.roster import import_roster
 from stepwise.responses.services import description_rename, description_retire, response_record
 from stepwise.standings.models import ThresholdEvent
@@ -92,7 +92,7 @@ def test_a_new_import_shows_at_once(leader_client, school):
         for day in TERM_DAYS[:5]
         for session in ("AM", "PM")
     ]
-    import_register(csv_bytes(REGISTER_HEADER, rows), file_name="fix.csv", evaluate=True)
+    register_take(csv_bytes(REGISTER_HEADER, rows), file_name="fix.csv")
     assert _names(leader_client)[:3] == ["Ben amp5", "Aroha amp5", "Wiremu amp5"]
 
 
@@ -100,7 +100,7 @@ def test_a_corrected_register_withdraws_at_once(leader_client, school):
     assert "Tui amp5" in _names(leader_client)
     # Tui was at school on Monday after all: four days, under the threshold again.
     rows = [f"NZ-0427,100000005,2026-11-16,{session},P" for session in ("AM", "PM")]
-    import_register(csv_bytes(REGISTER_HEADER, rows), file_name="fix.csv", evaluate=True)
+    register_take(csv_bytes(REGISTER_HEADER, rows), file_name="fix.csv")
     assert "Tui amp5" not in _names(leader_client)
 
 

@@ -1,4 +1,4 @@
-"""Every pack's letter ladders: the sets, steps, content and rules the seeds ask for."""
+"""Every pack's letter ladders: the sets, steps, content and rules its sources ask for."""
 
 import pytest
 

@@ -8,6 +8,7 @@ from django.forms import BoundField
 
 from stepwise.cases.choices import agency_kind_label, log_kind_label, reason_label
 from stepwise.rules.pack import Level, Pack
+from stepwise.web.names import display_name
 
 register = template.Library()
 
@@ -120,6 +121,4 @@ def input_value(field: BoundField) -> str:
 @register.filter
 def user_name(user: User | None, nobody: str = "Nobody") -> str:
     """Return a colleague's full name, their user name if they have none, or `nobody`."""
-    if user is None:
-        return nobody
-    return user.get_full_name() or user.get_username()
+    return display_name(user, nobody)

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from stepwise.register.changes import TermChanges
 from stepwise.register.csvfile import ImportRejected, Problem
 from stepwise.register.models import ImportRun
 from stepwise.register.selectors import TermRows
@@ -31,6 +32,8 @@ class ImportResult:
     enrolments: EnrolmentRows | None = None
     # Rows imported as asked that the importer should look at again, each named.
     warnings: list[Problem] = field(default_factory=list)
+    # Every mark the import changed, for what must follow it (the certificates' locks).
+    changes: list[TermChanges] = field(default_factory=list)
 
     def summary(self) -> str:
         parts = ", ".join(f"{v} {k}" for k, v in self.detail.items())
@@ -52,6 +55,12 @@ class Applied:
     registers: dict[int, TermRows] = field(default_factory=dict)
     enrolments: EnrolmentRows | None = None
     warnings: list[Problem] = field(default_factory=list)
+    changes: list[TermChanges] = field(default_factory=list)
+
+
+# What a caller does after an import has stored its rows, inside the import's transaction:
+# if it fails, the import is undone with it.
+Then = Callable[[ImportRun, Applied], None]
 
 
 def run_import(
@@ -61,8 +70,12 @@ def run_import(
     file_name: str,
     user,
     apply: Callable[[ImportRun], Applied],
+    then: Then | None = None,
 ) -> ImportResult:
-    """Apply an import inside one transaction and record its run, whatever the outcome."""
+    """Apply an import inside one transaction and record its run, whatever the outcome.
+
+    `then` runs in the same transaction once the rows are stored.
+    """
     started = timezone.now()
     sha256 = hashlib.sha256(data).hexdigest()
     fields = {
@@ -78,6 +91,8 @@ def run_import(
                 **fields, outcome=ImportRun.Outcome.IMPORTED, finished_at=started
             )
             applied = apply(run)
+            if then is not None:
+                then(run, applied)
             run.rows, run.changed = applied.rows, applied.changed
             run.outcome = (
                 ImportRun.Outcome.IMPORTED if applied.changed else ImportRun.Outcome.UNCHANGED
@@ -107,4 +122,5 @@ def run_import(
         applied.registers,
         applied.enrolments,
         applied.warnings,
+        applied.changes,
     )

@@ -21,10 +21,10 @@ import numpy as np
 from django.db import connection
 from django.utils import timezone
 
-from stepwise.certificates.locks import TermChanges, post_certificate_changes_record
+from stepwise.register.changes import TermChanges
 from stepwise.register.csvfile import Column, Problems, parse_date, read_columns
-from stepwise.register.importers import Applied, ImportResult, run_import
-from stepwise.register.models import Amendment, ImportRun, RegisterTerm
+from stepwise.register.importers import Applied, ImportResult, Then, run_import
+from stepwise.register.models import Amendment, ImportRun, PendingEvaluation, RegisterTerm
 from stepwise.register.selectors import (
     BATCH,
     TermRows,
@@ -33,13 +33,12 @@ from stepwise.register.selectors import (
     register_terms,
 )
 from stepwise.rules.calendar import SESSIONS
+from stepwise.rules.days import WEEKDAY_NAMES
 from stepwise.schools.calendars import closures_with_holidays
 from stepwise.schools.models import ClosureDay, School, Term
 from stepwise.schools.selectors import EnrolmentRows
-from stepwise.standings.services import terms_evaluate
 
 HEADER = ("school_id", "student_id", "date", "session", "code")
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 SESSION_INDEX = {s: i for i, s in enumerate(SESSIONS)}
 OPEN_END = "9999-12-31"
 UPDATE_WORK_MEM = "256MB"  # PostgreSQL: a national day's changed rows, joined in memory
@@ -112,28 +111,28 @@ def import_register(
     file_name: str,
     user=None,
     progress: Callable[[int], None] | None = None,
-    evaluate: bool = False,
+    then: Then | None = None,
 ) -> ImportResult:
     """Merge a register file's marks into the store, all or nothing.
 
-    With `evaluate`, the terms it changed are re-evaluated in the same transaction,
-    so a crash can never leave new marks without their threshold events. The
-    result's `registers` hold the changed terms' rows as merged, and its
+    This only parses and stores: the intake service (stepwise/intake) passes `then`
+    to lock certificates and evaluate in the same transaction. Every term the file
+    changed waits for evaluation (PendingEvaluation) until an evaluation clears it.
+    The result's `registers` hold the changed terms' rows as merged, and its
     `enrolments` those of the file's schools, so an evaluation need not read them
-    again.
+    again; its `changes` every changed mark.
     """
 
     def apply(run: ImportRun) -> Applied:
-        applied = _apply(run, _parse(data, file_name, progress))
-        if evaluate and applied.affected:
-            terms = list(Term.objects.filter(pk__in={t for _, t in applied.affected}))
-            applied.evaluation = terms_evaluate(
-                terms=terms, registers=applied.registers, enrolments=applied.enrolments
-            )
-        return applied
+        return _apply(run, _parse(data, file_name, progress))
 
     return run_import(
-        kind=ImportRun.Kind.REGISTER, data=data, file_name=file_name, user=user, apply=apply
+        kind=ImportRun.Kind.REGISTER,
+        data=data,
+        file_name=file_name,
+        user=user,
+        apply=apply,
+        then=then,
     )
 
 
@@ -446,7 +445,10 @@ def _apply(run: ImportRun, p: Parsed) -> Applied:
         rows.ids[i] = row.pk or 0
     _bulk_set_marks(updates)
     _log_amendments(run, amendments)
-    post_certificate_changes_record(run=run, changes=changes)
+    PendingEvaluation.objects.bulk_create(
+        [PendingEvaluation(term_id=t, since=run.started_at) for t in sorted(changed_terms)],
+        ignore_conflicts=True,
+    )
     return Applied(
         rows=len(p.line),
         changed=new_marks + len(amendments),
@@ -454,6 +456,7 @@ def _apply(run: ImportRun, p: Parsed) -> Applied:
         affected={(p.term_school[t].school.pk, t) for t in changed_terms},
         registers={t: registers[t] for t in changed_terms},
         enrolments=p.enrolments,
+        changes=changes,
     )
 
 

@@ -15,9 +15,8 @@ from datetime import date
 import numpy as np
 
 from stepwise.rules.calendar import Calendar
+from stepwise.rules.days import SESSION_NAMES, WEEKDAYS, day_label
 from stepwise.rules.pack import Code, CountThreshold, Level, Pack, RateFlag, load_pack
-
-from .register_calendar import SESSION_NAMES, WEEKDAYS, day_label
 
 SESSIONS = ("AM", "PM")
 

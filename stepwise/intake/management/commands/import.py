@@ -2,11 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from stepwise.intake.services import caregivers_take, register_take, roster_take
 from stepwise.progress import progress_bar
 from stepwise.register.csvfile import ImportRejected
-from stepwise.register.importers.caregivers import import_caregivers
-from stepwise.register.importers.register import import_register
-from stepwise.register.importers.roster import import_roster
 
 
 class Command(BaseCommand):
@@ -19,7 +17,10 @@ class Command(BaseCommand):
         parser.add_argument("kind", choices=["roster", "caregivers", "register"])
         parser.add_argument("file", type=Path, help="the CSV file (UTF-8, with a header row)")
         parser.add_argument(
-            "--no-evaluate", action="store_true", help="do not re-evaluate after a register import"
+            "--no-evaluate",
+            action="store_true",
+            help="bulk loads: leave the changed terms pending evaluation (pages say so) "
+            "until `stepwise evaluate` runs",
         )
 
     def handle(self, *args, kind: str, file: Path, no_evaluate: bool, **options) -> None:
@@ -29,12 +30,12 @@ class Command(BaseCommand):
             raise CommandError(f"cannot read {file}: {e.strerror}") from None
         try:
             if kind == "roster":
-                result = import_roster(data, file_name=file.name)
+                result = roster_take(data, file_name=file.name)
             elif kind == "caregivers":
-                result = import_caregivers(data, file_name=file.name)
+                result = caregivers_take(data, file_name=file.name)
             else:
                 with progress_bar(total=data.count(b"\n"), desc=f"Reading {file.name}") as bar:
-                    result = import_register(
+                    result = register_take(
                         data, file_name=file.name, progress=bar.update, evaluate=not no_evaluate
                     )
         except ImportRejected as e:
@@ -45,4 +46,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Evaluated {len(result.affected)} school terms ({r.students} students): "
                 f"{r.created} threshold events reached, {r.moved} moved, {r.withdrawn} withdrawn."
+            )
+        elif kind == "register" and result.affected:
+            self.stdout.write(
+                f"Not evaluated: {len(result.affected)} school terms wait for `stepwise evaluate`, "
+                "and their pages say so."
             )

@@ -5,19 +5,16 @@ columns at once. Random registers in the New Zealand, England and Kent packs hol
 the two to the same numbers, and the sessions listed behind a count are that count.
 """
 
-import ast
 from datetime import date
-from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stepwise.front import explain as explain_module
-from stepwise.front.explain import explain, weekday_pattern
 from stepwise.rules.calendar import Calendar, TermDates, public_holidays
 from stepwise.rules.engine import evaluate
+from stepwise.rules.explain import explain, weekday_pattern
 from stepwise.rules.pack import default_terms, load_pack
 
 PACKS = {key: load_pack(key) for key in ("nz", "england", "kent")}
@@ -203,11 +200,3 @@ def test_the_weekday_pattern_counts_absence_per_weekday():
     # 12 Oct to 20 Nov: six Mondays, one of them Labour Day (closed).
     assert (pattern[0].possible, pattern[0].absent) == (10, 5)
     assert (pattern[4].possible, pattern[4].absent) == (12, 12)
-
-
-def test_the_explanations_are_pure_like_the_engine():
-    tree = ast.parse(Path(explain_module.__file__).read_text())
-    imported = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)} | {
-        a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
-    }
-    assert not [m for m in imported if m.startswith("django")]
