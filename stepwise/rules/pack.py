@@ -279,6 +279,37 @@ NO_LETTERS = LetterRules(
 
 
 @dataclass(frozen=True)
+class DefaultTerm:
+    year: int
+    number: int
+    name: str
+    start: Any  # datetime.date (TOML dates load as date)
+    end: Any
+    closed: tuple[tuple[Any, Any, str], ...]  # (first day, last day, reason)
+    confirmed: bool
+    # The days a school may choose from, where the jurisdiction gives a range.
+    start_range: tuple[date, date] | None = None
+    end_range: tuple[date, date] | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.year}T{self.number}"
+
+
+@dataclass(frozen=True)
+class CalendarRules:
+    """A jurisdiction's school year: its terms' names and usual dates, and who sets them."""
+
+    term_names: tuple[str, ...] = ()
+    year_starts_month: int = 1  # a school year runs from this month (England: 8)
+    # True where each school sets its own term dates (England's academies); False where
+    # the jurisdiction fixes them, except for the ranges its terms give.
+    schools_set_dates: bool = False
+    time_zone: str = "UTC"  # the IANA zone a school's day, deadlines and printed dates are in
+    terms: tuple[DefaultTerm, ...] = ()
+
+
+@dataclass(frozen=True)
 class Pack:
     key: str
     name: str
@@ -301,6 +332,7 @@ class Pack:
     engagement: EngagementRule = DEFAULT_ENGAGEMENT
     letters: LetterRules = NO_LETTERS
     cases: CaseWords = CaseWords()
+    calendar: CalendarRules = CalendarRules()
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     def code(self, code: str) -> Code:
@@ -332,6 +364,14 @@ class Pack:
     def code_index(self) -> dict[str, int]:
         """Return each code's register byte in its latest meaning."""
         return {c: self.code(c).index for c in dict.fromkeys(c.code for c in self.codes)}
+
+    def codes_in_use(self, first: date, last: date) -> tuple[Code, ...]:
+        """Return the meanings that could be recorded on some day from `first` to `last`."""
+        return tuple(
+            c
+            for c in self.codes
+            if (c.valid_from or date.min) <= last and first <= (c.valid_until or date.max)
+        )
 
     @property
     def code_periods(self) -> dict[str, tuple[Code, ...]]:
@@ -549,6 +589,7 @@ def _build(data: dict[str, Any]) -> Pack:
         engagement=engagement,
         letters=_batch_threshold_known(_letters(data.get("letters", {})), thresholds),
         cases=_case_words(data.get("cases", {})),
+        calendar=_calendar(data.get("calendar", {}), data.get("terms", [])),
         raw=data,
     )
 
@@ -650,31 +691,16 @@ def _letters(data: dict[str, Any]) -> LetterRules:
     )
 
 
-@dataclass(frozen=True)
-class DefaultTerm:
-    year: int
-    number: int
-    name: str
-    start: Any  # datetime.date (TOML dates load as date)
-    end: Any
-    closed: tuple[tuple[Any, Any, str], ...]  # (first day, last day, reason)
-    confirmed: bool
-    # The days a school may choose from, where the jurisdiction gives a range.
-    start_range: tuple[date, date] | None = None
-    end_range: tuple[date, date] | None = None
-
-    @property
-    def key(self) -> str:
-        return f"{self.year}T{self.number}"
-
-
 def default_terms(pack: Pack, year: int) -> list[DefaultTerm]:
     """Return the pack's usual term dates for a school year (empty if it has none)."""
-    names = pack.raw.get("calendar", {}).get("term_names", [])
+    return [t for t in pack.calendar.terms if t.year == year]
+
+
+def _calendar(data: dict[str, Any], rows: list[dict[str, Any]]) -> CalendarRules:
+    names = tuple(data.get("term_names", ()))
     terms = []
-    for row in pack.raw.get("terms", []):
-        if row["year"] != year:
-            continue
+    for row in rows:
+        year = int(row["year"])
         number = int(row["number"])
         label = names[number - 1] if number <= len(names) else f"Term {number}"
         terms.append(
@@ -695,7 +721,13 @@ def default_terms(pack: Pack, year: int) -> list[DefaultTerm]:
                 end_range=_range(row, "end"),
             )
         )
-    return terms
+    return CalendarRules(
+        term_names=names,
+        year_starts_month=int(data.get("year_starts_month", 1)),
+        schools_set_dates=bool(data.get("schools_set_dates", False)),
+        time_zone=str(data.get("time_zone", "UTC")),
+        terms=tuple(terms),
+    )
 
 
 def _range(row: dict[str, Any], name: str) -> tuple[date, date] | None:
@@ -707,5 +739,5 @@ def _range(row: dict[str, Any], name: str) -> tuple[date, date] | None:
 
 def school_year_of(pack: Pack, day: Any) -> int:
     """Return the label of the school year `day` falls in (England: the year it starts)."""
-    starts = int(pack.raw.get("calendar", {}).get("year_starts_month", 1))
+    starts = pack.calendar.year_starts_month
     return day.year if day.month >= starts else day.year - 1
