@@ -58,7 +58,7 @@ def test_a_school_is_added_with_its_terms_and_its_calendar_shown():
     out = run("school", "add", "--id", "K-1", "--name", "Kent Test", "--pack", "kent")
     assert "Added Kent Test (K-1)" in out
     calendar = run("calendar", "--school", "K-1", "--year", "2026")
-    assert "2026T1  Autumn 2026: 2026-09-03 to 2026-12-18" in calendar
+    assert "2026T1  Autumn 2026: 2026-09-01 to 2026-12-18" in calendar
     assert "closed 2026-10-26 Mon: Half term" in calendar
     with pytest.raises(CommandError, match="already exists"):
         run("school", "add", "--id", "K-1", "--name", "Again", "--pack", "kent")
@@ -90,8 +90,8 @@ def test_import_evaluate_and_standings_from_the_command_line(nz_roster, tmp_path
 @pytest.mark.django_db
 def test_a_rejected_import_says_what_is_wrong(nz_roster, tmp_path):
     bad = tmp_path / "bad.csv"
-    bad.write_text(REGISTER_HEADER + "\nNZ-1,100000001,2026-10-12,AM,Q\n")
-    with pytest.raises(CommandError, match="line 2, column code: 'Q' is not a code"):
+    bad.write_text(REGISTER_HEADER + "\nNZ-1,100000001,2026-10-12,AM,W\n")
+    with pytest.raises(CommandError, match="line 2, column code: 'W' is not a code"):
         run("import", "register", str(bad))
     with pytest.raises(CommandError, match="cannot read"):
         run("import", "register", str(tmp_path / "missing.csv"))

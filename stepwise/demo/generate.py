@@ -848,7 +848,8 @@ def _trips(
 ) -> None:
     """Add school trips and camps: part of a year group off-site for a day or a few."""
     nz = spec.style == "nz"
-    trip = code["F"] if nz else code["V"]
+    # New Zealand's off-site code (F) was retired in 2025: a trip there is a present mark.
+    trip = code["P"] if nz else code["V"]
     for label in spec.years:
         in_year = np.flatnonzero(cal.label == label)
         level = people.level_in(spec, label)
@@ -885,7 +886,7 @@ def _nz_extras(
     tertiary = (level >= 12) & (rng.random(n) < 0.06)
     wednesdays = (cal.weekday == 2) & (np.arange(width) >= 10)
     cells = tertiary[:, None, None] & wednesdays[None, :, None] & present
-    marks[cells] = code["Z"]
+    marks[cells] = code["A"]  # Z until 2025
     # Exam leave for seniors from the start of the external exams in November.
     exams = cal.index(_weekday_on_or_after(date(label, 11, 6), 0))
     marks[level >= 11, exams:] = code["X"]
@@ -899,7 +900,7 @@ def _nz_extras(
     # Health camp for one student; a couple overseas with the family for a few weeks.
     others = rng.permutation(n)
     first = int(rng.integers(20, width - 20))
-    marks[others[0], first : first + 10] = code["H"]
+    marks[others[0], first : first + 10] = code["A"]  # a health school: H until 2025
     for i in others[1:3].tolist():
         first = int(rng.integers(10, width - 20))
         marks[i, first : first + int(rng.integers(8, 16))] = code["O"]

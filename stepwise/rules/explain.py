@@ -186,12 +186,14 @@ def explain(
     def made(key: str, title: str, **kwargs) -> Explanation:
         return Explanation(key=key, title=title, sources=sources, **kwargs)
 
-    counted_codes = tuple(c for c in pack.codes if c.half_day != "not_counted")
-    not_counted = tuple(c for c in pack.codes if c.half_day == "not_counted")
-    present_codes = tuple(c for c in pack.codes if c.half_day == "present")
-    absent_codes = tuple(c for c in pack.codes if MEASURE_TESTS["absent"](c))
-    justified_codes = tuple(c for c in pack.codes if MEASURE_TESTS["justified"](c))
-    unjustified_codes = tuple(c for c in pack.codes if MEASURE_TESTS["unjustified"](c))
+    # The codes that could be recorded in the term, each in its meaning of the time.
+    codes = pack.codes_in_use(calendar.dates[span.start], calendar.dates[span.stop - 1])
+    counted_codes = tuple(c for c in codes if c.half_day != "not_counted")
+    not_counted = tuple(c for c in codes if c.half_day == "not_counted")
+    present_codes = tuple(c for c in codes if c.half_day == "present")
+    absent_codes = tuple(c for c in codes if MEASURE_TESTS["absent"](c))
+    justified_codes = tuple(c for c in codes if MEASURE_TESTS["justified"](c))
+    unjustified_codes = tuple(c for c in codes if MEASURE_TESTS["unjustified"](c))
 
     possible = _counted(term_sessions, lambda c: c.half_day != "not_counted")
     present = _counted(term_sessions, lambda c: c.half_day == "present")
@@ -374,13 +376,13 @@ def explain(
 
     for t in pack.thresholds:
         if t.window == "term":
-            e = _term_threshold(pack, t, term_sessions, through)
+            e = _term_threshold(pack, codes, t, term_sessions, through)
         else:
-            e = _rolling_threshold(pack, calendar, walk, t, span.start, stop)
+            e = _rolling_threshold(pack, codes, calendar, walk, t, span.start, stop)
         out[e.key] = e
 
     for r in pack.rates:
-        e = _rate(pack, calendar, walk, r, term, first, stop, term_sessions)
+        e = _rate(pack, codes, calendar, walk, r, term, first, stop, term_sessions)
         out[e.key] = e
 
     out["forecast"] = _forecast(pack, calendar, term, stop, term_sessions, out)
@@ -410,7 +412,11 @@ def _measure_words(pack: Pack, measure: str) -> str:
 
 
 def _term_threshold(
-    pack: Pack, t: CountThreshold, term_sessions: list[Session], through: str
+    pack: Pack,
+    codes: tuple[Code, ...],
+    t: CountThreshold,
+    term_sessions: list[Session],
+    through: str,
 ) -> Explanation:
     counted = _counted(term_sessions, MEASURE_TESTS[t.measure])
     what = _measure_words(pack, t.measure)
@@ -429,7 +435,7 @@ def _term_threshold(
             else f"{len(counted)} of the {t.sessions} {what} so far: not reached"
         ),
         value=None if reached_by is None else reached_by.day,
-        codes=tuple(c for c in pack.codes if MEASURE_TESTS[t.measure](c)),
+        codes=tuple(c for c in codes if MEASURE_TESTS[t.measure](c)),
         sessions=shown,
         sessions_heading=(
             f"The first {t.sessions} {what}"
@@ -453,7 +459,13 @@ def _window_start(calendar: Calendar, day: int, weeks: int) -> int:
 
 
 def _rolling_threshold(
-    pack: Pack, calendar: Calendar, walk: _Walk, t: CountThreshold, term_first: int, stop: int
+    pack: Pack,
+    codes: tuple[Code, ...],
+    calendar: Calendar,
+    walk: _Walk,
+    t: CountThreshold,
+    term_first: int,
+    stop: int,
 ) -> Explanation:
     test = MEASURE_TESTS[t.measure]
     what = _measure_words(pack, t.measure)
@@ -520,7 +532,7 @@ def _rolling_threshold(
             else f"Not reached this term. {now}"
         ),
         value=None if reached_day is None else calendar.dates[reached_day],
-        codes=tuple(c for c in pack.codes if test(c)),
+        codes=tuple(c for c in codes if test(c)),
         sessions=window,
         sessions_heading=f"The {len(window)} {what} in the window that reached it"
         if window
@@ -534,6 +546,7 @@ def _rolling_threshold(
 
 def _rate(
     pack: Pack,
+    codes: tuple[Code, ...],
     calendar: Calendar,
     walk: _Walk,
     r: RateFlag,
@@ -570,7 +583,7 @@ def _rate(
             else f"No possible {words} yet: not raised"
         ),
         value=raised,
-        codes=tuple(c for c in pack.codes if MEASURE_TESTS[r.measure](c)),
+        codes=tuple(c for c in codes if MEASURE_TESTS[r.measure](c)),
         sessions=counted,
         sessions_heading=f"The {len(counted)} {what} {span}",
         notes=tuple(pack.notes[k] for k in (r.key,) if k in pack.notes)

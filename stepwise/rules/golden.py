@@ -44,7 +44,7 @@ import numpy as np
 
 from .calendar import SESSIONS, Calendar, TermDates, public_holidays
 from .engine import evaluate
-from .pack import Pack, default_terms, load_pack
+from .pack import CodeRefused, Pack, default_terms, load_pack
 
 GOLDEN_DIR = Path(__file__).parent / "golden"
 NONE = "none"
@@ -274,13 +274,14 @@ def _slot(calendar: Calendar, day: date, session: str, case: GoldenCase) -> int:
         raise GoldenError(f"{case.id}: {day} is not a weekday of a term in the calendar") from None
 
 
-def _byte(pack: Pack, code: str | None, case: GoldenCase) -> int:
+def _byte(pack: Pack, code: str | None, day: date, case: GoldenCase) -> int:
+    """Return the byte of the code's meaning on `day`, as an import would store it."""
     if code is None:
         return 0
     try:
-        return pack.code_index[code]
-    except KeyError:
-        raise GoldenError(f"{case.id}: pack {pack.key} has no code {code!r}") from None
+        return pack.code_on(code, day).index
+    except CodeRefused as refused:
+        raise GoldenError(f"{case.id}: {refused.message} (on {day})") from None
 
 
 def build_marks(pack: Pack, calendar: Calendar, case: GoldenCase, *, amended: bool) -> np.ndarray:
@@ -294,7 +295,7 @@ def build_marks(pack: Pack, calendar: Calendar, case: GoldenCase, *, amended: bo
     for i in range(calendar.term_days[case.term].start, calendar.term_days[case.term].stop):
         if calendar.open[i] and lo <= calendar.dates[i] <= hi:
             for s, code in enumerate(case.default):
-                marks[0, 2 * i + s] = _byte(pack, code, case)
+                marks[0, 2 * i + s] = _byte(pack, code, calendar.dates[i], case)
     stored = set(calendar.dates)
     for line in case.register:
         days = [d for d in _days(line.first, line.last) if d in stored]
@@ -302,10 +303,10 @@ def build_marks(pack: Pack, calendar: Calendar, case: GoldenCase, *, amended: bo
             raise GoldenError(f"{case.id}: no weekday of a term in {line.first}..{line.last}")
         for d in days:
             for session, code in zip(SESSIONS, (line.am, line.pm), strict=True):
-                marks[0, _slot(calendar, d, session, case)] = _byte(pack, code, case)
+                marks[0, _slot(calendar, d, session, case)] = _byte(pack, code, d, case)
     if amended:
         for a in case.amendments:
-            marks[0, _slot(calendar, a.day, a.session, case)] = _byte(pack, a.code, case)
+            marks[0, _slot(calendar, a.day, a.session, case)] = _byte(pack, a.code, a.day, case)
     return marks
 
 

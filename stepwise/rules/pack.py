@@ -8,6 +8,7 @@ names the pack it extends and may append codes and add or replace rules.
 
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -37,8 +38,29 @@ class PackError(ValueError):
     """A rule pack file is malformed."""
 
 
+class CodeRefused(KeyError):
+    """A code that may not be recorded on a day: unknown, retired, or not yet in use."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _long(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
 @dataclass(frozen=True)
 class Code:
+    """One meaning of a code, for the days it may be recorded.
+
+    A code whose meaning changed on a date has one entry per meaning, each with its
+    own register byte, so a mark keeps the meaning its code had on the mark's day.
+    """
+
     index: int  # the byte stored in the register; 0 means "no mark"
     code: str
     meaning: str
@@ -46,8 +68,33 @@ class Code:
     category: str  # present | justified | unjustified | not_counted: the truancy class
     in_class: bool  # False for codes that count as present away from class (e.g. off-site)
     confirmed: bool  # False where the sources could not confirm the classification
-    current: bool  # False for codes kept only to import history
     note: str = ""
+    valid_from: date | None = None  # the first day it may be recorded (None: always could)
+    valid_until: date | None = None  # the last day it may be recorded (None: still current)
+    replaced_by: str = ""  # the code or codes that took its place when it was retired
+    source: str = ""  # the document, section and address its meaning and dates come from
+
+    @property
+    def current(self) -> bool:
+        return self.valid_until is None
+
+    def valid_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or day <= self.valid_until
+        )
+
+    def refusal(self, day: date) -> str:
+        """Return why the code may not be recorded on `day` (which it is not valid on)."""
+        if self.valid_until is not None and day > self.valid_until:
+            retired = self.valid_until + timedelta(days=1)
+            instead = (
+                f"it was replaced by {self.replaced_by}"
+                if self.replaced_by
+                else "no single code replaced it: record the code that fits"
+            )
+            return f"{self.code!r} was retired on {_long(retired)}; {instead}"
+        assert self.valid_from is not None
+        return f"{self.code!r} was not in use before {_long(self.valid_from)}"
 
 
 @dataclass(frozen=True)
@@ -234,6 +281,37 @@ NO_LETTERS = LetterRules(
 
 
 @dataclass(frozen=True)
+class DefaultTerm:
+    year: int
+    number: int
+    name: str
+    start: Any  # datetime.date (TOML dates load as date)
+    end: Any
+    closed: tuple[tuple[Any, Any, str], ...]  # (first day, last day, reason)
+    confirmed: bool
+    # The days a school may choose from, where the jurisdiction gives a range.
+    start_range: tuple[date, date] | None = None
+    end_range: tuple[date, date] | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.year}T{self.number}"
+
+
+@dataclass(frozen=True)
+class CalendarRules:
+    """A jurisdiction's school year: its terms' names and usual dates, and who sets them."""
+
+    term_names: tuple[str, ...] = ()
+    year_starts_month: int = 1  # a school year runs from this month (England: 8)
+    # True where each school sets its own term dates (England's academies); False where
+    # the jurisdiction fixes them, except for the ranges its terms give.
+    schools_set_dates: bool = False
+    time_zone: str = "UTC"  # the IANA zone a school's day, deadlines and printed dates are in
+    terms: tuple[DefaultTerm, ...] = ()
+
+
+@dataclass(frozen=True)
 class Pack:
     key: str
     name: str
@@ -257,17 +335,51 @@ class Pack:
     engagement: EngagementRule = DEFAULT_ENGAGEMENT
     letters: LetterRules = NO_LETTERS
     cases: CaseWords = CaseWords()
+    calendar: CalendarRules = CalendarRules()
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     def code(self, code: str) -> Code:
-        for c in self.codes:
-            if c.code == code:
+        """Return the code's latest meaning (the current one, if it is still in use)."""
+        entries = self.meanings(code)
+        if not entries:
+            raise KeyError(code)
+        return max(entries, key=lambda c: (c.valid_until is None, c.valid_until or date.min))
+
+    def meanings(self, code: str) -> tuple[Code, ...]:
+        """Return every meaning the code has had, in the order they were added."""
+        return tuple(c for c in self.codes if c.code == code)
+
+    def code_on(self, code: str, day: date) -> Code:
+        """Return the code's meaning on `day`, or raise CodeRefused saying why there is none."""
+        entries = self.meanings(code)
+        for c in entries:
+            if c.valid_on(day):
                 return c
-        raise KeyError(code)
+        if not entries:
+            raise CodeRefused(f"{code!r} is not a code of the {self.name} rule pack")
+        # The meaning nearest the day explains best: retired before it, or not yet in use.
+        before = [c for c in entries if c.valid_until is not None and c.valid_until < day]
+        if before:
+            raise CodeRefused(max(before, key=lambda c: c.valid_until or date.min).refusal(day))
+        raise CodeRefused(min(entries, key=lambda c: c.valid_from or date.min).refusal(day))
 
     @property
     def code_index(self) -> dict[str, int]:
-        return {c.code: c.index for c in self.codes}
+        """Return each code's register byte in its latest meaning."""
+        return {c: self.code(c).index for c in dict.fromkeys(c.code for c in self.codes)}
+
+    def codes_in_use(self, first: date, last: date) -> tuple[Code, ...]:
+        """Return the meanings that could be recorded on some day from `first` to `last`."""
+        return tuple(
+            c
+            for c in self.codes
+            if (c.valid_from or date.min) <= last and first <= (c.valid_until or date.max)
+        )
+
+    @property
+    def code_periods(self) -> dict[str, tuple[Code, ...]]:
+        """Return each code's meanings: one open-ended entry for a code that never changed."""
+        return {c: self.meanings(c) for c in dict.fromkeys(c.code for c in self.codes)}
 
     def threshold(self, key: str) -> CountThreshold:
         for t in self.thresholds:
@@ -341,6 +453,32 @@ def _choice(row: dict[str, Any], name: str, allowed: tuple[str, ...], where: str
     return str(value)
 
 
+def _maybe_date(row: dict[str, Any], name: str, where: str) -> date | None:
+    value = row.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, date):
+        raise PackError(f"{where}: {name} must be a date (YYYY-MM-DD, unquoted), not {value!r}")
+    return value
+
+
+def _periods_apart(pack: str, codes: list[Code]) -> None:
+    """Refuse a code whose meanings overlap in time: a mark's day must settle its meaning."""
+    for c in codes:
+        if c.valid_from and c.valid_until and c.valid_until < c.valid_from:
+            raise PackError(f"pack {pack}: code {c.code} (#{c.index}) ends before it starts")
+        for other in codes:
+            if other.index <= c.index or other.code != c.code:
+                continue
+            if (other.valid_from or date.min) <= (c.valid_until or date.max) and (
+                c.valid_from or date.min
+            ) <= (other.valid_until or date.max):
+                raise PackError(
+                    f"pack {pack}: code {c.code} has meanings #{c.index} and #{other.index} "
+                    "on the same days"
+                )
+
+
 def _levels(rows: list[dict[str, Any]], where: str) -> tuple[Level, ...]:
     # Each level but the last gives `below` (exclusive) or `at_most` (inclusive).
     levels = tuple(
@@ -375,12 +513,14 @@ def _build(data: dict[str, Any]) -> Pack:
                 category=_choice(row, "category", CATEGORIES, where),
                 in_class=bool(row.get("in_class", row["half_day"] == "present")),
                 confirmed=bool(row.get("confirmed", True)),
-                current=bool(row.get("current", True)),
                 note=row.get("note", ""),
+                valid_from=_maybe_date(row, "valid_from", where),
+                valid_until=_maybe_date(row, "valid_until", where),
+                replaced_by=str(row.get("replaced_by", "")),
+                source=str(row.get("source", "")),
             )
         )
-    if len({c.code for c in codes}) != len(codes):
-        raise PackError(f"pack {head['key']}: a code appears twice")
+    _periods_apart(head["key"], codes)
     if len(codes) > 255:
         raise PackError(f"pack {head['key']}: at most 255 codes fit in a register byte")
     thresholds = []
@@ -453,6 +593,7 @@ def _build(data: dict[str, Any]) -> Pack:
         engagement=engagement,
         letters=_batch_threshold_known(_letters(data.get("letters", {})), thresholds),
         cases=_case_words(data.get("cases", {})),
+        calendar=_calendar(data.get("calendar", {}), data.get("terms", [])),
         raw=data,
     )
 
@@ -563,30 +704,16 @@ def _letters(data: dict[str, Any]) -> LetterRules:
     )
 
 
-@dataclass(frozen=True)
-class DefaultTerm:
-    year: int
-    number: int
-    name: str
-    start: Any  # datetime.date (TOML dates load as date)
-    end: Any
-    closed: tuple[tuple[Any, Any, str], ...]  # (first day, last day, reason)
-    confirmed: bool
-
-    @property
-    def key(self) -> str:
-        return f"{self.year}T{self.number}"
-
-
 def default_terms(pack: Pack, year: int) -> list[DefaultTerm]:
     """Return the pack's usual term dates for a school year (empty if it has none)."""
-    from datetime import date
+    return [t for t in pack.calendar.terms if t.year == year]
 
-    names = pack.raw.get("calendar", {}).get("term_names", [])
+
+def _calendar(data: dict[str, Any], rows: list[dict[str, Any]]) -> CalendarRules:
+    names = tuple(data.get("term_names", ()))
     terms = []
-    for row in pack.raw.get("terms", []):
-        if row["year"] != year:
-            continue
+    for row in rows:
+        year = int(row["year"])
         number = int(row["number"])
         label = names[number - 1] if number <= len(names) else f"Term {number}"
         terms.append(
@@ -603,12 +730,27 @@ def default_terms(pack: Pack, year: int) -> list[DefaultTerm]:
                     for a, b, why in row.get("closed", [])
                 ),
                 confirmed=bool(row.get("confirmed", True)),
+                start_range=_range(row, "start"),
+                end_range=_range(row, "end"),
             )
         )
-    return terms
+    return CalendarRules(
+        term_names=names,
+        year_starts_month=int(data.get("year_starts_month", 1)),
+        schools_set_dates=bool(data.get("schools_set_dates", False)),
+        time_zone=str(data.get("time_zone", "UTC")),
+        terms=tuple(terms),
+    )
+
+
+def _range(row: dict[str, Any], name: str) -> tuple[date, date] | None:
+    earliest, latest = row.get(f"{name}_earliest"), row.get(f"{name}_latest")
+    if earliest is None and latest is None:
+        return None
+    return (earliest or row[name], latest or row[name])
 
 
 def school_year_of(pack: Pack, day: Any) -> int:
     """Return the label of the school year `day` falls in (England: the year it starts)."""
-    starts = int(pack.raw.get("calendar", {}).get("year_starts_month", 1))
+    starts = pack.calendar.year_starts_month
     return day.year if day.month >= starts else day.year - 1

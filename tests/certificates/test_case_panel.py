@@ -1,7 +1,8 @@
 """The case page's certificate buttons: each one offered issues a certificate.
 
-New Zealand's school year is the calendar year. Kōwhai College's terms start in 2026,
-so during 2026 it has no previous school year on Stepwise; in 2027 it has 2026.
+New Zealand's school year is the calendar year. Kōwhai College was added in 2026 with the
+Ministry's terms for 2025, 2026 and 2027: during 2026 its previous school year is 2025, in
+2027 it is 2026.
 """
 
 import re
@@ -33,13 +34,12 @@ def offered(html: str) -> list[tuple[str, str]]:
 
 def test_every_certificate_button_on_an_nz_case_issues_one(client, login, caseworker, case):
     html = panel(case, caseworker)
-    assert offered(html) == [("this_year", "NZ-0427")]
-    assert "The whole of the previous school year: Kōwhai College has no school days" in html
+    assert offered(html) == [("this_year", "NZ-0427"), ("last_year", "NZ-0427")]
     login(caseworker)
     for period, code in offered(html):
         answer = client.post(f"/cases/{case.pk}/certificates/", {"period": period, "school": code})
         assert answer.status_code == 302, answer.content.decode()
-    assert RegistrationCertificate.objects.filter(student=case.student).count() == 1
+    assert RegistrationCertificate.objects.filter(student=case.student).count() == 2
 
 
 def test_the_previous_calendar_year_is_offered_once_the_school_has_it(

@@ -16,10 +16,12 @@ from .conftest import register_file
 # Each case: (school fixture, today, this year to date, the whole previous year).
 PERIODS = [
     ("kent_school", date(2026, 11, 20),
-     (date(2026, 9, 3), date(2026, 11, 20)), (date(2025, 9, 3), date(2026, 7, 21))),
-    ("kent_school", date(2026, 8, 10), None, (date(2025, 9, 3), date(2026, 7, 21))),
-    ("school", date(2026, 11, 20), (date(2026, 2, 2), date(2026, 11, 20)), None),
-    ("school", date(2026, 12, 25), (date(2026, 2, 2), date(2026, 12, 18)), None),
+     (date(2026, 9, 1), date(2026, 11, 20)), (date(2025, 9, 1), date(2026, 7, 21))),
+    ("kent_school", date(2026, 8, 10), None, (date(2025, 9, 1), date(2026, 7, 21))),
+    ("school", date(2026, 11, 20), (date(2026, 2, 2), date(2026, 11, 20)),
+     (date(2025, 2, 3), date(2025, 12, 19))),
+    ("school", date(2026, 12, 25), (date(2026, 2, 2), date(2026, 12, 18)),
+     (date(2025, 2, 3), date(2025, 12, 19))),
 ]  # fmt: skip
 
 

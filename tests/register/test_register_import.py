@@ -62,7 +62,7 @@ def test_every_import_is_recorded_with_its_hash(nz_roster):
 
 # Each case: what is wrong, the file's data rows, and words the message must contain.
 BAD_FILES = [
-    ("unknown code", ["NZ-1,100000001,2026-10-12,AM,Q"], "line 3, column code: 'Q' is not a code"),
+    ("unknown code", ["NZ-1,100000001,2026-10-12,AM,W"], "line 3, column code: 'W' is not a code"),
     (
         "unknown student",
         ["NZ-1,999999999,2026-10-12,AM,P"],

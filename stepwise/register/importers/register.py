@@ -34,6 +34,7 @@ from stepwise.register.selectors import (
 )
 from stepwise.rules.calendar import SESSIONS
 from stepwise.rules.days import WEEKDAY_NAMES
+from stepwise.rules.pack import Code, CodeRefused
 from stepwise.schools.calendars import closures_with_holidays
 from stepwise.schools.models import ClosureDay, School, Term
 from stepwise.schools.selectors import EnrolmentRows
@@ -46,6 +47,8 @@ UPDATE_WORK_MEM = "256MB"  # PostgreSQL: a national day's changed rows, joined i
 COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
 COPY_TRAILER = b"\xff\xff"
 NOT_FOUND = -1
+DATED = -2  # a code with meanings for some days only: settled by each row's date
+REFUSED = -3  # a code with no meaning on the row's date (retired, or not yet in use)
 SQLITE_UPDATE_BATCH = 100_000  # register rows per UPDATE statement on SQLite
 
 
@@ -54,7 +57,7 @@ class SchoolContext:
     """What checking one school's rows needs, loaded once per import."""
 
     school: School
-    codes: dict[str, int]
+    codes: dict[str, tuple[Code, ...]]  # each code's meanings, with the days they hold
     names: tuple[str, ...]  # code letters by index, for the amendment log
     terms: list[Term]
     closed: dict[date, str]
@@ -154,7 +157,7 @@ def _contexts(school_codes: list[str]) -> dict[str, SchoolContext]:
         closed = closures_with_holidays(pack, terms[school.pk], closures[school.pk])
         contexts[code] = SchoolContext(
             school=school,
-            codes=pack.code_index,
+            codes=pack.code_periods,
             names=("", *(c.code for c in pack.codes)),
             terms=terms[school.pk],
             closed=closed,
@@ -269,25 +272,23 @@ def _parse(data: bytes, file_name: str, progress: Callable[[int], None] | None) 
     day_slot = np.array([d[1] if isinstance(d, tuple) else NOT_FOUND for d in day_found])
     term = day_term[row_day]
     offset = np.array([SESSION_INDEX.get(v, NOT_FOUND) for v in sessions.values])[sessions.index]
+    day_date = np.array([parse_date(v) or "NaT" for v in days.values], dtype="datetime64[D]")[
+        days.index
+    ]
     code_school, pair_code, row_code = _pairs(schools, codes)
-    code = np.array(
-        [
-            context[s].codes.get(codes.values[c], NOT_FOUND) if context[s] else NOT_FOUND
-            for s, c in zip(code_school.tolist(), pair_code.tolist(), strict=True)
-        ],
-        dtype=np.int64,
-    )[row_code]
+    pair_meanings = [
+        context[s].codes.get(codes.values[c], ()) if context[s] else ()
+        for s, c in zip(code_school.tolist(), pair_code.tolist(), strict=True)
+    ]
+    code = _code_bytes(pair_meanings, row_code, day_date)
 
     enrolments = _enrolments([c.school.pk if c else None for c in context], students.values)
     keys = schools.index.astype(np.int64) * len(students.values) + students.index
     at = np.minimum(np.searchsorted(enrolments.keys, keys), len(enrolments.keys) - 1)
     on_roster = enrolments.keys[at] == keys
-    day_date = np.array([parse_date(v) or "NaT" for v in days.values], dtype="datetime64[D]")[
-        days.index
-    ]
     enrolled = on_roster & (enrolments.start[at] <= day_date) & (day_date <= enrolments.end[at])
 
-    ok = known_school & (term != NOT_FOUND) & (offset != NOT_FOUND) & (code != NOT_FOUND)
+    ok = known_school & (term != NOT_FOUND) & (offset != NOT_FOUND) & (code >= 0)
     ok &= enrolled
     for i in np.flatnonzero(~ok).tolist():
         line, ctx = int(table.lines[i]), context[schools.index[i]]
@@ -317,6 +318,42 @@ def _parse(data: bytes, file_name: str, progress: Callable[[int], None] | None) 
     return _without_repeats(parsed, problems)
 
 
+def _code_bytes(
+    pair_meanings: list[tuple[Code, ...]], row_code: np.ndarray, day: np.ndarray
+) -> np.ndarray:
+    """Return each row's code byte: the meaning its (school, code) pair had on the row's day.
+
+    Most codes have one meaning for all time and are looked up once per pair; only the
+    rows of codes whose meaning changed, or that were retired, are judged by their date.
+    """
+    pair_byte = np.array(
+        [
+            NOT_FOUND
+            if not meanings
+            else meanings[0].index
+            if len(meanings) == 1 and meanings[0].valid_from is meanings[0].valid_until is None
+            else DATED
+            for meanings in pair_meanings
+        ],
+        dtype=np.int64,
+    )
+    code = pair_byte[row_code] if len(pair_byte) else np.zeros(0, dtype=np.int64)
+    dated = np.flatnonzero(code == DATED)
+    if not len(dated):
+        return code
+    code[dated] = REFUSED
+    for pair in np.unique(row_code[dated]).tolist():
+        rows = dated[row_code[dated] == pair]
+        for meaning in pair_meanings[pair]:
+            valid = np.ones(len(rows), dtype=bool)
+            if meaning.valid_from is not None:
+                valid &= day[rows] >= np.datetime64(meaning.valid_from, "D")
+            if meaning.valid_until is not None:
+                valid &= day[rows] <= np.datetime64(meaning.valid_until, "D")
+            code[rows[valid]] = meaning.index
+    return code
+
+
 def _explain(problems, line, ctx, fields, on_roster, enrolled, day, offset, code_index) -> None:
     """Add a problem for each thing wrong with a row of a known school."""
     _, student_id, day_text, session, code = fields
@@ -334,6 +371,11 @@ def _explain(problems, line, ctx, fields, on_roster, enrolled, day, offset, code
         problems.add(
             line, "code", f"{code!r} is not a code of the {ctx.school.rules.name} rule pack"
         )
+    elif code_index == REFUSED and not isinstance(day, str):
+        try:
+            ctx.school.rules.code_on(code, date.fromisoformat(day_text))
+        except CodeRefused as refused:
+            problems.add(line, "code", f"{refused.message} (this mark is dated {day_text})")
 
 
 def _without_repeats(p: Parsed, problems: Problems) -> Parsed:

@@ -15,7 +15,7 @@ def name_by_calendar_year(apps, schema_editor):
     for term in Term.objects.select_related("school"):
         if term.start.year == term.year:
             continue
-        names = load_pack(term.school.pack).raw.get("calendar", {}).get("term_names", [])
+        names = load_pack(term.school.pack).calendar.term_names
         label = names[term.number - 1] if term.number <= len(names) else f"Term {term.number}"
         if term.name == f"{label} {term.year}":
             term.name = f"{label} {term.start.year}"
