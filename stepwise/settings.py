@@ -141,6 +141,7 @@ INSTALLED_APPS = [
     "stepwise.letters",
     "stepwise.certificates",
     "stepwise.readiness",
+    "stepwise.onboarding",
 ]
 
 MIDDLEWARE = [
