@@ -290,3 +290,13 @@ def get_organisation_for_installation_admin(user: User, org_id: int) -> Organisa
     if organisation is None:
         raise Http404("No such organisation")
     return organisation
+
+
+def get_people_organisation_for_user(user: User, org_id: int) -> Organisation:
+    """Return an organisation whose people the user manages: one they administer, or any
+    to the installation's administrator (who invites each organisation's first admin)."""
+    if is_installation_admin(user):
+        organisation = Organisation.objects.filter(pk=org_id).first()
+        if organisation is not None:
+            return organisation
+    return get_admin_organisation_for_user(user, org_id)

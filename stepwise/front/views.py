@@ -20,6 +20,7 @@ from stepwise.accounts.access import (
     get_school_for_user,
     get_student_for_user,
     has_school_role,
+    is_installation_admin,
     is_service_manager,
     schools_for_user,
     services_for_user,
@@ -105,6 +106,9 @@ def home(request: HttpRequest) -> HttpResponse:
         team = teams_for_user(request.user).order_by("name").first()
         if team is not None:
             return redirect("team_referrals", org_id=team.pk)
+        # Whoever administers the installation starts from its organisations.
+        if is_installation_admin(request.user):
+            return redirect("organisations")
     if len(schools) == 1:
         # An attendance officer starts from the day's work: the responses waiting.
         if has_school_role(request.user, schools[0], (Membership.Role.ATTENDANCE_OFFICER,)):

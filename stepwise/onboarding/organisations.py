@@ -65,7 +65,8 @@ def school_create(*, code: str, name: str, pack: str, school_number: str = "") -
             code=code, name=_name(name), pack=_pack(pack), school_number=school_number.strip()
         )
     except SchoolError as e:
-        raise OrganisationError(str(e).capitalize(), "code") from None
+        message = str(e)
+        raise OrganisationError(message[:1].upper() + message[1:], "code") from None
 
 
 @transaction.atomic
@@ -98,7 +99,9 @@ def referrers_set(*, team: Organisation, services: list[Organisation]) -> None:
 
     A service refers to one team: choosing it here moves it from any other team.
     """
-    _same_country(team.pack, [(s.name, s.pack) for s in services if s.pack], "a team takes referrals from")
+    _same_country(
+        team.pack, [(s.name, s.pack) for s in services if s.pack], "a team takes referrals from"
+    )
     ReferralRoute.objects.filter(team=team).exclude(service__in=services).delete()
     for service in services:
         ReferralRoute.objects.update_or_create(service=service, defaults={"team": team})
