@@ -143,7 +143,7 @@ NAVIGATION: list[Entry] = [
     Entry(
         "People",
         "people",
-        ("people", "person", "person_end", "person_two_factor_reset"),
+        ("people", "member", "member_end", "member_two_factor_reset"),
         ADMIN_ROLES,
         school=False,
         admin=True,

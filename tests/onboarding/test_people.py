@@ -82,9 +82,7 @@ def test_a_role_the_organisation_does_not_give_is_refused(client, admin, nz_scho
     assert not get_user_model().objects.filter(username="t@k.example").exists()
 
 
-def test_ending_a_membership_signs_them_out_at_once_and_keeps_their_name(
-    client, admin, nz_school
-):
+def test_ending_a_membership_signs_them_out_at_once_and_keeps_their_name(client, admin, nz_school):
     org = nz_school.organisation
     leaver = get_user_model().objects.create_user(
         "leaver@kauri.example", password=NEW_PASSWORD, first_name="Hemi", last_name="Leaves"
@@ -104,9 +102,7 @@ def test_ending_a_membership_signs_them_out_at_once_and_keeps_their_name(
     # Their very next request finds them signed out; they cannot sign in again.
     after = theirs.get(f"/schools/{nz_school.code}/queue/")
     assert after.status_code == 302 and after["Location"].startswith("/sign-in/")
-    again = theirs.post(
-        "/sign-in/", {"username": "leaver@kauri.example", "password": NEW_PASSWORD}
-    )
+    again = theirs.post("/sign-in/", {"username": "leaver@kauri.example", "password": NEW_PASSWORD})
     assert again.status_code == 200  # the sign-in form again, with its error
     assert theirs.get(f"/schools/{nz_school.code}/queue/").status_code == 302
     recorded.refresh_from_db()

@@ -92,6 +92,8 @@ USERS = {
     "x_org_admin": ("service_x", R.ORG_ADMIN),
     "analyst": ("ministry", R.ANALYST),
     "prosecutions_officer": ("prosecutions", R.PROSECUTIONS_OFFICER),
+    # Administers the installation: every organisation's page, no child's record.
+    "installer": ("installation", R.ORG_ADMIN),
 }
 
 
@@ -351,11 +353,15 @@ def build_world() -> World:
     prosecutions = Organisation.objects.create(
         name="Regional Prosecutions Team", kind=Organisation.Kind.PROSECUTIONS
     )
+    installation = Organisation.objects.create(
+        name="Installation administrators", kind=Organisation.Kind.INSTALLATION
+    )
     orgs = {
         "school_a": school_a.organisation,
         "service_x": service_x,
         "ministry": ministry,
         "prosecutions": prosecutions,
+        "installation": installation,
     }
     users = {key: add_member(key, orgs[org], role) for key, (org, role) in USERS.items()}
     # School B's and service Y's own staff: they make B's records, never sign in here.
