@@ -57,6 +57,7 @@ NAVIGATION: list[Entry] = [
         (R.SCHOOL_ADMIN, R.ORG_ADMIN),
     ),
     Entry("Early warning", "early_warning", ("early_warning",), SCHOOL_STAFF),
+    Entry("Imports", "imports", ("imports", "upload"), SCHOOL_STAFF),
     Entry(
         "Dashboard",
         "dashboard",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 urlpatterns = [
     path("organisations/", views.organisations, name="organisations"),
@@ -17,5 +17,15 @@ urlpatterns = [
         "organisations/<int:org_id>/people/<int:user_id>/two-factor-reset/",
         views.person_two_factor_reset,
         name="member_two_factor_reset",
+    ),
+]
+
+urlpatterns += [
+    path("schools/<str:code>/imports/", import_views.imports, name="imports"),
+    path("schools/<str:code>/imports/<int:pk>/", import_views.upload, name="upload"),
+    path(
+        "schools/<str:code>/imports/<int:pk>/problems.csv",
+        import_views.upload_problems,
+        name="upload_problems",
     ),
 ]

@@ -74,6 +74,26 @@ def changes_of(applied: "Applied") -> dict[str, int]:
     return changes
 
 
+def import_rejected_record(
+    *, kind: str, data: bytes, file_name: str, user, rejected: ImportRejected, started=None
+) -> ImportRun:
+    """Record a file refused as a whole: what, by whom, why, and the schools it named."""
+    run = ImportRun.objects.create(
+        kind=kind,
+        file_name=file_name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        imported_by=user if getattr(user, "pk", None) else None,
+        started_at=started or timezone.now(),
+        outcome=ImportRun.Outcome.REJECTED,
+        # A rejected file may quote a NUL byte (in its header, say): PostgreSQL's
+        # text columns refuse NUL, which would turn the refusal into a crash.
+        message=rejected.summary().replace("\x00", "\\x00"),
+        finished_at=timezone.now(),
+    )
+    run.schools.set(file_schools(data))
+    return run
+
+
 def run_import(
     *,
     kind: str,
@@ -110,15 +130,8 @@ def run_import(
             run.save()
             run.schools.set(file_schools(data))
     except ImportRejected as rejected:
-        run = ImportRun.objects.create(
-            **fields,
-            outcome=ImportRun.Outcome.REJECTED,
-            # A rejected file may quote a NUL byte (in its header, say): PostgreSQL's
-            # text columns refuse NUL, which would turn the refusal into a crash.
-            message=rejected.summary().replace("\x00", "\\x00"),
-            finished_at=timezone.now(),
-        )
-        run.schools.set(file_schools(data))
+        import_rejected_record(kind=kind, data=data, file_name=file_name, user=user,
+                               rejected=rejected, started=started)  # fmt: skip
         raise
     return ImportResult(
         run,
