@@ -22,7 +22,7 @@ from stepwise.schools.models import School
 from stepwise.web.csvfiles import csv_writer
 from stepwise.web.files import download
 
-from .models import Upload
+from .models import ImportUpload
 from .uploads import upload_start
 
 R = Membership.Role
@@ -37,9 +37,11 @@ KIND_HINTS: dict[str, str] = {
 }
 
 
-def _get_upload(user, code: str, pk: int) -> tuple[School, Upload]:
+def _get_upload(user, code: str, pk: int) -> tuple[School, ImportUpload]:
     school = get_school_for_user(user, code)
-    found = Upload.objects.filter(school=school, pk=pk).select_related("import_run", "requested_by")
+    found = ImportUpload.objects.filter(school=school, pk=pk).select_related(
+        "import_run", "requested_by"
+    )
     upload = found.first()
     if upload is None:
         raise Http404("No such upload")
@@ -120,7 +122,7 @@ def upload(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def upload_problems(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """Download every problem of a refused upload as CSV: line, column, problem."""
     school, found = _get_upload(request.user, code, pk)
-    if found.status != Upload.Status.REJECTED:
+    if found.status != ImportUpload.Status.REJECTED:
         raise Http404("This upload has no problems to download")
     out = io.StringIO()
     writer = csv_writer(out)

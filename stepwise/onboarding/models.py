@@ -5,7 +5,7 @@ from stepwise.register.models import ImportRun
 from stepwise.schools.models import School
 
 
-class Upload(models.Model):
+class ImportUpload(models.Model):
     """A file uploaded on a school's page, imported by the background worker.
 
     The file waits here until the worker has imported or refused it, then its content

@@ -22,7 +22,7 @@ from stepwise.schools.models import School
 from stepwise.web.uploads import extension, too_big
 
 from .intake import import_school_file
-from .models import Upload
+from .models import ImportUpload
 
 logger = logging.getLogger(__name__)
 # The most problems kept for the page and its download: a file wrong on every line
@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 PROBLEMS_KEPT = 100_000
 
 
-def upload_start(*, school: School, kind: str, name: str, content: bytes, by: User) -> Upload:
+def upload_start(*, school: School, kind: str, name: str, content: bytes, by: User) -> ImportUpload:
     """Keep an uploaded file and queue its import; raise ValidationError saying what is wrong."""
     if kind not in ImportRun.Kind.values:
         raise ValidationError({"kind": "Select what the file holds"})
@@ -44,7 +44,7 @@ def upload_start(*, school: School, kind: str, name: str, content: bytes, by: Us
     if not content.strip():
         raise ValidationError({"upload": f"{name} is empty"})
     with transaction.atomic():
-        upload = Upload.objects.create(
+        upload = ImportUpload.objects.create(
             school=school,
             kind=kind,
             file_name=name[:300],
@@ -57,14 +57,14 @@ def upload_start(*, school: School, kind: str, name: str, content: bytes, by: Us
         from .tasks import upload_import  # the task module imports this one
 
         result = upload_import.enqueue(upload.pk)
-        Upload.objects.filter(pk=upload.pk).update(task_id=str(result.id))
+        ImportUpload.objects.filter(pk=upload.pk).update(task_id=str(result.id))
         upload.task_id = str(result.id)
     return upload
 
 
-def _set(upload: Upload, **fields) -> None:
+def _set(upload: ImportUpload, **fields) -> None:
     """Save fields at once, outside any import transaction, so the page sees them."""
-    Upload.objects.filter(pk=upload.pk).update(**fields)
+    ImportUpload.objects.filter(pk=upload.pk).update(**fields)
     for name, value in fields.items():
         setattr(upload, name, value)
 
@@ -76,19 +76,19 @@ def upload_run(*, upload_pk: int) -> None:
     2. Check and import the file, all or nothing (stepwise.onboarding.intake).
     3. Keep the outcome, and drop the file's content.
     """
-    claimed = Upload.objects.filter(pk=upload_pk, status=Upload.Status.QUEUED).update(
-        status=Upload.Status.CHECKING
+    claimed = ImportUpload.objects.filter(pk=upload_pk, status=ImportUpload.Status.QUEUED).update(
+        status=ImportUpload.Status.CHECKING
     )
     if claimed != 1:
         return
-    upload = Upload.objects.select_related("school", "requested_by").get(pk=upload_pk)
+    upload = ImportUpload.objects.select_related("school", "requested_by").get(pk=upload_pk)
     data = bytes(upload.content)
 
     def progress(lines: int) -> None:
         _set(upload, lines_checked=lines)
 
     def importing() -> None:
-        _set(upload, status=Upload.Status.IMPORTING)
+        _set(upload, status=ImportUpload.Status.IMPORTING)
 
     try:
         result = import_school_file(
@@ -108,7 +108,7 @@ def upload_run(*, upload_pk: int) -> None:
         ).first()
         _set(
             upload,
-            status=Upload.Status.REJECTED,
+            status=ImportUpload.Status.REJECTED,
             problems=[[p.line, p.column, p.message] for p in rejected.problems[:PROBLEMS_KEPT]],
             import_run=run,
             content=b"",
@@ -119,7 +119,7 @@ def upload_run(*, upload_pk: int) -> None:
         logger.exception("upload %s stopped", upload_pk)
         _set(
             upload,
-            status=Upload.Status.FAILED,
+            status=ImportUpload.Status.FAILED,
             error=f"{type(e).__name__}: the import stopped and nothing was changed",
             content=b"",
             finished_at=timezone.now(),
@@ -128,9 +128,9 @@ def upload_run(*, upload_pk: int) -> None:
     run = result.run
     _set(
         upload,
-        status=Upload.Status.IMPORTED
+        status=ImportUpload.Status.IMPORTED
         if run.outcome == ImportRun.Outcome.IMPORTED
-        else Upload.Status.UNCHANGED,
+        else ImportUpload.Status.UNCHANGED,
         import_run=run,
         rows=result.rows,
         changes=run.changes,

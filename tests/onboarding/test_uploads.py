@@ -17,7 +17,7 @@ from django.core.management import call_command
 
 from stepwise.accounts.models import Membership
 from stepwise.onboarding.intake import CHUNK, school_rows_check
-from stepwise.onboarding.models import Upload
+from stepwise.onboarding.models import ImportUpload
 from stepwise.register.models import ImportRun, RegisterTerm
 from stepwise.schools.services import school_add
 from tests.conftest import REGISTER_HEADER, ROSTER_HEADER, csv_bytes, sign_in
@@ -71,18 +71,18 @@ def register(*rows: str) -> bytes:
 def test_an_officer_fixes_a_bad_row_and_sees_what_changed(client, officer, nz_school):
     sign_in(client, officer)
     started = upload(client, "NZ-1", "roster", "roster.csv", ROSTER)
-    first = Upload.objects.get()
+    first = ImportUpload.objects.get()
     assert started["Location"] == f"/schools/NZ-1/imports/{first.pk}/"
     assert "Waiting to start" in client.get(started["Location"]).content.decode()
     run_worker()
-    assert Upload.objects.get(pk=first.pk).status == "imported"
+    assert ImportUpload.objects.get(pk=first.pk).status == "imported"
 
     days = school_days(date(2026, 10, 12), TODAY)
     rows = [f"NZ-1,100000001,{d},{s},T" for d in days for s in ("AM", "PM")]
     bad = register(*rows, "NZ-1,100000002,2026-11-23,AM,Q")
     upload(client, "NZ-1", "register", "register.csv", bad)
     run_worker()
-    refused = Upload.objects.latest("pk")
+    refused = ImportUpload.objects.latest("pk")
     page = client.get(f"/schools/NZ-1/imports/{refused.pk}/").content.decode()
     assert "register.csv was not imported: nothing was changed" in page
     line = len(rows) + 2
@@ -95,7 +95,7 @@ def test_an_officer_fixes_a_bad_row_and_sees_what_changed(client, officer, nz_sc
 
     upload(client, "NZ-1", "register", "register.csv", register(*rows))
     run_worker()
-    done = Upload.objects.latest("pk")
+    done = ImportUpload.objects.latest("pk")
     summary = client.get(f"/schools/NZ-1/imports/{done.pk}/").content.decode()
     assert "Imported" in summary
     assert done.changes == {"new marks": len(rows), "amended marks": 0,
@@ -116,7 +116,7 @@ def test_a_row_of_another_school_is_refused_on_this_schools_page(client, officer
     data = csv_bytes(ROSTER_HEADER, "NZ-2,200000001,Someone,Else,2011-03-04,10,2026-01-28,")
     upload(client, "NZ-1", "roster", "roster.csv", data)
     run_worker()
-    found = Upload.objects.get()
+    found = ImportUpload.objects.get()
     assert found.status == "rejected"
     assert found.problems == [
         [2, "school_id", "'NZ-2' is not NZ-1: this page imports Kauri Test College's rows only"]
@@ -131,9 +131,9 @@ def test_a_school_leader_reads_the_history_but_does_not_upload(client, nz_school
     )
     sign_in(client, leader)
     page = client.get("/schools/NZ-1/imports/").content.decode()
-    assert "History" in page and "Upload a file" not in page
+    assert "History" in page and "ImportUpload a file" not in page
     assert upload(client, "NZ-1", "roster", "roster.csv", ROSTER).status_code == 403
-    assert not Upload.objects.exists()
+    assert not ImportUpload.objects.exists()
 
 
 def test_a_file_that_is_not_csv_is_refused_before_anything_is_kept(client, officer):
@@ -141,7 +141,7 @@ def test_a_file_that_is_not_csv_is_refused_before_anything_is_kept(client, offic
     refused = upload(client, "NZ-1", "roster", "roster.xlsx", b"PK\x03\x04 not a csv")
     assert refused.status_code == 400
     assert "roster.xlsx is not a CSV file" in refused.content.decode()
-    assert not Upload.objects.exists()
+    assert not ImportUpload.objects.exists()
 
 
 def test_checking_a_big_file_reports_progress_as_it_goes(nz_school):
@@ -168,12 +168,12 @@ def test_a_register_of_50000_marks_is_queued_not_imported_in_the_request(
     queued = upload(client, "NZ-1", "register", "big.csv", register(*marks))
     assert queued.status_code == 302
     # The request only kept the file: the worker imports it, while pages go on answering.
-    waiting = Upload.objects.latest("pk")
+    waiting = ImportUpload.objects.latest("pk")
     assert waiting.status == "queued" and waiting.lines == 50_001
     assert not RegisterTerm.objects.exists()
     assert client.get("/schools/NZ-1/queue/").status_code == 200
     run_worker()
-    done = Upload.objects.get(pk=waiting.pk)
+    done = ImportUpload.objects.get(pk=waiting.pk)
     assert done.status == "imported" and done.lines_checked == 50_001
     assert done.changes["new marks"] == 50_000
     assert done.content == b""  # the file is not kept once imported

@@ -31,8 +31,10 @@ from stepwise.cases.models import Agency, LogEntry, Person, SafetyFlag, Task
 from stepwise.cases.models import Case as CaseModel
 from stepwise.certificates.models import RegistrationCertificate
 from stepwise.letters.models import Letter, LetterBatch, LetterNotice, LetterSender, WordTemplate
+from stepwise.onboarding.models import ImportUpload
 from stepwise.readiness.models import Attestation, ProsecutionReferral
 from stepwise.referrals.models import Referral
+from stepwise.register.models import ImportRun
 from stepwise.responses.models import Description, ResponseActivity
 from stepwise.schools.models import TermTarget
 from stepwise.standings.models import ThresholdEvent
@@ -497,6 +499,23 @@ def kind_cases(w: World) -> list[Case]:
     return [Case("a new school", Target({"kind": "school"}), (Target({"kind": "no_such"}),))]
 
 
+def upload_cases(w: World) -> list[Case]:
+    """School B's upload, and through school A's address."""
+    b, a, pk = w.school_b.code, w.school_a.code, w.upload_b.pk
+    return [
+        Case(
+            "school B's upload",
+            Target({"code": b, "pk": pk}),
+            (Target({"code": NO_SCHOOL, "pk": pk}), Target({"code": b, "pk": NO_PK})),
+        ),
+        Case(
+            "school B's upload through school A's address",
+            Target({"code": a, "pk": pk}),
+            (Target({"code": a, "pk": NO_PK}),),
+        ),
+    ]
+
+
 INVITE_FORM = {"email": "outsider@example.org", "role": "school_admin"}
 
 RULES: dict[str, Rule] = {
@@ -657,6 +676,9 @@ RULES: dict[str, Rule] = {
     "member": Rule(person_of_b_cases, form=lambda w: {"roles": ["school_admin"]}),
     "member_end": Rule(person_of_b_cases),
     "member_two_factor_reset": Rule(person_of_b_cases),
+    "imports": Rule(by_school(), form=lambda w: {"kind": "roster"}),
+    "upload": Rule(upload_cases),
+    "upload_problems": Rule(upload_cases),
 }
 
 # The installation's administrator adds and changes every organisation and invites its
@@ -761,6 +783,8 @@ def snapshot() -> dict[str, Any]:
         "attestations": Attestation.objects.count(),
         "certificates": RegistrationCertificate.objects.count(),
         "prosecution referrals": sorted(ProsecutionReferral.objects.values_list("pk", "status")),
+        "uploads": ImportUpload.objects.count(),
+        "import runs": ImportRun.objects.count(),
     }
 
 
@@ -914,6 +938,11 @@ OWN: dict[str, list[Own]] = {
     "member": [Own(A_ADMIN_AND_INSTALLER, a_person)],
     "member_end": [Own(A_ADMIN_AND_INSTALLER, a_person)],
     "member_two_factor_reset": [Own(A_ADMIN_AND_INSTALLER, a_person)],
+    "imports": [Own(A_STAFF, own_school())],
+    "upload": [Own(A_STAFF, lambda w: Target({"code": w.school_a.code, "pk": w.upload_a.pk}))],
+    "upload_problems": [
+        Own(A_STAFF, lambda w: Target({"code": w.school_a.code, "pk": w.upload_a.pk}))
+    ],
     "school": [Own(A_STAFF, own_school())],
     "standings": [Own(A_STAFF, lambda w: Target({"code": w.school_a.code, "term_key": TERM_KEY}))],
     "student": [Own(A_STAFF, own_student(lambda w: f"term={TERM_KEY}"))],
