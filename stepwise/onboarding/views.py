@@ -42,7 +42,11 @@ from .organisations import (
 K = Organisation.Kind
 # The kinds an address names ("add/school/"), and what the pages call them.
 KINDS = {"school": K.SCHOOL, "service": K.SERVICE, "team": K.PROSECUTIONS}
-KIND_NAMES = {K.SCHOOL: "school", K.SERVICE: "attendance service", K.PROSECUTIONS: "team"}
+KIND_NAMES = {
+    K.SCHOOL: "a school",
+    K.SERVICE: "an attendance service",
+    K.PROSECUTIONS: "a prosecutions team or local authority",
+}
 
 
 @login_required
@@ -54,7 +58,11 @@ def organisations(request: HttpRequest) -> HttpResponse:
     for service_id, name in CatchmentSchool.objects.values_list("service_id", "school__name"):
         catchments.setdefault(service_id, []).append(name)
     groups = []
-    for kind, slug in ((K.SCHOOL, "school"), (K.SERVICE, "service"), (K.PROSECUTIONS, "team")):
+    for kind, slug, add in (
+        (K.SCHOOL, "school", "Add a school"),
+        (K.SERVICE, "service", "Add an attendance service"),
+        (K.PROSECUTIONS, "team", "Add a prosecutions team or local authority"),
+    ):
         rows = [
             {
                 "organisation": org,
@@ -65,7 +73,7 @@ def organisations(request: HttpRequest) -> HttpResponse:
             }
             for org in found.filter(kind=kind).order_by("name", "pk")
         ]
-        groups.append({"kind": kind, "label": K(kind).label, "slug": slug, "rows": rows})
+        groups.append({"label": K(kind).label, "slug": slug, "add": add, "rows": rows})
     return render(request, "onboarding/organisations.html", {"groups": groups})
 
 
@@ -107,7 +115,7 @@ def organisation_add(request: HttpRequest, kind: str) -> HttpResponse:
     return render(
         request,
         "onboarding/organisation_form.html",
-        {"form": form, "title": f"Add a {KIND_NAMES[org_kind]}"},
+        {"form": form, "title": f"Add {KIND_NAMES[org_kind]}"},
         status=400 if form.errors else 200,
     )
 
