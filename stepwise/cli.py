@@ -8,8 +8,9 @@ import os
 import sys
 
 COMMANDS = {
+    "admin create": "make an administrator of this installation (the first one, say)",
     "school add": "add a school with its rule pack and default terms",
-    "org": "list organisations; set which schools an attendance service covers",
+    "org": "add and list schools, services and teams; set a service's catchment",
     "calendar": "show a school's terms and school days for a year",
     "import": "import a roster, caregivers or register CSV file",
     "evaluate": "evaluate registers and record threshold events",
@@ -25,6 +26,7 @@ COMMANDS = {
     "subject-access": "export everything a school holds about one student (a zip)",
     "retention": "purge records past their retention, leaving tombstones",
     "api-token": "make, list or revoke a school's API tokens",
+    "user invite": "give a person a role in an organisation and a link to sign up",
     "user enrolment-link": "print a one-time link for a user to set up two-factor sign-in",
 }
 

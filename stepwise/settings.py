@@ -142,6 +142,7 @@ INSTALLED_APPS = [
     "stepwise.certificates",
     "stepwise.readiness",
     "stepwise.intake",
+    "stepwise.onboarding",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +204,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "stepwise.front.navigation.navigation",
+                "stepwise.onboarding.freshness.freshness",
             ],
         },
     },
@@ -307,6 +309,9 @@ UPLOAD_ATTACHMENTS_PER_ENTRY = 5
 UPLOAD_PDF_MAX_PAGES = env_int("STEPWISE_PDF_MAX_PAGES", 500)  # an attached PDF, e.g. minutes
 UPLOAD_TRANSFERS_MAX_BYTES = env_int("STEPWISE_TRANSFERS_MAX_BYTES", 10 * MB)
 UPLOAD_ONEROSTER_MAX_BYTES = env_int("STEPWISE_ONEROSTER_MAX_BYTES", 10 * MB)  # each file
+# A roster, caregivers or register file uploaded on a school's page: a school's whole
+# year of marks is some 15 MB.
+UPLOAD_IMPORT_MAX_BYTES = env_int("STEPWISE_IMPORT_MAX_BYTES", 25 * MB)
 # A request body other than files, such as a batch of rows sent to the API (Django's
 # default, docs/integration.md): Django refuses a larger one, the API with 413.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -315,6 +320,7 @@ REQUEST_MAX_BYTES = (
         UPLOAD_ATTACHMENT_MAX_BYTES * UPLOAD_ATTACHMENTS_PER_ENTRY,
         UPLOAD_TRANSFERS_MAX_BYTES,
         UPLOAD_ONEROSTER_MAX_BYTES * 4,
+        UPLOAD_IMPORT_MAX_BYTES,
         DATA_UPLOAD_MAX_MEMORY_SIZE,
     )
     + MB

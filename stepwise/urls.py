@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("stepwise.letters.urls")),
     path("", include("stepwise.certificates.urls")),
     path("", include("stepwise.readiness.urls")),
+    path("", include("stepwise.onboarding.urls")),
 ]
 
 handler500 = "stepwise.ops.views.server_error"

@@ -189,3 +189,41 @@ def get_team_for_user(user: User, org_id: int) -> Organisation:
     if team is None:
         raise Http404("No such team")
     return team
+
+
+# Whoever administers the installation adds and changes every organisation, and sees
+# its people; never a child's record (they hold no role at any school or service).
+def is_installation_admin(user: User) -> bool:
+    if not user.is_authenticated:
+        return False
+    return Membership.objects.filter(
+        user_id=user.pk,
+        role=Membership.Role.ORG_ADMIN,
+        organisation__kind=Organisation.Kind.INSTALLATION,
+    ).exists()
+
+
+def require_installation_admin(user: User) -> None:
+    """Raise Http404 unless the user administers the installation: the pages are not theirs."""
+    if not is_installation_admin(user):
+        raise Http404("No such page")
+
+
+def get_organisation_for_installation_admin(user: User, org_id: int) -> Organisation:
+    """Return any organisation but the installation's own, to its administrator, or 404."""
+    require_installation_admin(user)
+    found = Organisation.objects.exclude(kind=Organisation.Kind.INSTALLATION).filter(pk=org_id)
+    organisation = found.select_related("school").first()
+    if organisation is None:
+        raise Http404("No such organisation")
+    return organisation
+
+
+def get_people_organisation_for_user(user: User, org_id: int) -> Organisation:
+    """Return an organisation whose people the user manages: one they administer, or any
+    to the installation's administrator (who invites each organisation's first admin)."""
+    if is_installation_admin(user):
+        organisation = Organisation.objects.filter(pk=org_id).first()
+        if organisation is not None:
+            return organisation
+    return get_admin_organisation_for_user(user, org_id)

@@ -12,6 +12,9 @@ class Organisation(models.Model):
         SERVICE = "service", "Attendance service"
         PROSECUTIONS = "prosecutions", "Prosecutions team / local authority"
         MINISTRY = "ministry", "Ministry analysts"
+        # Whoever runs the installation: its admins add and change every organisation
+        # (stepwise.accounts.access.is_installation_admin), never a child's record.
+        INSTALLATION = "installation", "Installation administrators"
 
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices)

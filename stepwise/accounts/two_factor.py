@@ -14,6 +14,8 @@ import segno
 from django import forms
 from django.contrib.auth import authenticate, login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -147,7 +149,8 @@ def two_factor_enrol(request: HttpRequest, token: str) -> HttpResponse:
     """Set up an authenticator through an enrolment link: the password, then a first code.
 
     1. The link must exist (404), be unused and unexpired (410, saying which).
-    2. The person gives their password (wrong ones count towards the sign-in pause).
+    2. The person gives their password (wrong ones count towards the sign-in pause),
+       or, invited and without one yet, chooses it.
     3. They add the new key to an authenticator app and enter its code: the link is
        used, the authenticator confirmed, and they are signed in with both factors.
     """
@@ -158,6 +161,8 @@ def two_factor_enrol(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "accounts/enrolment_gone.html", {"why": gone}, status=410)
     user = link.user
     if request.session.get(ENROLLING) != link.pk:
+        if not user.has_usable_password():  # invited: they choose their first password
+            return _enrolment_new_password(request, link)
         return _enrolment_password(request, link)
     device = TOTPDevice.objects.filter(user_id=user.pk, confirmed=False).first()
     if device is None:
@@ -195,6 +200,54 @@ def _enrolment_password(request: HttpRequest, link: EnrolmentLink) -> HttpRespon
     return render(
         request,
         "accounts/enrolment_password.html",
+        {"form": form, "username": user.get_username()},
+        status=400 if form.errors else 200,
+    )
+
+
+class NewPasswordForm(forms.Form):
+    password1 = forms.CharField(
+        label="Choose a password",
+        strip=False,
+        widget=forms.PasswordInput,
+        error_messages={"required": "Choose a password"},
+    )
+    password2 = forms.CharField(
+        label="Type the password again",
+        strip=False,
+        widget=forms.PasswordInput,
+        error_messages={"required": "Type the password again"},
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "The two passwords are not the same")
+        elif first:
+            try:
+                validate_password(first, self.user)
+            except ValidationError as e:
+                self.add_error("password1", e)
+        return data
+
+
+def _enrolment_new_password(request: HttpRequest, link: EnrolmentLink) -> HttpResponse:
+    """Let an invited person, who has no password yet, choose one; then go on to the code."""
+    user = link.user
+    form = NewPasswordForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        user.set_password(form.cleaned_data["password1"])
+        user.save(update_fields=["password"])
+        request.session[ENROLLING] = link.pk
+        return redirect(request.path)
+    return render(
+        request,
+        "accounts/enrolment_new_password.html",
         {"form": form, "username": user.get_username()},
         status=400 if form.errors else 200,
     )

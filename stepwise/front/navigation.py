@@ -32,6 +32,7 @@ class Entry:
     admin: bool = False  # url_name takes the id of the organisation the user administers
     audit: bool = False  # url_name takes the id of the organisation whose audit log they read
     team: bool = False  # url_name takes the id of the user's prosecutions team
+    installation: bool = False  # for the installation's administrators; url_name takes none
 
 
 SCHOOL_STAFF = (R.ATTENDANCE_OFFICER, R.SCHOOL_LEADER, R.SCHOOL_ADMIN, R.ORG_ADMIN)
@@ -56,6 +57,7 @@ NAVIGATION: list[Entry] = [
         (R.SCHOOL_ADMIN, R.ORG_ADMIN),
     ),
     Entry("Early warning", "early_warning", ("early_warning",), SCHOOL_STAFF),
+    Entry("Imports", "imports", ("imports", "upload"), SCHOOL_STAFF),
     Entry(
         "Dashboard",
         "dashboard",
@@ -132,6 +134,22 @@ NAVIGATION: list[Entry] = [
         audit=True,
     ),
     Entry(
+        "Organisations",
+        "organisations",
+        ("organisations", "organisation_add", "organisation_edit"),
+        (R.ORG_ADMIN,),
+        school=False,
+        installation=True,
+    ),
+    Entry(
+        "People",
+        "people",
+        ("people", "member", "member_end", "member_two_factor_reset"),
+        ADMIN_ROLES,
+        school=False,
+        admin=True,
+    ),
+    Entry(
         "API tokens",
         "api_tokens",
         ("api_tokens", "api_token_revoke"),
@@ -174,6 +192,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         ),
         None,
     )
+    installation = any(kind == Organisation.Kind.INSTALLATION for _, _, kind, *_ in memberships)
     here = request.resolver_match.url_name if request.resolver_match else None
     items = []
     for entry in NAVIGATION:
@@ -185,6 +204,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
             or (entry.admin and administered is None)
             or (entry.audit and audited is None)
             or (entry.team and team is None)
+            or (entry.installation and not installation)
         ):
             continue
         if entry.audit:

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from stepwise.accounts.access import (
     has_school_role,
+    is_installation_admin,
     is_service_manager,
     services_for_user,
     teams_for_user,
@@ -106,6 +107,9 @@ def home(request: HttpRequest) -> HttpResponse:
         team = teams_for_user(request.user).order_by("name").first()
         if team is not None:
             return redirect("team_referrals", org_id=team.pk)
+        # Whoever administers the installation starts from its organisations.
+        if is_installation_admin(request.user):
+            return redirect("organisations")
     if len(schools) == 1:
         # An attendance officer starts from the day's work: the responses waiting.
         if has_school_role(request.user, schools[0], (Membership.Role.ATTENDANCE_OFFICER,)):

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from stepwise.schools.models import Student, Term
+from stepwise.schools.models import School, Student, Term
 
 
 class ImportRun(models.Model):
@@ -29,6 +29,12 @@ class ImportRun(models.Model):
     )
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField()
+    # The schools whose rows the file held (its school_id column): each school's
+    # page of imports lists the runs that touched it.
+    schools = models.ManyToManyField(School, blank=True, related_name="import_runs")
+    # What changed, by name ("marks added": 120), and what the evaluation after a
+    # register import found ("thresholds newly reached": 3), for the history page.
+    changes = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-started_at"]

@@ -42,6 +42,7 @@ from stepwise.letters.models import Letter, LetterBatch, LetterSender
 from stepwise.letters.school_services import school_letter_issue
 from stepwise.letters.services import Figures, letter_issue
 from stepwise.letters.word_services import word_template_add
+from stepwise.onboarding.models import ImportUpload
 from stepwise.readiness.models import ProsecutionReferral, ReferralStatusChange
 from stepwise.referrals.models import Referral
 from stepwise.referrals.services import referral_create
@@ -92,6 +93,8 @@ USERS = {
     "x_org_admin": ("service_x", R.ORG_ADMIN),
     "analyst": ("ministry", R.ANALYST),
     "prosecutions_officer": ("prosecutions", R.PROSECUTIONS_OFFICER),
+    # Administers the installation: every organisation's page, no child's record.
+    "installer": ("installation", R.ORG_ADMIN),
 }
 
 
@@ -134,6 +137,22 @@ def add_school(code: str, name: str, students: list[tuple]) -> School:
     )
     school_evaluate(school=school, as_of=TODAY)
     return school
+
+
+def add_upload(school: School, by: User, name: str) -> ImportUpload:
+    """Add an upload the worker refused, with the problem it found (no worker runs here)."""
+    return ImportUpload.objects.create(
+        school=school,
+        kind="register",
+        file_name=name,
+        sha256="0" * 64,
+        requested_by=by,
+        requested_at=timezone.now(),
+        status=ImportUpload.Status.REJECTED,
+        problems=[[2, "student_id", f"{school.code}: Tama of Tōtara is not enrolled"]
+                  if school.code == "NZ-0999" else [2, "student_id", "not enrolled"]],
+        finished_at=timezone.now(),
+    )  # fmt: skip
 
 
 def add_member(username: str, organisation: Organisation, role: str, *, password=None) -> User:
@@ -312,6 +331,8 @@ class World:
     prosecution_y: ProsecutionReferral  # service Y's case, referred to the other team
     certificate_a: RegistrationCertificate  # Aroha's this year, issued by school A
     certificate_b: RegistrationCertificate  # Tama's this year, issued by school B
+    upload_a: ImportUpload  # a refused upload on school A's page, with its problems
+    upload_b: ImportUpload  # the same on school B's, naming Tama
 
     # Through a case, each service reaches its own child's certificates only.
     @property
@@ -351,11 +372,15 @@ def build_world() -> World:
     prosecutions = Organisation.objects.create(
         name="Regional Prosecutions Team", kind=Organisation.Kind.PROSECUTIONS
     )
+    installation = Organisation.objects.create(
+        name="Installation administrators", kind=Organisation.Kind.INSTALLATION
+    )
     orgs = {
         "school_a": school_a.organisation,
         "service_x": service_x,
         "ministry": ministry,
         "prosecutions": prosecutions,
+        "installation": installation,
     }
     users = {key: add_member(key, orgs[org], role) for key, (org, role) in USERS.items()}
     # School B's and service Y's own staff: they make B's records, never sign in here.
@@ -516,6 +541,8 @@ def build_world() -> World:
     CaseSchool.objects.create(case=case_x, school=school_a, name=school_a.name)
     certificate_a = add_certificate(school_a, student_a, users["a_attendance_officer"])
     certificate_b = add_certificate(school_b, student_b, b_officer)
+    upload_a = add_upload(school_a, users["a_attendance_officer"], "kowhai-register.csv")
+    upload_b = add_upload(school_b, b_officer, "totara-register.csv")
     # Recorded for Tama and Rangi, one for each referral, and school B's letter.
     assert ResponseActivity.objects.filter(school=school_b).count() == 5
     response_a = ResponseActivity.objects.get(school=school_a, student=student_a, letter=None)
@@ -562,6 +589,8 @@ def build_world() -> World:
         prosecution_y=prosecution_y,
         certificate_a=certificate_a,
         certificate_b=certificate_b,
+        upload_a=upload_a,
+        upload_b=upload_b,
         token_a=tokens["a_token"][0],
         token_b=tokens["b_token"][0],
         api_secrets={key: secret for key, (_, secret) in tokens.items() if key != "b_token"},
@@ -589,6 +618,8 @@ def build_world() -> World:
             "harbour-letterhead.docx",  # service Y's Word template
             "Tōtara School batch",
             "b_token SMS",  # school B's API token's name
+            "totara-register.csv",  # school B's upload, and its problem about Tama
+            "Tama of Tōtara",
             tokens["b_token"][0].prefix,
         ],
     )

@@ -1,6 +1,7 @@
 """CSV importers: roster, caregivers and register marks. Each file is all-or-nothing."""
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,9 +13,13 @@ from stepwise.register.changes import TermChanges
 from stepwise.register.csvfile import ImportRejected, Problem
 from stepwise.register.models import ImportRun
 from stepwise.register.selectors import TermRows
+from stepwise.schools.models import School
 from stepwise.schools.selectors import EnrolmentRows
 
 Progress = Callable[[int], None]
+# Every file starts each row with its school_id: the first field of each line after the
+# header, quoted or not. Read as bytes, without parsing: a national day is 1.66M lines.
+FIRST_FIELD = re.compile(rb'^"?([^",\r\n]*)"?,', re.MULTILINE)
 
 
 @dataclass
@@ -63,6 +68,41 @@ class Applied:
 Then = Callable[[ImportRun, Applied], None]
 
 
+def file_schools(data: bytes) -> list[School]:
+    """Return the known schools a file's rows name, whether or not the file was imported."""
+    body = data.split(b"\n", 1)[1] if b"\n" in data else b""
+    codes = {c.decode("utf-8", "replace").strip() for c in set(FIRST_FIELD.findall(body))}
+    return list(School.objects.filter(code__in=codes - {""}))
+
+
+def changes_of(applied: "Applied") -> dict[str, int]:
+    """Return what an import changed, by name, with what its evaluation then found."""
+    changes = dict(applied.detail)
+    if applied.evaluation is not None:
+        changes["thresholds newly reached"] = applied.evaluation.created
+    return changes
+
+
+def import_rejected_record(
+    *, kind: str, data: bytes, file_name: str, user, rejected: ImportRejected, started=None
+) -> ImportRun:
+    """Record a file refused as a whole: what, by whom, why, and the schools it named."""
+    run = ImportRun.objects.create(
+        kind=kind,
+        file_name=file_name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        imported_by=user if getattr(user, "pk", None) else None,
+        started_at=started or timezone.now(),
+        outcome=ImportRun.Outcome.REJECTED,
+        # A rejected file may quote a NUL byte (in its header, say): PostgreSQL's
+        # text columns refuse NUL, which would turn the refusal into a crash.
+        message=rejected.summary().replace("\x00", "\\x00"),
+        finished_at=timezone.now(),
+    )
+    run.schools.set(file_schools(data))
+    return run
+
+
 def run_import(
     *,
     kind: str,
@@ -100,17 +140,13 @@ def run_import(
             run.message = "; ".join(
                 [*(f"{v} {k}" for k, v in applied.detail.items()), *map(str, applied.warnings)]
             )
+            run.changes = changes_of(applied)
             run.finished_at = timezone.now()
             run.save()
+            run.schools.set(file_schools(data))
     except ImportRejected as rejected:
-        ImportRun.objects.create(
-            **fields,
-            outcome=ImportRun.Outcome.REJECTED,
-            # A rejected file may quote a NUL byte (in its header, say): PostgreSQL's
-            # text columns refuse NUL, which would turn the refusal into a crash.
-            message=rejected.summary().replace("\x00", "\\x00"),
-            finished_at=timezone.now(),
-        )
+        import_rejected_record(kind=kind, data=data, file_name=file_name, user=user,
+                               rejected=rejected, started=started)  # fmt: skip
         raise
     return ImportResult(
         run,

@@ -3,13 +3,35 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from stepwise.accounts.enrolment import ENROLMENT_LINK_DAYS, enrolment_link_create
+from stepwise.accounts.models import Membership
+from stepwise.accounts.people import (
+    Invitation,
+    PeopleError,
+    organisation_find,
+    person_invite,
+)
 from stepwise.accounts.two_factor import needs_two_factor
+
+
+def print_invitation(stdout, invitation: Invitation) -> None:
+    """Print where the link went: to the person by email, or here, to be passed on."""
+    expires = timezone.localtime(invitation.expires_at)
+    name = invitation.user.get_username()
+    if invitation.emailed:
+        stdout.write(f"Emailed {name} a link that works once, until {expires:%Y-%m-%d %H:%M %Z}.")
+        return
+    stdout.write(invitation.address)
+    stdout.write(
+        f"No mail server is configured: give {name} this link yourself. It works once, "
+        f"until {expires:%Y-%m-%d %H:%M %Z}, to choose a password and set up an authenticator app."
+    )
 
 
 class Command(BaseCommand):
     help = (
-        "Manage users. `user enrolment-link USERNAME` prints a one-time link for them to set "
-        "up two-factor sign-in (the only way to set it up)."
+        "Manage users. `user invite --org O --role R --email E` gives a person a role and a "
+        "one-time link to set up their sign-in; `user enrolment-link USERNAME` prints a "
+        "one-time link for them to set up two-factor sign-in (the only way to set it up)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -20,6 +42,19 @@ class Command(BaseCommand):
             "any unused link they had, and replaces their authenticator once used",
         )
         link.add_argument("username", help="the user's username")
+        invite = sub.add_parser(
+            "invite",
+            help="give a person (their email is their user name) a role in an organisation, "
+            "and a one-time link to choose a password and set up an authenticator app; "
+            "the link is emailed if a mail server is configured, printed otherwise",
+        )
+        invite.add_argument("--org", required=True, help="the organisation's name or number")
+        invite.add_argument(
+            "--role", required=True, choices=Membership.Role.values, help="their role there"
+        )
+        invite.add_argument("--email", required=True, help="their email address")
+        invite.add_argument("--given-name", default="", help="their given name")
+        invite.add_argument("--family-name", default="", help="their family name")
         link.add_argument(
             "--days",
             type=int,
@@ -27,7 +62,11 @@ class Command(BaseCommand):
             help=f"how many days the link works (default {ENROLMENT_LINK_DAYS})",
         )
 
-    def handle(self, *args, action: str, username: str, days: int, **options) -> None:
+    def handle(self, *args, action: str, **options) -> None:
+        if action == "invite":
+            self._invite(**options)
+            return
+        username, days = options["username"], options["days"]
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"There is no user {username!r}")
@@ -42,3 +81,22 @@ class Command(BaseCommand):
             f"The link works once and expires {expires:%Y-%m-%d %H:%M %Z}. Send it to "
             f"{username} by a way other than their password (in person, by phone, by email)."
         )
+
+    def _invite(self, *, org: str, role: str, email: str, **options) -> None:
+        try:
+            organisation = organisation_find(org)
+            invitation = person_invite(
+                organisation=organisation,
+                email=email,
+                role=role,
+                by=None,
+                given_name=options["given_name"],
+                family_name=options["family_name"],
+            )
+        except PeopleError as e:
+            raise CommandError(str(e)) from None
+        self.stdout.write(
+            f"Invited {invitation.user.get_username()} to {organisation.name} as "
+            f"{Membership.Role(role).label.lower()}."
+        )
+        print_invitation(self.stdout, invitation)
