@@ -420,8 +420,12 @@ def push_edfi_events(request: HttpRequest, code: str, idempotency_key=KeyHeader)
     """Import Ed-Fi StudentSchoolAttendanceEvents as register marks.
 
     Each event's attendanceEventCategoryDescriptor becomes a code of the school's rule
-    pack through the school's mapping table (PUT .../edfi/code-mappings). An event
-    is for the whole day unless `_ext.stepwise.session` is "AM" or "PM".
+    pack through the school's mapping table (PUT .../edfi/code-mappings); "Early
+    departure", "Partial" and "Present" default to the "In Attendance" code. An event
+    is for the whole day unless its eventDuration is under 0.75: then the morning with
+    an arrivalTime, the afternoon with a departureTime (or `_ext.stepwise.session`).
+    Several events for one session resolve by precedence: Unexcused Absence, Excused
+    Absence, Tardy, Early departure, Partial, In Attendance (docs/integration.md).
     """
     found = school_of(request, code)
     body = request.body

@@ -70,16 +70,21 @@ def csv_bytes(header: tuple[str, ...], rows: list[list[str]]) -> bytes:
 
 EDFI_SESSION_PATH = "_ext.stepwise.session"
 SESSIONS = ("AM", "PM")
+# Ed-Fi's eventDuration is in days (1 a whole day, 0.5 half of one). From this much up an
+# event is the whole day; below it, one session (which one: see _sessions).
+WHOLE_DAY_FROM = 0.75
 
 
 @dataclass(frozen=True)
 class EdFiEvent:
     index: int
     student_id: str
-    school_id: str
+    school_id: int
     event_date: str
     descriptor: str
-    sessions: tuple[str, ...]  # both, unless the event names one in _ext.stepwise.session
+    sessions: tuple[str, ...]  # both for a whole day; one for a part of a day
+    session_name: str  # sessionReference: the term the event belongs to
+    school_year: int
 
 
 def _text(value: object) -> str | None:
@@ -92,12 +97,59 @@ def _text(value: object) -> str | None:
     return None
 
 
-def parse_edfi_events(data: bytes) -> list[EdFiEvent]:
+def _at(item: dict, path: tuple[str, ...]) -> object:
+    value: object = item
+    for part in path:
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _sessions(item: dict, i: int, errors: list[FieldError]) -> tuple[str, ...]:
+    """Return the sessions an event covers, by the rule docs/integration.md gives.
+
+    1. `_ext.stepwise.session` ("AM" or "PM") names the session outright.
+    2. No eventDuration, or one of at least WHOLE_DAY_FROM days: the whole day.
+    3. A shorter event is one session: the morning if it has an arrivalTime (the
+       student came late), the afternoon if a departureTime (the student left early).
+       With both or neither it cannot be placed, and is refused.
+    """
+    ext = _at(item, ("_ext", "stepwise", "session"))
+    if ext is not None:
+        if ext in SESSIONS:
+            return (str(ext),)
+        errors.append(FieldError(f"{ext!r} must be AM or PM", f"[{i}].{EDFI_SESSION_PATH}", i))
+        return SESSIONS
+    duration = item.get("eventDuration")
+    if duration is None:
+        return SESSIONS
+    number = isinstance(duration, int | float) and not isinstance(duration, bool)
+    if not number or not 0 <= duration <= 1:
+        errors.append(FieldError("must be a number of days from 0 to 1", f"[{i}].eventDuration", i))
+        return SESSIONS
+    if duration >= WHOLE_DAY_FROM:
+        return SESSIONS
+    arrived, left = item.get("arrivalTime"), item.get("departureTime")
+    if arrived and not left:
+        return ("AM",)
+    if left and not arrived:
+        return ("PM",)
+    errors.append(
+        FieldError(
+            f"an event of {duration} days is one session: say which with arrivalTime (the "
+            f"morning), departureTime (the afternoon) or {EDFI_SESSION_PATH}",
+            f"[{i}].eventDuration",
+            i,
+        )
+    )
+    return SESSIONS
+
+
+def parse_edfi_events(data: bytes, *, school_number: int | None = None) -> list[EdFiEvent]:
     """Return the StudentSchoolAttendanceEvents in a JSON body (one object or an array).
 
-    Each event needs studentReference.studentUniqueId, schoolReference.schoolId,
-    eventDate and attendanceEventCategoryDescriptor. Ed-Fi events are for a day; one
-    for half a day names its session in _ext.stepwise.session ("AM" or "PM").
+    Each event needs studentReference.studentUniqueId, schoolReference.schoolId (an
+    integer), sessionReference (schoolId, schoolYear, sessionName), eventDate and
+    attendanceEventCategoryDescriptor. Which sessions it covers: `_sessions`.
     """
     try:
         body = json.loads(data.decode("utf-8-sig"))
@@ -120,40 +172,79 @@ def parse_edfi_events(data: bytes) -> list[EdFiEvent]:
         found: dict[str, str] = {}
         for name, path in (
             ("student", ("studentReference", "studentUniqueId")),
-            ("school", ("schoolReference", "schoolId")),
             ("date", ("eventDate",)),
             ("descriptor", ("attendanceEventCategoryDescriptor",)),
         ):
-            value: object = item
-            for part in path:
-                value = value.get(part) if isinstance(value, dict) else None
-            text = _text(value)
-            where = f"[{i}].{'.'.join(path)}"
+            text = _text(_at(item, path))
             if not text:
-                errors.append(FieldError("is missing or empty", where, i))
+                errors.append(FieldError("is missing or empty", f"[{i}].{'.'.join(path)}", i))
             else:
                 found[name] = text
+        school_id = _at(item, ("schoolReference", "schoolId"))
+        if school_id is None:
+            errors.append(FieldError("is missing", f"[{i}].schoolReference.schoolId", i))
+        elif isinstance(school_id, bool) or not isinstance(school_id, int):
+            errors.append(
+                FieldError(
+                    f"{school_id!r} must be an integer: the school's number"
+                    + (f" ({school_number})" if school_number else ""),
+                    f"[{i}].schoolReference.schoolId",
+                    i,
+                )
+            )
+        session = item.get("sessionReference")
+        session_name, school_year = "", 0
+        if not isinstance(session, dict):
+            errors.append(
+                FieldError(
+                    "is missing: give the term as {schoolId, schoolYear, sessionName}",
+                    f"[{i}].sessionReference",
+                    i,
+                )
+            )
+        else:
+            session_name = _text(session.get("sessionName")) or ""
+            year = session.get("schoolYear")
+            if not session_name:
+                errors.append(
+                    FieldError("is missing or empty", f"[{i}].sessionReference.sessionName", i)
+                )
+            if isinstance(year, bool) or not isinstance(year, int):
+                errors.append(
+                    FieldError(
+                        "must be an integer: the year the school year ends",
+                        f"[{i}].sessionReference.schoolYear",
+                        i,
+                    )
+                )
+            else:
+                school_year = year
+            if isinstance(school_id, int) and session.get("schoolId") != school_id:
+                errors.append(
+                    FieldError(
+                        "must be the schoolReference's schoolId",
+                        f"[{i}].sessionReference.schoolId",
+                        i,
+                    )
+                )
         event_date = found.get("date", "")
         if event_date and parse_date(event_date) is None:
             errors.append(
                 FieldError(f"{event_date!r} is not a date (use YYYY-MM-DD)", f"[{i}].eventDate", i)
             )
-        sessions: tuple[str, ...] = SESSIONS
-        ext = item.get("_ext")
-        if ext is not None:
-            stepwise = ext.get("stepwise") if isinstance(ext, dict) else None
-            session = stepwise.get("session") if isinstance(stepwise, dict) else None
-            if session is not None:
-                if session not in SESSIONS:
-                    errors.append(
-                        FieldError(f"{session!r} must be AM or PM", f"[{i}].{EDFI_SESSION_PATH}", i)
-                    )
-                else:
-                    sessions = (session,)
-        if len(found) == 4:
+        sessions = _sessions(item, i, errors)
+        if not errors:
+            assert isinstance(school_id, int)
             events.append(
                 EdFiEvent(
-                    i, found["student"], found["school"], event_date, found["descriptor"], sessions
+                    i,
+                    found["student"],
+                    school_id,
+                    event_date,
+                    found["descriptor"],
+                    sessions,
+                    session_name,
+                    school_year,
                 )
             )
     if errors:
@@ -173,6 +264,31 @@ EDFI_COLUMNS = {
 def descriptor_code_value(descriptor: str) -> str:
     """Return a descriptor's code value: the part after the # of its URI, or all of it."""
     return descriptor.rsplit("#", 1)[-1].strip()
+
+
+# Ed-Fi's default attendance event categories, the one that wins first, when several
+# events give one student's session: an absence over a late arrival or early departure,
+# and any of those over plain attendance (a register taken as "In Attendance" and then
+# corrected). A category outside this list (a school's own) outranks them all, and two
+# such categories for one session are refused: only the school can say which holds.
+PRECEDENCE = (
+    "unexcused absence",
+    "excused absence",
+    "tardy",
+    "early departure",
+    "partial",
+    "in attendance",
+    "present",
+)
+# Categories that mean the student attended the session, so count as the school's
+# "In Attendance" code unless the school maps them to codes of their own.
+ATTENDED = ("early departure", "partial", "present")
+
+
+def precedence(descriptor: str) -> int:
+    """Return a category's rank: lower wins; 0 for a category outside Ed-Fi's defaults."""
+    value = descriptor_code_value(descriptor).lower()
+    return PRECEDENCE.index(value) + 1 if value in PRECEDENCE else 0
 
 
 # --- OneRoster 1.2 CSV ------------------------------------------------------------------

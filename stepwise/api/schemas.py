@@ -110,6 +110,7 @@ EDFI_EVENT_SCHEMA = {
     "description": "An Ed-Fi StudentSchoolAttendanceEvent (the fields Stepwise reads)",
     "required": [
         "schoolReference",
+        "sessionReference",
         "studentReference",
         "eventDate",
         "attendanceEventCategoryDescriptor",
@@ -118,7 +119,23 @@ EDFI_EVENT_SCHEMA = {
         "schoolReference": {
             "type": "object",
             "required": ["schoolId"],
-            "properties": {"schoolId": {"type": ["integer", "string"]}},
+            "properties": {"schoolId": {"type": "integer", "description": "The school's number"}},
+        },
+        "sessionReference": {
+            "type": "object",
+            "required": ["schoolId", "schoolYear", "sessionName"],
+            "properties": {
+                "schoolId": {"type": "integer"},
+                "schoolYear": {
+                    "type": "integer",
+                    "description": "The calendar year in which the school year ends",
+                },
+                "sessionName": {
+                    "type": "string",
+                    "maxLength": 60,
+                    "description": "The term: its name (Term 4 2026) or key (2026T4)",
+                },
+            },
         },
         "studentReference": {
             "type": "object",
@@ -131,6 +148,15 @@ EDFI_EVENT_SCHEMA = {
             "maxLength": 300,
             "example": "uri://ed-fi.org/AttendanceEventCategoryDescriptor#Unexcused Absence",
         },
+        "eventDuration": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1,
+            "description": "Days: under 0.75 is one session (the morning with an "
+            "arrivalTime, the afternoon with a departureTime)",
+        },
+        "arrivalTime": {"type": "string", "example": "12:40:00"},
+        "departureTime": {"type": "string", "example": "12:30:00"},
         "_ext": {
             "type": "object",
             "properties": {
