@@ -64,6 +64,7 @@ from .access import (
 from .exports import CONTENT_TYPES, write_table
 from .formats import ONEROSTER_FILES, FieldError, FormatRejected
 from .models import ApiToken
+from .oneroster import read_bundle
 from .pushes import Pushed, push_batch, push_edfi, push_oneroster, result_body
 from .ratelimit import RateLimited, rate_check
 from .services import Answer, KeyReused, push_once, request_digest, token_authenticate, token_touch
@@ -480,28 +481,28 @@ def edfi_mappings_put(request: HttpRequest, code: str, payload: s.MappingsIn):
 def push_oneroster_files(
     request: HttpRequest,
     code: str,
-    orgs: File[UploadedFile],
-    users: File[UploadedFile],
-    enrollments: File[UploadedFile],
+    orgs: UploadedFile | None = File(None),
+    users: UploadedFile | None = File(None),
+    enrollments: UploadedFile | None = File(None),
     demographics: UploadedFile | None = File(None),
+    bundle: UploadedFile | None = File(None),
     idempotency_key=KeyHeader,
 ):
-    """Import the school's students from OneRoster 1.2 CSV files (multipart form).
+    """Import the school's students from OneRoster 1.2 CSV (multipart form).
 
-    orgs.csv names the school (type school, identifier = the school id); users.csv
-    the students (identifier = national id, grades = year level); enrollments.csv
-    their enrolment dates; demographics.csv, optional, their birth dates (needed for
-    a student Stepwise does not know yet).
+    Either `bundle`, the zip with its manifest.csv, or the files one by one: orgs.csv
+    names the school (type school, identifier = the school id); users.csv the
+    students (identifier = national id, grades = year level); enrollments.csv their
+    enrolment dates; demographics.csv, optional, their birth dates (needed for a
+    student Stepwise does not know yet). status and dateLastModified are honoured
+    for deltas: a student whose enrollments are all tobedeleted has their enrolment
+    ended. A part Stepwise does not read is named in the answer's warnings.
     """
     found = school_of(request, code)
+    named = (*ONEROSTER_FILES, "demographics.csv", "bundle")
+    given = (orgs, users, enrollments, demographics, bundle)
     uploads = {
-        name: upload
-        for name, upload in zip(
-            (*ONEROSTER_FILES, "demographics.csv"),
-            (orgs, users, enrollments, demographics),
-            strict=True,
-        )
-        if upload is not None
+        name: upload for name, upload in zip(named, given, strict=True) if upload is not None
     }
     # Refused by their size before a byte of them is read.
     cap = settings.UPLOAD_ONEROSTER_MAX_BYTES
@@ -513,12 +514,30 @@ def push_oneroster_files(
     if too_large:
         return _error(request, 413, "nothing was imported: a file is too large", too_large)
     files = {name: upload.read() for name, upload in uploads.items()}
+    # Form fields Stepwise has no use for are named, not dropped in silence.
+    ignored = [
+        FieldError("not read: send the bundle or orgs, users, enrollments, demographics", n)
+        for n in sorted(request.FILES)
+        if n not in {x.removesuffix(".csv") for x in named}
+    ]
+
+    def push() -> Pushed:
+        parts, warnings = files, ignored
+        if "bundle" in files:
+            if len(files) > 1:
+                raise FormatRejected(
+                    [FieldError("send the bundle or the files one by one, not both", "bundle")]
+                )
+            parts, read = read_bundle(files["bundle"], max_bytes=cap * 4)
+            warnings = [*ignored, *read]
+        return push_oneroster(school=found, token=token_of(request), files=parts, warnings=warnings)
+
     return idempotent(
         request,
         found,
         idempotency_key,
         [name.encode() + b"\0" + data for name, data in sorted(files.items())],
-        imported(lambda: push_oneroster(school=found, token=token_of(request), files=files)),
+        imported(push),
     )
 
 

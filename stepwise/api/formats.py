@@ -13,6 +13,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from stepwise.register.csvfile import parse_date
 
@@ -360,14 +361,110 @@ def _read_csv(name: str, data: bytes, errors: list[FieldError]) -> list[tuple[in
     return rows
 
 
-def parse_oneroster(files: dict[str, bytes], *, school_ids: set[str]) -> list[OneRosterStudent]:
-    """Return the students enrolled at the school (an org of type school whose identifier
-    is one of `school_ids`), with their enrolment dates, from OneRoster 1.2 CSV files.
+STATUSES = ("", "active", "tobedeleted", "inactive")  # inactive: OneRoster 1.1's word
+DELETED = ("tobedeleted", "inactive")
 
-    A student's enrolment runs from their earliest beginDate to their latest endDate
-    (open if any enrolment has none). Users are matched by sourcedId; the national id is
-    users.csv's identifier; the year level its first grade; the birth date comes from
-    demographics.csv when it is sent.
+
+def _modified(text: str) -> datetime | None:
+    """Return a dateLastModified (ISO 8601 date-time, Z for UTC), or None if it is not one."""
+    try:
+        found = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return found if found.tzinfo else found.replace(tzinfo=UTC)
+
+
+def _latest(
+    name: str, rows: list[tuple[int, dict[str, str]]], errors: list[FieldError]
+) -> list[tuple[int, dict[str, str]]]:
+    """Check each row's status and dateLastModified; keep the latest row of each sourcedId.
+
+    A delta may carry a record more than once as it changed: the one last modified
+    holds (the later line, when they tie or have no dateLastModified).
+    """
+    latest: dict[str, tuple[datetime, int, dict[str, str]]] = {}
+    for line, row in rows:
+        where = f"{name} line {line}"
+        status = row.get("status", "").lower()
+        if status not in STATUSES:
+            errors.append(
+                FieldError(
+                    f"{row['status']!r} is not a OneRoster status (active or tobedeleted)",
+                    f"{where}, column status",
+                )
+            )
+        row["status"] = status
+        text = row.get("dateLastModified", "")
+        modified = _modified(text) if text else EARLIEST
+        if modified is None:
+            errors.append(
+                FieldError(
+                    f"{text!r} is not a date and time (use 2026-11-13T09:30:00Z)",
+                    f"{where}, column dateLastModified",
+                )
+            )
+            modified = EARLIEST
+        key = row["sourcedId"]
+        if key not in latest or latest[key][0] <= modified:
+            latest[key] = (modified, line, row)
+    return sorted((line, row) for _, line, row in latest.values())
+
+
+EARLIEST = datetime.min.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Spell:
+    line: int
+    begin: str
+    end: str  # empty: open
+    deleted: bool
+    modified: str  # the row's dateLastModified, for a deleted one without an end
+
+
+def _enrolment(spells: list[Spell], today: str) -> tuple[str, str, FieldError | None]:
+    """Return (first day, last day or "", a warning) of a student's enrolment at the school.
+
+    Active enrollments (one per class, often overlapping) make one enrolment from the
+    earliest beginDate to the latest endDate (open if any is). If none is active, the
+    student's enrolment ends: on the latest endDate given, else on the day of the
+    deletion's dateLastModified (else today). Stepwise keeps one enrolment per student
+    and school, so enrollments with days between them are joined, and the warning
+    names the gap.
+    """
+    active = [s for s in spells if not s.deleted]
+    if not active:
+        ends = [s.end or (s.modified[:10] if s.modified else today) for s in spells]
+        return min(s.begin for s in spells), max(ends), None
+    ordered = sorted(active, key=lambda s: s.begin)
+    warning = None
+    reach = ordered[0].end
+    for spell in ordered[1:]:
+        if reach and parse_date(reach) and parse_date(spell.begin):
+            gap = (parse_date(spell.begin) - parse_date(reach)).days  # type: ignore[operator]
+            if gap > 1 and warning is None:
+                warning = FieldError(
+                    f"this enrollment begins {spell.begin}, after an earlier one ended {reach}: "
+                    "Stepwise keeps one enrolment per school, so the days between count as "
+                    "enrolled",
+                    f"enrollments.csv line {spell.line}",
+                )
+        reach = "" if not reach or not spell.end else max(reach, spell.end)
+    return ordered[0].begin, reach, warning
+
+
+def parse_oneroster(
+    files: dict[str, bytes], *, school_ids: set[str], today: str = ""
+) -> tuple[list[OneRosterStudent], list[FieldError]]:
+    """Return the students enrolled at the school (an org of type school whose identifier
+    is one of `school_ids`), with their enrolment dates, from OneRoster 1.2 CSV files,
+    and warnings about rows that deserve a second look.
+
+    Status and dateLastModified are honoured, for delta files: of rows with one
+    sourcedId the latest holds, and a student whose enrollments there are all
+    `tobedeleted` has their enrolment ended (see `_enrolment`). Users are matched by
+    sourcedId; the national id is users.csv's identifier; the year level its first
+    grade; the birth date comes from demographics.csv when it is sent.
     """
     errors: list[FieldError] = []
     for name in ONEROSTER_FILES:
@@ -376,7 +473,9 @@ def parse_oneroster(files: dict[str, bytes], *, school_ids: set[str]) -> list[On
     if errors:
         raise FormatRejected(errors)
     tables = {
-        name: _read_csv(name, files[name], errors) for name in files if name in NEEDED_COLUMNS
+        name: _latest(name, _read_csv(name, files[name], errors), errors)
+        for name in files
+        if name in NEEDED_COLUMNS
     }
     if errors:
         raise FormatRejected(errors)
@@ -396,13 +495,16 @@ def parse_oneroster(files: dict[str, bytes], *, school_ids: set[str]) -> list[On
         )
     users = {row["sourcedId"]: (line, row) for line, row in tables["users.csv"]}
     births = {row["sourcedId"]: (line, row) for line, row in tables.get("demographics.csv", [])}
-    spans: dict[str, list[tuple[int, str, str]]] = {}
+    spans: dict[str, list[Spell]] = {}
     for line, row in tables["enrollments.csv"]:
         if row["role"].lower() != "student" or row["schoolSourcedId"] not in orgs:
             continue
         where = f"enrollments.csv line {line}"
         if row["userSourcedId"] not in users:
-            message = f"{row['userSourcedId']!r} is not a sourcedId in users.csv"
+            message = (
+                f"{row['userSourcedId']!r} is not a sourcedId in users.csv (a delta must "
+                "carry the user of each enrollment it changes)"
+            )
             errors.append(FieldError(message, f"{where}, column userSourcedId"))
             continue
         for column in ("beginDate", "endDate"):
@@ -413,8 +515,18 @@ def parse_oneroster(files: dict[str, bytes], *, school_ids: set[str]) -> list[On
             errors.append(
                 FieldError("is empty: Stepwise needs the first day", f"{where}, column beginDate")
             )
-        spans.setdefault(row["userSourcedId"], []).append((line, row["beginDate"], row["endDate"]))
+        user_deleted = users[row["userSourcedId"]][1]["status"] in DELETED
+        spans.setdefault(row["userSourcedId"], []).append(
+            Spell(
+                line,
+                row["beginDate"],
+                row["endDate"],
+                row["status"] in DELETED or user_deleted,
+                row.get("dateLastModified", ""),
+            )
+        )
     students = []
+    warnings = []
     for user_id, enrolments in spans.items():
         line, user = users[user_id]
         where = f"users.csv line {line}"
@@ -431,7 +543,9 @@ def parse_oneroster(files: dict[str, bytes], *, school_ids: set[str]) -> list[On
                 errors.append(
                     FieldError(message, f"demographics.csv line {birth_line}, column birthDate")
                 )
-        ends = [end for _, _, end in enrolments]
+        first, last, warning = _enrolment(enrolments, today)
+        if warning:
+            warnings.append(warning)
         students.append(
             OneRosterStudent(
                 national_id=user["identifier"],
@@ -439,8 +553,8 @@ def parse_oneroster(files: dict[str, bytes], *, school_ids: set[str]) -> list[On
                 family_name=user["familyName"],
                 birth_date=birth,
                 year_level="" if level is None else str(level),
-                enrolled_from=min(start for _, start, _ in enrolments),
-                enrolled_to="" if "" in ends else max(ends),
+                enrolled_from=first,
+                enrolled_to=last,
                 origin=Origin(
                     None,
                     where,
@@ -462,4 +576,4 @@ def parse_oneroster(files: dict[str, bytes], *, school_ids: set[str]) -> list[On
         raise FormatRejected(
             [FieldError("no student is enrolled at the school", "enrollments.csv")]
         )
-    return students
+    return students, warnings

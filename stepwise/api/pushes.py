@@ -242,12 +242,19 @@ def push_edfi(*, school: School, token: ApiToken, data: bytes) -> Pushed:
     return import_rows(kind="register", school=school, token=token, rows=rows, origins=origins)
 
 
-def push_oneroster(*, school: School, token: ApiToken, files: dict[str, bytes]) -> Pushed:
+def push_oneroster(
+    *, school: School, token: ApiToken, files: dict[str, bytes], warnings: list[FieldError]
+) -> Pushed:
     """Import the school's students from OneRoster 1.2 CSV files as a roster.
 
     A student without a birth date keeps the one the school's own record holds.
+    `warnings` (parts not read, say) are given back with the import's own.
     """
-    students = parse_oneroster(files, school_ids={school.code, school.school_number} - {""})
+    students, found = parse_oneroster(
+        files,
+        school_ids={school.code, school.school_number} - {""},
+        today=timezone.localdate().isoformat(),
+    )
     known = dict(
         Student.objects.filter(
             school=school, national_id__in=[s.national_id for s in students]
@@ -281,4 +288,5 @@ def push_oneroster(*, school: School, token: ApiToken, files: dict[str, bytes]) 
         for s in students
     ]
     origins = [s.origin for s in students]
-    return import_rows(kind="roster", school=school, token=token, rows=rows, origins=origins)
+    pushed = import_rows(kind="roster", school=school, token=token, rows=rows, origins=origins)
+    return Pushed(pushed.result, [*warnings, *found, *pushed.warnings])
