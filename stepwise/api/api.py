@@ -64,7 +64,7 @@ from .access import (
 from .exports import CONTENT_TYPES, write_table
 from .formats import ONEROSTER_FILES, FieldError, FormatRejected
 from .models import ApiToken
-from .oneroster import read_bundle
+from .oneroster import oneroster_export, read_bundle
 from .pushes import Pushed, push_batch, push_edfi, push_oneroster, result_body
 from .ratelimit import RateLimited, rate_check
 from .services import Answer, KeyReused, push_once, request_digest, token_authenticate, token_touch
@@ -539,6 +539,33 @@ def push_oneroster_files(
         [name.encode() + b"\0" + data for name, data in sorted(files.items())],
         imported(push),
     )
+
+
+@api.get(
+    "/schools/{code}/oneroster/export",
+    response={200: None, **ERRORS},
+    url_name="oneroster_export",
+    tags=["export", "oneroster"],
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The school's roster as a OneRoster 1.2 CSV bundle",
+                "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def oneroster_bundle(request: HttpRequest, code: str):
+    """Download the school's roster as a OneRoster 1.2 CSV bundle (zip with manifest.csv).
+
+    orgs, academicSessions (terms and school years), courses and classes (one homeroom),
+    users, roles, enrollments and demographics (birth dates). It imports back through
+    POST .../oneroster as `bundle`.
+    """
+    found = school_of(request, code)
+    data = oneroster_export(found)
+    audit(request, found, "export", "oneroster", "roster as a OneRoster 1.2 bundle")
+    return download(data, "application/zip", f"oneroster-{found.code}.zip")
 
 
 # --- Reads ----------------------------------------------------------------------------

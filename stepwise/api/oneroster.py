@@ -9,9 +9,12 @@ and names every part it did not read rather than dropping it silently.
 import csv
 import io
 import zipfile
+from datetime import date
 from pathlib import PurePosixPath
 
-from .formats import NEEDED_COLUMNS, ONEROSTER_FILES, FieldError, FormatRejected
+from stepwise.schools.models import Enrolment, School
+
+from .formats import NEEDED_COLUMNS, ONEROSTER_FILES, FieldError, FormatRejected, csv_bytes
 
 MANIFEST = "manifest.csv"
 MODES = ("bulk", "delta", "absent")
@@ -96,3 +99,137 @@ def _manifest(data: bytes) -> dict[str, str]:
     if not rows or [h.strip() for h in rows[0][:2]] != ["propertyName", "value"]:
         raise FormatRejected([FieldError("the header must be propertyName,value", MANIFEST)])
     return {r[0].strip(): r[1].strip() for r in rows[1:] if len(r) >= 2}
+
+
+# --- Export ------------------------------------------------------------------------------
+
+# The OneRoster 1.2 CSV headers, in the specification's order.
+HEADERS = {
+    "academicSessions.csv": (
+        "sourcedId,status,dateLastModified,title,type,startDate,endDate,parentSourcedId,schoolYear"
+    ),
+    "orgs.csv": "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId",
+    "courses.csv": (
+        "sourcedId,status,dateLastModified,schoolYearSourcedId,title,courseCode,grades,"
+        "orgSourcedId,subjects,subjectCodes"
+    ),
+    "classes.csv": (
+        "sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,classType,"
+        "location,schoolSourcedId,termSourcedIds,subjects,subjectCodes,periods"
+    ),
+    "users.csv": (
+        "sourcedId,status,dateLastModified,enabledUser,username,userIds,givenName,familyName,"
+        "middleName,identifier,email,sms,phone,agentSourcedIds,grades,password,"
+        "userMasterIdentifier,resourceSourcedIds,preferredGivenName,preferredMiddleName,"
+        "preferredFamilyName,primaryOrgSourcedId,pronouns"
+    ),
+    "roles.csv": (
+        "sourcedId,status,dateLastModified,userSourcedId,roleType,role,beginDate,endDate,"
+        "orgSourcedId,userProfileSourcedId"
+    ),
+    "enrollments.csv": (
+        "sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,"
+        "primary,beginDate,endDate"
+    ),
+    "demographics.csv": (
+        "sourcedId,status,dateLastModified,birthDate,sex,americanIndianOrAlaskaNative,asian,"
+        "blackOrAfricanAmerican,nativeHawaiianOrOtherPacificIslander,white,"
+        "demographicRaceTwoOrMoreRaces,hispanicOrLatinoEthnicity,countryOfBirthCode,"
+        "stateOfBirthAbbreviation,cityOfBirth,publicSchoolResidenceStatus"
+    ),
+}
+# The manifest's other files, none of which an export of enrolments carries.
+ABSENT = (
+    "categories", "classResources", "courseResources", "lineItemLearningObjectiveIds",
+    "lineItems", "lineItemScoreScales", "resources", "resultLearningObjectiveIds", "results",
+    "resultScoreScales", "scoreScales", "userProfiles", "userResources",
+)  # fmt: skip
+
+
+def _grade(level: int) -> str:
+    """Return a year level as OneRoster writes grades (CEDS): KG for 0, else two digits."""
+    return "KG" if level == 0 else f"{level:02d}"
+
+
+def _table(name: str, rows: list[list[str]]) -> bytes:
+    # Bulk files: each row's status and dateLastModified are left empty.
+    return csv_bytes(tuple(HEADERS[name].split(",")), rows)
+
+
+def oneroster_export(school: School) -> bytes:
+    """Return the school's roster as a OneRoster 1.2 CSV bundle (zip with manifest.csv).
+
+    One org (the school, identified by its number, else its id), its terms and school
+    years as academicSessions, one homeroom class of one course that every enrolment
+    is in, each enrolled student as a user with a student role, their enrolment and
+    their birth date. It imports back through POST .../oneroster into an empty school.
+    """
+    org = f"org-{school.code}"
+    course, klass = f"course-{school.code}", f"class-{school.code}"
+    terms = list(school.terms.order_by("start"))
+    ends: dict[int, date] = {}
+    starts: dict[int, date] = {}
+    for t in terms:
+        ends[t.year] = max(ends.get(t.year, t.end), t.end)
+        starts[t.year] = min(starts.get(t.year, t.start), t.start)
+    sessions = [
+        [f"year-{y}", "", "", str(ends[y].year), "schoolYear", starts[y].isoformat(),
+         ends[y].isoformat(), "", str(ends[y].year)]
+        for y in sorted(ends)
+    ] + [
+        [f"term-{t.key}", "", "", t.name, "term", t.start.isoformat(), t.end.isoformat(),
+         f"year-{t.year}", str(ends[t.year].year)]
+        for t in terms
+    ]  # fmt: skip
+    enrolments = (
+        Enrolment.objects.filter(school=school)
+        .select_related("student")
+        .order_by("student__national_id")
+    )
+    users, roles, enrollments, births = [], [], [], []
+    for e in enrolments:
+        s = e.student
+        user = f"user-{s.national_id}"
+        users.append(
+            [user, "", "", "true", s.national_id, "", s.given_name, s.family_name, "",
+             s.national_id, "", "", "", "", _grade(e.year_level), "", "", "", "", "", "", org, ""]
+        )  # fmt: skip
+        roles.append(
+            [f"role-{s.national_id}", "", "", user, "primary", "student",
+             e.enrolled_from.isoformat(), "", org, ""]
+        )  # fmt: skip
+        enrollments.append(
+            [f"enrollment-{s.national_id}", "", "", klass, org, user, "student", "true",
+             e.enrolled_from.isoformat(), e.enrolled_to.isoformat() if e.enrolled_to else ""]
+        )  # fmt: skip
+        births.append([user, "", "", s.birth_date.isoformat(), *[""] * 12])
+    grades = ",".join(sorted({r[14] for r in users}))
+    title = f"Enrolment at {school.name}"
+    term_ids = ",".join(f"term-{t.key}" for t in terms)
+    identifier = school.school_number or school.code
+    tables = {
+        "academicSessions.csv": sessions,
+        "orgs.csv": [[org, "", "", school.name, "school", identifier, ""]],
+        "courses.csv": [[course, "", "", "", title, "", grades, org, "", ""]],
+        "classes.csv": [
+            [klass, "", "", title, grades, course, "", "homeroom", "", org, term_ids, "", "", ""]
+        ],
+        "users.csv": users,
+        "roles.csv": roles,
+        "enrollments.csv": enrollments,
+        "demographics.csv": births,
+    }
+    manifest = [
+        ["manifest.version", "1.0"],
+        ["oneroster.version", "1.2"],
+        *([f"file.{n.removesuffix('.csv')}", "bulk"] for n in tables),
+        *([f"file.{n}", "absent"] for n in ABSENT),
+        ["source.systemName", "Stepwise"],
+        ["source.systemCode", school.code],
+    ]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(MANIFEST, csv_bytes(("propertyName", "value"), manifest))
+        for name, rows in tables.items():
+            z.writestr(name, _table(name, rows))
+    return out.getvalue()

@@ -252,3 +252,58 @@ def test_a_bundle_without_a_manifest_is_refused(api):
     response = Client().post(URL, {"bundle": upload}, headers=api.headers())
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "manifest.csv"
+
+
+# --- Export -------------------------------------------------------------------------
+
+
+def test_the_export_round_trips_through_import_into_an_empty_school(api, nz_roster):
+    import io
+    import zipfile
+
+    from stepwise.api.oneroster import HEADERS
+    from stepwise.api.services import token_create
+    from stepwise.schools.services import school_add
+    from tests.conftest import TODAY
+
+    from .conftest import Api
+
+    nz_roster.school_number = "427"
+    nz_roster.save()
+    response = api.get("/api/v1/schools/NZ-1/oneroster/export")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = set(z.namelist())
+        manifest = dict(
+            line.split(",", 1) for line in z.read("manifest.csv").decode().splitlines()[1:]
+        )
+        headers = {n: z.read(n).decode().splitlines()[0] for n in names - {"manifest.csv"}}
+    assert headers == HEADERS
+    assert {f"file.{n.removesuffix('.csv')}" for n in HEADERS} <= {
+        k for k, v in manifest.items() if v == "bulk"
+    }
+    assert manifest["oneroster.version"] == "1.2"
+
+    empty = school_add(
+        code="NZ-9", name="Empty School", pack="nz", school_number="427", today=TODAY
+    )
+    _, secret = token_create(organisation=empty.organisation, name="Import", created_by=None)
+    upload = SimpleUploadedFile("oneroster.zip", data, content_type="application/zip")
+    answer = Client().post(
+        "/api/v1/schools/NZ-9/oneroster",
+        {"bundle": upload},
+        headers=Api(Client(), secret).headers(),
+    )
+    assert answer.status_code == 200, answer.content
+
+    def roster(school):
+        return sorted(
+            (e.student.national_id, e.student.given_name, e.student.family_name,
+             e.student.birth_date, e.year_level, e.enrolled_from, e.enrolled_to)
+            for e in Enrolment.objects.filter(school=school).select_related("student")
+        )  # fmt: skip
+
+    assert roster(empty) == roster(nz_roster)
+    assert len(roster(empty)) == 3
