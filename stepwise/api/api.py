@@ -61,7 +61,13 @@ from .access import (
     get_student_of_school,
     get_term_of_school,
 )
-from .exports import CONTENT_TYPES, write_table
+from .exports import (
+    ATTENDANCE_TYPES,
+    CONTENT_TYPES,
+    RESPONSE_TYPES,
+    standing_types,
+    write_table,
+)
 from .formats import ONEROSTER_FILES, FieldError, FormatRejected
 from .models import ApiToken
 from .oneroster import oneroster_export, read_bundle
@@ -76,8 +82,6 @@ ERRORS: dict[int, Any] = {
     429: s.ErrorOut,
 }
 PUSH_ERRORS: dict[int, Any] = {**ERRORS, 400: s.ErrorOut, 409: s.ErrorOut, 413: s.ErrorOut}
-ATTENDANCE_TYPES = {"date": "DATE"}
-RESPONSE_TYPES = {"threshold_reached_on": "DATE", "happened_on": "DATE", "recorded_on": "DATE"}
 
 
 class TokenAuth(HttpBearer):
@@ -654,7 +658,9 @@ def standings_export(
     found = school_of(request, code)
     the_term, as_of, rows = _standing_rows(found, term, as_of)
     columns = standing_columns(found.rules)
-    data = write_table(format, columns, [[r.get(c) for c in columns] for r in rows])
+    data = write_table(
+        format, columns, [[r.get(c) for c in columns] for r in rows], standing_types(columns)
+    )
     audit(request, found, "export", "standings", f"{the_term.key} as of {as_of} as {format}")
     return file_response(data, format, f"standings-{found.code}-{the_term.key}.{format}")
 
@@ -695,7 +701,7 @@ def ministry_export_table(
     else:
         columns, rows = RESPONSE_COLUMNS, list(response_rows(found, start, end))
         types = RESPONSE_TYPES
-    data = write_table(format, columns, rows, {c: types.get(c, "VARCHAR") for c in columns})
+    data = write_table(format, columns, rows, types)
     audit(request, found, "export", "ministry_export", f"{table} {start} to {end} as {format}")
     name = export_file_name(found, start, end).removesuffix(".zip") + f"-{table}.{format}"
     return file_response(data, format, name)
