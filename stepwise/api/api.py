@@ -254,9 +254,19 @@ KeyHeader = Header(
 
 
 def idempotent(
-    request: HttpRequest, school: School, key: str | None, parts: list[bytes], push
+    request: HttpRequest,
+    school: School,
+    key: str | None,
+    parts: list[bytes],
+    push,
+    *,
+    keyed_by_body: bool = False,
 ) -> HttpResponse:
-    """Answer a push, once per Idempotency-Key (see stepwise.api.services.push_once)."""
+    """Answer a push, once per Idempotency-Key (see stepwise.api.services.push_once).
+
+    With `keyed_by_body`, a request without a key is keyed by its own content: for a
+    write that is not harmless to repeat, so a client's retry cannot make a second record.
+    """
     token = token_of(request)
 
     def attempt() -> Answer:
@@ -266,6 +276,8 @@ def idempotent(
             return Answer(422, error_body(e.detail, e.errors, e.more))
 
     digest = request_digest([(request.method or "").encode(), request.path.encode(), *parts])
+    if not key and keyed_by_body:
+        key = f"body:{digest}"
     try:
         answer = push_once(organisation=token.organisation, key=key, digest=digest, push=attempt)
     except KeyReused:
@@ -599,7 +611,7 @@ def standings(
     request: HttpRequest,
     code: str,
     term: str,
-    as_of: date | None = Query(None, description="Count up to this day (default today)"),
+    as_of: s.IsoDate | None = Query(None, description="Count up to this day (default today)"),
     tier: str | None = Query(None, max_length=40, description="Only students in this tier"),
     year_level: int | None = Query(None, ge=0, le=15),
     page: int = PageQuery,
@@ -652,7 +664,7 @@ def standings_export(
     code: str,
     term: str,
     format: Literal["csv", "parquet"] = "csv",
-    as_of: date | None = None,
+    as_of: s.IsoDate | None = None,
 ):
     """Download every student's standing in a term as CSV or Parquet."""
     found = school_of(request, code)
@@ -717,8 +729,8 @@ def threshold_events(
     request: HttpRequest,
     code: str,
     term: str | None = Query(None, max_length=10, description="A term key, e.g. 2026T4"),
-    first: date | None = Query(None, alias="from", description="Reached on or after"),
-    last: date | None = Query(None, alias="to", description="Reached on or before"),
+    first: s.IsoDate | None = Query(None, alias="from", description="Reached on or after"),
+    last: s.IsoDate | None = Query(None, alias="to", description="Reached on or before"),
     status: Literal["active", "withdrawn"] | None = None,
     threshold: str | None = Query(None, max_length=40),
     page: int = PageQuery,
@@ -770,7 +782,7 @@ def early_warning_list(
     request: HttpRequest,
     code: str,
     term: str | None = Query(None, max_length=10, description="Default: the current term"),
-    as_of: date | None = None,
+    as_of: s.IsoDate | None = None,
     page: int = PageQuery,
     page_size: int = SizeQuery,
 ):
@@ -823,8 +835,8 @@ def responses(
     request: HttpRequest,
     code: str,
     term: str | None = Query(None, max_length=10, description="Responses of this term"),
-    first: date | None = Query(None, alias="from", description="Happened on or after"),
-    last: date | None = Query(None, alias="to", description="Happened on or before"),
+    first: s.IsoDate | None = Query(None, alias="from", description="Happened on or after"),
+    last: s.IsoDate | None = Query(None, alias="to", description="Happened on or before"),
     student_id: str | None = Query(None, max_length=40),
     page: int = PageQuery,
     page_size: int = SizeQuery,
@@ -869,7 +881,12 @@ RESPONSE_FIELDS = {
     tags=["responses"],
 )
 def response_add(request: HttpRequest, code: str, payload: s.ResponseIn, idempotency_key=KeyHeader):
-    """Record something the school did about a student's absence, perhaps at a threshold."""
+    """Record something the school did about a student's absence, perhaps at a threshold.
+
+    Recorded once: a repeat with the same Idempotency-Key, or without a key the same
+    body, gets the first answer again (Idempotent-Replayed: true). To record two
+    identical activities, send each with its own key.
+    """
     found = school_of(request, code)
     token = token_of(request)
 
@@ -917,13 +934,20 @@ def response_add(request: HttpRequest, code: str, payload: s.ResponseIn, idempot
                 threshold_event=event,
             )
         except ResponseError as e:
+            message = str(e)
+            if e.field == "response_type":  # the form's "Select the response type"
+                valid = ", ".join(t.key for t in found.rules.response_types)
+                message = (
+                    f"{payload.response_type!r} is not a response type of the "
+                    f"{found.rules.name} rule pack: use one of {valid}"
+                )
             raise FormatRejected(
-                [FieldError(str(e), RESPONSE_FIELDS.get(e.field, e.field or ""))],
+                [FieldError(message, RESPONSE_FIELDS.get(e.field, e.field or ""))],
                 "the response was not recorded",
             ) from None
         return Answer(201, response_out(activity))
 
-    return idempotent(request, found, idempotency_key, [request.body], record)
+    return idempotent(request, found, idempotency_key, [request.body], record, keyed_by_body=True)
 
 
 # --- Cases (an attendance service's token) --------------------------------------------
@@ -938,9 +962,9 @@ def response_add(request: HttpRequest, code: str, payload: s.ResponseIn, idempot
 def service_cases(
     request: HttpRequest,
     service_id: int,
-    status: str | None = Query(None, max_length=20, description="open, active, on_hold or closed"),
-    first: date | None = Query(None, alias="from", description="Opened on or after"),
-    last: date | None = Query(None, alias="to", description="Opened on or before"),
+    status: s.CaseStatus | None = Query(None, description="open, active, on_hold or closed"),
+    first: s.IsoDate | None = Query(None, alias="from", description="Opened on or after"),
+    last: s.IsoDate | None = Query(None, alias="to", description="Opened on or before"),
     student_id: str | None = Query(None, max_length=40),
     page: int = PageQuery,
     page_size: int = SizeQuery,

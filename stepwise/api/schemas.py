@@ -1,13 +1,45 @@
 """The shapes the API takes and gives, as its OpenAPI document shows them."""
 
+import re
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel, BeforeValidator, WithJsonSchema
+
+from stepwise.rules.pack import available_packs, load_pack
 
 MAX_ROWS = 20_000  # per push; a school's day is a few thousand marks, a large one's 5,000
 TEXT = 300  # the longest text a CSV field of the importers may hold
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: object) -> object:
+    # Pydantic alone reads a number as seconds since 1970: as_of=0 would be 1970-01-01.
+    if isinstance(value, date) or (isinstance(value, str) and ISO_DATE.fullmatch(value)):
+        return value
+    raise ValueError("must be a date written YYYY-MM-DD")
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+# Every pack's response types; which of them a school may use is its pack's choice.
+RESPONSE_TYPES = tuple(
+    sorted({t.key for p in available_packs() for t in load_pack(p).response_types})
+)
+
+
+def _response_type(value: str) -> str:
+    if value not in RESPONSE_TYPES:
+        raise ValueError(f"must be one of {', '.join(RESPONSE_TYPES)}")
+    return value
+
+
+ResponseType = Annotated[
+    str,
+    AfterValidator(_response_type),
+    WithJsonSchema({"type": "string", "enum": list(RESPONSE_TYPES)}),
+]
+CaseStatus = Literal["open", "active", "on_hold", "closed"]
 
 
 class FieldErrorOut(Schema):
@@ -40,7 +72,7 @@ class SchoolOut(Schema):
 class MarkIn(BaseModel):
     student_id: str = Field(max_length=40)
     date: str = Field(max_length=10, description="YYYY-MM-DD", examples=["2026-11-20"])
-    session: str = Field(max_length=2, description="AM or PM", examples=["AM"])
+    session: Literal["AM", "PM"] = Field(description="AM or PM", examples=["AM"])
     code: str = Field(max_length=4, description="A code of the school's rule pack")
 
 
@@ -232,8 +264,10 @@ class EarlyWarningPage(PageOut):
 
 class ResponseIn(Schema):
     student_id: str = Field(max_length=40)
-    response_type: str = Field(max_length=40, examples=["conversation"])
-    happened_on: date
+    response_type: ResponseType = Field(
+        examples=["conversation"], description="One of the school's rule pack's response types"
+    )
+    happened_on: IsoDate
     done_by: str = Field(max_length=200)
     description_id: int | None = Field(None, description="One of the school's Descriptions")
     threshold_event_id: int | None = None
