@@ -19,7 +19,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("certificates",),
     ("intake",),
     ("readiness",),
-    ("front", "dashboard", "privacy", "api"),
+    ("front", "dashboard", "privacy", "api", "onboarding"),
     ("demo",),
     ("cli", "settings", "urls", "wsgi"),  # the project's wiring
 )

@@ -63,9 +63,16 @@ from .access import (
     get_student_of_school,
     get_term_of_school,
 )
-from .exports import CONTENT_TYPES, write_table
+from .exports import (
+    ATTENDANCE_TYPES,
+    CONTENT_TYPES,
+    RESPONSE_TYPES,
+    standing_types,
+    write_table,
+)
 from .formats import ONEROSTER_FILES, FieldError, FormatRejected
 from .models import ApiToken
+from .oneroster import oneroster_export, read_bundle
 from .pushes import Pushed, push_batch, push_edfi, push_oneroster, result_body
 from .ratelimit import RateLimited, rate_check
 from .services import Answer, KeyReused, push_once, request_digest, token_authenticate, token_touch
@@ -77,13 +84,6 @@ ERRORS: dict[int, Any] = {
     429: s.ErrorOut,
 }
 PUSH_ERRORS: dict[int, Any] = {**ERRORS, 400: s.ErrorOut, 409: s.ErrorOut, 413: s.ErrorOut}
-ATTENDANCE_TYPES = {"date": "DATE"}
-RESPONSE_TYPES = {
-    "threshold_reached_on": "DATE",
-    "happened_on": "DATE",
-    "recorded_on": "DATE",
-    "due_by": "DATE",
-}
 
 
 class TokenAuth(HttpBearer):
@@ -256,9 +256,19 @@ KeyHeader = Header(
 
 
 def idempotent(
-    request: HttpRequest, school: School, key: str | None, parts: list[bytes], push
+    request: HttpRequest,
+    school: School,
+    key: str | None,
+    parts: list[bytes],
+    push,
+    *,
+    keyed_by_body: bool = False,
 ) -> HttpResponse:
-    """Answer a push, once per Idempotency-Key (see stepwise.api.services.push_once)."""
+    """Answer a push, once per Idempotency-Key (see stepwise.api.services.push_once).
+
+    With `keyed_by_body`, a request without a key is keyed by its own content: for a
+    write that is not harmless to repeat, so a client's retry cannot make a second record.
+    """
     token = token_of(request)
 
     def attempt() -> Answer:
@@ -268,6 +278,8 @@ def idempotent(
             return Answer(422, error_body(e.detail, e.errors, e.more))
 
     digest = request_digest([(request.method or "").encode(), request.path.encode(), *parts])
+    if not key and keyed_by_body:
+        key = f"body:{digest}"
     try:
         answer = push_once(organisation=token.organisation, key=key, digest=digest, push=attempt)
     except KeyReused:
@@ -427,8 +439,12 @@ def push_edfi_events(request: HttpRequest, code: str, idempotency_key=KeyHeader)
     """Import Ed-Fi StudentSchoolAttendanceEvents as register marks.
 
     Each event's attendanceEventCategoryDescriptor becomes a code of the school's rule
-    pack through the school's mapping table (PUT .../edfi/code-mappings). An event
-    is for the whole day unless `_ext.stepwise.session` is "AM" or "PM".
+    pack through the school's mapping table (PUT .../edfi/code-mappings); "Early
+    departure", "Partial" and "Present" default to the "In Attendance" code. An event
+    is for the whole day unless its eventDuration is under 0.75: then the morning with
+    an arrivalTime, the afternoon with a departureTime (or `_ext.stepwise.session`).
+    Several events for one session resolve by precedence: Unexcused Absence, Excused
+    Absence, Tardy, Early departure, Partial, In Attendance (docs/integration.md).
     """
     found = school_of(request, code)
     body = request.body
@@ -483,28 +499,28 @@ def edfi_mappings_put(request: HttpRequest, code: str, payload: s.MappingsIn):
 def push_oneroster_files(
     request: HttpRequest,
     code: str,
-    orgs: File[UploadedFile],
-    users: File[UploadedFile],
-    enrollments: File[UploadedFile],
+    orgs: UploadedFile | None = File(None),
+    users: UploadedFile | None = File(None),
+    enrollments: UploadedFile | None = File(None),
     demographics: UploadedFile | None = File(None),
+    bundle: UploadedFile | None = File(None),
     idempotency_key=KeyHeader,
 ):
-    """Import the school's students from OneRoster 1.2 CSV files (multipart form).
+    """Import the school's students from OneRoster 1.2 CSV (multipart form).
 
-    orgs.csv names the school (type school, identifier = the school id); users.csv
-    the students (identifier = national id, grades = year level); enrollments.csv
-    their enrolment dates; demographics.csv, optional, their birth dates (needed for
-    a student Stepwise does not know yet).
+    Either `bundle`, the zip with its manifest.csv, or the files one by one: orgs.csv
+    names the school (type school, identifier = the school id); users.csv the
+    students (identifier = national id, grades = year level); enrollments.csv their
+    enrolment dates; demographics.csv, optional, their birth dates (needed for a
+    student Stepwise does not know yet). status and dateLastModified are honoured
+    for deltas: a student whose enrollments are all tobedeleted has their enrolment
+    ended. A part Stepwise does not read is named in the answer's warnings.
     """
     found = school_of(request, code)
+    named = (*ONEROSTER_FILES, "demographics.csv", "bundle")
+    given = (orgs, users, enrollments, demographics, bundle)
     uploads = {
-        name: upload
-        for name, upload in zip(
-            (*ONEROSTER_FILES, "demographics.csv"),
-            (orgs, users, enrollments, demographics),
-            strict=True,
-        )
-        if upload is not None
+        name: upload for name, upload in zip(named, given, strict=True) if upload is not None
     }
     # Refused by their size before a byte of them is read.
     cap = settings.UPLOAD_ONEROSTER_MAX_BYTES
@@ -516,13 +532,58 @@ def push_oneroster_files(
     if too_large:
         return _error(request, 413, "nothing was imported: a file is too large", too_large)
     files = {name: upload.read() for name, upload in uploads.items()}
+    # Form fields Stepwise has no use for are named, not dropped in silence.
+    ignored = [
+        FieldError("not read: send the bundle or orgs, users, enrollments, demographics", n)
+        for n in sorted(request.FILES)
+        if n not in {x.removesuffix(".csv") for x in named}
+    ]
+
+    def push() -> Pushed:
+        parts, warnings = files, ignored
+        if "bundle" in files:
+            if len(files) > 1:
+                raise FormatRejected(
+                    [FieldError("send the bundle or the files one by one, not both", "bundle")]
+                )
+            parts, read = read_bundle(files["bundle"], max_bytes=cap * 4)
+            warnings = [*ignored, *read]
+        return push_oneroster(school=found, token=token_of(request), files=parts, warnings=warnings)
+
     return idempotent(
         request,
         found,
         idempotency_key,
         [name.encode() + b"\0" + data for name, data in sorted(files.items())],
-        imported(lambda: push_oneroster(school=found, token=token_of(request), files=files)),
+        imported(push),
     )
+
+
+@api.get(
+    "/schools/{code}/oneroster/export",
+    response={200: None, **ERRORS},
+    url_name="oneroster_export",
+    tags=["export", "oneroster"],
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The school's roster as a OneRoster 1.2 CSV bundle",
+                "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def oneroster_bundle(request: HttpRequest, code: str):
+    """Download the school's roster as a OneRoster 1.2 CSV bundle (zip with manifest.csv).
+
+    orgs, academicSessions (terms and school years), courses and classes (one homeroom),
+    users, roles, enrollments and demographics (birth dates). It imports back through
+    POST .../oneroster as `bundle`.
+    """
+    found = school_of(request, code)
+    data = oneroster_export(found)
+    audit(request, found, "export", "oneroster", "roster as a OneRoster 1.2 bundle")
+    return download(data, "application/zip", f"oneroster-{found.code}.zip")
 
 
 # --- Reads ----------------------------------------------------------------------------
@@ -552,7 +613,7 @@ def standings(
     request: HttpRequest,
     code: str,
     term: str,
-    as_of: date | None = Query(None, description="Count up to this day (default today)"),
+    as_of: s.IsoDate | None = Query(None, description="Count up to this day (default today)"),
     tier: str | None = Query(None, max_length=40, description="Only students in this tier"),
     year_level: int | None = Query(None, ge=0, le=15),
     page: int = PageQuery,
@@ -605,13 +666,15 @@ def standings_export(
     code: str,
     term: str,
     format: Literal["csv", "parquet"] = "csv",
-    as_of: date | None = None,
+    as_of: s.IsoDate | None = None,
 ):
     """Download every student's standing in a term as CSV or Parquet."""
     found = school_of(request, code)
     the_term, as_of, rows = _standing_rows(found, term, as_of)
     columns = standing_columns(found.rules)
-    data = write_table(format, columns, [[r.get(c) for c in columns] for r in rows])
+    data = write_table(
+        format, columns, [[r.get(c) for c in columns] for r in rows], standing_types(columns)
+    )
     audit(request, found, "export", "standings", f"{the_term.key} as of {as_of} as {format}")
     return file_response(data, format, f"standings-{found.code}-{the_term.key}.{format}")
 
@@ -652,7 +715,7 @@ def ministry_export_table(
     else:
         columns, rows = RESPONSE_COLUMNS, list(response_rows(found, start, end))
         types = RESPONSE_TYPES
-    data = write_table(format, columns, rows, {c: types.get(c, "VARCHAR") for c in columns})
+    data = write_table(format, columns, rows, types)
     audit(request, found, "export", "ministry_export", f"{table} {start} to {end} as {format}")
     name = export_file_name(found, start, end).removesuffix(".zip") + f"-{table}.{format}"
     return file_response(data, format, name)
@@ -668,8 +731,8 @@ def threshold_events(
     request: HttpRequest,
     code: str,
     term: str | None = Query(None, max_length=10, description="A term key, e.g. 2026T4"),
-    first: date | None = Query(None, alias="from", description="Reached on or after"),
-    last: date | None = Query(None, alias="to", description="Reached on or before"),
+    first: s.IsoDate | None = Query(None, alias="from", description="Reached on or after"),
+    last: s.IsoDate | None = Query(None, alias="to", description="Reached on or before"),
     status: Literal["active", "withdrawn"] | None = None,
     threshold: str | None = Query(None, max_length=40),
     page: int = PageQuery,
@@ -722,7 +785,7 @@ def early_warning_list(
     request: HttpRequest,
     code: str,
     term: str | None = Query(None, max_length=10, description="Default: the current term"),
-    as_of: date | None = None,
+    as_of: s.IsoDate | None = None,
     page: int = PageQuery,
     page_size: int = SizeQuery,
 ):
@@ -775,8 +838,8 @@ def responses(
     request: HttpRequest,
     code: str,
     term: str | None = Query(None, max_length=10, description="Responses of this term"),
-    first: date | None = Query(None, alias="from", description="Happened on or after"),
-    last: date | None = Query(None, alias="to", description="Happened on or before"),
+    first: s.IsoDate | None = Query(None, alias="from", description="Happened on or after"),
+    last: s.IsoDate | None = Query(None, alias="to", description="Happened on or before"),
     student_id: str | None = Query(None, max_length=40),
     page: int = PageQuery,
     page_size: int = SizeQuery,
@@ -821,7 +884,12 @@ RESPONSE_FIELDS = {
     tags=["responses"],
 )
 def response_add(request: HttpRequest, code: str, payload: s.ResponseIn, idempotency_key=KeyHeader):
-    """Record something the school did about a student's absence, perhaps at a threshold."""
+    """Record something the school did about a student's absence, perhaps at a threshold.
+
+    Recorded once: a repeat with the same Idempotency-Key, or without a key the same
+    body, gets the first answer again (Idempotent-Replayed: true). To record two
+    identical activities, send each with its own key.
+    """
     found = school_of(request, code)
     token = token_of(request)
 
@@ -869,13 +937,20 @@ def response_add(request: HttpRequest, code: str, payload: s.ResponseIn, idempot
                 threshold_event=event,
             )
         except ResponseError as e:
+            message = str(e)
+            if e.field == "response_type":  # the form's "Select the response type"
+                valid = ", ".join(t.key for t in found.rules.response_types)
+                message = (
+                    f"{payload.response_type!r} is not a response type of the "
+                    f"{found.rules.name} rule pack: use one of {valid}"
+                )
             raise FormatRejected(
-                [FieldError(str(e), RESPONSE_FIELDS.get(e.field, e.field or ""))],
+                [FieldError(message, RESPONSE_FIELDS.get(e.field, e.field or ""))],
                 "the response was not recorded",
             ) from None
         return Answer(201, response_out(activity))
 
-    return idempotent(request, found, idempotency_key, [request.body], record)
+    return idempotent(request, found, idempotency_key, [request.body], record, keyed_by_body=True)
 
 
 # --- Cases (an attendance service's token) --------------------------------------------
@@ -890,9 +965,9 @@ def response_add(request: HttpRequest, code: str, payload: s.ResponseIn, idempot
 def service_cases(
     request: HttpRequest,
     service_id: int,
-    status: str | None = Query(None, max_length=20, description="open, active, on_hold or closed"),
-    first: date | None = Query(None, alias="from", description="Opened on or after"),
-    last: date | None = Query(None, alias="to", description="Opened on or before"),
+    status: s.CaseStatus | None = Query(None, description="open, active, on_hold or closed"),
+    first: s.IsoDate | None = Query(None, alias="from", description="Opened on or after"),
+    last: s.IsoDate | None = Query(None, alias="to", description="Opened on or before"),
     student_id: str | None = Query(None, max_length=40),
     page: int = PageQuery,
     page_size: int = SizeQuery,

@@ -13,6 +13,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from stepwise.register.csvfile import parse_date
 
@@ -70,16 +71,21 @@ def csv_bytes(header: tuple[str, ...], rows: list[list[str]]) -> bytes:
 
 EDFI_SESSION_PATH = "_ext.stepwise.session"
 SESSIONS = ("AM", "PM")
+# Ed-Fi's eventDuration is in days (1 a whole day, 0.5 half of one). From this much up an
+# event is the whole day; below it, one session (which one: see _sessions).
+WHOLE_DAY_FROM = 0.75
 
 
 @dataclass(frozen=True)
 class EdFiEvent:
     index: int
     student_id: str
-    school_id: str
+    school_id: int
     event_date: str
     descriptor: str
-    sessions: tuple[str, ...]  # both, unless the event names one in _ext.stepwise.session
+    sessions: tuple[str, ...]  # both for a whole day; one for a part of a day
+    session_name: str  # sessionReference: the term the event belongs to
+    school_year: int
 
 
 def _text(value: object) -> str | None:
@@ -92,12 +98,59 @@ def _text(value: object) -> str | None:
     return None
 
 
-def parse_edfi_events(data: bytes) -> list[EdFiEvent]:
+def _at(item: dict, path: tuple[str, ...]) -> object:
+    value: object = item
+    for part in path:
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _sessions(item: dict, i: int, errors: list[FieldError]) -> tuple[str, ...]:
+    """Return the sessions an event covers, by the rule docs/integration.md gives.
+
+    1. `_ext.stepwise.session` ("AM" or "PM") names the session outright.
+    2. No eventDuration, or one of at least WHOLE_DAY_FROM days: the whole day.
+    3. A shorter event is one session: the morning if it has an arrivalTime (the
+       student came late), the afternoon if a departureTime (the student left early).
+       With both or neither it cannot be placed, and is refused.
+    """
+    ext = _at(item, ("_ext", "stepwise", "session"))
+    if ext is not None:
+        if ext in SESSIONS:
+            return (str(ext),)
+        errors.append(FieldError(f"{ext!r} must be AM or PM", f"[{i}].{EDFI_SESSION_PATH}", i))
+        return SESSIONS
+    duration = item.get("eventDuration")
+    if duration is None:
+        return SESSIONS
+    number = isinstance(duration, int | float) and not isinstance(duration, bool)
+    if not number or not 0 <= duration <= 1:
+        errors.append(FieldError("must be a number of days from 0 to 1", f"[{i}].eventDuration", i))
+        return SESSIONS
+    if duration >= WHOLE_DAY_FROM:
+        return SESSIONS
+    arrived, left = item.get("arrivalTime"), item.get("departureTime")
+    if arrived and not left:
+        return ("AM",)
+    if left and not arrived:
+        return ("PM",)
+    errors.append(
+        FieldError(
+            f"an event of {duration} days is one session: say which with arrivalTime (the "
+            f"morning), departureTime (the afternoon) or {EDFI_SESSION_PATH}",
+            f"[{i}].eventDuration",
+            i,
+        )
+    )
+    return SESSIONS
+
+
+def parse_edfi_events(data: bytes, *, school_number: int | None = None) -> list[EdFiEvent]:
     """Return the StudentSchoolAttendanceEvents in a JSON body (one object or an array).
 
-    Each event needs studentReference.studentUniqueId, schoolReference.schoolId,
-    eventDate and attendanceEventCategoryDescriptor. Ed-Fi events are for a day; one
-    for half a day names its session in _ext.stepwise.session ("AM" or "PM").
+    Each event needs studentReference.studentUniqueId, schoolReference.schoolId (an
+    integer), sessionReference (schoolId, schoolYear, sessionName), eventDate and
+    attendanceEventCategoryDescriptor. Which sessions it covers: `_sessions`.
     """
     try:
         body = json.loads(data.decode("utf-8-sig"))
@@ -120,40 +173,79 @@ def parse_edfi_events(data: bytes) -> list[EdFiEvent]:
         found: dict[str, str] = {}
         for name, path in (
             ("student", ("studentReference", "studentUniqueId")),
-            ("school", ("schoolReference", "schoolId")),
             ("date", ("eventDate",)),
             ("descriptor", ("attendanceEventCategoryDescriptor",)),
         ):
-            value: object = item
-            for part in path:
-                value = value.get(part) if isinstance(value, dict) else None
-            text = _text(value)
-            where = f"[{i}].{'.'.join(path)}"
+            text = _text(_at(item, path))
             if not text:
-                errors.append(FieldError("is missing or empty", where, i))
+                errors.append(FieldError("is missing or empty", f"[{i}].{'.'.join(path)}", i))
             else:
                 found[name] = text
+        school_id = _at(item, ("schoolReference", "schoolId"))
+        if school_id is None:
+            errors.append(FieldError("is missing", f"[{i}].schoolReference.schoolId", i))
+        elif isinstance(school_id, bool) or not isinstance(school_id, int):
+            errors.append(
+                FieldError(
+                    f"{school_id!r} must be an integer: the school's number"
+                    + (f" ({school_number})" if school_number else ""),
+                    f"[{i}].schoolReference.schoolId",
+                    i,
+                )
+            )
+        session = item.get("sessionReference")
+        session_name, school_year = "", 0
+        if not isinstance(session, dict):
+            errors.append(
+                FieldError(
+                    "is missing: give the term as {schoolId, schoolYear, sessionName}",
+                    f"[{i}].sessionReference",
+                    i,
+                )
+            )
+        else:
+            session_name = _text(session.get("sessionName")) or ""
+            year = session.get("schoolYear")
+            if not session_name:
+                errors.append(
+                    FieldError("is missing or empty", f"[{i}].sessionReference.sessionName", i)
+                )
+            if isinstance(year, bool) or not isinstance(year, int):
+                errors.append(
+                    FieldError(
+                        "must be an integer: the year the school year ends",
+                        f"[{i}].sessionReference.schoolYear",
+                        i,
+                    )
+                )
+            else:
+                school_year = year
+            if isinstance(school_id, int) and session.get("schoolId") != school_id:
+                errors.append(
+                    FieldError(
+                        "must be the schoolReference's schoolId",
+                        f"[{i}].sessionReference.schoolId",
+                        i,
+                    )
+                )
         event_date = found.get("date", "")
         if event_date and parse_date(event_date) is None:
             errors.append(
                 FieldError(f"{event_date!r} is not a date (use YYYY-MM-DD)", f"[{i}].eventDate", i)
             )
-        sessions: tuple[str, ...] = SESSIONS
-        ext = item.get("_ext")
-        if ext is not None:
-            stepwise = ext.get("stepwise") if isinstance(ext, dict) else None
-            session = stepwise.get("session") if isinstance(stepwise, dict) else None
-            if session is not None:
-                if session not in SESSIONS:
-                    errors.append(
-                        FieldError(f"{session!r} must be AM or PM", f"[{i}].{EDFI_SESSION_PATH}", i)
-                    )
-                else:
-                    sessions = (session,)
-        if len(found) == 4:
+        sessions = _sessions(item, i, errors)
+        if not errors:
+            assert isinstance(school_id, int)
             events.append(
                 EdFiEvent(
-                    i, found["student"], found["school"], event_date, found["descriptor"], sessions
+                    i,
+                    found["student"],
+                    school_id,
+                    event_date,
+                    found["descriptor"],
+                    sessions,
+                    session_name,
+                    school_year,
                 )
             )
     if errors:
@@ -173,6 +265,31 @@ EDFI_COLUMNS = {
 def descriptor_code_value(descriptor: str) -> str:
     """Return a descriptor's code value: the part after the # of its URI, or all of it."""
     return descriptor.rsplit("#", 1)[-1].strip()
+
+
+# Ed-Fi's default attendance event categories, the one that wins first, when several
+# events give one student's session: an absence over a late arrival or early departure,
+# and any of those over plain attendance (a register taken as "In Attendance" and then
+# corrected). A category outside this list (a school's own) outranks them all, and two
+# such categories for one session are refused: only the school can say which holds.
+PRECEDENCE = (
+    "unexcused absence",
+    "excused absence",
+    "tardy",
+    "early departure",
+    "partial",
+    "in attendance",
+    "present",
+)
+# Categories that mean the student attended the session, so count as the school's
+# "In Attendance" code unless the school maps them to codes of their own.
+ATTENDED = ("early departure", "partial", "present")
+
+
+def precedence(descriptor: str) -> int:
+    """Return a category's rank: lower wins; 0 for a category outside Ed-Fi's defaults."""
+    value = descriptor_code_value(descriptor).lower()
+    return PRECEDENCE.index(value) + 1 if value in PRECEDENCE else 0
 
 
 # --- OneRoster 1.2 CSV ------------------------------------------------------------------
@@ -244,14 +361,110 @@ def _read_csv(name: str, data: bytes, errors: list[FieldError]) -> list[tuple[in
     return rows
 
 
-def parse_oneroster(files: dict[str, bytes], *, school_ids: set[str]) -> list[OneRosterStudent]:
-    """Return the students enrolled at the school (an org of type school whose identifier
-    is one of `school_ids`), with their enrolment dates, from OneRoster 1.2 CSV files.
+STATUSES = ("", "active", "tobedeleted", "inactive")  # inactive: OneRoster 1.1's word
+DELETED = ("tobedeleted", "inactive")
 
-    A student's enrolment runs from their earliest beginDate to their latest endDate
-    (open if any enrolment has none). Users are matched by sourcedId; the national id is
-    users.csv's identifier; the year level its first grade; the birth date comes from
-    demographics.csv when it is sent.
+
+def _modified(text: str) -> datetime | None:
+    """Return a dateLastModified (ISO 8601 date-time, Z for UTC), or None if it is not one."""
+    try:
+        found = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return found if found.tzinfo else found.replace(tzinfo=UTC)
+
+
+def _latest(
+    name: str, rows: list[tuple[int, dict[str, str]]], errors: list[FieldError]
+) -> list[tuple[int, dict[str, str]]]:
+    """Check each row's status and dateLastModified; keep the latest row of each sourcedId.
+
+    A delta may carry a record more than once as it changed: the one last modified
+    holds (the later line, when they tie or have no dateLastModified).
+    """
+    latest: dict[str, tuple[datetime, int, dict[str, str]]] = {}
+    for line, row in rows:
+        where = f"{name} line {line}"
+        status = row.get("status", "").lower()
+        if status not in STATUSES:
+            errors.append(
+                FieldError(
+                    f"{row['status']!r} is not a OneRoster status (active or tobedeleted)",
+                    f"{where}, column status",
+                )
+            )
+        row["status"] = status
+        text = row.get("dateLastModified", "")
+        modified = _modified(text) if text else EARLIEST
+        if modified is None:
+            errors.append(
+                FieldError(
+                    f"{text!r} is not a date and time (use 2026-11-13T09:30:00Z)",
+                    f"{where}, column dateLastModified",
+                )
+            )
+            modified = EARLIEST
+        key = row["sourcedId"]
+        if key not in latest or latest[key][0] <= modified:
+            latest[key] = (modified, line, row)
+    return sorted((line, row) for _, line, row in latest.values())
+
+
+EARLIEST = datetime.min.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Spell:
+    line: int
+    begin: str
+    end: str  # empty: open
+    deleted: bool
+    modified: str  # the row's dateLastModified, for a deleted one without an end
+
+
+def _enrolment(spells: list[Spell], today: str) -> tuple[str, str, FieldError | None]:
+    """Return (first day, last day or "", a warning) of a student's enrolment at the school.
+
+    Active enrollments (one per class, often overlapping) make one enrolment from the
+    earliest beginDate to the latest endDate (open if any is). If none is active, the
+    student's enrolment ends: on the latest endDate given, else on the day of the
+    deletion's dateLastModified (else today). Stepwise keeps one enrolment per student
+    and school, so enrollments with days between them are joined, and the warning
+    names the gap.
+    """
+    active = [s for s in spells if not s.deleted]
+    if not active:
+        ends = [s.end or (s.modified[:10] if s.modified else today) for s in spells]
+        return min(s.begin for s in spells), max(ends), None
+    ordered = sorted(active, key=lambda s: s.begin)
+    warning = None
+    reach = ordered[0].end
+    for spell in ordered[1:]:
+        if reach and parse_date(reach) and parse_date(spell.begin):
+            gap = (parse_date(spell.begin) - parse_date(reach)).days  # type: ignore[operator]
+            if gap > 1 and warning is None:
+                warning = FieldError(
+                    f"this enrollment begins {spell.begin}, after an earlier one ended {reach}: "
+                    "Stepwise keeps one enrolment per school, so the days between count as "
+                    "enrolled",
+                    f"enrollments.csv line {spell.line}",
+                )
+        reach = "" if not reach or not spell.end else max(reach, spell.end)
+    return ordered[0].begin, reach, warning
+
+
+def parse_oneroster(
+    files: dict[str, bytes], *, school_ids: set[str], today: str = ""
+) -> tuple[list[OneRosterStudent], list[FieldError]]:
+    """Return the students enrolled at the school (an org of type school whose identifier
+    is one of `school_ids`), with their enrolment dates, from OneRoster 1.2 CSV files,
+    and warnings about rows that deserve a second look.
+
+    Status and dateLastModified are honoured, for delta files: of rows with one
+    sourcedId the latest holds, and a student whose enrollments there are all
+    `tobedeleted` has their enrolment ended (see `_enrolment`). Users are matched by
+    sourcedId; the national id is users.csv's identifier; the year level its first
+    grade; the birth date comes from demographics.csv when it is sent.
     """
     errors: list[FieldError] = []
     for name in ONEROSTER_FILES:
@@ -260,7 +473,9 @@ def parse_oneroster(files: dict[str, bytes], *, school_ids: set[str]) -> list[On
     if errors:
         raise FormatRejected(errors)
     tables = {
-        name: _read_csv(name, files[name], errors) for name in files if name in NEEDED_COLUMNS
+        name: _latest(name, _read_csv(name, files[name], errors), errors)
+        for name in files
+        if name in NEEDED_COLUMNS
     }
     if errors:
         raise FormatRejected(errors)
@@ -280,13 +495,16 @@ def parse_oneroster(files: dict[str, bytes], *, school_ids: set[str]) -> list[On
         )
     users = {row["sourcedId"]: (line, row) for line, row in tables["users.csv"]}
     births = {row["sourcedId"]: (line, row) for line, row in tables.get("demographics.csv", [])}
-    spans: dict[str, list[tuple[int, str, str]]] = {}
+    spans: dict[str, list[Spell]] = {}
     for line, row in tables["enrollments.csv"]:
         if row["role"].lower() != "student" or row["schoolSourcedId"] not in orgs:
             continue
         where = f"enrollments.csv line {line}"
         if row["userSourcedId"] not in users:
-            message = f"{row['userSourcedId']!r} is not a sourcedId in users.csv"
+            message = (
+                f"{row['userSourcedId']!r} is not a sourcedId in users.csv (a delta must "
+                "carry the user of each enrollment it changes)"
+            )
             errors.append(FieldError(message, f"{where}, column userSourcedId"))
             continue
         for column in ("beginDate", "endDate"):
@@ -297,8 +515,18 @@ def parse_oneroster(files: dict[str, bytes], *, school_ids: set[str]) -> list[On
             errors.append(
                 FieldError("is empty: Stepwise needs the first day", f"{where}, column beginDate")
             )
-        spans.setdefault(row["userSourcedId"], []).append((line, row["beginDate"], row["endDate"]))
+        user_deleted = users[row["userSourcedId"]][1]["status"] in DELETED
+        spans.setdefault(row["userSourcedId"], []).append(
+            Spell(
+                line,
+                row["beginDate"],
+                row["endDate"],
+                row["status"] in DELETED or user_deleted,
+                row.get("dateLastModified", ""),
+            )
+        )
     students = []
+    warnings = []
     for user_id, enrolments in spans.items():
         line, user = users[user_id]
         where = f"users.csv line {line}"
@@ -315,7 +543,9 @@ def parse_oneroster(files: dict[str, bytes], *, school_ids: set[str]) -> list[On
                 errors.append(
                     FieldError(message, f"demographics.csv line {birth_line}, column birthDate")
                 )
-        ends = [end for _, _, end in enrolments]
+        first, last, warning = _enrolment(enrolments, today)
+        if warning:
+            warnings.append(warning)
         students.append(
             OneRosterStudent(
                 national_id=user["identifier"],
@@ -323,8 +553,8 @@ def parse_oneroster(files: dict[str, bytes], *, school_ids: set[str]) -> list[On
                 family_name=user["familyName"],
                 birth_date=birth,
                 year_level="" if level is None else str(level),
-                enrolled_from=min(start for _, start, _ in enrolments),
-                enrolled_to="" if "" in ends else max(ends),
+                enrolled_from=first,
+                enrolled_to=last,
                 origin=Origin(
                     None,
                     where,
@@ -346,4 +576,4 @@ def parse_oneroster(files: dict[str, bytes], *, school_ids: set[str]) -> list[On
         raise FormatRejected(
             [FieldError("no student is enrolled at the school", "enrollments.csv")]
         )
-    return students
+    return students, warnings

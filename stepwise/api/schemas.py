@@ -1,13 +1,45 @@
 """The shapes the API takes and gives, as its OpenAPI document shows them."""
 
+import re
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel, BeforeValidator, WithJsonSchema
+
+from stepwise.rules.pack import available_packs, load_pack
 
 MAX_ROWS = 20_000  # per push; a school's day is a few thousand marks, a large one's 5,000
 TEXT = 300  # the longest text a CSV field of the importers may hold
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: object) -> object:
+    # Pydantic alone reads a number as seconds since 1970: as_of=0 would be 1970-01-01.
+    if isinstance(value, date) or (isinstance(value, str) and ISO_DATE.fullmatch(value)):
+        return value
+    raise ValueError("must be a date written YYYY-MM-DD")
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+# Every pack's response types; which of them a school may use is its pack's choice.
+RESPONSE_TYPES = tuple(
+    sorted({t.key for p in available_packs() for t in load_pack(p).response_types})
+)
+
+
+def _response_type(value: str) -> str:
+    if value not in RESPONSE_TYPES:
+        raise ValueError(f"must be one of {', '.join(RESPONSE_TYPES)}")
+    return value
+
+
+ResponseType = Annotated[
+    str,
+    AfterValidator(_response_type),
+    WithJsonSchema({"type": "string", "enum": list(RESPONSE_TYPES)}),
+]
+CaseStatus = Literal["open", "active", "on_hold", "closed"]
 
 
 class FieldErrorOut(Schema):
@@ -40,7 +72,7 @@ class SchoolOut(Schema):
 class MarkIn(BaseModel):
     student_id: str = Field(max_length=40)
     date: str = Field(max_length=10, description="YYYY-MM-DD", examples=["2026-11-20"])
-    session: str = Field(max_length=2, description="AM or PM", examples=["AM"])
+    session: Literal["AM", "PM"] = Field(description="AM or PM", examples=["AM"])
     code: str = Field(max_length=4, description="A code of the school's rule pack")
 
 
@@ -110,6 +142,7 @@ EDFI_EVENT_SCHEMA = {
     "description": "An Ed-Fi StudentSchoolAttendanceEvent (the fields Stepwise reads)",
     "required": [
         "schoolReference",
+        "sessionReference",
         "studentReference",
         "eventDate",
         "attendanceEventCategoryDescriptor",
@@ -118,7 +151,23 @@ EDFI_EVENT_SCHEMA = {
         "schoolReference": {
             "type": "object",
             "required": ["schoolId"],
-            "properties": {"schoolId": {"type": ["integer", "string"]}},
+            "properties": {"schoolId": {"type": "integer", "description": "The school's number"}},
+        },
+        "sessionReference": {
+            "type": "object",
+            "required": ["schoolId", "schoolYear", "sessionName"],
+            "properties": {
+                "schoolId": {"type": "integer"},
+                "schoolYear": {
+                    "type": "integer",
+                    "description": "The calendar year in which the school year ends",
+                },
+                "sessionName": {
+                    "type": "string",
+                    "maxLength": 60,
+                    "description": "The term: its name (Term 4 2026) or key (2026T4)",
+                },
+            },
         },
         "studentReference": {
             "type": "object",
@@ -131,6 +180,15 @@ EDFI_EVENT_SCHEMA = {
             "maxLength": 300,
             "example": "uri://ed-fi.org/AttendanceEventCategoryDescriptor#Unexcused Absence",
         },
+        "eventDuration": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1,
+            "description": "Days: under 0.75 is one session (the morning with an "
+            "arrivalTime, the afternoon with a departureTime)",
+        },
+        "arrivalTime": {"type": "string", "example": "12:40:00"},
+        "departureTime": {"type": "string", "example": "12:30:00"},
         "_ext": {
             "type": "object",
             "properties": {
@@ -214,8 +272,10 @@ class EarlyWarningPage(PageOut):
 
 class ResponseIn(Schema):
     student_id: str = Field(max_length=40)
-    response_type: str = Field(max_length=40, examples=["conversation"])
-    happened_on: date
+    response_type: ResponseType = Field(
+        examples=["conversation"], description="One of the school's rule pack's response types"
+    )
+    happened_on: IsoDate
     done_by: str = Field(max_length=200)
     description_id: int | None = Field(None, description="One of the school's Descriptions")
     threshold_event_id: int | None = None

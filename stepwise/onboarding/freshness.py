@@ -4,8 +4,8 @@ school day has no marks yet (stepwise.register.freshness)."""
 from django.http import HttpRequest
 from django.utils import timezone
 
-from stepwise.accounts.access import schools_for_user
 from stepwise.register.freshness import register_freshness
+from stepwise.schools.access import schools_for_user
 
 
 def freshness(request: HttpRequest) -> dict[str, object]:

@@ -13,14 +13,15 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from stepwise.accounts.access import get_school_for_user, has_school_role, require_school_role
+from stepwise.accounts.access import has_school_role, require_school_role
 from stepwise.accounts.models import Membership
 from stepwise.audit.services import audit_record
-from stepwise.front.paging import paginate
 from stepwise.register.models import ImportRun
+from stepwise.schools.access import get_school_for_user
 from stepwise.schools.models import School
 from stepwise.web.csvfiles import csv_writer
 from stepwise.web.files import download
+from stepwise.web.paging import paginate
 
 from .models import ImportUpload
 from .uploads import upload_start

@@ -3,19 +3,17 @@
 The importers (stepwise.register.importers) check a file as the command line does,
 all or nothing. A file uploaded on a school's page must also hold that school's rows
 only: a school's staff never write another school's records. `import_school_file` is
-the only call the upload page makes, so the page follows whatever the importers (or a
-single intake service in front of them) do.
+the only call the upload page makes, and it goes through the intake service
+(stepwise.intake) as the command line and the API do.
 """
 
 import csv
 import io
 from collections.abc import Callable
 
+from stepwise.intake.services import caregivers_take, register_take, roster_take
 from stepwise.register.csvfile import ImportRejected, Problems
 from stepwise.register.importers import ImportResult, import_rejected_record
-from stepwise.register.importers.caregivers import import_caregivers
-from stepwise.register.importers.register import import_register
-from stepwise.register.importers.roster import import_roster
 from stepwise.register.models import ImportRun
 from stepwise.schools.models import School
 
@@ -83,7 +81,7 @@ def import_school_file(
     if checked is not None:
         checked()
     if kind == ImportRun.Kind.REGISTER:
-        return import_register(data, file_name=file_name, user=user, evaluate=True)
+        return register_take(data, file_name=file_name, user=user)
     if kind == ImportRun.Kind.CAREGIVERS:
-        return import_caregivers(data, file_name=file_name, user=user)
-    return import_roster(data, file_name=file_name, user=user)
+        return caregivers_take(data, file_name=file_name, user=user)
+    return roster_take(data, file_name=file_name, user=user)

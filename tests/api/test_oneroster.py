@@ -108,8 +108,8 @@ def test_the_roster_importers_problems_name_the_oneroster_line_and_column(api):
 
 def test_missing_files_columns_and_bad_dates_are_named(api):
     response = Client().post(URL, {"orgs": files()["orgs"]}, headers=api.headers())
-    assert response.status_code == 422  # ninja's own check: users and enrollments are required
-    assert {e["field"] for e in response.json()["errors"]} == {"users", "enrollments"}
+    assert response.status_code == 422
+    assert {e["field"] for e in response.json()["errors"]} == {"users.csv", "enrollments.csv"}
     response = post(api, enrollments=ENROLLMENTS.replace("2026-04-27", "27/04/2026"))
     assert response.json()["errors"][0]["field"] == "enrollments.csv line 3, column beginDate"
     response = post(api, orgs="sourcedId,name\norg-1,Kauri\n")
@@ -120,3 +120,190 @@ def test_missing_files_columns_and_bad_dates_are_named(api):
     }
     response = post(api, orgs=ORGS.replace("NZ-1", "NZ-7"))
     assert "no org of type school has identifier NZ-1" in response.json()["errors"][0]["message"]
+
+
+# --- Deltas, bundles and spells -----------------------------------------------------
+
+ENROLLMENTS_HEADER = (
+    "sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,"
+    "primary,beginDate,endDate"
+)
+
+
+def enrolment_of(national_id: str) -> tuple[str, str | None]:
+    e = Enrolment.objects.get(student__national_id=national_id)
+    return e.enrolled_from.isoformat(), e.enrolled_to and e.enrolled_to.isoformat()
+
+
+def test_a_delta_that_deletes_an_enrolment_ends_it(api):
+    assert post(api).status_code == 200
+    assert enrolment_of("100000001") == ("2026-01-28", "2026-12-18")
+    delta = (
+        ENROLLMENTS_HEADER
+        + "\ne-3,tobedeleted,2026-11-13T09:30:00Z,class-1,org-1,u-2,student,,2026-01-28,\n"
+    )
+    response = post(api, enrollments=delta, demographics=None)
+    assert response.status_code == 200, response.content
+    # Ended on the day the SMS recorded the deletion; the first day kept.
+    assert enrolment_of("100000001") == ("2026-01-28", "2026-11-13")
+
+
+def test_the_latest_version_of_a_row_in_a_delta_wins(api):
+    delta = ENROLLMENTS_HEADER + (
+        "\ne-3,active,2026-11-01T08:00:00Z,class-1,org-1,u-2,student,,2026-01-28,"
+        "\ne-3,tobedeleted,2026-11-16T08:00:00Z,class-1,org-1,u-2,student,,2026-01-28,"
+        "\n"
+    )
+    response = post(api, enrollments=delta, demographics=None)
+    assert response.status_code == 200, response.content
+    assert enrolment_of("100000001") == ("2026-01-28", "2026-11-16")
+
+
+def test_a_bad_status_or_date_last_modified_is_named(api):
+    delta = ENROLLMENTS_HEADER + "\ne-3,gone,yesterday,class-1,org-1,u-2,student,,2026-01-28,\n"
+    response = post(api, enrollments=delta, demographics=None)
+    assert response.status_code == 422
+    fields = {e["field"] for e in response.json()["errors"]}
+    assert fields == {
+        "enrollments.csv line 2, column status",
+        "enrollments.csv line 2, column dateLastModified",
+    }
+
+
+def test_separate_enrolment_spells_are_named_in_a_warning(api):
+    spells = ENROLLMENTS_HEADER + (
+        "\ne-1,,,class-1,org-1,u-2,student,,2026-01-28,2026-04-02"
+        "\ne-2,,,class-1,org-1,u-2,student,,2026-07-20,"
+        "\n"
+    )
+    response = post(api, enrollments=spells, demographics=None)
+    assert response.status_code == 200, response.content
+    (warning,) = response.json()["warnings"]
+    assert warning["field"] == "enrollments.csv line 3"
+    assert "2026-04-02" in warning["message"] and "2026-07-20" in warning["message"]
+
+
+def bundle(manifest: dict[str, str], parts: dict[str, str]) -> SimpleUploadedFile:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        lines = ["propertyName,value", *(f"{k},{v}" for k, v in manifest.items())]
+        z.writestr("manifest.csv", "\n".join(lines) + "\n")
+        for name, text in parts.items():
+            z.writestr(name, text)
+    return SimpleUploadedFile("oneroster.zip", out.getvalue(), content_type="application/zip")
+
+
+MANIFEST = {
+    "manifest.version": "1.0",
+    "oneroster.version": "1.2",
+    "file.academicSessions": "bulk",
+    "file.orgs": "bulk",
+    "file.users": "bulk",
+    "file.enrollments": "bulk",
+    "file.demographics": "bulk",
+    "file.roles": "absent",
+}
+PARTS = {
+    "orgs.csv": ORGS,
+    "users.csv": USERS,
+    "enrollments.csv": ENROLLMENTS,
+    "demographics.csv": DEMOGRAPHICS,
+    "academicSessions.csv": "sourcedId,status,dateLastModified,title,type,startDate,endDate,"
+    "parentSourcedId,schoolYear\nt4,,,Term 4,term,2026-10-12,2026-12-18,,2026\n",
+}
+
+
+def test_a_zip_bundle_with_its_manifest_is_imported_and_parts_not_read_are_named(api):
+    response = Client().post(URL, {"bundle": bundle(MANIFEST, PARTS)}, headers=api.headers())
+    assert response.status_code == 200, response.content
+    assert Student.objects.filter(national_id="200000001").exists()
+    warnings = {w["field"]: w["message"] for w in response.json()["warnings"]}
+    assert "academicSessions.csv" in warnings
+    assert "not read" in warnings["academicSessions.csv"]
+
+
+def test_a_bundle_is_refused_where_it_and_its_manifest_disagree(api):
+    cases = [
+        # (manifest changes, parts changes, the field named)
+        ({"file.users": "absent"}, {}, "manifest.csv file.users"),
+        ({}, {"demographics.csv": None}, "demographics.csv"),
+        ({"file.roles": "absent"}, {"roles.csv": "sourcedId\n"}, "roles.csv"),
+    ]
+    for manifest, parts, field in cases:
+        merged = {k: v for k, v in {**PARTS, **parts}.items() if v is not None}
+        upload = bundle({**MANIFEST, **manifest}, merged)
+        response = Client().post(URL, {"bundle": upload}, headers=api.headers())
+        assert response.status_code == 422, (manifest, parts)
+        assert field in [e["field"] for e in response.json()["errors"]], response.json()
+    assert not Student.objects.filter(national_id="200000001").exists()
+
+
+def test_a_bundle_without_a_manifest_is_refused(api):
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("orgs.csv", ORGS)
+    upload = SimpleUploadedFile("r.zip", out.getvalue(), content_type="application/zip")
+    response = Client().post(URL, {"bundle": upload}, headers=api.headers())
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "manifest.csv"
+
+
+# --- Export -------------------------------------------------------------------------
+
+
+def test_the_export_round_trips_through_import_into_an_empty_school(api, nz_roster):
+    import io
+    import zipfile
+
+    from stepwise.api.oneroster import HEADERS
+    from stepwise.api.services import token_create
+    from stepwise.schools.services import school_add
+    from tests.conftest import TODAY
+
+    from .conftest import Api
+
+    nz_roster.school_number = "427"
+    nz_roster.save()
+    response = api.get("/api/v1/schools/NZ-1/oneroster/export")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = set(z.namelist())
+        manifest = dict(
+            line.split(",", 1) for line in z.read("manifest.csv").decode().splitlines()[1:]
+        )
+        headers = {n: z.read(n).decode().splitlines()[0] for n in names - {"manifest.csv"}}
+    assert headers == HEADERS
+    assert {f"file.{n.removesuffix('.csv')}" for n in HEADERS} <= {
+        k for k, v in manifest.items() if v == "bulk"
+    }
+    assert manifest["oneroster.version"] == "1.2"
+
+    empty = school_add(
+        code="NZ-9", name="Empty School", pack="nz", school_number="427", today=TODAY
+    )
+    _, secret = token_create(organisation=empty.organisation, name="Import", created_by=None)
+    upload = SimpleUploadedFile("oneroster.zip", data, content_type="application/zip")
+    answer = Client().post(
+        "/api/v1/schools/NZ-9/oneroster",
+        {"bundle": upload},
+        headers=Api(Client(), secret).headers(),
+    )
+    assert answer.status_code == 200, answer.content
+
+    def roster(school):
+        return sorted(
+            (e.student.national_id, e.student.given_name, e.student.family_name,
+             e.student.birth_date, e.year_level, e.enrolled_from, e.enrolled_to)
+            for e in Enrolment.objects.filter(school=school).select_related("student")
+        )  # fmt: skip
+
+    assert roster(empty) == roster(nz_roster)
+    assert len(roster(empty)) == 3

@@ -152,6 +152,7 @@ API_RULES: dict[str, ApiRule] = {
     "api:push_oneroster": ApiRule(by_school("api:push_oneroster")),
     "api:standings": ApiRule(by_term("api:standings")),
     "api:standings_export": ApiRule(by_term("api:standings_export")),
+    "api:oneroster_export": ApiRule(by_school("api:oneroster_export")),
     "api:ministry_export_table": ApiRule(
         by_school("api:ministry_export_table", "from=2026-10-12&to=2026-11-20", table="attendance")
     ),
