@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('register', '0003_import_run_schools_and_changes'),
+        ('register', '0004_import_run_schools_and_changes'),
         ('schools', '0005_name_terms_by_their_calendar_year'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

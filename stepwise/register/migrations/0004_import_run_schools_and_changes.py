@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('register', '0002_register_rows_leave_room'),
+        ('register', '0003_pending_evaluation'),
         ('schools', '0005_name_terms_by_their_calendar_year'),
     ]
 
