@@ -10,7 +10,7 @@ import sys
 COMMANDS = {
     "school add": "add a school with its rule pack and default terms",
     "org": "list organisations; set which schools an attendance service covers",
-    "calendar": "show a school's terms and school days for a year",
+    "calendar": "show a school's terms for a year; set-term, close or reopen a day",
     "import": "import a roster, caregivers or register CSV file",
     "evaluate": "evaluate registers and record threshold events",
     "standings": "print each student's standing for a term (CSV or JSON)",
