@@ -11,7 +11,7 @@ COMMANDS = {
     "admin create": "make an administrator of this installation (the first one, say)",
     "school add": "add a school with its rule pack and default terms",
     "org": "add and list schools, services and teams; set a service's catchment",
-    "calendar": "show a school's terms and school days for a year",
+    "calendar": "show a school's terms for a year; set-term, close or reopen a day",
     "import": "import a roster, caregivers or register CSV file",
     "evaluate": "evaluate registers and record threshold events",
     "standings": "print each student's standing for a term (CSV or JSON)",

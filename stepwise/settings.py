@@ -154,6 +154,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # "Today" and every date shown in the signed-in person's organisation's time zone.
+    "stepwise.schools.zones.OrganisationTimeZoneMiddleware",
     # Pages and downloads for a signed-in person: Cache-Control: no-store.
     "stepwise.web.caching.NoStoreForSignedInMiddleware",
     "django_otp.middleware.OTPMiddleware",

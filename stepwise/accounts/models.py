@@ -27,6 +27,10 @@ class Organisation(models.Model):
         blank=True,
         choices=[(key, load_pack(key).name) for key in available_packs()],
     )
+    # The IANA time zone its "today", deadlines and printed dates are in. Blank: its rule
+    # pack's (a school's own pack, else `pack`), e.g. Pacific/Chatham for a Chatham Islands
+    # school under the New Zealand pack's Pacific/Auckland.
+    time_zone = models.CharField(max_length=64, blank=True)
 
     def __str__(self) -> str:
         return self.name

@@ -47,13 +47,15 @@ class RegistrationCertificate(models.Model):
     # The totals printed on it, as the rules engine counts them.
     possible = models.PositiveIntegerField()
     present = models.PositiveIntegerField()
-    justified = models.PositiveIntegerField(help_text="Authorised (England) or justified absence")
+    justified = models.PositiveIntegerField(
+        help_text="Justified (authorised) absence, in the pack's words"
+    )
     unjustified = models.PositiveIntegerField(
-        help_text="Unauthorised (England) or unjustified absence"
+        help_text="Unjustified (unauthorised) absence, in the pack's words"
     )
     missing = models.PositiveIntegerField(help_text="Open sessions on roll with no mark")
     unresolved_count = models.PositiveIntegerField(
-        help_text="Sessions with a code that must be resolved first (England: N)"
+        help_text="Sessions with a code the pack marks unresolved, to resolve first"
     )
     unresolved_codes = models.CharField(max_length=100, blank=True)
 

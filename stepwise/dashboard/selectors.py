@@ -226,7 +226,7 @@ def _compute_figures(school: School, term: Term, *, as_of: date, detail: bool) -
         figures.weekdays = _weekdays(register, as_of)
         figures.weeks = _weeks(register, as_of)
         if pack.rates or any(t.window == "rolling" for t in pack.thresholds):
-            figures.flags, figures.rolling = _england_lists(register)
+            figures.flags, figures.rolling = _rate_and_rolling_lists(register)
     return figures
 
 
@@ -317,7 +317,7 @@ def _weeks(register: TermRegister, as_of: date) -> list[WeekPoint]:
     return points
 
 
-def _england_lists(register: TermRegister):
+def _rate_and_rolling_lists(register: TermRegister):
     """Return the students flagged by each rate, and those who reached each rolling threshold."""
     s = register.standings
     students = register.students
@@ -378,15 +378,14 @@ class TermRow:
 
 def default_target(pack: Pack) -> Decimal:
     """Return the pack's regular-attendance target, used until a school sets its own."""
-    return Decimal(str(pack.raw.get("regular", {}).get("target_percent", 80)))
+    return Decimal(str(pack.regular.target_percent))
 
 
 def national_goal(pack: Pack) -> tuple[Decimal, str] | None:
-    """Return New Zealand's government target for regular attendance, with its wording."""
-    if pack.country != "NZ":
+    """Return the government's goal for regular attendance, where the pack has one."""
+    if not pack.regular.national_goal:
         return None
-    regular = pack.raw.get("regular", {})
-    return Decimal(str(regular.get("target_percent", 80))), regular.get("target_note", "")
+    return Decimal(str(pack.regular.target_percent)), pack.regular.target_note
 
 
 def year_terms(school: School, term: Term) -> list[Term]:

@@ -56,6 +56,12 @@ NAVIGATION: list[Entry] = [
         ("descriptions", "description_add", "description_rename"),
         (R.SCHOOL_ADMIN, R.ORG_ADMIN),
     ),
+    Entry(
+        "Calendar",
+        "school_calendar",
+        ("school_calendar", "term_dates"),
+        (R.SCHOOL_ADMIN, R.ORG_ADMIN),
+    ),
     Entry("Early warning", "early_warning", ("early_warning",), SCHOOL_STAFF),
     Entry("Imports", "imports", ("imports", "upload"), SCHOOL_STAFF),
     Entry(

@@ -140,7 +140,7 @@ def load_wording(pack_key: str, language: str, directory: Path = WORDING_DIR) ->
 def pack_chain(pack: Pack) -> list[str]:
     """Return the pack's key, then the packs it extends: where its words may come from."""
     chain = [pack.key]
-    base = pack.raw.get("pack", {}).get("extends")
+    base = pack.extends
     if base and base != pack.key:
         chain.append(str(base))
     return chain

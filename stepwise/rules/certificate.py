@@ -14,12 +14,6 @@ import numpy as np
 from .calendar import Calendar
 from .pack import Code, Pack
 
-# Codes that mean "no reason yet": a certificate relied on in court must show none.
-# England (and Kent): N, "reason for absence not yet established" (SI 2024/208); Kent's
-# checklist asks for every N to be converted to a permanent code first.
-# New Zealand: ?, "reason not yet known (temporary)" (education.govt.nz, Term 1 2025);
-# T is a permanent code (truant), so it is not listed.
-UNRESOLVED_BY_COUNTRY = {"GB": frozenset({"N"}), "NZ": frozenset({"?"})}
 UNKNOWN_CODE = "??"  # a stored byte beyond the pack's codes
 
 
@@ -78,12 +72,12 @@ class CertificateRows:
 
 def unresolved_codes(pack: Pack) -> frozenset[str]:
     """Return the pack's codes that must be resolved before a certificate is relied on."""
-    return UNRESOLVED_BY_COUNTRY.get(pack.country, frozenset()) & {c.code for c in pack.codes}
+    return frozenset(c.code for c in pack.codes if c.unresolved)
 
 
 def year_label(pack: Pack, year: int) -> str:
     """Return how a school year is written: "2025/26" where it spans two calendar years."""
-    starts = int(pack.raw.get("calendar", {}).get("year_starts_month", 1))
+    starts = pack.calendar.year_starts_month
     return str(year) if starts == 1 else f"{year}/{(year + 1) % 100:02d}"
 
 

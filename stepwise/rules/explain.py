@@ -396,7 +396,7 @@ def _a(word: str) -> str:
 
 def pack_sources(pack: Pack) -> tuple[str, ...]:
     """Return the sources a pack relies on, with those of the pack it extends (Kent: England)."""
-    base = pack.raw.get("pack", {}).get("extends")
+    base = pack.extends
     inherited = pack_sources(load_pack(base)) if base else ()
     return tuple(dict.fromkeys((*pack.sources, *inherited)))
 

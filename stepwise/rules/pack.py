@@ -11,7 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from . import schema
+
+if TYPE_CHECKING:
+    from .readiness import Checklist
 
 from .deadline import SKIPS
 
@@ -72,6 +77,8 @@ class Code:
     valid_from: date | None = None  # the first day it may be recorded (None: always could)
     valid_until: date | None = None  # the last day it may be recorded (None: still current)
     replaced_by: str = ""  # the code or codes that took its place when it was retired
+    # A code that means "no reason yet": a certificate relied on in court must show none.
+    unresolved: bool = False
     source: str = ""  # the document, section and address its meaning and dates come from
 
     @property
@@ -312,6 +319,16 @@ class CalendarRules:
 
 
 @dataclass(frozen=True)
+class RegularRules:
+    """Regular attendance: the line a student must be above, and a school's default target."""
+
+    above_percent: float = 90.0  # attendance % strictly above which a student attends regularly
+    target_percent: float = 80.0  # share of students attending regularly a school aims for
+    target_note: str = ""
+    national_goal: bool = False  # the target is a government's goal, shown beside a school's
+
+
+@dataclass(frozen=True)
 class Pack:
     key: str
     name: str
@@ -336,7 +353,10 @@ class Pack:
     letters: LetterRules = NO_LETTERS
     cases: CaseWords = CaseWords()
     calendar: CalendarRules = CalendarRules()
-    raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
+    regular: RegularRules = RegularRules()
+    extends: str | None = None  # the pack this one overlays (Kent: England)
+    # The referral checklist (rules/readiness.py), parsed once with the pack.
+    checklist: "Checklist | None" = field(default=None, repr=False, compare=False)
 
     def code(self, code: str) -> Code:
         """Return the code's latest meaning (the current one, if it is still in use)."""
@@ -412,7 +432,15 @@ def _read(key: str) -> dict[str, Any]:
     if not path.exists():
         raise PackError(f"no rule pack called {key!r} (have: {', '.join(available_packs())})")
     with path.open("rb") as f:
-        return tomllib.load(f)
+        try:
+            data = tomllib.load(f)
+        except tomllib.TOMLDecodeError as e:
+            raise PackError(f"{path.name}: {e}") from None
+    try:
+        schema.check(data, path)
+    except ValueError as e:
+        raise PackError(str(e)) from None
+    return data
 
 
 def _merged(key: str, seen: tuple[str, ...]) -> dict[str, Any]:
@@ -500,7 +528,11 @@ def _levels(rows: list[dict[str, Any]], where: str) -> tuple[Level, ...]:
 
 
 def _build(data: dict[str, Any]) -> Pack:
+    # Imported here: the checklist's module reads the Pack class this one defines.
+    from .readiness import parse_checklist
+
     head = data["pack"]
+    regular = data.get("regular", {})
     codes = []
     for i, row in enumerate(data.get("codes", []), start=1):
         where = f"code #{i}"
@@ -517,6 +549,7 @@ def _build(data: dict[str, Any]) -> Pack:
                 valid_from=_maybe_date(row, "valid_from", where),
                 valid_until=_maybe_date(row, "valid_until", where),
                 replaced_by=str(row.get("replaced_by", "")),
+                unresolved=bool(row.get("unresolved", False)),
                 source=str(row.get("source", "")),
             )
         )
@@ -582,7 +615,7 @@ def _build(data: dict[str, Any]) -> Pack:
         tier_measure=_choice(tiers, "measure", TIER_MEASURES, "tiers"),
         tiers=_levels(tiers.get("levels", []), "tiers"),
         bands=_levels(data.get("bands", {}).get("levels", []), "bands"),
-        regular_above=float(data.get("regular", {}).get("above_percent", 90.0)),
+        regular_above=float(regular.get("above_percent", 90.0)),
         forecast_days=int(data.get("forecast", {}).get("within_school_days", 10)),
         words=dict(data.get("words", {})),
         notes=dict(data.get("notes", {})),
@@ -594,7 +627,14 @@ def _build(data: dict[str, Any]) -> Pack:
         letters=_batch_threshold_known(_letters(data.get("letters", {})), thresholds),
         cases=_case_words(data.get("cases", {})),
         calendar=_calendar(data.get("calendar", {}), data.get("terms", [])),
-        raw=data,
+        regular=RegularRules(
+            above_percent=float(regular.get("above_percent", 90.0)),
+            target_percent=float(regular.get("target_percent", 80.0)),
+            target_note=str(regular.get("target_note", "")),
+            national_goal=bool(regular.get("national_goal", False)),
+        ),
+        extends=head.get("extends"),
+        checklist=parse_checklist(data.get("readiness")),
     )
 
 

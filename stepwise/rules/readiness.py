@@ -157,7 +157,11 @@ class Result:
 
 def checklist(pack: Pack) -> Checklist | None:
     """Return the pack's referral checklist, or None when it has none."""
-    data = pack.raw.get("readiness")
+    return pack.checklist
+
+
+def parse_checklist(data: dict[str, Any] | None) -> Checklist | None:
+    """Return a pack's `[readiness]` table as a checklist (None for none); pack.py calls it."""
     if not data:
         return None
     items = tuple(_item(row) for row in data.get("items", []))

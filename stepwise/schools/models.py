@@ -64,7 +64,7 @@ class CatchmentSchool(models.Model):
 class Term(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="terms")
     year = models.PositiveSmallIntegerField(
-        help_text="The school year (England: the year it starts)."
+        help_text="The school year, named by the calendar year it starts in."
     )
     number = models.PositiveSmallIntegerField()
     name = models.CharField(max_length=60)
@@ -131,7 +131,7 @@ class Student(models.Model):
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="students")
     national_id = models.CharField(
-        max_length=40, help_text="National Student Number (NZ) or UPN (England)."
+        max_length=40, help_text="The national student id the school's rule pack names."
     )
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)

@@ -1,6 +1,7 @@
 """Create schools and their calendars."""
 
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -28,7 +29,9 @@ def school_add(
     school = School.objects.create(
         code=code, name=name, pack=pack, school_number=school_number, organisation=organisation
     )
-    year = school_year_of(rules, today or timezone.localdate())
+    # The school's first school year is this one where the school is.
+    here = ZoneInfo(rules.calendar.time_zone)
+    year = school_year_of(rules, today or timezone.localdate(timezone=here))
     for y in (year - 1, year, year + 1):
         terms_add_defaults(school=school, year=y)
     descriptions_load_defaults(school=school)

@@ -18,6 +18,7 @@ from stepwise.register.models import Amendment, RegisterTerm
 from stepwise.rules.calendar import SESSIONS
 from stepwise.rules.pack import default_terms
 from stepwise.schools.models import ClosureDay, School, Term
+from stepwise.schools.zones import school_today
 
 from .services import EvaluationResult, terms_evaluate
 
@@ -120,7 +121,7 @@ def day_close(
     _audit(school, by, f"Closed {day.isoformat()} ({term.key}): {reason}{kept}")
     return CalendarChange(
         f"{school.code} is closed on {day:%A %-d %B %Y}: {reason}{kept}",
-        terms_evaluate(terms=[term]),
+        terms_evaluate(terms=[term], as_of=school_today(school)),
     )
 
 
@@ -140,7 +141,7 @@ def day_reopen(*, school: School, day: date, reason: str, by=None) -> CalendarCh
     _audit(school, by, f"Reopened {day.isoformat()} (was: {closure.reason}): {reason}")
     return CalendarChange(
         f"{school.code} is open on {day:%A %-d %B %Y} again",
-        terms_evaluate(terms=[term]) if term else EvaluationResult(),
+        terms_evaluate(terms=[term], as_of=school_today(school)) if term else EvaluationResult(),
     )
 
 
@@ -218,5 +219,5 @@ def term_set(*, school: School, key: str, start: date, end: date, by=None) -> Ca
     _audit(school, by, f"Set {term.key} to {start} - {end} (was {old_start} - {old_end})")
     return CalendarChange(
         f"{term.name} at {school.code} now runs from {start:%-d %B %Y} to {end:%-d %B %Y}",
-        terms_evaluate(terms=[term]),
+        terms_evaluate(terms=[term], as_of=school_today(school)),
     )

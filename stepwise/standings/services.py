@@ -11,6 +11,7 @@ from stepwise.register.models import PendingEvaluation
 from stepwise.register.selectors import TermRows
 from stepwise.schools.models import School, Term
 from stepwise.schools.selectors import EnrolmentRows
+from stepwise.schools.zones import school_today
 
 from .models import ThresholdEvent
 from .selectors import Evaluated, evaluate_terms
@@ -136,5 +137,5 @@ def _insert_events(events: list[tuple[int, int, str, str]], *, detected_at) -> N
 
 def school_evaluate(*, school: School, as_of: date | None = None) -> EvaluationResult:
     """Evaluate every term of the school that has started, writing threshold events."""
-    as_of = as_of or timezone.localdate()
+    as_of = as_of or school_today(school)
     return terms_evaluate(terms=terms_to_evaluate(school, as_of), as_of=as_of)

@@ -38,6 +38,7 @@ from stepwise.rules.pack import Code, CodeRefused
 from stepwise.schools.calendars import closures_with_holidays
 from stepwise.schools.models import ClosureDay, School, Term
 from stepwise.schools.selectors import EnrolmentRows
+from stepwise.schools.zones import school_today
 
 HEADER = ("school_id", "student_id", "date", "session", "code")
 SESSION_INDEX = {s: i for i, s in enumerate(SESSIONS)}
@@ -61,9 +62,11 @@ class SchoolContext:
     names: tuple[str, ...]  # code letters by index, for the amendment log
     terms: list[Term]
     closed: dict[date, str]
+    today: str  # ISO date: today where the school is, the last day that may take marks
 
-    def day(self, text: str, today: str) -> tuple[int, int] | str:
+    def day(self, text: str) -> tuple[int, int] | str:
         """Return (term id, the day's first slot), or why the date cannot take marks."""
+        today = self.today
         day = parse_date(text)
         if day is None or day.isoformat() != text:
             return f"{text!r} is not a date (use YYYY-MM-DD)"
@@ -141,7 +144,8 @@ def import_register(
 
 def _contexts(school_codes: list[str]) -> dict[str, SchoolContext]:
     """Load the rules, terms and closures of the schools named in a file, in a few queries."""
-    schools = {s.code: s for s in School.objects.filter(code__in=school_codes)}
+    found = School.objects.filter(code__in=school_codes).select_related("organisation")
+    schools = {s.code: s for s in found}
     by_pk = {s.pk: s for s in schools.values()}
     terms: dict[int, list[Term]] = defaultdict(list)
     for term in Term.objects.filter(school_id__in=by_pk):
@@ -161,6 +165,7 @@ def _contexts(school_codes: list[str]) -> dict[str, SchoolContext]:
             names=("", *(c.code for c in pack.codes)),
             terms=terms[school.pk],
             closed=closed,
+            today=school_today(school).isoformat(),
         )
     return contexts
 
@@ -261,10 +266,9 @@ def _parse(data: bytes, file_name: str, progress: Callable[[int], None] | None) 
     context = [contexts.get(code) for code in schools.values]
     known_school = np.array([c is not None for c in context], dtype=bool)[schools.index]
 
-    today = timezone.localdate().isoformat()
     day_school, pair_day, row_day = _pairs(schools, days)
     day_found: list[tuple[int, int] | str] = [
-        context[s].day(days.values[d], today) if context[s] else "" for s, d in zip(
+        context[s].day(days.values[d]) if context[s] else "" for s, d in zip(
             day_school.tolist(), pair_day.tolist(), strict=True
         )
     ]  # fmt: skip

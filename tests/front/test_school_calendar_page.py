@@ -1,0 +1,58 @@
+"""A school admin changes the school's calendar on its calendar page.
+
+The page runs the same services as `stepwise calendar`: each change audited and its term
+recounted; a date outside the jurisdiction's range refused, naming the field.
+"""
+
+import pytest
+from django.urls import reverse
+
+from stepwise.accounts.models import Membership
+from stepwise.audit.models import AuditEvent
+from stepwise.schools.models import ClosureDay
+from tests.referrals.conftest import add_member
+
+
+@pytest.fixture
+def admin_user(school):
+    return add_member("schooladmin", school.organisation, Membership.Role.SCHOOL_ADMIN)
+
+
+def test_a_school_admin_closes_a_teacher_only_day(login, school, admin_user):
+    url = reverse("school_calendar", args=[school.code])
+    client = login(admin_user)
+    page = client.get(url).content.decode()
+    assert "Term dates and closure days" in page and "Term 4 2026" in page
+    answer = client.post(
+        url,
+        {"action": "close", "day_day": "4", "day_month": "12", "day_year": "2026",
+         "reason": "Teacher-only day"},
+    )  # fmt: skip
+    assert answer.status_code == 302
+    assert ClosureDay.objects.get(school=school, date="2026-12-04").reason == "Teacher-only day"
+    audit = AuditEvent.objects.get(object_type="calendar")
+    assert audit.username == "schooladmin"
+    assert "Teacher-only day" in client.get(url).content.decode()
+
+
+def test_a_term_start_outside_the_ministrys_range_is_refused_naming_the_field(
+    login, school, admin_user
+):
+    url = reverse("term_dates", args=[school.code, "2027T1"])
+    client = login(admin_user)
+    answer = client.post(
+        url,
+        {"start_day": "18", "start_month": "1", "start_year": "2027",
+         "end_day": "16", "end_month": "4", "end_year": "2027"},
+    )  # fmt: skip
+    page = answer.content.decode()
+    assert answer.status_code == 200
+    assert "There is a problem" in page
+    assert 'href="#start"' in page
+    assert "between 1 February 2027 and 3 February 2027" in page
+    assert not AuditEvent.objects.filter(object_type="calendar").exists()
+
+
+def test_an_officer_cannot_change_the_calendar(login, school, officer):
+    answer = login(officer).get(reverse("school_calendar", args=[school.code]))
+    assert answer.status_code == 403
