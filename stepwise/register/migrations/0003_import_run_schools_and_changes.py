@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('register', '0002_register_rows_leave_room'),
-        ('schools', '0005_name_terms_by_their_calendar_year'),
+        ('schools', '0001_initial'),  # School, whatever came after
     ]
 
     operations = [
