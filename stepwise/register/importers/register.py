@@ -454,6 +454,7 @@ def _apply(run: ImportRun, p: Parsed) -> Applied:
         affected={(p.term_school[t].school.pk, t) for t in changed_terms},
         registers={t: registers[t] for t in changed_terms},
         enrolments=p.enrolments,
+        schools={c.school.pk for c in p.term_school.values()},
     )
 
 
