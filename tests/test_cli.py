@@ -28,6 +28,7 @@ OUR_COMMANDS = [
     "api-token",
     "user",
     "org",
+    "admin",
 ]
 
 

@@ -14,10 +14,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from stepwise.accounts.access import get_school_for_user, require_school_role
+from stepwise.accounts.access import require_school_role
 from stepwise.accounts.models import Membership
 from stepwise.responses.forms import GovukDateField, GovukForm
 from stepwise.rules.pack import default_terms, school_year_of
+from stepwise.schools.access import get_school_for_user
 from stepwise.schools.models import School, Term
 from stepwise.schools.zones import school_today
 from stepwise.standings.calendar_changes import (

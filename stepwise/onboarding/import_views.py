@@ -24,7 +24,7 @@ from stepwise.web.files import download
 from stepwise.web.paging import paginate
 
 from .models import ImportUpload
-from .uploads import upload_start
+from .uploads import upload_refusal, upload_start
 
 R = Membership.Role
 UPLOADERS = (R.ATTENDANCE_OFFICER, R.SCHOOL_ADMIN, R.ORG_ADMIN)
@@ -49,6 +49,39 @@ def _get_upload(user, code: str, pk: int) -> tuple[School, ImportUpload]:
     return school, upload
 
 
+def _start(request: HttpRequest, school: School, kind: str) -> ImportUpload | dict[str, str]:
+    """Start importing the request's file; return the upload, or what is wrong by field.
+
+    A file too big or of the wrong kind is refused before it is read: the request
+    says its name and size.
+    """
+    found = request.FILES.get("upload")
+    if found is None:
+        return {"upload": "Choose a CSV file to upload"}
+    name = found.name or "upload.csv"
+    if errors := upload_refusal(kind=kind, name=name, size=found.size or 0):
+        return errors
+    try:
+        upload = upload_start(
+            school=school,
+            kind=kind,
+            name=name,
+            content=found.read(),
+            by=request.user,  # type: ignore[arg-type]
+        )
+    except ValidationError as e:
+        return {k: " ".join(v) for k, v in e.message_dict.items()}
+    audit_record(
+        request=request,
+        organisation=school.organisation,
+        action="change",
+        object_type="upload",
+        object_id=upload.pk,
+        detail=f"{upload.get_kind_display()} file {upload.file_name} uploaded",
+    )
+    return upload
+
+
 @login_required
 def imports(request: HttpRequest, code: str) -> HttpResponse:
     """List the school's imports and pushes, newest first; upload a file."""
@@ -58,30 +91,10 @@ def imports(request: HttpRequest, code: str) -> HttpResponse:
     kind = request.POST.get("kind", "")
     if request.method == "POST":
         require_school_role(request.user, school, UPLOADERS)
-        found = request.FILES.get("upload")
-        if found is None:
-            errors["upload"] = "Choose a CSV file to upload"
-        else:
-            try:
-                upload = upload_start(
-                    school=school,
-                    kind=kind,
-                    name=found.name or "upload.csv",
-                    content=found.read(),
-                    by=request.user,  # type: ignore[arg-type]
-                )
-            except ValidationError as e:
-                errors = {k: " ".join(v) for k, v in e.message_dict.items()}
-            else:
-                audit_record(
-                    request=request,
-                    organisation=school.organisation,
-                    action="change",
-                    object_type="upload",
-                    object_id=upload.pk,
-                    detail=f"{upload.get_kind_display()} file {upload.file_name} uploaded",
-                )
-                return redirect("upload", code=school.code, pk=upload.pk)
+        started = _start(request, school, kind)
+        if isinstance(started, ImportUpload):
+            return redirect("upload", code=school.code, pk=started.pk)
+        errors = started
     runs = (
         ImportRun.objects.filter(schools=school)
         .select_related("imported_by", "imported_by__api_token")

@@ -30,17 +30,22 @@ logger = logging.getLogger(__name__)
 PROBLEMS_KEPT = 100_000
 
 
+def upload_refusal(*, kind: str, name: str, size: int) -> dict[str, str]:
+    """Return what is wrong with an upload, by field, before its content is read."""
+    errors = {}
+    if kind not in ImportRun.Kind.values:
+        errors["kind"] = "Select what the file holds"
+    if extension(name) not in (".csv", ".txt"):
+        errors["upload"] = f"{name} is not a CSV file: save it from your system as CSV (UTF-8)"
+    elif refused := too_big(name, size, settings.UPLOAD_IMPORT_MAX_BYTES, "an import file"):
+        errors["upload"] = refused
+    return errors
+
+
 def upload_start(*, school: School, kind: str, name: str, content: bytes, by: User) -> ImportUpload:
     """Keep an uploaded file and queue its import; raise ValidationError saying what is wrong."""
-    if kind not in ImportRun.Kind.values:
-        raise ValidationError({"kind": "Select what the file holds"})
-    if extension(name) not in (".csv", ".txt"):
-        raise ValidationError(
-            {"upload": f"{name} is not a CSV file: save it from your system as CSV (UTF-8)"}
-        )
-    cap = settings.UPLOAD_IMPORT_MAX_BYTES
-    if refused := too_big(name, len(content), cap, "an import file"):
-        raise ValidationError({"upload": refused})
+    if errors := upload_refusal(kind=kind, name=name, size=len(content)):
+        raise ValidationError(errors)
     if not content.strip():
         raise ValidationError({"upload": f"{name} is empty"})
     with transaction.atomic():

@@ -7,15 +7,15 @@ urlpatterns = [
     path("organisations/add/<str:kind>/", views.organisation_add, name="organisation_add"),
     path("organisations/<int:org_id>/change/", views.organisation_edit, name="organisation_edit"),
     path("organisations/<int:org_id>/people/", views.people, name="people"),
-    path("organisations/<int:org_id>/people/<int:user_id>/", views.person, name="member"),
+    path("organisations/<int:org_id>/people/<int:user_id>/", views.member, name="member"),
     path(
         "organisations/<int:org_id>/people/<int:user_id>/end/",
-        views.person_end,
+        views.member_end,
         name="member_end",
     ),
     path(
         "organisations/<int:org_id>/people/<int:user_id>/two-factor-reset/",
-        views.person_two_factor_reset,
+        views.member_two_factor_reset,
         name="member_two_factor_reset",
     ),
 ]

@@ -201,7 +201,7 @@ def people(request: HttpRequest, org_id: int) -> HttpResponse:
     )
 
 
-def _person(organisation: Organisation, user_id: int):
+def _member(organisation: Organisation, user_id: int):
     for found in people_of(organisation):
         if found.user.pk == user_id:
             return found
@@ -209,10 +209,10 @@ def _person(organisation: Organisation, user_id: int):
 
 
 @login_required
-def person(request: HttpRequest, org_id: int, user_id: int) -> HttpResponse:
+def member(request: HttpRequest, org_id: int, user_id: int) -> HttpResponse:
     """Change a member's roles."""
     organisation = get_people_organisation_for_user(request.user, org_id)
-    member = _person(organisation, user_id)
+    member = _member(organisation, user_id)
     form = RolesForm(
         request.POST or None,
         initial={"roles": member.role_keys},
@@ -240,10 +240,10 @@ def person(request: HttpRequest, org_id: int, user_id: int) -> HttpResponse:
 
 
 @login_required
-def person_end(request: HttpRequest, org_id: int, user_id: int) -> HttpResponse:
+def member_end(request: HttpRequest, org_id: int, user_id: int) -> HttpResponse:
     """End a member's membership, after asking."""
     organisation = get_people_organisation_for_user(request.user, org_id)
-    member = _person(organisation, user_id)
+    member = _member(organisation, user_id)
     error = ""
     if request.method == "POST":
         try:
@@ -265,10 +265,10 @@ def person_end(request: HttpRequest, org_id: int, user_id: int) -> HttpResponse:
 
 
 @login_required
-def person_two_factor_reset(request: HttpRequest, org_id: int, user_id: int) -> HttpResponse:
+def member_two_factor_reset(request: HttpRequest, org_id: int, user_id: int) -> HttpResponse:
     """Remove a member's authenticator and show a link to set up a new one, after asking."""
     organisation = get_people_organisation_for_user(request.user, org_id)
-    member = _person(organisation, user_id)
+    member = _member(organisation, user_id)
     error = ""
     if request.method == "POST":
         try:

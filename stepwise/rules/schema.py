@@ -108,6 +108,7 @@ SCHEMA: dict[str, Any] = {
     ],
     "responses": {
         "due_hours": int,
+        "due_skips": _list(str),
         "critical_school_days": int,
         "types": [{"key": str, "label": str, "descriptions": _list(str)}],
         **SOURCE,

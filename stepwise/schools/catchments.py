@@ -1,7 +1,7 @@
 """Attendance services' catchments: which schools each service takes referrals from.
 
-Whoever administers the installation sets them (`stepwise org covers`, or the Django
-admin); a school refers only within them (stepwise.referrals), and a service accepts
+Whoever administers the installation sets them (the Organisations pages, `stepwise org
+covers`); a school refers only within them (stepwise.referrals), and a service accepts
 only referrals from schools they include (stepwise.cases).
 """
 

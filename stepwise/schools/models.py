@@ -34,8 +34,8 @@ class School(models.Model):
 class CatchmentSchool(models.Model):
     """A school in an attendance service's catchment: the service takes its referrals.
 
-    Whoever administers the installation sets it (the Django admin, `stepwise org
-    covers`). A school refers only to a service whose catchment includes it, and a
+    Whoever administers the installation sets it (the Organisations pages, `stepwise
+    org covers`). A school refers only to a service whose catchment includes it, and a
     service accepts only such referrals.
     """
 

@@ -22,6 +22,9 @@ from stepwise.register.models import ImportRun, RegisterTerm
 from stepwise.schools.services import school_add
 from tests.conftest import REGISTER_HEADER, ROSTER_HEADER, csv_bytes, sign_in
 
+# The worker runs its tasks in transactions of its own, as in production.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 R = Membership.Role
 TODAY = date(2026, 11, 24)  # the suite's clock: a Tuesday in Term 4
 

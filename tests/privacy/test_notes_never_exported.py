@@ -111,10 +111,11 @@ NOT_EXPORTS = {
     "retention": "purges old records; prints counts and writes tombstones (ids only)",
     "api-token": "makes, lists or revokes API tokens; prints a new token or token names",
     "flush": "Django's flush, emptying the whole database (the audit trail by its purge)",
-    "user": "prints a user's two-factor enrolment link",
+    "user": "prints a user's two-factor enrolment link, or an invitation link",
     "deploy": "migrates the database and collects static files; prints counts",
     "secret-key": "prints a new random key, no record",
-    "org": "lists organisations and services' catchments: names and school ids only",
+    "org": "adds and lists organisations and services' catchments: names and school ids only",
+    "admin": "makes an installation administrator and prints their invitation link",
 }
 PERIOD = ("2026-10-12", "2026-11-20")  # Term 4 2026 up to the pinned today
 # Text a spreadsheet would run as a formula, each where some export carries it.

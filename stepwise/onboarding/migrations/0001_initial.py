@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('register', '0004_import_run_schools_and_changes'),
-        ('schools', '0005_name_terms_by_their_calendar_year'),
+        ('schools', '0001_initial'),  # School, whatever came after
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

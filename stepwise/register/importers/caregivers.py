@@ -189,4 +189,9 @@ def _apply(rows: list[CaregiverRow]) -> Applied:
         "links added": len(new_links),
         "links updated": len(changed_links),
     }
-    return Applied(len(rows), sum(detail.values()), {k: v for k, v in detail.items() if v})
+    return Applied(
+        len(rows),
+        sum(detail.values()),
+        {k: v for k, v in detail.items() if v},
+        schools={r.school.pk for r in rows},
+    )

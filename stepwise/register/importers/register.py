@@ -503,6 +503,7 @@ def _apply(run: ImportRun, p: Parsed) -> Applied:
         registers={t: registers[t] for t in changed_terms},
         enrolments=p.enrolments,
         changes=changes,
+        schools={c.school.pk for c in p.term_school.values()},
     )
 
 

@@ -176,6 +176,7 @@ def _apply(rows: list[RosterRow], file_name: str, user) -> Applied:
         sum(detail.values()),
         {k: v for k, v in detail.items() if v},
         warnings=_conflicts(rows, file_name, user),
+        schools={r.school.pk for r in rows},
     )
 
 

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('register', '0003_pending_evaluation'),
-        ('schools', '0005_name_terms_by_their_calendar_year'),
+        ('schools', '0001_initial'),  # School, whatever came after
     ]
 
     operations = [
