@@ -16,6 +16,8 @@ responses, exports) are written to the audit log like page views: one entry per
 request, in the token's name.
 """
 
+import base64
+import binascii
 import math
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -54,6 +56,7 @@ from stepwise.standings.table import flat_standing, standing_columns
 from stepwise.web.files import download
 from stepwise.web.uploads import too_big
 
+from . import kamar
 from . import schemas as s
 from .access import (
     get_school_for_token,
@@ -71,7 +74,7 @@ from .exports import (
 from .formats import ONEROSTER_FILES, FieldError, FormatRejected
 from .models import ApiToken
 from .oneroster import oneroster_export, read_bundle
-from .pushes import Pushed, push_batch, push_edfi, push_oneroster, result_body
+from .pushes import Pushed, import_rows, push_batch, push_edfi, push_oneroster, result_body
 from .ratelimit import RateLimited, rate_check
 from .services import Answer, KeyReused, push_once, request_digest, token_authenticate, token_touch
 
@@ -582,6 +585,77 @@ def oneroster_bundle(request: HttpRequest, code: str):
     data = oneroster_export(found)
     audit(request, found, "export", "oneroster", "roster as a OneRoster 1.2 bundle")
     return download(data, "application/zip", f"oneroster-{found.code}.zip")
+
+
+# --- KAMAR Directory Services ------------------------------------------------------------
+
+
+def _basic_token(request: HttpRequest) -> ApiToken | Literal[False] | None:
+    """Return the token in HTTP Basic credentials' password; False if none were sent."""
+    scheme, _, encoded = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "basic" or not encoded:
+        return False
+    try:
+        _, _, password = base64.b64decode(encoded, validate=True).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return token_authenticate(password)
+
+
+def _kamar(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
+    response = api.create_response(request, body, status=status)
+    if status == 401:
+        response["WWW-Authenticate"] = 'Basic realm="Stepwise"'
+    return response
+
+
+@api.post(
+    "/schools/{code}/kamar",
+    auth=None,
+    response={200: dict[str, Any], 401: dict[str, Any], 403: dict[str, Any],
+              422: dict[str, Any], 429: s.ErrorOut},
+    url_name="kamar_push",
+    tags=["push", "kamar"],
+    openapi_extra={"security": [{"basicAuth": []}]},
+)  # fmt: skip
+def kamar_push(request: HttpRequest, code: str):
+    """Receive KAMAR's Directory Services push (SMSDirectoryData, JSON) for the school.
+
+    Set it up in KAMAR as a listening service at this address, with any user name and an
+    API token of the school's organisation as the password. A `check` is answered with
+    what Stepwise wants (student details and attendance); `full` and `part` pushes are
+    imported as the roster, `attendance` pushes as register marks, all or nothing.
+    Answers are KAMAR's envelope: {"SMSDirectoryData": {"error": 0, "result": "OK"}}.
+    """
+    token = _basic_token(request)
+    if token is False:
+        return _kamar(request, 401, kamar.envelope(401, "No Credentials Provided"))
+    found = School.objects.filter(code=code).first()
+    if token is None or found is None or found.organisation_id != token.organisation_id:
+        return _kamar(request, 403, kamar.envelope(403, "Authentication Failed"))
+    rate_check(token)
+    token_touch(token)
+    try:
+        push = kamar.read_push(request.body, found)
+        if push.sync == "check":
+            return _kamar(request, 200, kamar.check_answer())
+        if push.sync in ("full", "part"):
+            rows, origins = kamar.roster_rows(push.data, found)
+            pushed = import_rows(kind="roster", school=found, token=token, rows=rows,
+                                 origins=origins)  # fmt: skip
+        elif push.sync == "attendance":
+            rows, origins = kamar.register_rows(push.data, found)
+            pushed = import_rows(kind="register", school=found, token=token, rows=rows,
+                                 origins=origins)  # fmt: skip
+        else:
+            return _kamar(
+                request, 200, kamar.envelope(0, f"OK: Stepwise does not keep {push.sync}")
+            )
+    except FormatRejected as e:
+        shown = "; ".join(f"{x.field}: {x.message}" for x in e.errors[:10])
+        body = kamar.envelope(422, f"{e.detail}: {shown}", errors=[x.as_dict() for x in e.errors])
+        return _kamar(request, 422, body)
+    return _kamar(request, 200, kamar.envelope(0, "OK", imported=result_body(pushed)))
 
 
 # --- Reads ----------------------------------------------------------------------------

@@ -310,6 +310,15 @@ def _shown(fmt: str) -> str:
     return fmt.replace("%d", "DD").replace("%m", "MM").replace("%Y", "YYYY").replace("%y", "YY")
 
 
+def most_common_first(codes: list[str]) -> str:
+    """Return the code most of `codes` carry; of codes as common, the one found first."""
+    counts: dict[str, int] = {}
+    for code in codes:
+        counts[code] = counts.get(code, 0) + 1
+    best = max(counts.values())
+    return next(c for c in codes if counts[c] == best)
+
+
 def _by_session(rows: list[_Row]) -> list[_Row]:
     """Give each session the code most of its periods carry (the earliest, on a tie).
 
@@ -321,11 +330,8 @@ def _by_session(rows: list[_Row]) -> list[_Row]:
         groups.setdefault((r.school, r.student, r.day, r.session), []).append(r)
     chosen = []
     for periods in groups.values():
-        counts: dict[str, int] = {}
-        for r in periods:
-            counts[r.code] = counts.get(r.code, 0) + 1
-        best = max(counts.values())
-        chosen.append(next(r for r in periods if counts[r.code] == best))
+        code = most_common_first([r.code for r in periods])
+        chosen.append(next(r for r in periods if r.code == code))
     return chosen
 
 
