@@ -51,6 +51,7 @@ def standings(school: str, term: str) -> str:
         # (the profile, its file under tests/data, the school fixture, the term of the week)
         ("sims", "sims_register.csv", "england", "2026T1"),
         ("arbor", "arbor_register.csv", "england", "2026T1"),
+        ("wonde", "wonde_register.csv", "england", "2026T1"),
         ("kamar", "kamar_register.txt", "nz_roster", "2026T4"),
     ],
 )

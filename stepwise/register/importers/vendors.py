@@ -92,7 +92,27 @@ KAMAR = Profile(
     "'Unicode text', and the session rule (the code most of its periods carry)",
 )
 
-BUILT_IN = {p.key: p for p in (SIMS, ARBOR, KAMAR)}
+WONDE = Profile(
+    key="wonde",
+    name="Wonde",
+    packs=("england", "kent"),
+    layout=SESSION,
+    columns={
+        "school_id": ("School ID",),
+        "student_id": ("UPN", "student_id", "Student ID"),
+        "date": ("date",),
+        "session": ("session",),
+        "code": ("attendance_code", "code", "Attendance Code"),
+    },
+    date_formats=("%Y-%m-%d",),
+    encoding="utf-8",
+    confirmed="a session attendance record is a student, a date (YYYY-MM-DD), a session (AM or "
+    "PM) and an attendance code (wondeltd/php-client, session register write-back)",
+    inferred="a CSV of those records with the code itself rather than Wonde's code id, the "
+    "student as their UPN, and the column names",
+)
+
+BUILT_IN = {p.key: p for p in (SIMS, ARBOR, KAMAR, WONDE)}
 
 
 def profiles_for(pack: str) -> list[Profile]:
