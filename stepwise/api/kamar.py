@@ -164,18 +164,35 @@ def day_sessions(slots: str) -> dict[str, str]:
     return found
 
 
-def register_rows(data: dict, school: School) -> tuple[list[list[str]], list[Origin]]:
-    """Return an attendance push as register rows: each student's days, by session.
+HALF_DAYS = ("hdp", "hdj", "hdu")  # KAMAR's present, justified and unjustified half-days
+
+
+def half_days(codes: list[str], school: School) -> tuple[int, int, int]:
+    """Return the present, justified and unjustified half-days that pack codes make."""
+    counted = [school.rules.code(c) for c in codes]
+    present = sum(c.half_day == "present" for c in counted)
+    absent = [c for c in counted if c.half_day == "absent"]
+    justified = sum(c.category == "justified" for c in absent)
+    return present, justified, len(absent) - justified
+
+
+def register_rows(
+    data: dict, school: School
+) -> tuple[list[list[str]], list[Origin], list[FieldError]]:
+    """Return an attendance push as register rows, each with its origin, and warnings.
 
     A day's `alt` codes are read (KAMAR's codes as the Ministry counts them), else its
-    `codes`; a code is the school's mapping for the KAMAR profile, or the pack's own.
+    `codes`; a code is the school's mapping for the KAMAR profile, or the pack's own. A
+    day whose sessions count otherwise than KAMAR's own half-day counts (hdp, hdj,
+    hdu) is imported as read, with a warning naming it: the split of the day's slots
+    into morning and afternoon is Stepwise's reading, and this is where it shows.
     """
     mapping = dict(
         ImportCodeMapping.objects.filter(school=school, profile=KAMAR.key).values_list(
             "local_code", "code"
         )
     )
-    rows, origins, errors = [], [], []
+    rows, origins, errors, warnings = [], [], [], []
     for i, student in _items(data, "attendance"):
         nsn = str(student.get("nsn") or "").strip()
         values = student.get("values")
@@ -186,6 +203,7 @@ def register_rows(data: dict, school: School) -> tuple[list[list[str]], list[Ori
                 continue
             where = f"attendance.data[{i}].values[{j}]"
             slots = str(day.get("alt") or day.get("codes") or "")
+            read = []
             for session, raw in day_sessions(slots).items():
                 code = code_for(raw, school, KAMAR, mapping)
                 if code is None:
@@ -199,11 +217,25 @@ def register_rows(data: dict, school: School) -> tuple[list[list[str]], list[Ori
                         )
                     )
                     continue
+                read.append(code)
                 rows.append([school.code, nsn, _iso(day.get("date")), session, code])
                 day_at = f"values[{j}]"
                 columns = {"student_id": "nsn", "date": f"{day_at}.date", "code": f"{day_at}.alt",
                            "session": f"{day_at}.alt"}  # fmt: skip
                 origins.append(Origin(i, f"attendance.data[{i}]", columns))
+            theirs = [day.get(k) for k in HALF_DAYS]
+            if all(isinstance(n, int) for n in theirs) and len(read) == len(day_sessions(slots)):
+                ours = half_days(read, school)
+                if tuple(theirs) != ours:
+                    warnings.append(
+                        FieldError(
+                            f"KAMAR counts {theirs[0]} present, {theirs[1]} justified and "
+                            f"{theirs[2]} unjustified half-days here; the marks read from the "
+                            f"slots {slots!r} count {ours[0]}, {ours[1]} and {ours[2]}",
+                            where,
+                            i,
+                        )
+                    )
     if errors:
         raise FormatRejected(errors, f"nothing was imported: {len(errors)} problems")
-    return rows, origins
+    return rows, origins, warnings

@@ -17,7 +17,7 @@ from . import schemas as s
 from .api import PUSH_ERRORS, KeyHeader, api, idempotent, token_of
 from .formats import FieldError, FormatRejected
 from .models import ApiToken
-from .pushes import import_rows, push_edfi, result_body
+from .pushes import Pushed, import_rows, push_edfi, result_body
 from .ratelimit import rate_check
 from .services import Answer, token_authenticate, token_touch
 
@@ -86,9 +86,10 @@ def kamar_push(request: HttpRequest, code: str):
             pushed = import_rows(kind="roster", school=found, token=token, rows=rows,
                                  origins=origins)  # fmt: skip
         elif push.sync == "attendance":
-            rows, origins = kamar.register_rows(push.data, found)
+            rows, origins, warnings = kamar.register_rows(push.data, found)
             pushed = import_rows(kind="register", school=found, token=token, rows=rows,
                                  origins=origins)  # fmt: skip
+            pushed = Pushed(pushed.result, [*warnings, *pushed.warnings])
         else:
             return _kamar(
                 request, 200, kamar.envelope(0, f"OK: Stepwise does not keep {push.sync}")

@@ -112,3 +112,16 @@ def test_a_push_for_another_school_number_is_refused(token_pair):
     status, answer = post(token_pair[1], "check", **body)
     assert status == 422
     assert answer["errors"][0]["field"] == "schools[0].moeCode"
+
+
+def test_a_day_read_otherwise_than_kamar_counts_it_is_imported_with_a_warning(token_pair):
+    attendance = {"count": 1, "data": [{"id": 1, "nsn": "100000001", "values": [
+        {"date": "20261012", "alt": ".PPP.TT.T", "hdp": 1, "hdj": 0, "hdu": 1},  # agrees
+        {"date": "20261013", "alt": ".PPP.TT.T", "hdp": 2, "hdj": 0, "hdu": 0},  # does not
+    ]}]}  # fmt: skip
+    status, answer = post(token_pair[1], "attendance", attendance=attendance)
+    assert status == 200, answer
+    (warning,) = answer["imported"]["warnings"]
+    assert warning["field"] == "attendance.data[0].values[1]"
+    assert "KAMAR counts 2 present, 0 justified and 0 unjustified" in warning["message"]
+    assert answer["imported"]["detail"]["new marks"] == 4
