@@ -15,6 +15,7 @@ OUR_COMMANDS = [
     "school",
     "calendar",
     "import",
+    "import-profile",
     "evaluate",
     "standings",
     "export",

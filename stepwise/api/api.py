@@ -1010,3 +1010,8 @@ def service_cases(
             for c in items
         ],
     }
+
+
+# KAMAR's push and Ed-Fi's resource paths, in their own module: imported last, as they
+# register on `api` and use the helpers above.
+from . import standards  # noqa: E402, F401

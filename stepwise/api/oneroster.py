@@ -37,7 +37,7 @@ def read_bundle(data: bytes, *, max_bytes: int) -> tuple[dict[str, bytes], list[
     """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = [i for i in archive.infolist() if not i.is_dir()]
+        infos = [i for i in archive.infolist() if not i.is_dir() and not _hidden(i.filename)]
     except (zipfile.BadZipFile, ValueError, EOFError):
         raise FormatRejected([FieldError("is not a zip file", "bundle")]) from None
     if sum(i.file_size for i in infos) > max_bytes:
@@ -89,6 +89,12 @@ def read_bundle(data: bytes, *, max_bytes: int) -> tuple[dict[str, bytes], list[
         if name not in NEEDED_COLUMNS
     ]
     return {n: d for n, d in parts.items() if n in NEEDED_COLUMNS}, warnings
+
+
+def _hidden(name: str) -> bool:
+    """Say whether a zip entry is an operating system's, not a part (a Mac's __MACOSX/._x)."""
+    path = PurePosixPath(name)
+    return path.parts[0] == "__MACOSX" or path.name.startswith(".")
 
 
 def _manifest(data: bytes) -> dict[str, str]:

@@ -5,15 +5,17 @@ from collections.abc import Callable
 from django.contrib.auth.models import AbstractBaseUser
 
 from stepwise.certificates.locks import post_certificate_changes_record
+from stepwise.register.csvfile import ImportRejected
 from stepwise.register.importers import Applied, ImportResult
 from stepwise.register.importers.caregivers import import_caregivers
+from stepwise.register.importers.profiles import Profile, translate
 from stepwise.register.importers.register import import_register
 from stepwise.register.importers.roster import import_roster
 from stepwise.register.models import ImportRun
-from stepwise.schools.models import Term
+from stepwise.schools.models import School, Term
 from stepwise.standings.services import terms_evaluate
 
-__all__ = ["caregivers_take", "register_take", "roster_take"]
+__all__ = ["caregivers_take", "register_take", "register_take_profiled", "roster_take"]
 
 roster_take = import_roster
 caregivers_take = import_caregivers
@@ -43,3 +45,23 @@ def register_take(
             )
 
     return import_register(data, file_name=file_name, user=user, progress=progress, then=then)
+
+
+def register_take_profiled(
+    data: bytes,
+    *,
+    profile: Profile,
+    file_name: str,
+    school: School | None = None,
+    user: AbstractBaseUser | None = None,
+    evaluate: bool = True,
+) -> ImportResult:
+    """Take a register file shaped as a system's `profile` says, as `register_take` its CSV.
+
+    Problems are named in the file's own lines and columns, not the translated CSV's.
+    """
+    translated = translate(data, profile=profile, file_name=file_name, school=school)
+    try:
+        return register_take(translated.data, file_name=file_name, user=user, evaluate=evaluate)
+    except ImportRejected as e:
+        raise translated.rejected(e, file_name) from None

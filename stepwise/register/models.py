@@ -93,3 +93,43 @@ class PendingEvaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.term}: register changed since {self.since:%Y-%m-%d %H:%M}"
+
+
+class ImportCodeMapping(models.Model):
+    """A school's meaning for a code its student management system writes: a local code or
+    a vendor's sub-code (SIMS's I01, say) to a code of the school's rule pack.
+
+    Kept per school and import profile; set and reviewed by the school's admin
+    (`stepwise import-codes`). An import refuses a code that is neither the pack's own,
+    nor mapped by the profile, nor here, naming it and this place to map it.
+    """
+
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.CASCADE, related_name="import_code_mappings"
+    )
+    profile = models.CharField(max_length=20)
+    local_code = models.CharField(max_length=20)
+    code = models.CharField(max_length=4)
+
+    class Meta:
+        ordering = ["profile", "local_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "profile", "local_code"], name="one_import_code_mapping"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile} {self.local_code} → {self.code}"
+
+
+class SchoolImportProfile(models.Model):
+    """The import profile a school's register files use, saved so each import need not say."""
+
+    school = models.OneToOneField(
+        "schools.School", on_delete=models.CASCADE, related_name="import_profile"
+    )
+    profile = models.CharField(max_length=20)
+
+    def __str__(self) -> str:
+        return f"{self.school}: {self.profile}"

@@ -241,6 +241,12 @@ def test_a_bundle_is_refused_where_it_and_its_manifest_disagree(api):
     assert not Student.objects.filter(national_id="200000001").exists()
 
 
+def test_a_bundle_zipped_on_a_mac_is_read_without_its_hidden_entries(api):
+    parts = {**PARTS, "__MACOSX/._users.csv": "\x00\x05", ".DS_Store": "x"}
+    response = Client().post(URL, {"bundle": bundle(MANIFEST, parts)}, headers=api.headers())
+    assert response.status_code == 200, response.content
+
+
 def test_a_bundle_without_a_manifest_is_refused(api):
     import io
     import zipfile
