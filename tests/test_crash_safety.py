@@ -120,7 +120,7 @@ BEFORE = {"roster": (), "caregivers": ("roster",), "register": ("roster",)}
 KILLED_AT = {
     "roster": "stepwise.schools.models:Enrolment.objects.bulk_create",
     "caregivers": "stepwise.schools.models:StudentCaregiver.objects.bulk_create",
-    "register": "stepwise.register.importers.register:terms_evaluate",
+    "register": "stepwise.intake.services:terms_evaluate",
 }
 
 

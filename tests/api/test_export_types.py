@@ -58,6 +58,8 @@ RESPONSES = {
     "description": "VARCHAR",
     "happened_on": "DATE",
     "recorded_on": "DATE",
+    "due_by": "DATE",
+    "answered_in_time": "BOOLEAN",
 }
 
 

@@ -89,6 +89,7 @@ WEB_EXPORTS = {
     "subject_access",
     "api:standings_export",
     "api:ministry_export_table",
+    "api:oneroster_export",
     "letter_download",
     "school_letter_download",
     "student_certificate_download",
@@ -102,6 +103,7 @@ NOT_EXPORTS = {
     "school": "adds or lists schools: names and codes only",
     "calendar": "prints a school's term dates and closures",
     "import": "reads files in; prints counts and problems",
+    "import-profile": "saves a school's import profile and code mappings; prints them",
     "evaluate": "records threshold events; prints counts",
     "demo": "loads synthetic data",
     "demo-code": "prints a demo user's two-factor code",
@@ -405,6 +407,11 @@ def test_no_export_contains_a_private_note(
                 outputs[f"web {name} {url} {fmt}"] = text
                 texts.append(text)
         witness[f"web {name}"] = "".join(texts)
+    # The OneRoster bundle: a zip of CSV files, read back as their text.
+    bundle = body(client.get(reverse("api:oneroster_export", args=[school.code]), headers=token))
+    with zipfile.ZipFile(io.BytesIO(bundle)) as z:
+        roster = "".join(z.read(n).decode() for n in z.namelist())
+    outputs["web api:oneroster_export"] = witness["web api:oneroster_export"] = roster
     responses = reverse("api:responses", args=[school.code])
     outputs["api responses"] = body(client.get(responses, headers=token)).decode()
     witness["api responses"] = outputs["api responses"]
@@ -469,6 +476,7 @@ def test_no_export_contains_a_private_note(
     assert FORMULAS["description"] in outputs[parquet]
 
     # Files looked at: 2 + 1 + 11 on the web, 2 + 2 + 11 from commands (READMEs included)
-    # and the two letters in the command's zip, 2 + 4 + 1 from the API, a case letter, a
-    # school letter and two certificate downloads (text and bytes of each PDF).
-    assert len(outputs) == 48
+    # and the two letters in the command's zip, 2 + 4 + 1 + 1 from the API (the last the
+    # OneRoster bundle), a case letter, a school letter and two certificate downloads (text
+    # and bytes of each PDF).
+    assert len(outputs) == 49
