@@ -226,7 +226,10 @@ class StandingsPage(PageOut):
     term: str
     as_of: date
     items: list[dict[str, Any]] = Field(
-        description="One row per student: the columns of `stepwise standings`"
+        description="One row per student: the columns of `stepwise standings`. `justified` and "
+        "`unjustified` count sessions by their code's class (England: authorised and "
+        "unauthorised), absent or not: New Zealand's D and I are justified and count as "
+        "present, so `justified` + `unjustified` may exceed `absent`"
     )
 
 

@@ -47,9 +47,13 @@ class RegistrationCertificate(models.Model):
     # The totals printed on it, as the rules engine counts them.
     possible = models.PositiveIntegerField()
     present = models.PositiveIntegerField()
-    justified = models.PositiveIntegerField(help_text="Authorised (England) or justified absence")
+    # A class's sessions, absent or not: New Zealand counts D and I as justified and present.
+    justified = models.PositiveIntegerField(
+        help_text="Sessions with an authorised (England) or justified code, including any "
+        "the pack counts as present"
+    )
     unjustified = models.PositiveIntegerField(
-        help_text="Unauthorised (England) or unjustified absence"
+        help_text="Sessions with an unauthorised (England) or unjustified code"
     )
     missing = models.PositiveIntegerField(help_text="Open sessions on roll with no mark")
     unresolved_count = models.PositiveIntegerField(
