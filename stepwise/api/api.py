@@ -668,7 +668,11 @@ def standings_export(
     format: Literal["csv", "parquet"] = "csv",
     as_of: s.IsoDate | None = None,
 ):
-    """Download every student's standing in a term as CSV or Parquet."""
+    """Download every student's standing in a term as CSV or Parquet.
+
+    `justified` and `unjustified` count sessions by their code's class, absent or not
+    (New Zealand's D and I are justified and present): see the standings page's items.
+    """
     found = school_of(request, code)
     the_term, as_of, rows = _standing_rows(found, term, as_of)
     columns = standing_columns(found.rules)

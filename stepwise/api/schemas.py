@@ -226,7 +226,11 @@ class StandingsPage(PageOut):
     term: str
     as_of: date
     items: list[dict[str, Any]] = Field(
-        description="One row per student: the columns of `stepwise standings`"
+        description="One row per student: the columns of `stepwise standings`. `justified` and "
+        "`unjustified` count sessions by their code's class (justified or authorised, "
+        "unjustified or unauthorised, in the school's pack's words), absent or not: a pack may "
+        "count some justified codes as present, so `justified` + `unjustified` may exceed "
+        "`absent`"
     )
 
 

@@ -10,6 +10,7 @@ from datetime import date, datetime, time
 
 from django.utils import timezone
 
+from stepwise.rules.labels import figure_label
 from stepwise.schools.models import Term
 from stepwise.standings.models import ThresholdEvent
 from stepwise.standings.selectors import evaluate_terms
@@ -97,16 +98,17 @@ def _school_items(case: Case, today: date) -> list[Item]:
             if not row["possible"]:
                 continue
             end = min(term.end, today)
-            words = term.school.rules.word
+            pack = term.school.rules
+            sessions = pack.word("sessions")
             items.append(
                 Item(
                     _midday(end),
                     "register",
                     f"Register, {term.name}: {row['days_absent']:g} days absent, "
                     f"{row['attendance_percent']:.1f}% attendance",
-                    f"{term.school.name}; {row['unjustified']} {words('unjustified')} and "
-                    f"{row['justified']} {words('justified')} absent {words('sessions')}"
-                    + (" (so far)" if term.end > today else ""),
+                    f"{term.school.name}; {figure_label(pack, 'unjustified')}: "
+                    f"{row['unjustified']} {sessions}; {figure_label(pack, 'justified')}: "
+                    f"{row['justified']} {sessions}" + (" (so far)" if term.end > today else ""),
                 )
             )
     return items

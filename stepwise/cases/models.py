@@ -70,6 +70,9 @@ class Case(models.Model):
     exploring_pathway = models.BooleanField(default=False)
     summary = models.TextField(blank=True)
     opened_on = models.DateField()
+    # A child not enrolled anywhere: the day from which they were on no school's roll, as
+    # the case's first letter gave it. Every later letter gives the same day.
+    not_enrolled_since = models.DateField(null=True, blank=True)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

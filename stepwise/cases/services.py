@@ -20,6 +20,7 @@ from stepwise.accounts.models import Membership, Organisation
 from stepwise.documents.pages import page_count
 from stepwise.referrals.models import Referral
 from stepwise.referrals.selectors import UNDECIDED
+from stepwise.rules.days import long_date
 from stepwise.schools.catchments import covers
 from stepwise.schools.models import School, Student
 from stepwise.web.names import display_name
@@ -321,6 +322,16 @@ def case_pathway_set(*, case: Case, exploring: bool) -> Case:
     return case
 
 
+def before_opened(case: Case, what: str) -> str:
+    """Return why something of the case may not be dated before the case was opened."""
+    # The log and the letters are the case's evidence: nothing in them predates the case.
+    # What happened earlier belongs in the summary or the notes of a later entry.
+    return (
+        f"The case was opened on {long_date(case.opened_on)}: {what} must not be dated "
+        "before it. Say what happened earlier in the notes"
+    )
+
+
 def log_entry_record(
     *,
     case: Case,
@@ -350,6 +361,8 @@ def log_entry_record(
         errors["support"] = "Select what happened about support"
     if happened_at > now + timedelta(minutes=5):
         errors["happened_at"] = "The time it happened must not be in the future"
+    elif timezone.localdate(happened_at) < case.opened_on:
+        errors["happened_at"] = before_opened(case, "an entry of its log")
     if len(notes) > NOTES_MAX:
         errors["notes"] = f"Notes must be {NOTES_MAX:,} characters or fewer"
     if corrects is not None and corrects.case_id != case.pk:

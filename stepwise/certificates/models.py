@@ -47,11 +47,13 @@ class RegistrationCertificate(models.Model):
     # The totals printed on it, as the rules engine counts them.
     possible = models.PositiveIntegerField()
     present = models.PositiveIntegerField()
+    # A class's sessions, absent or not: a pack may count some justified codes as present.
     justified = models.PositiveIntegerField(
-        help_text="Justified (authorised) absence, in the pack's words"
+        help_text="Sessions with a justified or authorised code (the pack's words), including "
+        "any the pack counts as present"
     )
     unjustified = models.PositiveIntegerField(
-        help_text="Unjustified (unauthorised) absence, in the pack's words"
+        help_text="Sessions with an unjustified or unauthorised code (the pack's words)"
     )
     missing = models.PositiveIntegerField(help_text="Open sessions on roll with no mark")
     unresolved_count = models.PositiveIntegerField(

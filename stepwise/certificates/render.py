@@ -14,6 +14,7 @@ from pathlib import Path
 from stepwise.documents.pdf import compile_pdf
 from stepwise.rules.certificate import CertificateRows, Day, unresolved_codes
 from stepwise.rules.days import long_date
+from stepwise.rules.labels import code_class_label, figure_label
 from stepwise.rules.pack import Pack
 
 LAYOUT = Path(__file__).parent / "typst" / "certificate.typ"
@@ -90,13 +91,6 @@ def _months(rows: CertificateRows, flagged: set[str]) -> list[dict[str, object]]
 
 def certificate_data(*, rows: CertificateRows, pack: Pack, heading: Heading) -> dict[str, object]:
     """Return the JSON document the layout reads."""
-    category = {
-        "present": "present",
-        "justified": f"{pack.word('justified')} absence",
-        "unjustified": f"{pack.word('unjustified')} absence",
-        "not_counted": f"not a possible {pack.word('session')}",
-        "": "unknown",
-    }
     t = rows.totals
     percent = f"{100 * t.present / t.possible:.1f}%" if t.possible else "–"
     flagged = set(rows.unresolved_codes)
@@ -122,12 +116,15 @@ def certificate_data(*, rows: CertificateRows, pack: Pack, heading: Heading) -> 
             [f"Possible {sessions}", str(t.possible)],
             ["Present", str(t.present)],
             ["Attendance", percent],
-            [f"{pack.word('justified').capitalize()} absence", str(t.justified)],
-            [f"{pack.word('unjustified').capitalize()} absence", str(t.unjustified)],
+            [figure_label(pack, "justified"), str(t.justified)],
+            [figure_label(pack, "unjustified"), str(t.unjustified)],
             [f"Not possible {sessions}", str(t.not_counted)],
             ["No mark recorded", str(t.missing)],
         ],
-        "key": [[k.code, k.meaning, category[k.category], str(k.sessions)] for k in rows.key],
+        "key": [
+            [k.code, k.meaning, code_class_label(pack, k.category, k.half_day), str(k.sessions)]
+            for k in rows.key
+        ],
         "unresolved": [
             f"{u.code} on {u.day:%a} {long_date(u.day)} {u.session}" for u in rows.unresolved
         ],

@@ -45,7 +45,7 @@ STORIES = [
     [("phone", "engaged", 15), ("meeting", "engaged", 9), ("via_school", "engaged", 2)],
     [("phone", "no_answer", 10), ("home_visit", "not_found", 6)],
     [("email", "", 21), ("whanau_hui", "engaged", 14)],
-    [("phone", "message_left", 30)],
+    [("phone", "message_left", 22)],
     [("home_visit", "engaged", 8), ("agency", "engaged", 3)],
     [],
     [("phone", "no_answer", 4)],
@@ -178,9 +178,9 @@ def _letters(case: Case, worker: User, as_of: date) -> None:
             "signatory_title": "Attendance caseworker",
         },
     )
-    numbers = case_numbers(case, as_of)
     for step, days_before in DEMO_LETTERS:
         day = as_of - timedelta(days=days_before)
+        numbers = case_numbers(case, day)  # as at the letter's date
         letter_issue(
             case=case,
             letter_key=letter_set.letters[step - 1].key,

@@ -26,6 +26,7 @@ class LetterForm(forms.Form):
         refused: bool,
         recorded_in: str = "the engagement log",
         when: str = "now",  # when the ladder judged it: "now" or "on 3 May 2026"
+        since_fixed: bool = False,  # the case gives the not-enrolled day: nobody changes it
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -47,7 +48,7 @@ class LetterForm(forms.Form):
                 decimal_places=1,
                 error_messages={"required": "Enter the school days so far this term"},
             )
-        if "not_enrolled_since" in needs:
+        if "not_enrolled_since" in needs and not since_fixed:
             self.fields["not_enrolled_since"] = forms.DateField(
                 label="Not enrolled at a school since",
                 widget=DateInput(),
@@ -61,6 +62,8 @@ class LetterForm(forms.Form):
             self.fields[CONFIRM_PREFIX + p.key] = forms.BooleanField(
                 label=f"I confirm: {p.text}", required=False
             )
+        # The day the figures above are of: when the date on the letter changes, so do they.
+        self.fields["figures_on"] = forms.DateField(widget=forms.HiddenInput, required=False)
         self.fields["sent_on"] = forms.DateField(
             label="Date on the letter",
             widget=DateInput(),

@@ -82,7 +82,6 @@ def school_letter_new(request: HttpRequest, code: str, national_id: str, key: st
     school, student = get_school_student_for_user(request.user, code, national_id)
     require_school_sender(request.user, school)
     me = cast(User, request.user)
-    today = timezone.localdate()
     return issue_page(
         request,
         IssueSide(
@@ -94,7 +93,7 @@ def school_letter_new(request: HttpRequest, code: str, national_id: str, key: st
                 by=me,
                 confirmed=confirmed,
             ),
-            numbers=student_numbers(school, student, today),
+            numbers=partial(student_numbers, school, student),
             not_enrolled_since=None,
             issue=partial(
                 school_letter_issue, school=school, student=student, letter_key=key, by=me

@@ -200,7 +200,10 @@ def case_numbers(case: Case, today: date) -> Numbers:
 
 
 def not_enrolled_since(case: Case) -> date:
-    """Return the last day the child is known to have been enrolled, or the day the case opened."""
+    """Return the day the child left the roll: the case's, once its first letter fixed it;
+    before, the day after their last enrolment ended, or the day the case opened."""
+    if case.not_enrolled_since is not None:
+        return case.not_enrolled_since
     if case.student_id is not None:
         last = (
             case.student.enrolments.exclude(enrolled_to__isnull=True)  # type: ignore[union-attr]

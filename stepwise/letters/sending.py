@@ -7,7 +7,7 @@ same for both, so a rule about a letter is written once.
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +20,7 @@ from stepwise.cases.services import NOTES_MAX
 from stepwise.rules.days import long_date
 from stepwise.rules.ladder import Verdict
 from stepwise.rules.pack import LetterSet, LetterSpec, Pack
+from stepwise.rules.school_days import school_days_between
 
 from .models import Letter, WordTemplate
 from .render import Addressee, Sender, address_lines, letter_data, render_pdf
@@ -109,15 +110,6 @@ def _number(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def _school_days(first: date, last: date) -> int:
-    # Weekdays only: "about" this many school days, as the letter says.
-    days, day = 0, first
-    while day <= last:
-        days += day.weekday() < 5
-        day += timedelta(days=1)
-    return days
-
-
 def values_for(
     *,
     about: About,
@@ -153,8 +145,11 @@ def values_for(
             values["weeks_per_year"] = str(round(per_year / 5))
     if figures.not_enrolled_since is not None:
         values["not_enrolled_since"] = long_date(figures.not_enrolled_since)
-        if figures.days_missed is None:
-            values["days_missed"] = str(_school_days(figures.not_enrolled_since, sent_on))
+        # The school days the child missed up to the letter's date, by the jurisdiction's
+        # calendar: term breaks and public holidays are no days missed.
+        missed = school_days_between(pack, figures.not_enrolled_since, sent_on)
+        if figures.days_missed is None and missed is not None:
+            values["days_missed"] = str(missed)
     return values
 
 

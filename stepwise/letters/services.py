@@ -7,6 +7,7 @@ Stepwise school, the school is told (notices.py).
 """
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import User
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from stepwise.cases.duplicates import same_person_twice
 from stepwise.cases.models import Case, LogEntry, Person
-from stepwise.cases.services import log_entry_record, task_add
+from stepwise.cases.services import before_opened, log_entry_record, task_add
 from stepwise.rules.days import long_date
 from stepwise.rules.ladder import verdict
 from stepwise.web.names import display_name
@@ -129,6 +130,19 @@ def letter_drafts(
     )
 
 
+def _case_since(case: Case, plan: Plan, figures: Figures) -> tuple[Figures, str]:
+    """Return the figures with the case's not-enrolled day, or why the given one is refused."""
+    fixed = case.not_enrolled_since
+    if fixed is None or "not_enrolled_since" not in fields_needed(plan):
+        return figures, ""
+    if figures.not_enrolled_since not in (None, fixed):
+        return figures, (
+            f"This case records the child as not enrolled at a school since {long_date(fixed)}: "
+            "every letter of the case gives that day"
+        )
+    return replace(figures, not_enrolled_since=fixed), ""
+
+
 def letter_issue(
     *,
     case: Case,
@@ -172,6 +186,11 @@ def letter_issue(
         today=timezone.localdate(now),
         no_address_hint="record one on the case",
     )
+    if sent_on < case.opened_on:
+        errors["sent_on"] = before_opened(case, "a letter")
+    figures, since_error = _case_since(case, plan, figures)
+    if since_error:
+        errors["not_enrolled_since"] = since_error
     twice = same_person_twice([r.record for r in plan.recipients])
     if not case.is_open:
         errors["letter"] = "This case is closed: reopen it before sending a letter"
@@ -194,6 +213,12 @@ def letter_issue(
     refused = " ".join(plan.verdict.reasons) if override_reason else ""
     letters = []
     with transaction.atomic():
+        if case.not_enrolled_since is None and "not_enrolled_since" in fields_needed(plan):
+            # The first letter fixes the day on the case; every later one gives it.
+            Case.objects.filter(pk=case.pk, not_enrolled_since__isnull=True).update(
+                not_enrolled_since=figures.not_enrolled_since
+            )
+            case.not_enrolled_since = figures.not_enrolled_since
         for draft, file_format, content in rendered:
             sha = sha256(content)
             entry = log_entry_record(

@@ -30,6 +30,7 @@ from stepwise.cases.duplicates import same_person_twice
 from stepwise.cases.models import Case
 from stepwise.cases.selectors import with_schools
 from stepwise.readiness.selectors import letters_due
+from stepwise.rules.days import long_date
 from stepwise.web.files import download
 
 from . import services
@@ -93,12 +94,15 @@ def _plain(value: Decimal | None) -> str | None:
     return None if value is None else f"{value.normalize():f}"
 
 
-def _figures(form: LetterForm) -> Figures:
+def _figures(form: LetterForm, side: "IssueSide") -> Figures:
     data = form.cleaned_data
     return Figures(
         days_missed=data.get("days_missed"),
         days_possible=data.get("days_possible"),
-        not_enrolled_since=data.get("not_enrolled_since"),
+        # The case's own day when it has one (the form then does not ask for it).
+        not_enrolled_since=data.get(
+            "not_enrolled_since", side.not_enrolled_since if side.since_fixed else None
+        ),
     )
 
 
@@ -109,7 +113,10 @@ class IssueSide:
     # The letter's plan, judged by the ladder on a day (the letter's date); ValidationError
     # if the letter is unknown.
     plan: Callable[[frozenset[str], date], Plan]
-    numbers: Numbers  # the child's numbers from the register, to prefill
+    # The child's numbers from the register as at a day (the letter's date), to prefill.
+    numbers: Callable[[date], Numbers]
+    # The day a child not enrolled anywhere left the roll: fixed on the case once its
+    # first letter gave it (then nobody changes it on a letter), else a suggestion.
     not_enrolled_since: date | None
     issue: Callable[..., list[Letter]]  # the service that sends it, given the form's values
     drafts: Callable[..., list[Draft]]  # (plan, figures=, inputs=, sent_on=) for the preview
@@ -119,6 +126,7 @@ class IssueSide:
     sender: Organisation  # whose letter it is: who heads and signs it
     sent_note: str = ""  # added to the message after sending
     recorded_in: str = "the engagement log"  # where the "sent … because …" text goes
+    since_fixed: bool = False
 
 
 def _letter_date(posted: Any, today: date) -> date:
@@ -130,6 +138,26 @@ def _letter_date(posted: Any, today: date) -> date:
     except ValidationError:
         return today
     return chosen if chosen <= today else today
+
+
+def _posted_day(posted: Any, name: str) -> date | None:
+    try:
+        return forms.DateField().clean(posted.get(name)) or None
+    except ValidationError:
+        return None
+
+
+def _refigured(posted: Any, numbers: Numbers, on: date) -> Any:
+    """Return the posted form with the register's figures as at the letter's date, if the
+    figures shown were of another day (the sender changed the date); else None."""
+    shown_on = _posted_day(posted, "figures_on")
+    if shown_on is None or shown_on == on or numbers.days_missed is None:
+        return None
+    data = posted.copy()
+    data["days_missed"] = _plain(numbers.days_missed)
+    data["days_possible"] = _plain(numbers.days_possible)
+    data["figures_on"] = on.isoformat()
+    return data
 
 
 def issue_page(request: HttpRequest, side: IssueSide) -> HttpResponse:
@@ -149,14 +177,18 @@ def issue_page(request: HttpRequest, side: IssueSide) -> HttpResponse:
     except ValidationError:
         raise Http404("No such letter here") from None
     side.audit("view", f"letter {plan.letter.step} preview")
-    numbers = side.numbers
+    # Every figure in the letter is the register's as at the letter's date.
+    numbers = side.numbers(on)
     initial: dict[str, Any] = {
         "sent_on": today,
+        "figures_on": on,
         "method": "post",
         "days_missed": _plain(numbers.days_missed),
         "days_possible": _plain(numbers.days_possible),
         "not_enrolled_since": side.not_enrolled_since,
     }
+    refigured = _refigured(posted, numbers, on) if posted is not None else None
+    posted = refigured if refigured is not None else posted
     form = LetterForm(
         posted,
         initial=initial,
@@ -165,16 +197,26 @@ def issue_page(request: HttpRequest, side: IssueSide) -> HttpResponse:
         refused=not plan.verdict.allowed,
         recorded_in=side.recorded_in,
         when=ladder_day(on, today),
+        since_fixed=side.since_fixed,
     )
     valid = form.is_valid() if posted is not None else False
-    if valid and request.POST.get("action") == "send":
+    sending = request.POST.get("action") == "send"
+    if valid and sending and refigured is not None and "days_missed" in form.fields:
+        # The sender has not seen these figures yet: show them before anything goes.
+        form.add_error(
+            "days_missed",
+            f"The date on the letter changed: these are the figures as at {long_date(on)}. "
+            "Check them, then send",
+        )
+        valid = False
+    if valid and sending:
         data = form.cleaned_data
         try:
             sent = side.issue(
                 sent_on=data["sent_on"],
                 method=data["method"],
                 reason=data["reason"],
-                figures=_figures(form),
+                figures=_figures(form, side),
                 inputs={i.key: data[i.key] for i in plan.letter.inputs},
                 confirmed=form.confirmed(),
                 override_reason=data.get("override_reason", ""),
@@ -195,7 +237,7 @@ def issue_page(request: HttpRequest, side: IssueSide) -> HttpResponse:
     # The preview: the first recipient's letter, with the figures as they stand.
     preview, preview_error = None, ""
     figures = (
-        _figures(form)
+        _figures(form, side)
         if valid
         else Figures(numbers.days_missed, numbers.days_possible, side.not_enrolled_since)
     )
@@ -203,7 +245,7 @@ def issue_page(request: HttpRequest, side: IssueSide) -> HttpResponse:
         i.key: (form.cleaned_data.get(i.key) if valid else "") or f"[{i.label.lower()}]"
         for i in plan.letter.inputs
     }
-    sent_on = form.cleaned_data["sent_on"] if valid else today
+    sent_on = form.cleaned_data["sent_on"] if valid else on
     try:
         drafts = side.drafts(plan, figures=figures, inputs=inputs, sent_on=sent_on)
         preview = drafts[0] if drafts else None
@@ -240,15 +282,15 @@ def issue_page(request: HttpRequest, side: IssueSide) -> HttpResponse:
 def letter_issue(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     found = with_schools(get_case_for_user(request.user, pk))
     me = _me(request)
-    today = timezone.localdate()
     return issue_page(
         request,
         IssueSide(
             plan=lambda confirmed, on: letter_plan(
                 case=found, letter_key=key, today=on, confirmed=confirmed, by=me
             ),
-            numbers=case_numbers(found, today),
+            numbers=partial(case_numbers, found),
             not_enrolled_since=not_enrolled_since(found),
+            since_fixed=found.not_enrolled_since is not None,
             issue=partial(services.letter_issue, case=found, letter_key=key, by=me),
             drafts=partial(letter_drafts, case=found, by=me),
             audit=lambda action, detail: _audit(request, found, action, detail),

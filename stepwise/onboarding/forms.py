@@ -41,7 +41,7 @@ class OrganisationForm(forms.Form):
                 self.fields["code"] = forms.CharField(
                     label="School id",
                     max_length=40,
-                    help_text="The school_id its import files use, such as NZ-0427.",
+                    help_text="The school_id its import files use.",
                     error_messages={"required": "Enter the school_id its import files use"},
                 )
             self.fields["school_number"] = forms.CharField(

@@ -32,6 +32,7 @@ class KeyEntry:
     meaning: str
     category: str  # present | justified | unjustified | not_counted (the pack's class)
     sessions: int
+    half_day: str = ""  # present | absent | not_counted: what the session counts as
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ def _name(codes: dict[int, Code], byte: int) -> str:
 
 def _key(codes: dict[int, Code], used: Counter[int]) -> tuple[KeyEntry, ...]:
     entries = [
-        KeyEntry(code.code, code.meaning, code.category, used[byte])
+        KeyEntry(code.code, code.meaning, code.category, used[byte], code.half_day)
         for byte, code in sorted(codes.items())
         if used[byte]
     ]

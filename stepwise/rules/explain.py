@@ -16,6 +16,7 @@ import numpy as np
 
 from stepwise.rules.calendar import Calendar
 from stepwise.rules.days import SESSION_NAMES, WEEKDAYS, day_label
+from stepwise.rules.labels import figure_label
 from stepwise.rules.pack import Code, CountThreshold, Level, Pack, RateFlag, load_pack
 
 SESSIONS = ("AM", "PM")
@@ -261,7 +262,7 @@ def explain(
             )
         out[key] = made(
             key,
-            name.capitalize(),
+            figure_label(pack, key),
             rule=(
                 f"{_a(word).capitalize()} {word} counts as {name} when its code is in the rule "
                 f"pack's {name} category."

@@ -36,15 +36,16 @@ import math
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .calendar import SESSIONS, Calendar, TermDates, public_holidays
+from .calendar import SESSIONS, Calendar
 from .engine import evaluate
 from .pack import CodeRefused, Pack, default_terms, load_pack
+from .school_days import days_from, pack_calendar
 
 GOLDEN_DIR = Path(__file__).parent / "golden"
 NONE = "none"
@@ -239,13 +240,6 @@ def _case(pack_key: str, number: int, row: dict[str, Any]) -> GoldenCase:
     )
 
 
-def _days(first: date, last: date) -> Iterable[date]:
-    d = first
-    while d <= last:
-        yield d
-        d += timedelta(days=1)
-
-
 def school_calendar(pack: Pack, year: int, closures: Iterable[date] = ()) -> Calendar:
     """Return the calendar of a school year from the pack's default terms.
 
@@ -254,17 +248,9 @@ def school_calendar(pack: Pack, year: int, closures: Iterable[date] = ()) -> Cal
     the public holidays, the terms' own closures and `closures`.
     """
     years = [year - 1, year] if any(t.window == "rolling" for t in pack.thresholds) else [year]
-    defaults = [t for y in years for t in default_terms(pack, y)]
-    if not defaults:
+    if not any(default_terms(pack, y) for y in years):
         raise GoldenError(f"pack {pack.key} has no default terms for {year}")
-    terms = [TermDates(t.key, t.name, t.year, t.start, t.end) for t in defaults]
-    spanned = range(min(t.start.year for t in terms), max(t.end.year for t in terms) + 1)
-    closed = public_holidays(pack.country, pack.subdivision, spanned)
-    for t in defaults:
-        for first, last, _why in t.closed:
-            closed.update(_days(first, last))
-    closed.update(closures)
-    return Calendar(terms, closed)
+    return pack_calendar(pack, years, closures)
 
 
 def _slot(calendar: Calendar, day: date, session: str, case: GoldenCase) -> int:
@@ -298,7 +284,7 @@ def build_marks(pack: Pack, calendar: Calendar, case: GoldenCase, *, amended: bo
                 marks[0, 2 * i + s] = _byte(pack, code, calendar.dates[i], case)
     stored = set(calendar.dates)
     for line in case.register:
-        days = [d for d in _days(line.first, line.last) if d in stored]
+        days = [d for d in days_from(line.first, line.last) if d in stored]
         if not days:
             raise GoldenError(f"{case.id}: no weekday of a term in {line.first}..{line.last}")
         for d in days:

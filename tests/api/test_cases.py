@@ -34,7 +34,7 @@ def case(service):
                        summary=f"Summary. {NOTE}", today=TODAY)  # fmt: skip
     log_entry_record(case=opened, by=worker, kind=LogEntry.Kind.values[0],
                      outcome=LogEntry.Outcome.values[0], support=LogEntry.Support.values[0],
-                     happened_at=datetime(2026, 11, 19, tzinfo=UTC), notes=NOTE)  # fmt: skip
+                     happened_at=datetime(2026, 11, 20, tzinfo=UTC), notes=NOTE)  # fmt: skip
     return opened
 
 

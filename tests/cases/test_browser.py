@@ -54,12 +54,13 @@ def test_a_referral_becomes_a_worked_case(
     case_url = page.url
     page.get_by_role("button", name="Sign out").click()
 
-    # The caseworker logs a failed call, then a home visit recorded wrongly and corrected.
+    # The caseworker logs a failed call, then a home visit recorded wrongly and corrected,
+    # on the morning the case opened (nothing in its log may be dated before that day).
     sign_in(page, "caseworker", confirmed_device(caseworker))
     page.goto(case_url)
     expect(page.get_by_role("heading", level=1)).to_have_text("Aroha Ngata")
     page.get_by_role("link", name="Record contact").click()
-    record(page, "Phone call", "2026-11-16T09:30", "No answer", "Rang the mobile twice.")
+    record(page, "Phone call", "2026-11-24T07:30", "No answer", "Rang the mobile twice.")
     expect(page.get_by_text("Recorded in the engagement log.")).to_be_visible()
 
     page.get_by_role("link", name="Raise a safety flag").click()
@@ -74,10 +75,11 @@ def test_a_referral_becomes_a_worked_case(
     expect(flags).to_contain_text("Two dogs loose.")
     expect(flags).to_contain_text("community constable")
     expect(page.get_by_label("What kind of contact or event?")).to_have_value("home_visit")
-    record(page, "Home visit", "2026-11-18T15:00", "Not found", "Nobody home.")
+    record(page, "Home visit", "2026-11-24T08:00", "Not found", "Nobody home.")
     expect(page.locator("#refusal-signal")).to_have_count(0)
 
-    page.get_by_role("link", name=re.compile("^Correct this entry of 18 November 2026")).click()
+    correct = re.compile("^Correct this entry of 24 November 2026, 08:00")
+    page.get_by_role("link", name=correct).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Correct an entry")
     page.get_by_label("Refused to engage", exact=True).check()
     page.get_by_label("Notes").fill("Mother answered and refused; I chose the wrong outcome.")
@@ -88,7 +90,7 @@ def test_a_referral_becomes_a_worked_case(
 
     # A third unsuccessful attempt: the configured three make the refusal signal show.
     page.get_by_role("link", name="Record contact").click()
-    record(page, "Text message", "2026-11-19T08:00", "Message left")
+    record(page, "Text message", "2026-11-24T08:30", "Message left")
     expect(page.locator("#refusal-signal")).to_contain_text(
         "The family is not engaging: 3 unsuccessful or refused contacts"
     )

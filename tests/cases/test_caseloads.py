@@ -11,7 +11,7 @@ from stepwise.cases.models import Case
 from stepwise.cases.services import case_open, case_school_add, log_entry_record
 from stepwise.cases.views import CASES_PER_PAGE
 
-from .conftest import at
+from .conftest import OPENED, at
 
 
 def open_case(service, by, name: str, assign_to=None, reason="chronic_absence", school=""):
@@ -25,6 +25,7 @@ def open_case(service, by, name: str, assign_to=None, reason="chronic_absence", 
         birth_date=date(2014, 1, 1),
         assign_to=assign_to,
         school_name=school,
+        today=OPENED,
     )
 
 

@@ -60,3 +60,15 @@ def test_the_chronology_page_is_audited(login, caseworker, case):
     page = login(caseworker).get(reverse("case_chronology", args=[case.pk])).content.decode()
     assert "Chronology: Aroha Ngata" in page and "Referred by Kōwhai College" in page
     assert AuditEvent.objects.filter(detail__endswith="chronology", user=caseworker).exists()
+
+
+def test_the_chronology_names_each_register_figure_for_what_it_counts(case, school):
+    # Aroha's codes run M, M, M, T, T: 18 days of M (justified) and 11 of T (unjustified).
+    # New Zealand's justified total also holds codes counted as present (D, I): its name
+    # says so, so nobody reads it as absence alone.
+    school_evaluate(school=school, as_of=TODAY)
+    (register,) = [i for i in chronology(case, TODAY) if i.source == "register"]
+    assert register.detail == (
+        "Kōwhai College; Unjustified absence: 22 half-days; "
+        "Justified, absent or counted as present: 36 half-days (so far)"
+    )

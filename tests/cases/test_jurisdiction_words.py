@@ -162,7 +162,7 @@ def test_the_referral_reads_in_the_schools_words(
 
 def test_the_chronology_counts_in_the_packs_words(login, kent_caseworker, kent_case):
     html = login(kent_caseworker).get(f"/cases/{kent_case.pk}/chronology/").content.decode()
-    assert "4 unauthorised and 0 authorised absent sessions" in html
+    assert "Unauthorised absence: 4 sessions; Authorised absence: 0 sessions" in html
     assert "Referred by Oakfield Primary: persistent absence" in html
     assert "justified" not in html and "half-day" not in html
 

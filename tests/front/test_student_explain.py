@@ -190,3 +190,20 @@ def test_a_rolling_threshold_and_a_rate_explain_themselves(client, kent_school):
     assert f"20 of {row['possible']} possible sessions" in persistent
     assert _listed(persistent) == 20
     assert "100% − " in blocks["tier"]
+
+
+def _keys(html: str) -> list[str]:
+    return re.findall(r'<dt class="govuk-summary-list__key">([^<]+)</dt>', html)
+
+
+def test_each_figure_on_the_student_page_is_named_for_what_it_counts(
+    officer_client, client, kent_school
+):
+    # New Zealand's justified total holds codes counted as present (D, I): not "absence".
+    nz = _keys(officer_client.get(URL.format("100000001")).content.decode())
+    assert "Justified, absent or counted as present" in nz
+    assert "Unjustified absence" in nz
+    _school, user = kent_school
+    client.force_login(user)
+    kent = _keys(client.get("/schools/KENT-1/students/A123456789012/").content.decode())
+    assert "Authorised absence" in kent and "Unauthorised absence" in kent

@@ -14,8 +14,9 @@ import pytest
 from stepwise.cases.models import Case, Person
 from stepwise.cases.services import referral_accept
 from stepwise.letters.models import LetterSender
+from stepwise.referrals.models import Referral
 from tests.cases.conftest import *  # noqa: F403
-from tests.cases.conftest import at
+from tests.cases.conftest import OPENED, at
 from tests.front.conftest import TODAY
 
 RAWIRI_ADDRESS = "22 Tōtara Road, Hamilton 3204"
@@ -24,7 +25,9 @@ RAWIRI_ADDRESS = "22 Tōtara Road, Hamilton 3204"
 @pytest.fixture
 def case(referral, manager, caseworker) -> Case:
     """Aroha Ngata's case, as in tests/cases, with Rawiri's address found by the service."""
-    found = referral_accept(referral=referral, by=manager, assign_to=caseworker, now=at(TODAY, 9))
+    Referral.objects.filter(pk=referral.pk).update(referred_at=at(OPENED, 8))
+    referral.refresh_from_db()
+    found = referral_accept(referral=referral, by=manager, assign_to=caseworker, now=at(OPENED, 9))
     Person.objects.filter(case=found, given_name="Rawiri").update(address=RAWIRI_ADDRESS)
     return found
 

@@ -120,3 +120,31 @@ def test_letter_three_is_refused_until_confirmed_with_a_reason(
     ]
     assert problems == [], problems
     assert errors == []
+
+
+def test_a_backdated_letter_shows_and_sends_the_figures_of_its_date(
+    transactional_db, live_server, page, case, caseworker, sender
+):
+    console, errors = watch(page)
+    sign_in(page, "caseworker", confirmed_device(caseworker))
+    page.goto(f"/cases/{case.pk}/letters/")
+    page.get_by_role("link", name="Prepare letter 1").click()
+    expect(page.locator("#preview")).to_contain_text("Aroha has missed 29 of 29 school days")
+
+    # Dated 19 October, the letter counts the term's first six school days only.
+    page.get_by_label("Post").check()
+    page.get_by_label("Why are you sending this letter?").fill("no answer to three calls")
+    page.get_by_label("Date on the letter").fill("2026-10-19")
+    page.get_by_role("button", name="Update the preview").click()
+    expect(page.locator("#preview")).to_contain_text("Aroha has missed 6 of 6 school days")
+    expect(page.get_by_label("School days missed this term")).to_have_value("6")
+    expect(page.get_by_label("School days so far this term")).to_have_value("6")
+    page.get_by_role("button", name="Send letter 1").click()
+    expect(page.get_by_text("Letter 1 sent to Hine Ngata, Rawiri Ngata.")).to_be_visible()
+    assert set(Letter.objects.values_list("sent_on", flat=True)) == {date(2026, 10, 19)}
+    notes = LogEntry.objects.filter(case=case, kind="letter").values_list("notes", flat=True)
+    assert all(" on 19 October 2026 by post" in n for n in notes) and len(notes) == 2
+
+    problems = [m.text for m in console if m.type in ("error", "warning")]
+    assert problems == [], problems
+    assert errors == []

@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.forms import BoundField
 
 from stepwise.cases.choices import agency_kind_label, log_kind_label, reason_label
+from stepwise.rules.labels import figure_label
 from stepwise.rules.pack import Level, Pack
 from stepwise.web.names import display_name
 
@@ -50,6 +51,12 @@ def yes_no(value: bool) -> str:
 def word(pack: Pack, key: str) -> str:
     """Return the pack's own word for something ("half-days", "authorised", "UPN")."""
     return pack.word(key)
+
+
+@register.filter
+def figure(pack: Pack, category: str) -> str:
+    """Return the name of a class's total, saying what it counts ("Authorised absence")."""
+    return figure_label(pack, category)
 
 
 @register.filter
