@@ -4,8 +4,6 @@ import ast
 from collections import defaultdict
 from pathlib import Path
 
-import pytest
-
 import stepwise
 
 PACKAGE = Path(stepwise.__file__).parent
@@ -52,24 +50,13 @@ def test_every_part_of_stepwise_has_a_declared_layer():
     assert sorted(set(LAYER) - parts) == [], "stepwise.LAYERS names parts that do not exist"
 
 
-# The upward imports still being moved to their homes; this list only shrinks.
-MOVING = {
-    "stepwise/letters/selectors.py: stepwise.readiness.models",
-    "stepwise/letters/views.py: stepwise.readiness.selectors",
-    "stepwise/schools/services.py: stepwise.responses.services",
-}
-
-
 def test_no_part_of_stepwise_imports_from_a_layer_above_its_own():
-    upward = {
-        f"{where}: {source} imports {module}, from a higher layer": where.split(":")[0]
-        + f": {module}"
+    upward = [
+        f"{where}: {source} imports {module}, from a higher layer"
         for where, source, target, module in _imports()
         if LAYER[target] > LAYER[source]
-    }
-    new = [line for line, key in upward.items() if key not in MOVING]
-    assert new == [], "\n".join(new)
-    assert MOVING - set(upward.values()) == set(), "moved: take these off MOVING"
+    ]
+    assert upward == [], "\n".join(upward)
 
 
 def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:
@@ -104,7 +91,6 @@ def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:
     return loops
 
 
-@pytest.mark.xfail(bool(MOVING), reason="the upward imports still MOVING close loops", strict=True)
 def test_no_two_parts_of_stepwise_import_each_other_even_through_others():
     edges: dict[str, set[str]] = defaultdict(set)
     for _, source, target, _ in _imports():
