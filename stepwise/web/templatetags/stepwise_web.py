@@ -1,4 +1,8 @@
-"""Small formatting helpers for the school workspace templates."""
+"""Filters every page shares: names, dates, figures, tiers' tags, the pack's words, form fields.
+
+Load with `{% load stepwise_web %}`. Filters that need an app's own labels live with
+that app (`referral_words`, `case_words`).
+"""
 
 from datetime import date
 
@@ -6,7 +10,6 @@ from django import forms, template
 from django.contrib.auth.models import User
 from django.forms import BoundField
 
-from stepwise.cases.choices import agency_kind_label, log_kind_label, reason_label
 from stepwise.rules.pack import Level, Pack
 from stepwise.web.names import display_name
 
@@ -50,23 +53,6 @@ def yes_no(value: bool) -> str:
 def word(pack: Pack, key: str) -> str:
     """Return the pack's own word for something ("half-days", "authorised", "UPN")."""
     return pack.word(key)
-
-
-@register.filter
-def case_reason(pack: Pack, key: str) -> str:
-    """Return a case's or a referral's reason in the pack's words ("Persistent absence")."""
-    return reason_label(pack, key)
-
-
-@register.filter
-def log_kind(pack: Pack, key: str) -> str:
-    """Return a kind of engagement-log entry in the pack's words."""
-    return log_kind_label(pack, key)
-
-
-@register.filter
-def agency_kind(pack: Pack, key: str) -> str:
-    return agency_kind_label(pack, key)
 
 
 MONTHS_SHORT = (
