@@ -94,6 +94,24 @@ def widget_kind(field: BoundField) -> str:
 
 
 @register.filter
+def error_summary(form: forms.Form) -> list[tuple[str, str]]:
+    """Return (element id, message) for each of a bound form's errors, for _error_summary.html.
+
+    A form with a summary() of its own says its order and where each message links
+    (responses' forms link a date's message to its day box); otherwise the form's own
+    errors come first, then each field's, linked to its control (a radio group's first).
+    """
+    own = getattr(form, "summary", None)
+    if callable(own):
+        return own()
+    found = [("", str(error)) for error in form.non_field_errors()]
+    for field in form:
+        first = "_0" if widget_kind(field) == "radios" else ""
+        found += [(f"{field.auto_id}{first}", str(error)) for error in field.errors]
+    return found
+
+
+@register.filter
 def input_type(field: BoundField) -> str:
     return getattr(field.field.widget, "input_type", "text")
 
