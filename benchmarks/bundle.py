@@ -197,16 +197,16 @@ def _setup(entries: int) -> int:
     from stepwise.certificates.services import certificate_issue
     from stepwise.letters.models import LetterSender
     from stepwise.letters.services import Figures, letter_issue
+    from stepwise.onboarding.organisations import school_setup
     from stepwise.referrals.models import Referral
     from stepwise.register.importers.caregivers import import_caregivers
     from stepwise.register.importers.roster import import_roster
     from stepwise.schools.catchments import catchment_add
     from stepwise.schools.models import Student
-    from stepwise.schools.services import school_add
 
     call_command("migrate", verbosity=0)
     rng = np.random.default_rng(SEED)
-    school = school_add(code=SCHOOL, name="Oakwood Academy", pack="kent", today=TODAY)
+    school = school_setup(code=SCHOOL, name="Oakwood Academy", pack="kent", today=TODAY)
     import_roster(
         _csv(
             "school_id,student_id,given_name,family_name,birth_date,year_level,enrolled_from,"

@@ -96,7 +96,7 @@ def _setup(cases: int, entries: int, users: int) -> dict:
 
     from stepwise.accounts.models import Membership, Organisation
     from stepwise.cases.models import Case
-    from stepwise.schools.services import school_add
+    from stepwise.onboarding.organisations import school_setup
 
     call_command("migrate", verbosity=0)
     rng = np.random.default_rng(SEED)
@@ -107,7 +107,7 @@ def _setup(cases: int, entries: int, users: int) -> dict:
         name="Benchmark Attendance Service", kind=Organisation.Kind.SERVICE
     )
     schools = [
-        school_add(code=code, name=f"Benchmark School {code[-1]}", pack="nz", today=today)
+        school_setup(code=code, name=f"Benchmark School {code[-1]}", pack="nz", today=today)
         for code in SCHOOLS
     ]
     User = get_user_model()

@@ -43,13 +43,13 @@ def _setup() -> int:
     from django.core.management import call_command
 
     from stepwise.intake.services import register_take
+    from stepwise.onboarding.organisations import school_setup
     from stepwise.register.importers.roster import import_roster
     from stepwise.schools.calendars import school_calendar
     from stepwise.schools.models import Student
-    from stepwise.schools.services import school_add
 
     call_command("migrate", verbosity=0)
-    school = school_add(code=SCHOOL, name="Kōwhai College", pack="nz", today=TODAY)
+    school = school_setup(code=SCHOOL, name="Kōwhai College", pack="nz", today=TODAY)
     import_roster(
         _csv(
             "school_id,student_id,given_name,family_name,birth_date,year_level,enrolled_from,"

@@ -64,16 +64,16 @@ def _setup(students: int) -> int:
     from stepwise.accounts.models import Membership
     from stepwise.letters.batch_services import school_batch_start
     from stepwise.letters.models import LetterSender
+    from stepwise.onboarding.organisations import school_setup
     from stepwise.register.models import RegisterTerm
     from stepwise.schools.calendars import school_calendar
     from stepwise.schools.models import Caregiver, Enrolment, Student, StudentCaregiver
-    from stepwise.schools.services import school_add
     from stepwise.standings.selectors import current_term
     from stepwise.standings.services import school_evaluate
 
     call_command("migrate", verbosity=0)
     rng = np.random.default_rng(SEED)
-    school = school_add(code=SCHOOL, name="Kōwhai College", pack="nz", today=TODAY)
+    school = school_setup(code=SCHOOL, name="Kōwhai College", pack="nz", today=TODAY)
     term = current_term(school, TODAY)
     assert term is not None
     pack = school.rules

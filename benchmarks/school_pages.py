@@ -103,18 +103,18 @@ def _setup(students: int, users: int) -> dict:
     from django.utils import timezone
 
     from stepwise.accounts.models import Membership
+    from stepwise.onboarding.organisations import school_setup
     from stepwise.register.models import RegisterTerm
     from stepwise.responses.models import ResponseActivity
     from stepwise.schools.calendars import school_calendar
     from stepwise.schools.models import Enrolment, Student
-    from stepwise.schools.services import school_add
     from stepwise.standings.models import ThresholdEvent
     from stepwise.standings.selectors import current_term
     from stepwise.standings.services import school_evaluate
 
     call_command("migrate", verbosity=0)
     today = timezone.localdate()
-    school = school_add(code=SCHOOL, name="Benchmark College", pack="nz", today=today)
+    school = school_setup(code=SCHOOL, name="Benchmark College", pack="nz", today=today)
     term = current_term(school, today)
     assert term is not None
     pack = school.rules

@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "django_tasks_db",
+    "stepwise.web",  # shared template tags and partials
     "stepwise.accounts",
     "stepwise.schools",
     "stepwise.register",

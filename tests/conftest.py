@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from stepwise.onboarding.organisations import school_setup
 from stepwise.register.importers.roster import import_roster
-from stepwise.schools.services import school_add
 
 TODAY = date(2026, 11, 20)
 # The suite's clock: the Tuesday morning after TODAY, in Auckland. Fixtures hold registers,
@@ -30,7 +30,7 @@ REGISTER_HEADER = "school_id,student_id,date,session,code"
 
 @pytest.fixture
 def nz_school(db):
-    return school_add(code="NZ-1", name="Kauri Test College", pack="nz", today=TODAY)
+    return school_setup(code="NZ-1", name="Kauri Test College", pack="nz", today=TODAY)
 
 
 @pytest.fixture

@@ -47,9 +47,9 @@ def test_demo_admins_get_an_authenticator_whose_code_the_demo_can_print():
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from stepwise.demo.load import DEMO_DEVICE_NAME, _add_members
-    from stepwise.schools.services import school_add
+    from stepwise.onboarding.organisations import school_setup
 
-    school = school_add(code="D", name="Demo", pack="nz", today=AS_OF)
+    school = school_setup(code="D", name="Demo", pack="nz", today=AS_OF)
     (login,) = _add_members(school.organisation, "nz", [("admin", "school_admin")])
     assert len(login.totp_key) == 32
     device = TOTPDevice.objects.get(user__username="nz-admin", name=DEMO_DEVICE_NAME)

@@ -421,3 +421,54 @@ class TransferImport(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+class ReferralQuerySet(models.QuerySet["ProsecutionReferral"]):
+    def live(self) -> "ReferralQuerySet":
+        """Return referrals still with the team: not declined, not returned for more."""
+        return self.exclude(status__in=ENDED)
+
+
+class ProsecutionReferral(models.Model):
+    """A case referred to the Prosecutions team (NZ) or the local authority (England).
+
+    It lives with the case, below letters and readiness, because both must know whether
+    a case is referred: a referral makes letters due. Readiness makes it and keeps its
+    status changes; its table keeps the name it was created with in readiness.
+    """
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        MEETING_ARRANGED = "meeting_arranged", "Meeting arranged"
+        UNDER_REVIEW = "under_review", "Under review"
+        PROCEEDING = "proceeding", "Proceeding"
+        DECLINED = "declined", "Declined"
+        RETURNED = "returned", "Returned for more information"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="prosecution_referrals")
+    checklist = models.CharField(max_length=60)
+    team = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    # What the team was told: NZ carries the case reference and the service's contact only.
+    notification = models.TextField()
+    # The checklist as it stood, item by item, when the referral was made.
+    checklist_snapshot = models.JSONField()
+    bundle = models.BinaryField(null=True, blank=True)  # the zip the team receives (England)
+    bundle_sha256 = models.CharField(max_length=64, blank=True)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    made_at = models.DateTimeField()
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        db_table = "readiness_prosecutionreferral"
+        ordering = ["-made_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} to {self.team} ({self.get_status_display()})"
+
+
+# A referral returned for more information may be made again once put right.
+ENDED = (ProsecutionReferral.Status.DECLINED, ProsecutionReferral.Status.RETURNED)

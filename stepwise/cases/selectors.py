@@ -35,6 +35,7 @@ from .models import (
     LogEntry,
     Person,
     PersonChange,
+    ProsecutionReferral,
     SafetyFlag,
     Task,
 )
@@ -467,3 +468,8 @@ def my_tasks(service: Organisation, user: User) -> QuerySet[Task]:
         .select_related("case")
         .order_by("due_on", "pk")
     )
+
+
+def live_referral(case: Case) -> ProsecutionReferral | None:
+    """Return the case's referral still with the team, if it has one."""
+    return ProsecutionReferral.objects.filter(case=case).live().select_related("team").first()

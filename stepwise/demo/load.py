@@ -15,11 +15,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from stepwise.accounts.models import Membership, Organisation
 from stepwise.accounts.two_factor import needs_two_factor
 from stepwise.intake.services import caregivers_take, register_take, roster_take
+from stepwise.onboarding.organisations import school_setup
 from stepwise.readiness.models import ReferralRoute
 from stepwise.register.importers.register import HEADER as REGISTER_HEADER
 from stepwise.schools.catchments import catchment_add
 from stepwise.schools.models import School
-from stepwise.schools.services import school_add
 from stepwise.standings.services import school_evaluate
 
 from .casework import demo_casework, demo_transfer
@@ -158,7 +158,7 @@ def _load_casework(
 
 def _load_school(demo: DemoSchool, as_of: date) -> School:
     with transaction.atomic():
-        school = school_add(code=demo.school_id, name=demo.name, pack=demo.pack, today=as_of)
+        school = school_setup(code=demo.school_id, name=demo.name, pack=demo.pack, today=as_of)
         roster_take(
             _csv(demo.roster, demo.roster[0].keys()), file_name=f"{demo.school_id}-roster.csv"
         )

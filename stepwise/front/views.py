@@ -41,9 +41,9 @@ from stepwise.standings.models import ThresholdEvent
 from stepwise.standings.selectors import TermRegister, current_term, term_register, term_rows
 from stepwise.web.charts import bar_chart
 from stepwise.web.paging import paginate
+from stepwise.web.templatetags.stepwise_web import short_label
 
 from .register_calendar import legend, register_weeks
-from .templatetags.stepwise_front import short_label
 
 ROWS_PER_PAGE = 100
 TERM_KEY = re.compile(r"(\d{4})T(\d{1,2})")

@@ -24,6 +24,7 @@ from stepwise.schools.models import School, Student, StudentCaregiver
 from stepwise.standings.models import ThresholdEvent
 from stepwise.web.names import display_name
 
+from .keeping import letter_keep
 from .models import Letter
 from .school_selectors import (
     caregiver_links,
@@ -38,7 +39,6 @@ from .sending import (
     Figures,
     Plan,
     drafts_for,
-    email_letter,
     render_file,
     request_errors,
     sent_text,
@@ -168,7 +168,6 @@ def school_letter_issue(
             by=by,
             confirmed=confirmed,
         )
-    letter = plan.letter
     errors = request_errors(
         plan,
         method=method,
@@ -230,32 +229,26 @@ def school_letter_issue(
                 field = "sent_on" if e.field == "happened_on" else "letter"
                 message = str(e).replace("Date the response happened", "The date on the letter")
                 raise ValidationError({field: message}) from None
-            kept = Letter.objects.create(
-                school=school,
-                student=student,
-                caregiver=draft.recipient.record,
-                response_activity=activity,
-                pack=plan.pack.key,
-                set_key=plan.letter_set.key,
-                letter_key=letter.key,
-                step=letter.step,
-                title=letter.title,
-                language=draft.composed.language,
+            kept = letter_keep(
+                plan,
+                draft,
+                owner={
+                    "school": school,
+                    "student": student,
+                    "caregiver": draft.recipient.record,
+                    "response_activity": activity,
+                },
+                file_format=file_format,
+                content=content,
+                sha=sha,
                 method=method,
                 sent_on=sent_on,
-                emailed_to=draft.recipient.email if method == Letter.Method.EMAIL else "",
-                reason=reason.strip(),
+                reason=reason,
                 refused_because=refused,
                 override_reason=override_reason,
-                file_format=file_format,
-                pdf=content,
-                size=len(content),
-                sha256=sha,
-                issued_by=by,
-                issued_at=now,
+                by=by,
+                now=now,
             )
-            if method == Letter.Method.EMAIL:
-                email_letter(plan, draft, content, kept.file_name, kept.content_type)
             letters.append(kept)
         if then is not None:
             then(letters)

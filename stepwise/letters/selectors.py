@@ -9,9 +9,8 @@ from django.utils import timezone
 
 from stepwise.accounts.access import ADMIN_ROLES
 from stepwise.accounts.models import Membership, Organisation
-from stepwise.cases.models import Case, LogEntry, Person
-from stepwise.cases.selectors import case_pack, service_pack
-from stepwise.readiness.models import ProsecutionReferral
+from stepwise.cases.models import Case, LogEntry, Person, ProsecutionReferral
+from stepwise.cases.selectors import case_pack, live_referral, service_pack
 from stepwise.responses.models import Description, ResponseActivity
 from stepwise.rules.engagement import Signal, next_step_on_ladder
 from stepwise.rules.ladder import History, Recipient, Sent, Verdict, ladder, referral_gaps
@@ -91,6 +90,33 @@ def refusal_next_step(case: Case, signal: Signal) -> str:
         (sent.step for sent in letters_sent(case)),
         referred=ProsecutionReferral.objects.filter(case=case).live().exists(),
     )
+
+
+@dataclass(frozen=True)
+class LetterDue:
+    step: int
+    title: str
+    since: date  # the day the case was referred
+    to: list[str]  # the caregivers still waiting for it
+
+
+def letters_due(case: Case, pack: Pack) -> list[LetterDue]:
+    """Return the letters a referral makes due at once (NZ letter 4) and who lacks them."""
+    referral = live_referral(case)
+    letter_set = case_letter_set(case, pack)
+    if referral is None or letter_set is None:
+        return []
+    people = recipients(case)
+    had = {(sent.step, int(sent.to)) for sent in letters_sent(case)}
+    due = []
+    for letter in letter_set.letters:
+        if not letter.on_referral:
+            continue
+        waiting = [p.full_name for p in people if (letter.step, p.pk) not in had]
+        if waiting:
+            since = timezone.localdate(referral.made_at)
+            due.append(LetterDue(letter.step, letter.title, since, waiting))
+    return due
 
 
 def earlier_elsewhere(case: Case) -> int:

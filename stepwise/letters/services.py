@@ -22,6 +22,7 @@ from stepwise.rules.days import long_date
 from stepwise.rules.ladder import verdict
 from stepwise.web.names import display_name
 
+from .keeping import letter_keep
 from .models import Letter
 from .notices import school_notice_record
 from .selectors import (
@@ -39,7 +40,6 @@ from .sending import (
     Plan,
     Recipient,
     drafts_for,
-    email_letter,
     fields_needed,
     happened_at,
     render_file,
@@ -239,31 +239,21 @@ def letter_issue(
                 ),
                 now=now,
             )
-            kept = Letter.objects.create(
-                case=case,
-                person=draft.recipient.record,
-                pack=plan.pack.key,
-                set_key=plan.letter_set.key,
-                letter_key=letter.key,
-                step=letter.step,
-                title=letter.title,
-                language=draft.composed.language,
+            kept = letter_keep(
+                plan,
+                draft,
+                owner={"case": case, "person": draft.recipient.record, "log_entry": entry},
+                file_format=file_format,
+                content=content,
+                sha=sha,
                 method=method,
                 sent_on=sent_on,
-                emailed_to=draft.recipient.email if method == Letter.Method.EMAIL else "",
-                reason=reason.strip(),
+                reason=reason,
                 refused_because=refused,
                 override_reason=override_reason,
-                file_format=file_format,
-                pdf=content,
-                size=len(content),
-                sha256=sha,
-                log_entry=entry,
-                issued_by=by,
-                issued_at=now,
+                by=by,
+                now=now,
             )
-            if method == Letter.Method.EMAIL:
-                email_letter(plan, draft, content, kept.file_name, kept.content_type)
             letters.append(kept)
         task_add(
             case=case,

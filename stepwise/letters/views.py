@@ -29,7 +29,6 @@ from stepwise.cases.access import get_case_for_user
 from stepwise.cases.duplicates import same_person_twice
 from stepwise.cases.models import Case
 from stepwise.cases.selectors import with_schools
-from stepwise.readiness.selectors import letters_due
 from stepwise.rules.days import long_date
 from stepwise.web.files import download
 
@@ -41,6 +40,7 @@ from .selectors import (
     Numbers,
     case_ladder,
     case_numbers,
+    letters_due,
     not_enrolled_since,
     not_recipients,
     recipients,

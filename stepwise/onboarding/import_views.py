@@ -21,6 +21,7 @@ from stepwise.schools.access import get_school_for_user
 from stepwise.schools.models import School
 from stepwise.web.csvfiles import csv_writer
 from stepwise.web.files import download
+from stepwise.web.names import display_name
 from stepwise.web.paging import paginate
 
 from .models import ImportUpload
@@ -161,4 +162,4 @@ def who_imported(user: User | None) -> str:
     token = getattr(user, "api_token", None)
     if token is not None:
         return f"API token ‘{token.name}’"
-    return user.get_full_name() or user.get_username()
+    return display_name(user)

@@ -1,16 +1,19 @@
 """Organisations, added and changed by whoever administers the installation.
 
-Schools (stepwise.schools.services.school_add makes the organisation, its terms and
+Schools (school_setup: the organisation, its terms and the pack's default
 Descriptions), attendance services with their catchment of schools, and prosecution
 or statutory-intervention teams with the services that refer to them (a service's
 ReferralRoute). A service covers, and a team takes from, only organisations of its
 own country: a Kent service never takes a New Zealand school's referral.
 """
 
+from datetime import date
+
 from django.db import transaction
 
 from stepwise.accounts.models import Organisation
 from stepwise.readiness.models import ReferralRoute
+from stepwise.responses.services import descriptions_load_defaults
 from stepwise.rules.pack import available_packs, load_pack
 from stepwise.schools.catchments import catchment_add
 from stepwise.schools.models import CatchmentSchool, School
@@ -55,13 +58,26 @@ def _same_country(pack: str, others: list[tuple[str, str]], what: str) -> None:
             )
 
 
+@transaction.atomic
+def school_setup(
+    *, code: str, name: str, pack: str, school_number: str = "", today: date | None = None
+) -> School:
+    """Add a school ready for work: its organisation, the pack's terms and default Descriptions.
+
+    The command line, the administrator's pages and the demo all add schools through it.
+    """
+    school = school_add(code=code, name=name, pack=pack, school_number=school_number, today=today)
+    descriptions_load_defaults(school=school)
+    return school
+
+
 def school_create(*, code: str, name: str, pack: str, school_number: str = "") -> School:
     """Add a school with its organisation, its pack's terms and Descriptions."""
     code = code.strip()
     if not code:
         raise OrganisationError("Enter the school_id its import files use", "code")
     try:
-        return school_add(
+        return school_setup(
             code=code, name=_name(name), pack=_pack(pack), school_number=school_number.strip()
         )
     except SchoolError as e:

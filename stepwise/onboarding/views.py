@@ -17,16 +17,6 @@ from stepwise.accounts.access import (
     require_installation_admin,
 )
 from stepwise.accounts.models import Organisation
-from stepwise.accounts.people import (
-    Invitation,
-    PeopleError,
-    membership_end,
-    people_of,
-    person_invite,
-    person_roles_set,
-    roles_for,
-    two_factor_reset,
-)
 from stepwise.schools.models import CatchmentSchool
 
 from .forms import InviteForm, OrganisationForm, RolesForm
@@ -37,6 +27,16 @@ from .organisations import (
     school_create,
     service_create,
     team_create,
+)
+from .people import (
+    Invitation,
+    PeopleError,
+    membership_end,
+    people_of,
+    person_invite,
+    person_roles_set,
+    roles_for,
+    two_factor_reset,
 )
 
 K = Organisation.Kind

@@ -3,8 +3,7 @@
 from django.http import Http404
 
 from stepwise.accounts.access import User, teams_for_user
-
-from .models import ProsecutionReferral
+from stepwise.cases.models import ProsecutionReferral
 
 
 def get_team_referral_for_user(user: User, pk: int) -> ProsecutionReferral:

@@ -4,11 +4,9 @@ from django import forms
 from django.utils import timezone
 
 from stepwise.cases.forms import DateInput
-from stepwise.cases.models import Case, LogEntry
+from stepwise.cases.models import Case, LogEntry, ProsecutionReferral
 from stepwise.cases.services import NOTES_MAX
 from stepwise.rules.readiness import Item
-
-from .models import ProsecutionReferral
 
 EVIDENCE_CHOICES = 50  # the latest log entries offered as an attestation's evidence
 

@@ -1,4 +1,4 @@
-"""A case's readiness for a prosecution referral: attestations, the referral and its statuses.
+"""A case's readiness for a prosecution referral: attestations, routes, the referral's statuses.
 
 Attestations and status changes are evidence, like the engagement log: written once,
 never changed (save and delete refuse). A newer attestation of an item supersedes
@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 
 from stepwise.accounts.models import Organisation
-from stepwise.cases.models import AppendOnlyError, Case, LogEntry, Person
+from stepwise.cases.models import AppendOnlyError, Case, LogEntry, Person, ProsecutionReferral
 
 
 class AppendOnly(models.Model):
@@ -74,51 +74,6 @@ class Attestation(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.item_key}: {self.answer} ({self.case})"
-
-
-class ReferralQuerySet(models.QuerySet["ProsecutionReferral"]):
-    def live(self) -> "ReferralQuerySet":
-        """Return referrals still with the team: not declined, not returned for more."""
-        return self.exclude(status__in=ENDED)
-
-
-class ProsecutionReferral(models.Model):
-    """A case referred to the Prosecutions team (NZ) or the local authority (England)."""
-
-    class Status(models.TextChoices):
-        SUBMITTED = "submitted", "Submitted"
-        MEETING_ARRANGED = "meeting_arranged", "Meeting arranged"
-        UNDER_REVIEW = "under_review", "Under review"
-        PROCEEDING = "proceeding", "Proceeding"
-        DECLINED = "declined", "Declined"
-        RETURNED = "returned", "Returned for more information"
-
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="prosecution_referrals")
-    checklist = models.CharField(max_length=60)
-    team = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
-    # What the team was told: NZ carries the case reference and the service's contact only.
-    notification = models.TextField()
-    # The checklist as it stood, item by item, when the referral was made.
-    checklist_snapshot = models.JSONField()
-    bundle = models.BinaryField(null=True, blank=True)  # the zip the team receives (England)
-    bundle_sha256 = models.CharField(max_length=64, blank=True)
-    made_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    made_at = models.DateTimeField()
-
-    objects = ReferralQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-made_at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.case} to {self.team} ({self.get_status_display()})"
-
-
-# A referral returned for more information may be made again once put right.
-ENDED = (ProsecutionReferral.Status.DECLINED, ProsecutionReferral.Status.RETURNED)
 
 
 class ReferralStatusChange(AppendOnly):

@@ -1,19 +1,18 @@
-"""Reads for a case's referral: the live checklist, the referral, and letters it makes due."""
+"""Reads for a case's referral: the live checklist, the referral, and the team's list."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from stepwise.accounts.models import Organisation
-from stepwise.cases.models import Case
-from stepwise.letters.selectors import case_letter_set, letters_sent, recipients
+from stepwise.cases.models import Case, ProsecutionReferral
+from stepwise.cases.selectors import live_referral
 from stepwise.rules import readiness
 from stepwise.rules.pack import Pack
 
 from .facts import PUT_RIGHT, case_facts
-from .models import Attestation, ProsecutionReferral, ReferralRoute
+from .models import Attestation, ReferralRoute
 
 
 @dataclass(frozen=True)
@@ -57,10 +56,6 @@ class Readiness:
         return list(found.items())
 
 
-def live_referral(case: Case) -> ProsecutionReferral | None:
-    return ProsecutionReferral.objects.filter(case=case).live().select_related("team").first()
-
-
 def returned_referral(case: Case) -> Returned | None:
     """Return the case's latest referral if the team returned it, with its note."""
     latest = ProsecutionReferral.objects.filter(case=case).select_related("team").first()
@@ -85,33 +80,6 @@ def case_readiness(case: Case, today: date | None = None) -> Readiness:
     live = live_referral(case)
     returned = returned_referral(case) if live is None else None
     return Readiness(pack, found, results, live, route, returned)
-
-
-@dataclass(frozen=True)
-class LetterDue:
-    step: int
-    title: str
-    since: date  # the day the case was referred
-    to: list[str]  # the caregivers still waiting for it
-
-
-def letters_due(case: Case, pack: Pack) -> list[LetterDue]:
-    """Return the letters a referral makes due at once (NZ letter 4) and who lacks them."""
-    referral = live_referral(case)
-    letter_set = case_letter_set(case, pack)
-    if referral is None or letter_set is None:
-        return []
-    people = recipients(case)
-    had = {(sent.step, int(sent.to)) for sent in letters_sent(case)}
-    due = []
-    for letter in letter_set.letters:
-        if not letter.on_referral:
-            continue
-        waiting = [p.full_name for p in people if (letter.step, p.pk) not in had]
-        if waiting:
-            since = timezone.localdate(referral.made_at)
-            due.append(LetterDue(letter.step, letter.title, since, waiting))
-    return due
 
 
 def referrals_for_team(team: Organisation) -> QuerySet[ProsecutionReferral]:

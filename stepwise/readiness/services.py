@@ -13,7 +13,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from stepwise.cases.models import Case, LogEntry, Person, Task
+from stepwise.cases.models import Case, LogEntry, Person, ProsecutionReferral, Task
 from stepwise.cases.services import NOTES_MAX, log_entry_record
 from stepwise.letters.selectors import case_letter_set, case_pack, recipients, sender_for
 from stepwise.rules import readiness
@@ -22,7 +22,7 @@ from stepwise.web.names import display_name
 
 from .bundle import BundleError, bundle_zip
 from .facts import CANNOT_CONTACT, PUT_RIGHT
-from .models import Attestation, ProsecutionReferral, ReferralStatusChange
+from .models import Attestation, ReferralStatusChange
 from .selectors import case_readiness, returned_referral
 
 # Statuses the team must explain: the service needs to know why, and what to put right.

@@ -7,7 +7,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from stepwise.accounts.models import Organisation
-from stepwise.responses.services import descriptions_load_defaults
 from stepwise.rules.pack import default_terms, load_pack, school_year_of
 
 from .models import ClosureDay, School, Term
@@ -21,7 +20,10 @@ class SchoolError(ValueError):
 def school_add(
     *, code: str, name: str, pack: str, school_number: str = "", today: date | None = None
 ) -> School:
-    """Create a school with its organisation and the pack's terms for this and next year."""
+    """Create a school with its organisation and the pack's terms for last, this and next year.
+
+    A school ready for work also needs its Descriptions: stepwise.onboarding's school_setup.
+    """
     if School.objects.filter(code=code).exists():
         raise SchoolError(f"a school with id {code!r} already exists")
     rules = load_pack(pack)
@@ -34,7 +36,6 @@ def school_add(
     year = school_year_of(rules, today or timezone.localdate(timezone=here))
     for y in (year - 1, year, year + 1):
         terms_add_defaults(school=school, year=y)
-    descriptions_load_defaults(school=school)
     return school
 
 

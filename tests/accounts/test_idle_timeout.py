@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from stepwise.accounts.models import Membership
 from stepwise.accounts.sessions import EXPIRY_SLACK, SessionMiddleware, SessionStore
-from stepwise.schools.services import school_add
+from stepwise.onboarding.organisations import school_setup
 from tests.conftest import TODAY
 
 IDLE = timedelta(seconds=settings.SESSION_COOKIE_AGE)
@@ -25,7 +25,7 @@ IDLE = timedelta(seconds=settings.SESSION_COOKIE_AGE)
 
 @pytest.fixture
 def signed_in(client, db):
-    school = school_add(code="S", name="School", pack="nz", today=TODAY)
+    school = school_setup(code="S", name="School", pack="nz", today=TODAY)
     officer = get_user_model().objects.create_user("officer")
     Membership.objects.create(
         user=officer, organisation=school.organisation, role=Membership.Role.ATTENDANCE_OFFICER

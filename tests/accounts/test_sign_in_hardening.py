@@ -8,7 +8,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from stepwise.accounts.models import Membership, Organisation
-from stepwise.schools.services import school_add
+from stepwise.onboarding.organisations import school_setup
 from tests.conftest import TODAY
 
 PASSWORD = "correct-horse-battery-staple"
@@ -22,7 +22,7 @@ def code_for(device: TOTPDevice, offset: int = 0) -> str:
 
 @pytest.fixture
 def people(db):
-    school = school_add(code="S", name="School", pack="nz", today=TODAY)
+    school = school_setup(code="S", name="School", pack="nz", today=TODAY)
     service = Organisation.objects.create(name="Service", kind=Organisation.Kind.SERVICE)
     users = get_user_model()
     made = {}

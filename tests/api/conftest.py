@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 
 from stepwise.api.services import token_create
-from stepwise.schools.services import school_add
+from stepwise.onboarding.organisations import school_setup
 from tests.conftest import TODAY
 
 __all__ = ["TODAY", "Api"]
@@ -55,7 +55,7 @@ def api(token_pair) -> Api:
 
 @pytest.fixture
 def other_school(db):
-    return school_add(code="NZ-2", name="Rimu School", pack="nz", today=TODAY)
+    return school_setup(code="NZ-2", name="Rimu School", pack="nz", today=TODAY)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from stepwise.api.services import token_create
-from stepwise.schools.services import school_add
+from stepwise.onboarding.organisations import school_setup
 from tests.conftest import TODAY
 
 from .conftest import WEEK, Api, marks
@@ -66,7 +66,7 @@ RESPONSES = {
 def school_api(code: str) -> Api:
     from django.test import Client
 
-    school = school_add(code=code, name=f"School {code}", pack="nz", today=TODAY)
+    school = school_setup(code=code, name=f"School {code}", pack="nz", today=TODAY)
     _, secret = token_create(organisation=school.organisation, name="t", created_by=None)
     return Api(Client(), secret)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.test import Client
 
 from stepwise.api.services import token_create
-from stepwise.schools.services import school_add
+from stepwise.onboarding.organisations import school_setup
 from tests.conftest import TODAY
 
 from .conftest import Api
@@ -18,7 +18,7 @@ DAY = "2026-10-12"  # a Monday in Term 4 2026, standing in for the guide's $(dat
 
 def test_the_guides_day_of_marks_and_its_error_example_answer_as_shown(db):
     text = GUIDE.read_text()
-    school = school_add(code="NZ-0427", name="Kōwhai Bay College", pack="nz", today=TODAY)
+    school = school_setup(code="NZ-0427", name="Kōwhai Bay College", pack="nz", today=TODAY)
     _, secret = token_create(organisation=school.organisation, name="SMS push", created_by=None)
     api = Api(Client(), secret)
     day = json.loads(
@@ -51,8 +51,8 @@ def test_the_guides_day_of_marks_and_its_error_example_answer_as_shown(db):
 
 def test_the_guides_ed_fi_example_gives_the_marks_it_says(db):
     text = GUIDE.read_text()
-    school = school_add(code="NZ-0427", name="Kōwhai Bay College", school_number="427",
-                        pack="nz", today=TODAY)  # fmt: skip
+    school = school_setup(code="NZ-0427", name="Kōwhai Bay College", school_number="427",
+                          pack="nz", today=TODAY)  # fmt: skip
     _, secret = token_create(organisation=school.organisation, name="SMS push", created_by=None)
     api = Api(Client(), secret)
     person = {"given_name": "Demo", "family_name": "Student", "birth_date": "2010-01-01"}

@@ -269,7 +269,7 @@ def test_the_export_round_trips_through_import_into_an_empty_school(api, nz_rost
 
     from stepwise.api.oneroster import HEADERS
     from stepwise.api.services import token_create
-    from stepwise.schools.services import school_add
+    from stepwise.onboarding.organisations import school_setup
     from tests.conftest import TODAY
 
     from .conftest import Api
@@ -292,7 +292,7 @@ def test_the_export_round_trips_through_import_into_an_empty_school(api, nz_rost
     }
     assert manifest["oneroster.version"] == "1.2"
 
-    empty = school_add(
+    empty = school_setup(
         code="NZ-9", name="Empty School", pack="nz", school_number="427", today=TODAY
     )
     _, secret = token_create(organisation=empty.organisation, name="Import", created_by=None)

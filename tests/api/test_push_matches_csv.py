@@ -15,10 +15,10 @@ from django.db import transaction
 from stepwise.api.services import token_create
 from stepwise.demo.generate import demo_schools
 from stepwise.intake.services import register_take
+from stepwise.onboarding.organisations import school_setup
 from stepwise.register.importers.register import HEADER, import_register
 from stepwise.register.importers.roster import import_roster
 from stepwise.register.models import RegisterTerm
-from stepwise.schools.services import school_add
 from stepwise.standings.models import ThresholdEvent
 from stepwise.standings.selectors import term_register
 from stepwise.standings.services import school_evaluate
@@ -55,7 +55,7 @@ def outcome(school, term) -> tuple:
 
 def test_a_day_pushed_through_the_api_gives_the_same_standings_as_its_csv(db, client):
     demo = next(d for d in demo_schools(seed=2026, as_of=AS_OF) if d.pack == "nz")
-    school = school_add(code=demo.school_id, name=demo.name, pack="nz", today=AS_OF)
+    school = school_setup(code=demo.school_id, name=demo.name, pack="nz", today=AS_OF)
     import_roster(as_csv(demo.roster, demo.roster[0].keys()), file_name="roster.csv")
     day = AS_OF.isoformat()
     # Marks are (school_id, student_id, date, session, code); the term's, up to the day.

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 
 from stepwise.accounts.models import Membership, Organisation
 from stepwise.audit.models import AuditEvent
-from stepwise.schools.services import school_add
+from stepwise.onboarding.organisations import school_setup
 from tests.conftest import TODAY, sign_in
 
 # Who may see what: the admin of school A sees A's log; the officer of A, and the
@@ -18,8 +18,8 @@ from tests.conftest import TODAY, sign_in
 @pytest.fixture
 def people(db):
     users = get_user_model()
-    a = school_add(code="A", name="School A", pack="nz", today=TODAY)
-    b = school_add(code="B", name="School B", pack="nz", today=TODAY)
+    a = school_setup(code="A", name="School A", pack="nz", today=TODAY)
+    b = school_setup(code="B", name="School B", pack="nz", today=TODAY)
     made = {}
     for name, school, role in (
         ("admin_a", a, Membership.Role.SCHOOL_ADMIN),

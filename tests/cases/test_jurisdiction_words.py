@@ -14,6 +14,7 @@ from django.utils import timezone
 from stepwise.accounts.models import Membership, Organisation
 from stepwise.cases.models import Agency, Case, LogEntry
 from stepwise.cases.services import referral_accept
+from stepwise.onboarding.organisations import school_setup
 from stepwise.referrals.models import Referral
 from stepwise.referrals.services import referral_create
 from stepwise.register.importers.register import import_register
@@ -21,7 +22,6 @@ from stepwise.register.importers.roster import import_roster
 from stepwise.rules.pack import AGENCY_KINDS, CASE_REASONS, LOG_KINDS
 from stepwise.schools.catchments import catchment_add
 from stepwise.schools.models import School, Student
-from stepwise.schools.services import school_add
 from tests.front.conftest import TODAY, csv_bytes
 from tests.referrals.conftest import add_member
 
@@ -34,7 +34,7 @@ ROSTER = (
 
 @pytest.fixture
 def kent_school(db) -> School:
-    school = school_add(code="KT-1", name="Oakfield Primary", pack="kent", today=TODAY)
+    school = school_setup(code="KT-1", name="Oakfield Primary", pack="kent", today=TODAY)
     import_roster(
         csv_bytes(ROSTER, ["KT-1,A123456789012,Ava,Smith,2016-05-06,5,2025-09-01,"]),
         file_name="kent-roster.csv",

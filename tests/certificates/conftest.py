@@ -19,10 +19,10 @@ import pytest
 from django.utils import timezone
 
 from stepwise.accounts.models import Membership
+from stepwise.onboarding.organisations import school_setup
 from stepwise.register.importers.register import import_register
 from stepwise.register.importers.roster import import_roster
 from stepwise.schools.models import School, Student
-from stepwise.schools.services import school_add
 from tests.cases.conftest import *  # noqa: F403
 from tests.front.conftest import csv_bytes
 from tests.referrals.conftest import add_member
@@ -70,7 +70,7 @@ def now():
 @pytest.fixture
 def kent_school(db) -> School:
     """Oakfield Primary (Kent), with Ava Smith marked present, N and O in Term 1 2026/27."""
-    school = school_add(code="KT-1", name="Oakfield Primary", pack="kent", today=KENT_TODAY)
+    school = school_setup(code="KT-1", name="Oakfield Primary", pack="kent", today=KENT_TODAY)
     import_roster(
         csv_bytes(
             "school_id,student_id,given_name,family_name,birth_date,year_level,enrolled_from,"

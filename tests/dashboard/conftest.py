@@ -29,10 +29,10 @@ from django.contrib.auth import get_user_model
 
 from stepwise.accounts.models import Membership
 from stepwise.dashboard import selectors
+from stepwise.onboarding.organisations import school_setup
 from stepwise.register.importers.register import import_register
 from stepwise.register.importers.roster import import_roster
 from stepwise.schools.models import School, Student
-from stepwise.schools.services import school_add
 from stepwise.standings.services import school_evaluate
 from tests.conftest import sign_in
 
@@ -109,7 +109,7 @@ KENT_STUDENTS = [
 
 
 def add_school(code: str, name: str, pack: str) -> School:
-    return school_add(code=code, name=name, pack=pack, today=TODAY)
+    return school_setup(code=code, name=name, pack=pack, today=TODAY)
 
 
 def add_user(username: str, school: School, role: str):

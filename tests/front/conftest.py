@@ -12,11 +12,11 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from stepwise.accounts.models import Membership
+from stepwise.onboarding.organisations import school_setup
 from stepwise.register.importers.caregivers import import_caregivers
 from stepwise.register.importers.register import import_register
 from stepwise.register.importers.roster import import_roster
 from stepwise.schools.models import School, Student
-from stepwise.schools.services import school_add
 
 # Playwright's sync API runs an event loop in the test thread; Django would otherwise
 # refuse the fixtures' database work from that thread.
@@ -53,7 +53,7 @@ def csv_bytes(header: str, rows: list[str]) -> bytes:
 
 
 def add_school(code: str, name: str, students: list[tuple]) -> School:
-    school = school_add(code=code, name=name, pack="nz", today=TODAY)
+    school = school_setup(code=code, name=name, pack="nz", today=TODAY)
     import_roster(
         csv_bytes(
             "school_id,student_id,given_name,family_name,birth_date,year_level,enrolled_from,enrolled_to",

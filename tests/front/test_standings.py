@@ -5,7 +5,7 @@ import re
 import pytest
 
 from stepwise.front import views
-from stepwise.schools.services import school_add
+from stepwise.onboarding.organisations import school_setup
 
 from .conftest import TODAY, add_user
 
@@ -137,7 +137,7 @@ def test_it_switches_between_the_schools_terms(officer_client):
 
 
 def test_a_term_without_students_says_so(client, db):
-    empty = school_add(code="NZ-0001", name="New School", pack="nz", today=TODAY)
+    empty = school_setup(code="NZ-0001", name="New School", pack="nz", today=TODAY)
     client.force_login(add_user("founder", empty))
     html = client.get("/schools/NZ-0001/terms/2026T4/").content.decode()
     assert "No students were enrolled at New School during Term 4 2026." in html

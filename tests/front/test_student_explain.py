@@ -10,11 +10,11 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
+from stepwise.onboarding.organisations import school_setup
 from stepwise.register.importers.register import import_register
 from stepwise.register.importers.roster import import_roster
 from stepwise.rules.explain import enrolled_days, explain
 from stepwise.schools.models import School
-from stepwise.schools.services import school_add
 from stepwise.standings.selectors import term_register
 
 from .conftest import TODAY, add_user, csv_bytes, school_days
@@ -133,7 +133,7 @@ def test_a_student_with_no_absence_has_nothing_to_list(officer_client):
 @pytest.fixture
 def kent_school(db):
     """A Kent school whose pupil took a fortnight's unauthorised holiday in September."""
-    school = school_add(code="KENT-1", name="Oak Academy", pack="kent", today=TODAY)
+    school = school_setup(code="KENT-1", name="Oak Academy", pack="kent", today=TODAY)
     import_roster(
         csv_bytes(
             "school_id,student_id,given_name,family_name,birth_date,year_level,enrolled_from,"

@@ -13,7 +13,7 @@ from stepwise.cases.models import Case, CaseSchool
 from stepwise.cases.services import case_open, log_entry_record, person_add
 from stepwise.letters.models import Letter
 from stepwise.letters.services import Figures, letter_issue
-from stepwise.schools.services import school_add
+from stepwise.onboarding.organisations import school_setup
 
 from .conftest import at
 
@@ -24,7 +24,7 @@ FIGURES = Figures(days_missed=Decimal("8.5"), days_possible=Decimal(40))
 @pytest.fixture
 def kent_case(service, caseworker, sender) -> Case:
     """Oliver Brown at a Kent school: two parents with parental responsibility, one elsewhere."""
-    school = school_add(code="KENT-1", name="Oakwood Primary", pack="kent", today=OPENED)
+    school = school_setup(code="KENT-1", name="Oakwood Primary", pack="kent", today=OPENED)
     case = case_open(service=service, by=caseworker, reason="chronic_absence",
                      given_name="Oliver", family_name="Brown", birth_date=date(2015, 4, 2),
                      assign_to=caseworker, today=OPENED)  # fmt: skip

@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from stepwise.accounts.models import Membership, Organisation
-from stepwise.accounts.people import installation_admin_create
+from stepwise.onboarding.people import installation_admin_create
 from stepwise.readiness.models import ReferralRoute
 from stepwise.schools.models import CatchmentSchool, School
 from tests.accounts.test_sign_in_hardening import code_for

@@ -17,8 +17,8 @@ from django.core.management.base import CommandError
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from stepwise.accounts.models import Membership
-from stepwise.accounts.people import person_invite
 from stepwise.audit.models import AuditEvent
+from stepwise.onboarding.people import person_invite
 from tests.conftest import sign_in
 
 from .test_installation_admin import NEW_PASSWORD, sign_up
@@ -153,9 +153,9 @@ def test_resetting_two_factor_removes_the_authenticator_and_gives_a_new_link(
 
 
 def test_another_organisations_person_is_not_found(client, admin, nz_school):
-    from stepwise.schools.services import school_add
+    from stepwise.onboarding.organisations import school_setup
 
-    other = school_add(code="NZ-2", name="Other", pack="nz")
+    other = school_setup(code="NZ-2", name="Other", pack="nz")
     theirs = get_user_model().objects.create_user("theirs@other.example")
     Membership.objects.create(user=theirs, organisation=other.organisation, role=R.SCHOOL_ADMIN)
     sign_in(client, admin)

@@ -18,8 +18,8 @@ from django.core.management import call_command
 from stepwise.accounts.models import Membership
 from stepwise.onboarding.intake import CHUNK, school_rows_check
 from stepwise.onboarding.models import ImportUpload
+from stepwise.onboarding.organisations import school_setup
 from stepwise.register.models import ImportRun, RegisterTerm
-from stepwise.schools.services import school_add
 from tests.conftest import REGISTER_HEADER, ROSTER_HEADER, csv_bytes, sign_in
 
 # The worker runs its tasks in transactions of its own, as in production.
@@ -114,7 +114,7 @@ def test_an_officer_fixes_a_bad_row_and_sees_what_changed(client, officer, nz_sc
 
 
 def test_a_row_of_another_school_is_refused_on_this_schools_page(client, officer, nz_school):
-    school_add(code="NZ-2", name="Other School", pack="nz", today=TODAY)
+    school_setup(code="NZ-2", name="Other School", pack="nz", today=TODAY)
     sign_in(client, officer)
     data = csv_bytes(ROSTER_HEADER, "NZ-2,200000001,Someone,Else,2011-03-04,10,2026-01-28,")
     upload(client, "NZ-1", "roster", "roster.csv", data)

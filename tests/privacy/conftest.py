@@ -20,6 +20,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from stepwise.accounts.models import Membership, Organisation
+from stepwise.onboarding.organisations import school_setup
 from stepwise.referrals.models import Referral
 from stepwise.referrals.services import referral_create
 from stepwise.register.importers.caregivers import import_caregivers
@@ -27,7 +28,6 @@ from stepwise.register.importers.register import import_register
 from stepwise.register.importers.roster import import_roster
 from stepwise.schools.catchments import catchment_add
 from stepwise.schools.models import School, Student
-from stepwise.schools.services import school_add
 from stepwise.standings.services import school_evaluate
 from tests.conftest import REGISTER_HEADER, ROSTER_HEADER, TODAY, csv_bytes, sign_in
 
@@ -115,7 +115,7 @@ def leader(school):
 
 @pytest.fixture
 def other_school(db) -> School:
-    other = school_add(code="NZ-9", name="Tōtara School", pack="nz", today=TODAY)
+    other = school_setup(code="NZ-9", name="Tōtara School", pack="nz", today=TODAY)
     import_roster(
         csv_bytes(ROSTER_HEADER, "NZ-9,200000001,Rangi,Tui,2015-01-01,5,2026-01-28,"),
         file_name="nz-9-roster.csv",

@@ -53,7 +53,7 @@ from django.utils import timezone
 from stepwise.accounts.models import Membership, Organisation
 from stepwise.api.services import token_create
 from stepwise.audit.services import audit_record
-from stepwise.cases.models import LogEntry, SafetyFlag
+from stepwise.cases.models import LogEntry, ProsecutionReferral, SafetyFlag
 from stepwise.cases.services import (
     log_entry_record,
     person_add,
@@ -64,7 +64,7 @@ from stepwise.certificates.services import certificate_issue
 from stepwise.letters.models import Letter, LetterSender
 from stepwise.letters.school_services import school_letter_issue
 from stepwise.letters.services import Figures, letter_issue
-from stepwise.readiness.models import Attestation, ProsecutionReferral, ReferralStatusChange
+from stepwise.readiness.models import Attestation, ReferralStatusChange
 from stepwise.readiness.services import attestation_record, referral_status_set
 from stepwise.responses.models import ResponseActivity
 from stepwise.schools.models import Caregiver, Student

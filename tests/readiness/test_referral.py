@@ -6,11 +6,12 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from stepwise.cases.models import LogEntry
+from stepwise.cases.models import LogEntry, ProsecutionReferral
 from stepwise.cases.services import log_entry_record
+from stepwise.letters.selectors import letters_due
 from stepwise.readiness.facts import case_facts
-from stepwise.readiness.models import Attestation, ProsecutionReferral, ReferralStatusChange
-from stepwise.readiness.selectors import case_readiness, letters_due
+from stepwise.readiness.models import Attestation, ReferralStatusChange
+from stepwise.readiness.selectors import case_readiness
 from stepwise.readiness.services import referral_make, referral_status_set
 
 from .conftest import TODAY, ago, at, close_tasks, say, send

@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from stepwise.cases.models import ProsecutionReferral
 from stepwise.cases.services import task_done
-from stepwise.readiness.models import Attestation, ProsecutionReferral
+from stepwise.readiness.models import Attestation
 from stepwise.readiness.selectors import case_readiness
 from stepwise.readiness.services import attestation_record, referral_make, referral_status_set
 from tests.conftest import confirmed_device

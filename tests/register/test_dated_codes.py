@@ -8,16 +8,17 @@ with its codes' meanings of the time.
 
 import pytest
 
+from stepwise.onboarding.organisations import school_setup
 from stepwise.register.csvfile import ImportRejected
 from stepwise.register.importers.register import import_register
 from stepwise.register.importers.roster import import_roster
 from stepwise.register.models import RegisterTerm
-from stepwise.schools.services import school_add, terms_add_defaults
+from stepwise.schools.services import terms_add_defaults
 from tests.conftest import REGISTER_HEADER, ROSTER_HEADER, TODAY, csv_bytes
 
 
 def school_with_history(code: str, pack: str, years: tuple[int, ...], student: str):
-    school = school_add(code=code, name=f"{code} Test School", pack=pack, today=TODAY)
+    school = school_setup(code=code, name=f"{code} Test School", pack=pack, today=TODAY)
     for year in years:
         terms_add_defaults(school=school, year=year)
     import_roster(

@@ -6,10 +6,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from stepwise.intake.services import register_take
+from stepwise.onboarding.organisations import school_setup
 from stepwise.register.importers.register import import_register
 from stepwise.register.importers.roster import import_roster
 from stepwise.schools.models import Term
-from stepwise.schools.services import school_add
 from stepwise.standings.selectors import evaluate_terms
 from tests.conftest import REGISTER_HEADER, ROSTER_HEADER, TODAY, csv_bytes
 
@@ -80,7 +80,7 @@ def _enrolled_in_term_4() -> dict[int, tuple[int, str, str | None]]:
 
 
 def test_a_pack_with_rolling_windows_is_evaluated_over_the_whole_calendar(db):
-    school_add(code="KT-2", name="Hazel Primary", pack="kent", today=date(2026, 11, 20))
+    school_setup(code="KT-2", name="Hazel Primary", pack="kent", today=date(2026, 11, 20))
     import_roster(
         csv_bytes(
             ROSTER_HEADER,

@@ -149,10 +149,10 @@ def test_a_bad_caregiver_file_is_rejected_whole(nz_roster, what, row, message):
 
 
 def test_a_student_listed_at_two_schools_has_a_record_and_an_enrolment_at_each(nz_school):
-    from stepwise.schools.services import school_add
+    from stepwise.onboarding.organisations import school_setup
     from tests.conftest import TODAY
 
-    school_add(code="NZ-2", name="Second College", pack="nz", today=TODAY)
+    school_setup(code="NZ-2", name="Second College", pack="nz", today=TODAY)
     import_roster(
         csv_bytes(
             ROSTER_HEADER,

@@ -8,10 +8,10 @@ is warned about the row, and Kauri's record, enrolment and audit log tell the st
 import pytest
 
 from stepwise.audit.models import AuditEvent
+from stepwise.onboarding.organisations import school_setup
 from stepwise.register.csvfile import ImportRejected
 from stepwise.register.importers.roster import import_roster
 from stepwise.schools.models import Enrolment, Student
-from stepwise.schools.services import school_add
 from tests.conftest import ROSTER_HEADER, TODAY, csv_bytes
 
 CONFLICT = "NZ-2,100000001,Renamed,Outsider,2015-01-01,3,2026-02-02,"
@@ -19,7 +19,7 @@ CONFLICT = "NZ-2,100000001,Renamed,Outsider,2015-01-01,3,2026-02-02,"
 
 @pytest.fixture
 def rimu(nz_roster):
-    return school_add(code="NZ-2", name="Rimu School", pack="nz", today=TODAY)
+    return school_setup(code="NZ-2", name="Rimu School", pack="nz", today=TODAY)
 
 
 def record(code: str, national_id: str = "100000001") -> tuple:

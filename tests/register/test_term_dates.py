@@ -6,16 +6,16 @@ Kent County Council's 2025/26 and 2026/27 dates (autumn from 1 September, Octobe
 
 from datetime import date
 
+from stepwise.onboarding.organisations import school_setup
 from stepwise.register.importers.register import import_register
 from stepwise.register.importers.roster import import_roster
 from stepwise.register.models import RegisterTerm
 from stepwise.rules.pack import default_terms, load_pack
-from stepwise.schools.services import school_add
 from tests.conftest import REGISTER_HEADER, ROSTER_HEADER, TODAY, csv_bytes
 
 
 def kent_school(db):
-    school = school_add(code="KENT-T", name="Kent Test Primary", pack="kent", today=TODAY)
+    school = school_setup(code="KENT-T", name="Kent Test Primary", pack="kent", today=TODAY)
     import_roster(
         csv_bytes(ROSTER_HEADER, "KENT-T,K80000000001,Amelia,Test,2015-03-04,6,2025-09-01,"),
         file_name="roster.csv",

@@ -19,10 +19,10 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from stepwise.accounts.models import Membership
+from stepwise.onboarding.organisations import school_setup
 from stepwise.register.importers.register import import_register
 from stepwise.register.importers.roster import import_roster
 from stepwise.schools.models import School, Student, Term
-from stepwise.schools.services import school_add
 from stepwise.standings.models import ThresholdEvent
 from stepwise.standings.services import school_evaluate
 from tests.conftest import sign_in
@@ -74,7 +74,7 @@ def csv_bytes(header: str, rows: list[str]) -> bytes:
 
 def add_school(code: str, name: str, students: list[tuple]) -> School:
     """Create a school with a roster and a Term 4 register, then evaluate it as of TODAY."""
-    school = school_add(code=code, name=name, pack="nz", today=TODAY)
+    school = school_setup(code=code, name=name, pack="nz", today=TODAY)
     import_roster(
         csv_bytes(
             "school_id,student_id,given_name,family_name,birth_date,year_level,enrolled_from,enrolled_to",

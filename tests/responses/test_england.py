@@ -5,10 +5,10 @@ from datetime import date
 import pytest
 
 from stepwise.accounts.models import Membership
+from stepwise.onboarding.organisations import school_setup
 from stepwise.register.importers.register import import_register
 from stepwise.register.importers.roster import import_roster
 from stepwise.responses.selectors import threshold_queue
-from stepwise.schools.services import school_add
 from stepwise.standings.services import school_evaluate
 
 from .conftest import TODAY, add_user, csv_bytes
@@ -20,7 +20,7 @@ REGISTER = "school_id,student_id,date,session,code"
 
 
 def test_an_english_school_records_with_its_packs_types(client, db):
-    school = school_add(code="ENG-1", name="Oak Academy", pack="england", today=TODAY)
+    school = school_setup(code="ENG-1", name="Oak Academy", pack="england", today=TODAY)
     import_roster(
         csv_bytes(
             ROSTER,
@@ -56,7 +56,7 @@ def test_an_english_school_records_with_its_packs_types(client, db):
 def test_an_english_response_is_due_within_48_hours_and_critical_after_5_school_days(
     db, pack, today, status
 ):
-    school = school_add(code="ENG-2", name="Oak Academy", pack=pack, today=TODAY)
+    school = school_setup(code="ENG-2", name="Oak Academy", pack=pack, today=TODAY)
     import_roster(
         csv_bytes(ROSTER, ["ENG-2,A123456789012,Amy,Lane,2014-01-01,7,2026-09-01,"]),
         file_name="eng-roster.csv",

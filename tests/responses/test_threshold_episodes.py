@@ -8,10 +8,10 @@ was reached there.
 from datetime import date
 
 from stepwise.accounts.models import Membership
+from stepwise.onboarding.organisations import school_setup
 from stepwise.register.importers.register import import_register
 from stepwise.register.importers.roster import import_roster
 from stepwise.responses.selectors import threshold_queue
-from stepwise.schools.services import school_add
 from stepwise.standings.models import ThresholdEvent
 from stepwise.standings.selectors import term_register
 from stepwise.standings.services import school_evaluate, terms_evaluate
@@ -38,7 +38,7 @@ def weekdays(first: date, last: date) -> list[date]:
 def test_an_absence_at_the_end_of_summer_is_not_a_new_threshold_on_the_first_day_of_autumn(
     client, db
 ):
-    school = school_add(code="ENG-7", name="Ash Academy", pack="england", today=AUTUMN_DAY)
+    school = school_setup(code="ENG-7", name="Ash Academy", pack="england", today=AUTUMN_DAY)
     import_roster(
         csv_bytes(ROSTER, ["ENG-7,A123456789099,Amy,Lane,2014-01-01,7,2025-09-01,"]),
         file_name="roster.csv",

@@ -27,12 +27,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from stepwise.api.models import ApiToken
 from stepwise.audit.models import AuditEvent
-from stepwise.cases.models import Agency, LogEntry, Person, SafetyFlag, Task
+from stepwise.cases.models import Agency, LogEntry, Person, ProsecutionReferral, SafetyFlag, Task
 from stepwise.cases.models import Case as CaseModel
 from stepwise.certificates.models import RegistrationCertificate
 from stepwise.letters.models import Letter, LetterBatch, LetterNotice, LetterSender, WordTemplate
 from stepwise.onboarding.models import ImportUpload
-from stepwise.readiness.models import Attestation, ProsecutionReferral
+from stepwise.readiness.models import Attestation
 from stepwise.referrals.models import Referral
 from stepwise.register.models import ImportRun
 from stepwise.responses.models import Description, ResponseActivity

@@ -26,7 +26,14 @@ from stepwise.accounts.models import Membership, Organisation
 from stepwise.api.models import ApiToken
 from stepwise.api.services import token_create
 from stepwise.audit.models import AuditEvent
-from stepwise.cases.models import Attachment, Case, CaseSchool, SafetyFlag, Task
+from stepwise.cases.models import (
+    Attachment,
+    Case,
+    CaseSchool,
+    ProsecutionReferral,
+    SafetyFlag,
+    Task,
+)
 from stepwise.cases.services import (
     Upload,
     case_open,
@@ -43,7 +50,8 @@ from stepwise.letters.school_services import school_letter_issue
 from stepwise.letters.services import Figures, letter_issue
 from stepwise.letters.word_services import word_template_add
 from stepwise.onboarding.models import ImportUpload
-from stepwise.readiness.models import ProsecutionReferral, ReferralStatusChange
+from stepwise.onboarding.organisations import school_setup
+from stepwise.readiness.models import ReferralStatusChange
 from stepwise.referrals.models import Referral
 from stepwise.referrals.services import referral_create
 from stepwise.register.importers.caregivers import import_caregivers
@@ -53,7 +61,6 @@ from stepwise.responses.models import Description, ResponseActivity
 from stepwise.responses.services import description_add, response_record
 from stepwise.schools.catchments import catchment_add
 from stepwise.schools.models import School, Student, Term
-from stepwise.schools.services import school_add
 from stepwise.standings.models import ThresholdEvent
 from stepwise.standings.services import school_evaluate
 
@@ -113,7 +120,7 @@ def csv_bytes(header: str, rows: list[str]) -> bytes:
 
 def add_school(code: str, name: str, students: list[tuple]) -> School:
     """Add an NZ school with a roster and Term 4 2026's register up to TODAY, evaluated."""
-    school = school_add(code=code, name=name, pack="nz", today=TODAY)
+    school = school_setup(code=code, name=name, pack="nz", today=TODAY)
     import_roster(
         csv_bytes(
             "school_id,student_id,given_name,family_name,birth_date,year_level,"

@@ -17,10 +17,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from stepwise.audit.models import AuditEvent
+from stepwise.onboarding.organisations import school_setup
 from stepwise.register.importers.register import import_register
 from stepwise.register.importers.roster import import_roster
 from stepwise.schools.models import ClosureDay
-from stepwise.schools.services import school_add
 from stepwise.standings.models import ThresholdEvent
 from stepwise.standings.services import school_evaluate
 from tests.conftest import REGISTER_HEADER, ROSTER_HEADER, TODAY, csv_bytes
@@ -44,7 +44,7 @@ def run(*args: str) -> str:
 
 @pytest.fixture
 def kent(db):
-    school = school_add(code="ENG-1013", name="Oakfield Primary", pack="kent", today=TODAY)
+    school = school_setup(code="ENG-1013", name="Oakfield Primary", pack="kent", today=TODAY)
     import_roster(
         csv_bytes(
             ROSTER_HEADER,
@@ -141,7 +141,7 @@ def test_moving_a_term_start_keeps_every_mark_on_its_day(kent):
 
 @pytest.fixture
 def nz(db):
-    return school_add(code="NZ-C", name="Kauri Test School", pack="nz", today=TODAY)
+    return school_setup(code="NZ-C", name="Kauri Test School", pack="nz", today=TODAY)
 
 
 def test_a_new_zealand_school_starts_term_1_within_the_ministrys_range(nz):

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from stepwise.accounts.management.commands.user import print_invitation
-from stepwise.accounts.people import PeopleError, installation_admin_create
+from stepwise.onboarding.people import PeopleError, installation_admin_create
+
+from .user import print_invitation
 
 
 class Command(BaseCommand):

@@ -2,7 +2,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from stepwise.accounts.models import Organisation
-from stepwise.accounts.people import PeopleError, organisation_find
 from stepwise.onboarding.organisations import (
     OrganisationError,
     referring_services,
@@ -10,6 +9,7 @@ from stepwise.onboarding.organisations import (
     service_create,
     team_create,
 )
+from stepwise.onboarding.people import PeopleError, organisation_find
 from stepwise.rules.pack import available_packs
 from stepwise.schools.catchments import catchment_add, catchment_remove
 from stepwise.schools.models import CatchmentSchool, School

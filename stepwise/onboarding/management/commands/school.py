@@ -1,12 +1,13 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from stepwise.onboarding.organisations import school_setup
 from stepwise.rules.pack import available_packs
 from stepwise.schools.models import School
-from stepwise.schools.services import SchoolError, school_add
+from stepwise.schools.services import SchoolError
 
 
 class Command(BaseCommand):
-    help = "Add or list schools. `school add` also creates the pack's usual terms."
+    help = "Add or list schools. `school add` also creates the pack's usual terms and Descriptions."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -25,7 +26,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"{s.code}\t{s.pack}\t{s.name}")
             return
         try:
-            school = school_add(
+            school = school_setup(
                 code=options["code"],
                 name=options["name"],
                 pack=options["pack"],

@@ -23,10 +23,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from stepwise.accounts.enrolment import enrolment_link_create
+from stepwise.accounts.models import EnrolmentLink, Membership, Organisation
 from stepwise.audit.models import AuditEvent
-
-from .enrolment import enrolment_link_create
-from .models import EnrolmentLink, Membership, Organisation
 
 R = Membership.Role
 K = Organisation.Kind

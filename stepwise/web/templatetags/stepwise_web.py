@@ -1,4 +1,8 @@
-"""Small formatting helpers for the school workspace templates."""
+"""Filters every page shares: names, dates, figures, tiers' tags, the pack's words, form fields.
+
+Load with `{% load stepwise_web %}`. Filters that need an app's own labels live with
+that app (`referral_words`, `case_words`).
+"""
 
 from datetime import date
 
@@ -6,7 +10,6 @@ from django import forms, template
 from django.contrib.auth.models import User
 from django.forms import BoundField
 
-from stepwise.cases.choices import agency_kind_label, log_kind_label, reason_label
 from stepwise.rules.labels import figure_label
 from stepwise.rules.pack import Level, Pack
 from stepwise.web.names import display_name
@@ -59,23 +62,6 @@ def figure(pack: Pack, category: str) -> str:
     return figure_label(pack, category)
 
 
-@register.filter
-def case_reason(pack: Pack, key: str) -> str:
-    """Return a case's or a referral's reason in the pack's words ("Persistent absence")."""
-    return reason_label(pack, key)
-
-
-@register.filter
-def log_kind(pack: Pack, key: str) -> str:
-    """Return a kind of engagement-log entry in the pack's words."""
-    return log_kind_label(pack, key)
-
-
-@register.filter
-def agency_kind(pack: Pack, key: str) -> str:
-    return agency_kind_label(pack, key)
-
-
 MONTHS_SHORT = (
     "", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 )  # fmt: skip
@@ -112,6 +98,24 @@ def widget_kind(field: BoundField) -> str:
     if isinstance(widget, forms.Textarea):
         return "textarea"
     return "input"
+
+
+@register.filter
+def error_summary(form: forms.Form) -> list[tuple[str, str]]:
+    """Return (element id, message) for each of a bound form's errors, for _error_summary.html.
+
+    A form with a summary() of its own says its order and where each message links
+    (responses' forms link a date's message to its day box); otherwise the form's own
+    errors come first, then each field's, linked to its control (a radio group's first).
+    """
+    own = getattr(form, "summary", None)
+    if callable(own):
+        return own()
+    found = [("", str(error)) for error in form.non_field_errors()]
+    for field in form:
+        first = "_0" if widget_kind(field) == "radios" else ""
+        found += [(f"{field.auto_id}{first}", str(error)) for error in field.errors]
+    return found
 
 
 @register.filter

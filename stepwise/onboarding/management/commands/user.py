@@ -4,13 +4,13 @@ from django.utils import timezone
 
 from stepwise.accounts.enrolment import ENROLMENT_LINK_DAYS, enrolment_link_create
 from stepwise.accounts.models import Membership
-from stepwise.accounts.people import (
+from stepwise.accounts.two_factor import needs_two_factor
+from stepwise.onboarding.people import (
     Invitation,
     PeopleError,
     organisation_find,
     person_invite,
 )
-from stepwise.accounts.two_factor import needs_two_factor
 
 
 def print_invitation(stdout, invitation: Invitation) -> None:

@@ -31,7 +31,7 @@ def fix_since(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0005_close_first_contact_tasks_after_contact"),
+        ("cases", "0006_prosecution_referral_lives_with_the_case"),
         ("schools", "0005_name_terms_by_their_calendar_year"),
     ]
 
