@@ -216,3 +216,16 @@ def test_the_csv_files_have_the_exact_headers(schools, tmp_path):
     with paths["register"].open(encoding="utf-8", newline="") as f:
         rows = list(csv.reader(f))[1:]
     assert [tuple(r) for r in rows] == schools["kent"].marks
+
+
+def test_the_demo_is_loaded_up_to_a_day_every_demo_school_has_reached():
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from stepwise.demo.load import demo_today
+
+    auckland = timezone.localdate(timezone=ZoneInfo("Pacific/Auckland"))
+    london = timezone.localdate(timezone=ZoneInfo("Europe/London"))
+    # On an Auckland morning it is still yesterday in Kent: the demo stops at Kent's today.
+    assert demo_today() == min(auckland, london)

@@ -5,7 +5,7 @@ by the task worker), so the demo shows a finished batch with its summary, the le
 on each student's page, and the PDF of them all to print.
 """
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import User
 from django.utils import timezone
@@ -16,7 +16,12 @@ from stepwise.schools.models import School
 
 
 def demo_school_batch(*, school: School, officer: User, as_of: date) -> LetterBatch | None:
-    """Head the school's letters, then send letter 1 to everyone over its batch threshold."""
+    """Head the school's letters, then send letter 1 to everyone over its batch threshold.
+
+    The batch went out a week before the demo's day, so the students who reached the
+    threshold since are waiting for the officer's next batch, as in a real school.
+    """
+    sent_on = as_of - timedelta(days=7)
     LetterSender.objects.get_or_create(
         organisation=school.organisation,
         defaults={
@@ -29,9 +34,9 @@ def demo_school_batch(*, school: School, officer: User, as_of: date) -> LetterBa
     batch = school_batch_start(
         school=school,
         by=officer,
-        sent_on=as_of,
+        sent_on=sent_on,
         method="post",
         reason="reached 10 days absent this term (the school's attendance management plan)",
-        now=timezone.make_aware(datetime.combine(as_of, time(15))),
+        now=timezone.make_aware(datetime.combine(sent_on, time(15))),
     )
     return batch_run(batch_pk=batch.pk)

@@ -7,9 +7,11 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from stepwise.accounts.models import Membership, Organisation
@@ -18,12 +20,13 @@ from stepwise.intake.services import caregivers_take, register_take, roster_take
 from stepwise.onboarding.organisations import school_setup
 from stepwise.readiness.models import ReferralRoute
 from stepwise.register.importers.register import HEADER as REGISTER_HEADER
+from stepwise.rules.pack import load_pack
 from stepwise.schools.catchments import catchment_add
 from stepwise.schools.models import School
 from stepwise.standings.services import school_evaluate
 
 from .casework import demo_casework, demo_transfer
-from .generate import DemoSchool, demo_schools
+from .generate import ENGLAND_SCHOOL, NZ_SCHOOL, DemoSchool, demo_schools
 from .letters import demo_school_batch
 
 DEMO_PASSWORD = "stepwise-demo"
@@ -103,6 +106,16 @@ SERVICE_ROLES = [
     ("caseworker", Membership.Role.CASEWORKER),
     ("manager", Membership.Role.SERVICE_MANAGER),
 ]
+
+
+def demo_today() -> date:
+    """Return the latest day every demo school has reached where it is.
+
+    The demo's schools are in different time zones: on an Auckland morning it is still
+    yesterday in Kent, and a Kent register may not hold marks for its tomorrow.
+    """
+    zones = {load_pack(spec.pack).calendar.time_zone for spec in (NZ_SCHOOL, ENGLAND_SCHOOL)}
+    return min(timezone.localdate(timezone=ZoneInfo(zone)) for zone in zones)
 
 
 def demo_load(*, as_of: date, seed: int = 2026, progress=None) -> list[DemoLogin]:

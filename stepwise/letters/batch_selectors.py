@@ -32,7 +32,9 @@ def batch_threshold(school: School) -> CountThreshold | None:
 def batch_events(school: School, today: date) -> list[ThresholdEvent]:
     """Return this term's active events at the batch threshold of students enrolled today.
 
-    One per student (evaluation keeps at most one active event per threshold), by name.
+    Only thresholds reached by then: a batch dated last week writes to nobody for a
+    threshold reached since. One per student (evaluation keeps at most one active event
+    per threshold), by name.
     """
     threshold = batch_threshold(school)
     term = current_term(school, today)
@@ -44,7 +46,11 @@ def batch_events(school: School, today: date) -> list[ThresholdEvent]:
     )
     return list(
         ThresholdEvent.objects.filter(
-            enrolled, term=term, threshold=threshold.key, status=ThresholdEvent.Status.ACTIVE
+            enrolled,
+            term=term,
+            threshold=threshold.key,
+            status=ThresholdEvent.Status.ACTIVE,
+            reached_on__lte=today,
         )
         .select_related("student")
         .order_by("student__family_name", "student__given_name", "student_id")

@@ -199,3 +199,19 @@ def test_the_offer_counts_only_whom_the_ladder_allows_now_and_says_who_it_leaves
     assert refused.status_code == 400
     assert "The ladder refuses letter 1 now to all 2 students" in refused.content.decode()
     assert LetterBatch.objects.count() == 1
+
+
+def test_a_batch_dated_before_a_student_reached_the_threshold_leaves_them_out(
+    evaluated, school, school_sender
+):
+    from datetime import date
+
+    from stepwise.letters.batch_selectors import batch_offer
+    from tests.front.conftest import TODAY
+
+    # Aroha and Ben reach 10 days absent in the term's third week, not by its second Monday.
+    early = batch_offer(school, date(2026, 10, 19))
+    assert early is not None and early.events == [] and early.left_out == []
+    now = batch_offer(school, TODAY)
+    assert now is not None
+    assert [e.student.given_name for e in now.events] == ["Aroha"]

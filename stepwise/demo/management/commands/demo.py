@@ -2,9 +2,8 @@ import time
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.utils import timezone
 
-from stepwise.demo.load import DEMO_PASSWORD, demo_load, demo_logins
+from stepwise.demo.load import DEMO_PASSWORD, demo_load, demo_logins, demo_today
 from stepwise.schools.models import School
 
 
@@ -28,7 +27,7 @@ class Command(BaseCommand):
             self.stdout.write("Demo data is already loaded.")
         else:
             started = time.monotonic()
-            demo_load(as_of=as_of or timezone.localdate(), seed=seed, progress=self.stdout.write)
+            demo_load(as_of=as_of or demo_today(), seed=seed, progress=self.stdout.write)
             self.stdout.write(f"Demo loaded in {time.monotonic() - started:.1f} s.")
         self.stdout.write(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD}):")
         for login in demo_logins():
