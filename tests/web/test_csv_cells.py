@@ -51,6 +51,8 @@ RAW_CSV_WRITERS = {
     "cells keep their values exactly; it is deleted at once",
     "stepwise/api/formats.py:csv_bytes": "rows pushed through the API, made into a file for the "
     "importers, which read it back as typed",
+    "stepwise/register/importers/profiles.py:translate": "a system's export rewritten as "
+    "Stepwise's register CSV for the importer, which reads it back at once",
     "stepwise/demo/generate.py:write_csv": "the demo's synthetic import files, read back by "
     "`stepwise demo`",
     "stepwise/demo/load.py:_csv": "the demo's synthetic import files, read back at once",

@@ -32,7 +32,7 @@ def fix_since(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0006_prosecution_referral_lives_with_the_case"),
-        ("schools", "0005_name_terms_by_their_calendar_year"),
+        ("schools", "0001_initial"),  # Enrolment, whatever came after
     ]
 
     operations = [

@@ -74,7 +74,8 @@ def file_schools(data: bytes) -> list[School]:
     says which it wrote to: quicker than reading a national day's lines again)."""
     body = data.split(b"\n", 1)[1] if b"\n" in data else b""
     codes = {c.decode("utf-8", "replace").strip() for c in set(FIRST_FIELD.findall(body))}
-    return list(School.objects.filter(code__in=codes - {""}))
+    # A code with a NUL byte names no school, and PostgreSQL refuses NUL in a query.
+    return list(School.objects.filter(code__in={c for c in codes if c and "\x00" not in c}))
 
 
 def changes_of(applied: "Applied") -> dict[str, int]:
