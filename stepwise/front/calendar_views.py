@@ -95,7 +95,11 @@ def school_calendar(request: HttpRequest, code: str) -> HttpResponse:
                 return redirect("school_calendar", school.code)
     elif request.method == "POST" and request.POST.get("action") == "reopen":
         reopen = ReopenForm(request.POST)
-        day = date.fromisoformat(request.POST.get("day", "1900-01-01"))
+        try:
+            day = date.fromisoformat(request.POST.get("day", ""))
+        except ValueError:
+            # Each closure's reopen button sends its day; anything else names no closure.
+            raise Http404("No such closed day") from None
         if reopen.is_valid():
             try:
                 change = day_reopen(

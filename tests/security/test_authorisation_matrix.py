@@ -535,6 +535,27 @@ RULES: dict[str, Rule] = {
     ),
     "response_withdraw": Rule(by_response, form=lambda w: {"reason": "Withdrawn from outside"}),
     "descriptions": Rule(by_school()),
+    "school_calendar": Rule(
+        by_school(),
+        form=lambda w: {
+            "action": "close",
+            "day_day": "27",
+            "day_month": "11",
+            "day_year": "2026",
+            "reason": "Closed from outside",
+        },
+    ),
+    "term_dates": Rule(
+        standings_cases,
+        form=lambda w: {
+            "start_day": "1",
+            "start_month": "10",
+            "start_year": "2026",
+            "end_day": "18",
+            "end_month": "12",
+            "end_year": "2026",
+        },
+    ),
     "description_add": Rule(
         by_school("type=conversation"),
         form=lambda w: {"response_type": "other", "text": "Added from outside"},
@@ -956,6 +977,10 @@ OWN: dict[str, list[Own]] = {
         Own(A_OFFICER, lambda w: Target({"code": w.school_a.code, "pk": w.response_a.pk}))
     ],
     "descriptions": [Own(A_ADMINS, own_school())],
+    "school_calendar": [Own(A_ADMINS, own_school())],
+    "term_dates": [
+        Own(A_ADMINS, lambda w: Target({"code": w.school_a.code, "term_key": TERM_KEY}))
+    ],
     "description_add": [Own(A_ADMINS, own_school("type=conversation"))],
     "description_rename": [
         Own(A_ADMINS, lambda w: Target({"code": w.school_a.code, "pk": w.description_a.pk}))
