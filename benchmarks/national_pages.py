@@ -200,17 +200,26 @@ PAGES = [
 ]
 
 
-def _production_env(url: str, data_dir: str) -> dict[str, str]:
+def _secret_key(data_dir: Path) -> str:
+    """Return the benchmark's secret key, kept beside its data: a kept database's sessions
+    are signed with it, so a later --reuse run must sign with the same."""
+    kept = data_dir / "secret-key"
+    if not kept.exists():
+        kept.write_text(secrets.token_urlsafe(60))
+    return kept.read_text().strip()
+
+
+def _production_env(url: str, data_dir: Path) -> dict[str, str]:
     """Return the environment docs/deploy.md gives the production command."""
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
         "STEPWISE_PRODUCTION": "1",
-        "SECRET_KEY": secrets.token_urlsafe(60),
+        "SECRET_KEY": _secret_key(data_dir),
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": url,
         "REDIS_URL": REDIS_URL,
         "BEHIND_TLS_PROXY": "1",
-        "STEPWISE_DATA_DIR": data_dir,
+        "STEPWISE_DATA_DIR": str(data_dir),
         "STEPWISE_PROGRESS": "0",
     }
     env.pop("DEBUG", None)
@@ -283,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     data_dir = Path(f"/tmp/{name}-data")
     data_dir.mkdir(exist_ok=True)
-    env = _production_env(url, str(data_dir))
+    env = _production_env(url, data_dir)
     log = data_dir / "serve.log"
     print(f"  the production command's output goes to {log}")
     deployed = _stepwise(env, "deploy")
