@@ -5,9 +5,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from playwright.sync_api import expect
 
 from stepwise.onboarding.organisations import school_setup
 from stepwise.register.importers.roster import import_roster
+
+# A page on a busy two-core machine (CI runs two workers) can take longer to load than
+# Playwright's default 5 s: its assertions wait up to 15 s before they fail.
+expect.set_options(timeout=15_000)
 
 TODAY = date(2026, 11, 20)
 # The suite's clock: the Tuesday morning after TODAY, in Auckland. Fixtures hold registers,
