@@ -92,11 +92,12 @@ def sign_out(page: Page) -> None:
 
 def upload(page: Page, kind: str, name: str, text: str) -> None:
     page.get_by_role("link", name="Imports", exact=True).first.click()
+    expect(page.get_by_role("heading", name="Upload a file", exact=True)).to_be_visible()
     page.get_by_label(kind, exact=True).check()
     page.get_by_label("CSV file").set_input_files(
         files=[{"name": name, "mimeType": "text/csv", "buffer": text.encode()}]
     )
-    page.get_by_role("button", name="Upload and import").click()
+    page.get_by_role("button", name="Upload and import", exact=True).click()
     expect(page.locator("#upload-status")).to_contain_text("Waiting to start")
     run_worker()  # as `stepwise serve`'s worker would; the page polls until it is done
 

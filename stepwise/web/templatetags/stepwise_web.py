@@ -46,6 +46,12 @@ def percent(value: float | None) -> str:
 
 
 @register.filter
+def count(value: int | None) -> str:
+    """Return a whole number with thousands grouped, as people read large counts: 447,370."""
+    return "–" if value is None else f"{value:,}"
+
+
+@register.filter
 def yes_no(value: bool) -> str:
     return "Yes" if value else "No"
 
