@@ -17,9 +17,9 @@ def freshness(request: HttpRequest) -> dict[str, object]:
     school = schools_for_user(request.user).filter(code=code).first()
     if school is None:  # not theirs: the page is a 404, and must say nothing of it
         return {}
-    today = timezone.localdate()  # the organisation's zone: the middleware set it
+    now = timezone.localtime()  # the organisation's zone: the middleware set it
     return {
-        "register_freshness": register_freshness(school, today),
-        "freshness_today": today,
+        "register_freshness": register_freshness(school, now),
+        "freshness_today": now.date(),
         "freshness_school": school,
     }

@@ -7,7 +7,7 @@ sessions, so a feed that stopped is invisible in the figures. Pages say so plain
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.cache import cache
 
@@ -18,6 +18,9 @@ from .models import ImportRun, RegisterTerm
 
 CACHE_SECONDS = 300  # a new import changes the key, so this only spares repeated reads
 LOOK_BACK_DAYS = 31  # a school day further back than this is another holiday's business
+# Before this local time a day's register is not yet due (the morning's marks are taken at
+# the start of the school day), so an early visit looks for the day before instead.
+REGISTER_DUE = time(10, 0)
 
 
 @dataclass(frozen=True)
@@ -65,12 +68,20 @@ def day_has_marks(term: Term, day: date) -> bool:
     return False
 
 
-def register_freshness(school: School, today: date) -> Freshness:
+def register_due_by(now: datetime) -> date:
+    """Return the last day whose register is due at this local time: today from REGISTER_DUE."""
+    today = now.date()
+    return today if now.time() >= REGISTER_DUE else today - timedelta(days=1)
+
+
+def register_freshness(school: School, now: datetime) -> Freshness:
+    """Return when the register was updated and whether its last due school day has marks."""
     run = last_register_run(school)
-    key = f"freshness:{school.pk}:{run.pk if run else 0}:{today.isoformat()}"
+    due = register_due_by(now)
+    key = f"freshness:{school.pk}:{run.pk if run else 0}:{due.isoformat()}"
     found = cache.get(key)
     if found is None:
-        last = last_school_day(school, today)
+        last = last_school_day(school, due)
         found = Freshness(
             last_updated=run.finished_at if run else None,
             last_day=last[1] if last else None,

@@ -3,7 +3,11 @@ last school day has no marks yet: a missing feed would otherwise leave that day 
 every count without a word. The officer's first view (the queue) shows it too.
 """
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 
 from stepwise.accounts.models import Membership
@@ -54,3 +58,15 @@ def test_the_warning_goes_once_the_days_marks_are_in(client, officer):
 def test_a_page_with_no_school_says_nothing_of_registers(client, officer):
     sign_in(client, officer)
     assert 'id="register-freshness"' not in client.get("/two-factor/missing/").content.decode()
+
+
+def test_before_the_morning_register_is_due_the_day_before_is_the_one_checked(client, officer):
+    sign_in(client, officer)
+    early = datetime(2026, 11, 24, 5, 15, tzinfo=ZoneInfo("Pacific/Auckland"))
+    with time_machine.travel(early, tick=False):
+        page = client.get("/schools/NZ-1/queue/").content.decode()
+        assert "No marks for Monday 23 November yet" in page and WARNING not in page
+
+        import_register(marks("2026-11-23"), file_name="monday.csv")
+        page = client.get("/schools/NZ-1/queue/").content.decode()
+        assert "Register last updated" in page and "No marks for" not in page
