@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from stepwise.register.models import RegisterTerm
 from stepwise.responses.models import ResponseActivity
-from stepwise.responses.timeliness import Deadlines, recorded_day
+from stepwise.responses.timeliness import Deadlines
 from stepwise.rules.calendar import SESSIONS
 from stepwise.schools.calendars import closed_days
 from stepwise.schools.models import Enrolment, School
@@ -195,7 +195,7 @@ def response_rows(school: School, start: date, end: date) -> Iterator[list[str]]
             type_labels.get(kind, kind),
             description,
             happened_on.isoformat(),
-            recorded_day(recorded_at).isoformat(),
+            deadlines.recorded_on(recorded_at).isoformat(),
             # The one rule of every page: recorded by the threshold's due day.
             deadlines.due_on(reached_on).isoformat() if reached_on else "",
             _yes_no(deadlines.in_time(reached_on, recorded_at)),

@@ -30,6 +30,7 @@ from stepwise.rules.deadline import LATE, ON_TIME
 from stepwise.rules.engine import evaluate
 from stepwise.rules.pack import CountThreshold, Pack
 from stepwise.schools.models import School, Student, Term, TermTarget
+from stepwise.schools.zones import school_zone
 from stepwise.standings.models import ThresholdEvent
 from stepwise.standings.selectors import StudentInfo, TermRegister, term_register
 
@@ -470,7 +471,7 @@ def response_coverage(
     if counted is None:
         counted = _coverage_counts(term)
         cache.set(key, counted, CACHE_SECONDS)
-    today = timezone.localtime(now, timezone.get_default_timezone()).date()
+    today = timezone.localtime(now, school_zone(term.school)).date()
     rows = {t.key: CoverageRow(t) for t in pack.thresholds}
     total = CoverageRow(None)
     for key, found in counted.items():

@@ -2,12 +2,14 @@
 
 The rule itself is `stepwise.rules.deadline` (the clock starts at the end of the day
 the threshold was reached and runs for the pack's hours). This module applies it to
-stored events and responses: the day a response was first recorded, in the
-installation's time zone, and the school's closed days when the pack skips them.
+stored events and responses: the day a response was first recorded, in the school's
+own time zone (a Kent afternoon is already tomorrow in Auckland), and the school's
+closed days when the pack skips them.
 """
 
 from collections.abc import Callable
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from django.db.models import Min, OuterRef, QuerySet, Subquery
 from django.utils import timezone
@@ -15,14 +17,15 @@ from django.utils import timezone
 from stepwise.rules.deadline import due_on, timeliness
 from stepwise.schools.calendars import closed_days
 from stepwise.schools.models import School
+from stepwise.schools.zones import school_zone
 from stepwise.standings.models import ThresholdEvent
 
 from .models import ResponseActivity
 
 
-def recorded_day(recorded_at: datetime) -> date:
-    """Return the day a response was recorded, in the installation's time zone."""
-    return timezone.localtime(recorded_at, timezone.get_default_timezone()).date()
+def recorded_day(recorded_at: datetime, zone: ZoneInfo) -> date:
+    """Return the day a response was recorded, where the school is."""
+    return timezone.localtime(recorded_at, zone).date()
 
 
 class Deadlines:
@@ -31,6 +34,7 @@ class Deadlines:
     def __init__(self, school: School):
         self.pack = school.rules
         self._school = school
+        self.zone = school_zone(school)
         self._closed: Callable[[date], bool] | None = None
 
     def _is_closed(self, day: date) -> bool:
@@ -47,14 +51,18 @@ class Deadlines:
 
     def timeliness(self, reached_on: date, first_recorded_at: datetime | None, today: date) -> str:
         """Return on_time, late, due or overdue (see `stepwise.rules.deadline`)."""
-        recorded = None if first_recorded_at is None else recorded_day(first_recorded_at)
+        recorded = None if first_recorded_at is None else self.recorded_on(first_recorded_at)
         return timeliness(self.due_on(reached_on), recorded, today)
 
     def in_time(self, reached_on: date | None, recorded_at: datetime) -> bool | None:
         """Return whether a response was recorded by its threshold's due day (None: none)."""
         if reached_on is None:
             return None
-        return recorded_day(recorded_at) <= self.due_on(reached_on)
+        return self.recorded_on(recorded_at) <= self.due_on(reached_on)
+
+    def recorded_on(self, recorded_at: datetime) -> date:
+        """Return the school's day on which a response was recorded."""
+        return recorded_day(recorded_at, self.zone)
 
 
 def with_first_answer(events: QuerySet[ThresholdEvent]) -> QuerySet[ThresholdEvent]:

@@ -76,7 +76,7 @@ from .services import (
     response_record_many,
     response_withdraw,
 )
-from .timeliness import Deadlines, recorded_day
+from .timeliness import Deadlines
 
 R = Membership.Role
 RESPONDERS = (R.ATTENDANCE_OFFICER,)
@@ -732,7 +732,7 @@ def _activity_rows(
                 "on_time": deadlines.in_time(
                     a.threshold_event.reached_on if a.threshold_event else None, a.recorded_at
                 ),
-                "recorded_on": recorded_day(a.recorded_at),
+                "recorded_on": deadlines.recorded_on(a.recorded_at),
                 "replaced": replaced,
                 "stands": stands,
                 "correct_url": reverse("response_correct", args=[school.code, a.pk])

@@ -27,11 +27,11 @@ NZ = ZoneInfo("Pacific/Auckland")
 LONDON = ZoneInfo("Europe/London")
 
 
-def at(day: date, zone=NZ) -> datetime:
-    return datetime(day.year, day.month, day.day, 10, 0, tzinfo=zone)
+def at(day: date, zone=NZ, hour: int = 10) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, 0, tzinfo=zone)
 
 
-def record(school, user, event, day: date, zone=NZ):
+def record(school, user, event, day: date, zone=NZ, hour: int = 10):
     return response_record(
         school=school,
         student=event.student,
@@ -40,7 +40,7 @@ def record(school, user, event, day: date, zone=NZ):
         happened_on=day,
         done_by="Ms Officer",
         recorded_by=user,
-        now=at(day, zone),
+        now=at(day, zone, hour),
     )
 
 
@@ -144,3 +144,18 @@ def test_englands_48_hours_from_a_friday_end_on_sunday_on_every_page(
     assert coverage_row(kent_school, event)[1:3] == (on_time, late)
     item = api_event(kent_school, event)
     assert (item["due_by"], item["timeliness"]) == ("2026-11-08", expected)
+
+
+def test_a_kent_answer_on_the_due_afternoon_is_in_time_though_auckland_is_a_day_ahead(
+    client, kent_school, kent_leader
+):
+    # Recorded at 2 pm in Kent on Sunday 8 November, the due day: 3 am on Monday 9th in
+    # Auckland, the installation's zone. The school's own day decides.
+    event = ThresholdEvent.objects.get(
+        term__school=kent_school, student__given_name="Daisy", threshold="penalty_notice"
+    )
+    record(kent_school, kent_leader, event, date(2026, 11, 8), LONDON, hour=14)
+
+    assert coverage_row(kent_school, event)[1:3] == (1, 0)
+    item = api_event(kent_school, event)
+    assert (item["due_by"], item["timeliness"]) == ("2026-11-08", "on_time")
