@@ -28,6 +28,7 @@ from stepwise.standings.services import school_evaluate
 from .casework import demo_casework, demo_transfer
 from .generate import ENGLAND_SCHOOL, NZ_SCHOOL, DemoSchool, demo_schools
 from .letters import demo_school_batch
+from .responses import demo_detected_nightly, demo_responses
 
 DEMO_PASSWORD = "stepwise-demo"
 DEMO_DEVICE_NAME = "Demo authenticator"
@@ -155,6 +156,7 @@ def _load_casework(
         [f"{prefix}-officer", f"{prefix}-caseworker", f"{prefix}-manager"], field_name="username"
     )
     with transaction.atomic():
+        demo_responses(school=school, officer=users[f"{prefix}-officer"], as_of=as_of, seed=seed)
         demo_casework(
             school=school,
             service=service,
@@ -192,6 +194,7 @@ def _load_school(demo: DemoSchool, as_of: date) -> School:
                 evaluate=False,
             )
         school_evaluate(school=school, as_of=as_of)
+        demo_detected_nightly(school)
     return school
 
 
