@@ -25,6 +25,9 @@ LETTERS = [
     for letter in load_pack(pack).letters.all_letters
 ]
 IDS = [f"{pack}-{letter.key}" for pack, letter in LETTERS]
+WORD_BOX = re.compile(
+    r'yMin="(?P<top>[\d.]+)" xMax="[\d.]+" yMax="(?P<bottom>[\d.]+)">(?P<word>[^<]+)<'
+)
 # The legal wording each pack's letters must print, whatever the letter.
 LAW = {
     "nz": "Education and Training Act 2020",
@@ -103,3 +106,18 @@ def test_a_name_made_of_markup_prints_as_written(tmp_path):
 def test_the_same_letter_renders_to_the_same_bytes():
     letter = load_pack("england").letters.letter("concern")
     assert render("england", letter) == render("england", letter)
+
+
+def test_the_address_block_runs_on_from_the_name_for_a_window_envelope(tmp_path):
+    # The name, then the address on the very next line: no empty line between them.
+    letter = load_pack("nz").letters.all_letters[0]
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(render("nz", letter, caregiver="Mere Ngata"))
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"],
+        capture_output=True, check=True, text=True,
+    ).stdout  # fmt: skip
+    words = {m["word"]: (float(m["top"]), float(m["bottom"])) for m in WORD_BOX.finditer(boxes)}
+    name_top, name_bottom = words["Ngata"]
+    street_top, _ = words["Rātā"]
+    assert street_top - name_top < 1.5 * (name_bottom - name_top), (name_top, street_top)
