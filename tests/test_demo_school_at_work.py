@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from stepwise.certificates.models import RegistrationCertificate
 from stepwise.dashboard.selectors import response_coverage
 from stepwise.demo.load import demo_load
 from stepwise.demo.snapshot import AS_OF
@@ -47,3 +48,11 @@ def test_each_threshold_was_found_the_morning_after_it_was_reached(demo, db, cod
     for event in events:
         found_on = timezone.localtime(event.detected_at, zone).date()
         assert found_on == min(event.reached_on + timedelta(days=1), today)
+
+
+@pytest.mark.parametrize("code", ["NZ-0427", "ENG-1013"])
+def test_the_worked_case_has_both_years_registration_certificates(demo, db, code):
+    periods = set(
+        RegistrationCertificate.objects.filter(school__code=code).values_list("period", flat=True)
+    )
+    assert periods == {"last_year", "this_year"}

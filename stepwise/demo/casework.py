@@ -143,20 +143,25 @@ def _work(case: Case, story: list, worker: User, as_of: date, rng: random.Random
 
 
 def _certificate(case: Case, school: School, worker: User, as_of: date) -> None:
-    """Issue this school year's registration certificate, as for a referral's evidence."""
+    """Issue last school year's and this year's registration certificates, as a referral's
+    evidence asks (this year's still has codes to resolve, to show a flagged one)."""
     if case.student is None:
         return
-    # Nothing to certify if the school year has not started on `as_of`.
-    with contextlib.suppress(ValidationError):
-        certificate_issue(
-            school=school,
-            student=case.student,
-            period=RegistrationCertificate.Period.THIS_YEAR,
-            by=worker,
-            issued_for=case.service,
-            confirmed_unresolved=True,  # the demo shows how a flagged certificate looks
-            now=_at(as_of, 16),
-        )
+    for period in (
+        RegistrationCertificate.Period.LAST_YEAR,
+        RegistrationCertificate.Period.THIS_YEAR,
+    ):
+        # Nothing to certify for a school year the demo's registers do not reach.
+        with contextlib.suppress(ValidationError):
+            certificate_issue(
+                school=school,
+                student=case.student,
+                period=period,
+                by=worker,
+                issued_for=case.service,
+                confirmed_unresolved=True,  # the demo shows how a flagged certificate looks
+                now=_at(as_of, 16),
+            )
 
 
 # The family refusing to engage had letter 1, then letter 3 after more attempts: its
