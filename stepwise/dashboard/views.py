@@ -200,7 +200,7 @@ def _figures(
             f"Students in each tier week by week, {term.name}",
             [w.monday.strftime("%-d %b") for w in figures.weeks],
             [
-                Series(level.name, [w.tiers[i] for w in figures.weeks])
+                Series(level.name, [w.tiers[i] for w in figures.weeks], colour=level.colour)
                 for i, level in enumerate(pack.tiers)
             ],
             description=(

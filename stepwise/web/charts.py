@@ -4,6 +4,7 @@ Each chart has a <title> and <desc> for screen readers, and pages show the same
 figures in a table beside it (GOV.UK details), because a chart alone is not accessible.
 """
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,16 +17,29 @@ LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 40
 # together with the dash patterns below.
 COLOURS = ("#1d70b8", "#d4351c", "#00703c", "#f47738", "#4c2c92", "#505a5f")
 DASHES = ("", "6 3", "2 3", "8 3 2 3", "1 2", "4 4")
+MOST_X_LABELS = 8  # more would run into each other at the chart's width
+# A tier's or band's tag colour (as packs name them) as a line: a red tag, a red line.
+TAG_LINES = {
+    "blue": "#1d70b8", "red": "#d4351c", "green": "#00703c", "orange": "#f47738",
+    "purple": "#4c2c92", "grey": "#505a5f", "yellow": "#b58800", "teal": "#28a197",
+    "magenta": "#d53880",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Series:
     label: str
     values: Sequence[float | None]
+    colour: str = ""  # a TAG_LINES name; else the next of COLOURS
 
 
 def _scale(top: float) -> float:
-    return top if top > 0 else 1.0
+    """Return the axis top: the next of 1, 2, 4, 6, 8 or 10 times a power of ten at or above
+    `top`, so its four gridlines read 0, 200, 400, 600, 800 and not 174, 348, 522, 696."""
+    if top <= 0:
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(top))
+    return next(m * power for m in (1, 2, 4, 6, 8, 10) if top <= m * power * (1 + 1e-9))
 
 
 def _frame(title: str, description: str, body: str, y_max: float, unit: str) -> SafeString:
@@ -104,13 +118,16 @@ def line_chart(
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step = plot_w / max(1, len(x_labels) - 1)
     parts = []
+    last = len(x_labels) - 1
+    stride = math.ceil(len(x_labels) / MOST_X_LABELS)  # counted back from the latest
     for i, label in enumerate(x_labels):
-        if len(x_labels) <= 12 or i % max(1, len(x_labels) // 10) == 0:
+        if (last - i) % stride == 0:
             parts.append(
                 format_html(
-                    '<text x="{}" y="{}" text-anchor="middle" class="sw-chart__label">{}</text>',
+                    '<text x="{}" y="{}" text-anchor="{}" class="sw-chart__label">{}</text>',
                     f"{LEFT + i * step:.1f}",
                     HEIGHT - BOTTOM + 18,
+                    "end" if i == last and last > 0 else "middle",  # the last stays on the chart
                     label,
                 )
             )
@@ -136,7 +153,8 @@ def line_chart(
             for i, v in enumerate(s.values)
             if v is not None
         ]
-        colour, dash = COLOURS[n % len(COLOURS)], DASHES[n % len(DASHES)]
+        colour = TAG_LINES.get(s.colour) or COLOURS[n % len(COLOURS)]
+        dash = DASHES[n % len(DASHES)]
         parts.append(
             format_html(
                 '<polyline points="{}" fill="none" stroke="{}" stroke-width="3" '
