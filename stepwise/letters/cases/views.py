@@ -63,6 +63,7 @@ def case_letters(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "case": found,
             "ladder": ladder,
+            "ladder_caption": "The letters of the ladder and whether each may be sent now",
             "due": letters_due(found, ladder.pack),
             "letters": sent_letters(found),
             "left_out": not_recipients(found),

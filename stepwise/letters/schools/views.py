@@ -68,6 +68,7 @@ def student_letters(request: HttpRequest, code: str, national_id: str) -> HttpRe
             "school": school,
             "student": student,
             "ladder": school_ladder(school, student, timezone.localdate()),
+            "ladder_caption": "The school's letters and whether each may be sent now",
             "letters": school_letters(school, student),
             "notices": letter_notices(school, student),
             "left_out": caregivers_left_out(school, student),
