@@ -22,6 +22,7 @@ from stepwise.accounts.access import get_service_for_user, manages_service, requ
 from stepwise.audit.services import audit_list, audit_record
 from stepwise.cases.access import get_case_for_user
 from stepwise.referrals.access import get_referral_for_user
+from stepwise.web.csvfiles import yes_no
 from stepwise.web.files import download
 from stepwise.web.names import display_name
 from stepwise.web.paging import paginate
@@ -41,7 +42,6 @@ from .forms import (
     SafetyFlagForm,
     StatusForm,
     TaskForm,
-    as_yes_no,
 )
 from .models import Attachment, Case, Person, SafetyFlag, Task
 from .selectors import (
@@ -346,7 +346,7 @@ def person_edit(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
     found, person = _case_person(request, pk, person_pk)
     initial = {name: getattr(person, name) for name in services.PERSON_FIELDS}
     for name in ("lives_with_student", "parental_responsibility"):
-        initial[name] = as_yes_no(initial[name])
+        initial[name] = yes_no(initial[name])
     form = PersonEditForm(request.POST or None, initial=initial, person=person)
     audit_case(request, found, detail=f"{found.reference}: {person.full_name}'s record")
     return case_form_page(
