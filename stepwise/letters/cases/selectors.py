@@ -18,7 +18,7 @@ from stepwise.standings.selectors import current_term, evaluate_terms
 from ..models import Letter
 from ..selectors import SCHOOL_LETTER_TYPE, Ladder, Numbers
 
-# The precondition of the letter a referral makes due (NZ letter 4, England letter 4).
+# The precondition of a letter a referral makes due (one the pack marks `on_referral`).
 REFERRED = "referred"
 
 
@@ -94,7 +94,7 @@ class LetterDue:
 
 
 def letters_due(case: Case, pack: Pack) -> list[LetterDue]:
-    """Return the letters a referral makes due at once (NZ letter 4) and who lacks them."""
+    """Return the letters a referral makes due at once (`on_referral`) and who lacks them."""
     referral = live_referral(case)
     letter_set = case_letter_set(case, pack)
     if referral is None or letter_set is None:
@@ -148,7 +148,7 @@ def letter_history(
     people = recipients(case) if people is None else people
     sent = tuple(s for s in letters_sent(case) if s.on <= today)
     if ProsecutionReferral.objects.filter(case=case).live().exists():
-        # Stepwise knows the case is referred: nobody need confirm it (NZ letter 4).
+        # Stepwise knows the case is referred: nobody need confirm it for an on_referral letter.
         confirmed = confirmed | {REFERRED}
     return History(
         sent=sent,
