@@ -52,6 +52,13 @@ def test_every_part_of_stepwise_has_a_declared_layer():
     assert sorted(set(LAYER) - parts) == [], "stepwise.LAYERS names parts that do not exist"
 
 
+def test_the_readme_says_what_every_part_owns():
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## How it is built") :]
+    listed = set(re.findall(r"^- `(\w+)(?:/|\.py)`", section, flags=re.M))
+    assert sorted(set(LAYER) - listed) == [], "say in the README what these parts own"
+
+
 def test_no_part_of_stepwise_imports_from_a_layer_above_its_own():
     upward = [
         f"{where}: {source} imports {module}, from a higher layer"
