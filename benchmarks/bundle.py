@@ -195,8 +195,8 @@ def _setup(entries: int) -> int:
     from stepwise.accounts.models import Membership, Organisation
     from stepwise.cases.services import referral_accept
     from stepwise.certificates.services import certificate_issue
+    from stepwise.letters.cases.services import Figures, letter_issue
     from stepwise.letters.models import LetterSender
-    from stepwise.letters.services import Figures, letter_issue
     from stepwise.onboarding.organisations import school_setup
     from stepwise.referrals.models import Referral
     from stepwise.register.importers.caregivers import import_caregivers

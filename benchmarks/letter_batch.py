@@ -62,7 +62,7 @@ def _setup(students: int) -> int:
     from django.db import connection
 
     from stepwise.accounts.models import Membership
-    from stepwise.letters.batch_services import school_batch_start
+    from stepwise.letters.batches.services import school_batch_start
     from stepwise.letters.models import LetterSender
     from stepwise.onboarding.organisations import school_setup
     from stepwise.register.models import RegisterTerm
@@ -163,8 +163,8 @@ def _setup(students: int) -> int:
 
 
 def _measure(batch_pk: int) -> dict[str, object]:
-    from stepwise.letters.batch_selectors import print_file
-    from stepwise.letters.batch_services import batch_run
+    from stepwise.letters.batches.selectors import print_file
+    from stepwise.letters.batches.services import batch_run
     from stepwise.letters.models import Letter
 
     wall, cpu = time.perf_counter(), time.process_time()

@@ -6,7 +6,7 @@ import pytest
 
 from stepwise.demo.load import DEMO_PASSWORD, demo_load
 from stepwise.demo.snapshot import AS_OF, SNAPSHOT_DIR, snapshot_files
-from stepwise.letters.batch_selectors import print_file
+from stepwise.letters.batches.selectors import print_file
 from stepwise.letters.models import LetterBatch
 from stepwise.register.models import ImportRun
 from stepwise.schools.models import CatchmentSchool

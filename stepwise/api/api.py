@@ -53,6 +53,7 @@ from stepwise.schools.models import School
 from stepwise.standings.models import ThresholdEvent
 from stepwise.standings.selectors import current_term, term_rows
 from stepwise.standings.table import flat_standing, standing_columns
+from stepwise.web.csvfiles import yes_no
 from stepwise.web.files import download
 from stepwise.web.uploads import too_big
 
@@ -372,10 +373,6 @@ def push_roster(request: HttpRequest, code: str, payload: s.RosterIn, idempotenc
     return pushed_rows(request, found, idempotency_key, "roster", rows)
 
 
-def _yes_no(value: bool | str) -> str:
-    return ("yes" if value else "no") if isinstance(value, bool) else value
-
-
 @api.post(
     "/schools/{code}/caregivers",
     response={200: s.PushOut, **PUSH_ERRORS},
@@ -390,8 +387,8 @@ def push_caregivers(
     rows = [
         {
             **r.model_dump(),
-            "lives_with_student": _yes_no(r.lives_with_student),
-            "parental_responsibility": _yes_no(r.parental_responsibility),
+            "lives_with_student": yes_no(r.lives_with_student),
+            "parental_responsibility": yes_no(r.parental_responsibility),
         }
         for r in payload.rows
     ]

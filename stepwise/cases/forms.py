@@ -249,11 +249,6 @@ def yes_no_unknown(label: str) -> forms.TypedChoiceField:
     )
 
 
-def as_yes_no(value: bool | None) -> str:
-    """Return how yes_no_unknown() writes a stored answer."""
-    return {True: "yes", False: "no"}.get(value, "")  # type: ignore[arg-type]
-
-
 class PersonForm(forms.Form):
     role = forms.ChoiceField(
         choices=[c for c in Person.Role.choices if c[0] != Person.Role.CHILD],

@@ -1,4 +1,4 @@
-"""An attendance service's case work: triage, caseloads, the case page and its forms.
+"""An attendance service's case work: triage, caseloads, and the forms of a case.
 
 Services and cases are looked up through stepwise.cases.access: members of the
 service see its cases; anyone else gets 404. Reading a case is audited.
@@ -8,25 +8,21 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from stepwise.accounts.access import get_service_for_user, manages_service, require_service_manager
 from stepwise.audit.services import audit_list, audit_record
 from stepwise.cases.access import get_case_for_user
 from stepwise.referrals.access import get_referral_for_user
-from stepwise.rules.pack import Pack
+from stepwise.web.csvfiles import yes_no
 from stepwise.web.files import download
 from stepwise.web.names import display_name
 from stepwise.web.paging import paginate
@@ -40,42 +36,30 @@ from .forms import (
     AssignForm,
     CaseOpenForm,
     DecisionForm,
-    LogEntryForm,
     PersonEditForm,
     PersonEndForm,
     PersonForm,
     SafetyFlagForm,
     StatusForm,
     TaskForm,
-    as_yes_no,
 )
-from .models import Attachment, Case, LogEntry, Person, SafetyFlag, Task
+from .models import Attachment, Case, Person, SafetyFlag, Task
 from .selectors import (
-    LOG_PER_PAGE,
     CaseloadFilter,
-    active_safety_flags,
     case_pack,
     caseload,
     caseload_counts,
     caseload_rows,
     caseload_schools,
-    corrected_entries,
-    engagement_rule,
-    log_page,
-    log_page_entries,
     my_tasks,
     person_history,
-    recent_signal,
     service_engagement_rule,
     service_pack,
-    signal_and_corrected,
     transferred_for_review,
-    with_schools,
 )
 from .transfers import TransferForm, import_transfers
 
 CASES_PER_PAGE = 50
-LOG_CACHE_SECONDS = 600
 
 
 def _me(request: HttpRequest) -> User:
@@ -83,7 +67,8 @@ def _me(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-def _audit_case(request: HttpRequest, case: Case, action: str = "view", detail: str = "") -> None:
+def audit_case(request: HttpRequest, case: Case, action: str = "view", detail: str = "") -> None:
+    """Record that the user looked at (or acted on) the case: every read of it is audited."""
     audit_record(
         request=request,
         organisation=case.service,
@@ -284,71 +269,10 @@ def tasks(request: HttpRequest, org_id: int) -> HttpResponse:
 # --- One case ----------------------------------------------------------------------------
 
 
-def _log_html(
-    request: HttpRequest, found: Case, paging: dict[str, Any], corrected: set[int], pack: Pack
-) -> str:
-    """Return one page of the case's log, rendered once per version of the log.
-
-    The log is append-only, so its length is its version: a new entry or a
-    correction changes it, and nothing else changes a rendered entry.
-    """
-    page = paging["page"]
-    key = f"case-log:{found.pk}:{page.number}:{page.paginator.count}"
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string(
-            "cases/_log.html",
-            {"case": found, "pack": pack, "log": log_page(found, page, corrected), **paging},
-            request=request,
-        )
-        cache.set(key, html, LOG_CACHE_SECONDS)
-    return mark_safe(html)
-
-
-@login_required
-def case(request: HttpRequest, pk: int) -> HttpResponse:
-    found = with_schools(get_case_for_user(request.user, pk))
-    _audit_case(request, found)
-    today = timezone.localdate()
-    rule = engagement_rule(found)
-    signal, corrected = signal_and_corrected(found, today)
-    paging = paginate(request, log_page_entries(found), LOG_PER_PAGE)
-    manager = manages_service(request, found.service)
-    pack = case_pack(found)
-    return render(
-        request,
-        "cases/case.html",
-        {
-            "case": found,
-            "pack": pack,
-            "manager": manager,
-            "log_html": _log_html(request, found, paging, corrected, pack),
-            "signal": signal,
-            "pathway_warning": rule.pathway_warning if found.exploring_pathway else "",
-            "flags": active_safety_flags(found),
-            # The model's order (case, role, pk) without reading the case again.
-            "people": found.people.current().order_by("role", "pk"),
-            "former_people": found.people.filter(ended_on__isnull=False)
-            .select_related("ended_by")
-            .order_by("ended_on", "pk"),
-            "agencies": found.agencies.filter(ended_on__isnull=True),
-            "tasks": found.tasks.filter(done_at__isnull=True).select_related("assigned_to"),
-            "schools": found.schools.all(),
-            "today": today,
-            # Only a manager sees the reassign form: build it for them alone.
-            "assign_form": AssignForm(
-                initial={"assign_to": found.assigned_to_id}, service=found.service
-            )
-            if manager
-            else None,
-        },
-    )
-
-
 @login_required
 def case_chronology(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_case_for_user(request.user, pk)
-    _audit_case(request, found, detail=f"{found.reference}: chronology")
+    audit_case(request, found, detail=f"{found.reference}: chronology")
     return render(
         request,
         "cases/chronology.html",
@@ -398,67 +322,6 @@ def case_form_page(
     )
 
 
-def _uploads(request: HttpRequest) -> list[services.Upload]:
-    # Never more than the cap and a byte of a file: enough for the service to refuse it.
-    cap = settings.UPLOAD_ATTACHMENT_MAX_BYTES
-    return [
-        services.Upload(f.name or "attachment", f.content_type or "", f.read(cap + 1), f.size or 0)
-        for f in request.FILES.getlist("attachments")
-    ]
-
-
-@login_required
-def log_new(request: HttpRequest, pk: int) -> HttpResponse:
-    found = get_case_for_user(request.user, pk)
-    corrects = None
-    corrects_id = request.GET.get("corrects") or request.POST.get("corrects")
-    if corrects_id and corrects_id.isdigit():
-        corrects = get_object_or_404(LogEntry, pk=corrects_id, case=found)
-    initial: dict[str, Any] = {"kind": request.GET.get("kind", "")}
-    if corrects is not None:
-        initial = {
-            "kind": corrects.kind,
-            "outcome": corrects.outcome,
-            "support": corrects.support,
-            "happened_at": timezone.localtime(corrects.happened_at),
-        }
-    pack = case_pack(found)
-    form = LogEntryForm(request.POST or None, initial=initial, case=found, pack=pack)
-    _audit_case(request, found, detail=f"{found.reference}: recording contact")
-
-    def write(data: dict[str, Any]) -> LogEntry:
-        return services.log_entry_record(
-            case=found,
-            by=_me(request),
-            kind=data["kind"],
-            happened_at=data["happened_at"],
-            outcome=data["outcome"],
-            support=data["support"],
-            people=list(data["people"]),
-            others_involved=data["others_involved"],
-            notes=data["notes"],
-            corrects=corrects,
-            uploads=_uploads(request),
-        )
-
-    return case_form_page(
-        request,
-        found,
-        form,
-        write,
-        title="Correct an entry" if corrects else "Record contact or an event",
-        button="Record the correction" if corrects else "Record",
-        done="The correction is in the log." if corrects else "Recorded in the engagement log.",
-        template="cases/log_new.html",
-        extra={
-            "pack": pack,
-            "flags": active_safety_flags(found),
-            "corrects": corrects,
-            "signal": recent_signal(found, corrected_entries(found)),
-        },
-    )
-
-
 @login_required
 def person_new(request: HttpRequest, pk: int) -> HttpResponse:
     found = get_case_for_user(request.user, pk)
@@ -483,9 +346,9 @@ def person_edit(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
     found, person = _case_person(request, pk, person_pk)
     initial = {name: getattr(person, name) for name in services.PERSON_FIELDS}
     for name in ("lives_with_student", "parental_responsibility"):
-        initial[name] = as_yes_no(initial[name])
+        initial[name] = yes_no(initial[name])
     form = PersonEditForm(request.POST or None, initial=initial, person=person)
-    _audit_case(request, found, detail=f"{found.reference}: {person.full_name}'s record")
+    audit_case(request, found, detail=f"{found.reference}: {person.full_name}'s record")
     return case_form_page(
         request,
         found,
@@ -632,6 +495,6 @@ def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     found = get_case_for_user(request.user, pk)
     kept = get_object_or_404(Attachment, pk=attachment_pk, entry__case=found)
-    _audit_case(request, found, action="download", detail=f"attachment {kept.pk} {kept.sha256}")
+    audit_case(request, found, action="download", detail=f"attachment {kept.pk} {kept.sha256}")
     # A file kept before types were checked is served by what it is, not what it claimed.
     return download(bytes(kept.content), served_type(kept.content_type), kept.name)

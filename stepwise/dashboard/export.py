@@ -25,7 +25,7 @@ from stepwise.responses.timeliness import Deadlines
 from stepwise.rules.calendar import SESSIONS
 from stepwise.schools.calendars import closed_days
 from stepwise.schools.models import Enrolment, School
-from stepwise.web.csvfiles import csv_writer
+from stepwise.web.csvfiles import csv_writer, yes_no
 
 ATTENDANCE_FILE = "attendance.csv"
 RESPONSES_FILE = "responses.csv"
@@ -198,12 +198,8 @@ def response_rows(school: School, start: date, end: date) -> Iterator[list[str]]
             deadlines.recorded_on(recorded_at).isoformat(),
             # The one rule of every page: recorded by the threshold's due day.
             deadlines.due_on(reached_on).isoformat() if reached_on else "",
-            _yes_no(deadlines.in_time(reached_on, recorded_at)),
+            yes_no(deadlines.in_time(reached_on, recorded_at)),
         ]
-
-
-def _yes_no(value: bool | None) -> str:
-    return "" if value is None else "yes" if value else "no"
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from stepwise.accounts.models import Organisation
 from stepwise.cases.models import Agency, Case, SafetyFlag
+from stepwise.cases.selectors import case_pack
 from stepwise.cases.services import (
     agency_add,
     log_entry_record,
@@ -27,9 +28,9 @@ from stepwise.cases.transfers import HEADER as TRANSFER_HEADER
 from stepwise.cases.transfers import import_transfers
 from stepwise.certificates.models import RegistrationCertificate
 from stepwise.certificates.services import certificate_issue
+from stepwise.letters.cases.selectors import case_letter_set, case_numbers
+from stepwise.letters.cases.services import Figures, letter_issue
 from stepwise.letters.models import LetterSender
-from stepwise.letters.selectors import case_letter_set, case_numbers, case_pack
-from stepwise.letters.services import Figures, letter_issue
 from stepwise.referrals.models import Referral
 from stepwise.referrals.services import referral_create
 from stepwise.schools.models import School

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from stepwise.letters.batch_services import batch_run, school_batch_start
+from stepwise.letters.batches.services import batch_run, school_batch_start
 from stepwise.letters.models import LetterBatch, LetterSender
 from stepwise.schools.models import School
 

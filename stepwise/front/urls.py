@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import calendar_views, views
+from . import calendar_views, case_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,4 +13,6 @@ urlpatterns = [
         calendar_views.term_dates,
         name="term_dates",
     ),
+    path("cases/<int:pk>/", case_views.case, name="case"),
+    path("cases/<int:pk>/log/new/", case_views.log_new, name="log_new"),
 ]

@@ -24,7 +24,7 @@ from stepwise.accounts.access import (
 )
 from stepwise.accounts.models import Membership
 from stepwise.audit.services import audit_list, audit_record
-from stepwise.letters.school_selectors import student_page_letters
+from stepwise.letters.schools.selectors import student_page_letters
 from stepwise.referrals.access import can_refer
 from stepwise.referrals.selectors import referrals_for_student
 from stepwise.register.selectors import pending_evaluation, register_version

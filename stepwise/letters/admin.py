@@ -1,7 +1,7 @@
 """Letter senders are set up here; Word templates and sent letters are read-only.
 
 A Word template is uploaded on the organisation's Word templates page, which checks it
-by filling it with sample values (stepwise.letters.word_services): the admin would skip
+by filling it with sample values (stepwise.letters.word.services): the admin would skip
 that check, so here it is read-only.
 """
 

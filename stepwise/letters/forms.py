@@ -10,7 +10,7 @@ from stepwise.cases.services import NOTES_MAX
 from stepwise.rules.pack import LetterSet, LetterSpec
 
 from .models import Letter, LetterSender
-from .word import MAX_BYTES
+from .word.filling import MAX_BYTES
 
 CONFIRM_PREFIX = "confirm_"
 
@@ -196,7 +196,7 @@ class ServiceBatchForm(BatchForm):
 
 
 class WordTemplateForm(forms.Form):
-    """Upload a Word template for one of the organisation's letters (word_services checks it)."""
+    """Upload a Word template for one of the organisation's letters (word/services.py checks it)."""
 
     letter = forms.ChoiceField(label="Letter")
     upload = forms.FileField(

@@ -1,6 +1,6 @@
 """What every letter goes through, from a case or from a school: its values, checks, file, email.
 
-A case's letters (services.py) and a school's (school_services.py) differ in who
+A case's letters (cases/services.py) and a school's (schools/services.py) differ in who
 they are about, who gets them and where they are recorded; everything here is the
 same for both, so a rule about a letter is written once.
 """
@@ -25,7 +25,7 @@ from stepwise.rules.school_days import school_days_between
 from .models import Letter, WordTemplate
 from .render import Addressee, Sender, address_lines, letter_data, render_pdf
 from .selectors import Stationery, sender_phone_missing
-from .word import WordTemplateError, render_docx, word_context
+from .word.filling import WordTemplateError, render_docx, word_context
 from .wording import Composed, WordingError, compose, language_code, needed_fields
 
 METHOD_WORDS = {

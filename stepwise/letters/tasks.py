@@ -2,10 +2,10 @@
 
 from django.tasks import task
 
-from .batch_services import batch_run
+from .batches.services import batch_run
 
 
 @task()
 def letter_batch_run(batch_pk: int) -> None:
-    """Send or skip every item of a letter batch (stepwise.letters.batch_services.batch_run)."""
+    """Send or skip every item of a letter batch (stepwise.letters.batches.services.batch_run)."""
     batch_run(batch_pk=batch_pk)

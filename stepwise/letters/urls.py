@@ -1,6 +1,10 @@
 from django.urls import path
 
-from . import batch_views, school_views, views, word_views
+from . import views
+from .batches import views as batch_views
+from .cases import views as case_views
+from .schools import views as school_views
+from .word import views as word_views
 
 urlpatterns = [
     path("organisations/<int:org_id>/letters/sender/", views.letter_sender, name="letter_sender"),
@@ -14,11 +18,11 @@ urlpatterns = [
         word_views.template_remove,
         name="word_template_remove",
     ),
-    path("cases/<int:pk>/letters/", views.case_letters, name="case_letters"),
-    path("cases/<int:pk>/letters/new/<slug:key>/", views.letter_issue, name="letter_issue"),
+    path("cases/<int:pk>/letters/", case_views.case_letters, name="case_letters"),
+    path("cases/<int:pk>/letters/new/<slug:key>/", case_views.letter_issue, name="letter_issue"),
     path(
         "cases/<int:pk>/letters/<int:letter_pk>/download/",
-        views.letter_download,
+        case_views.letter_download,
         name="letter_download",
     ),
     # A school's letters about a student.

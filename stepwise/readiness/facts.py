@@ -6,9 +6,9 @@ from typing import Any
 from django.utils import timezone
 
 from stepwise.cases.models import Case
-from stepwise.cases.selectors import effective_log
+from stepwise.cases.selectors import case_pack, effective_log
 from stepwise.certificates.selectors import certificates_for_student, year_periods
-from stepwise.letters.selectors import case_pack, letters_sent, recipients
+from stepwise.letters.cases.selectors import letters_sent, recipients
 from stepwise.rules import readiness
 from stepwise.rules.ladder import Recipient
 from stepwise.rules.pack import Pack

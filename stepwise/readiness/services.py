@@ -14,8 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from stepwise.cases.models import Case, LogEntry, Person, ProsecutionReferral, Task
+from stepwise.cases.selectors import case_pack
 from stepwise.cases.services import NOTES_MAX, log_entry_record
-from stepwise.letters.selectors import case_letter_set, case_pack, recipients, sender_for
+from stepwise.letters.cases.selectors import case_letter_set, recipients
+from stepwise.letters.selectors import sender_for
 from stepwise.rules import readiness
 from stepwise.rules.pack import Pack
 from stepwise.web.names import display_name

@@ -22,7 +22,7 @@ from stepwise.cases.access import get_case_for_user
 from stepwise.cases.chronology import chronology
 from stepwise.cases.models import Case, Person
 from stepwise.cases.views import case_form_page
-from stepwise.letters.selectors import letters_due, recipients
+from stepwise.letters.cases.selectors import letters_due, recipients
 from stepwise.readiness.access import get_team_referral_for_user
 from stepwise.rules import readiness as rules
 

@@ -14,7 +14,7 @@ rules come from the pack (New Zealand's escalating letters, Kent's checklist):
 
 Warnings do not refuse a letter: another pathway or an exemption being explored,
 letters already sent by the school or a previous provider, a letter sent again.
-`referral_gaps` lists who still lacks the letter a referral needs (NZ letter 3).
+`referral_gaps` lists who still lacks a letter a referral needs (`before_referral`).
 """
 
 from collections.abc import Iterable, Sequence

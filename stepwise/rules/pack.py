@@ -211,7 +211,7 @@ class LetterSpec:
     title: str
     purpose: str
     content: tuple[str, ...]  # of LETTER_CONTENT: what the letter must carry
-    optional: bool  # may be skipped on the way up (NZ letter 2)
+    optional: bool  # may be skipped on the way up
     preconditions: tuple[Precondition, ...]
     inputs: tuple[LetterInput, ...]
     before_referral: bool  # must have gone to every caregiver before a referral

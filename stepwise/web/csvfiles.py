@@ -36,6 +36,18 @@ def safe_cell(value: Any) -> Any:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def yes_no(value: bool | str | None) -> str:
+    """Return a yes-or-no as Stepwise's CSV files write it: "yes", "no", or "" if unknown.
+
+    Text passes as it is: it is already what a file would hold (an API push's "yes").
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
+
+
 class CsvWriter:
     """A csv.writer whose every cell goes through safe_cell."""
 

@@ -16,9 +16,9 @@ from django.urls import reverse
 
 from stepwise.cases.models import Person, PersonChange
 from stepwise.cases.services import person_add, person_end
+from stepwise.letters.cases.selectors import recipients
+from stepwise.letters.cases.services import Figures, letter_issue
 from stepwise.letters.models import Letter
-from stepwise.letters.selectors import recipients
-from stepwise.letters.services import Figures, letter_issue
 from tests.front.conftest import TODAY
 from tests.letters.conftest import RAWIRI_ADDRESS, sender  # noqa: F401  (a fixture)
 

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from stepwise.cases.models import Case, LogEntry
 from stepwise.cases.transfers import import_transfers
-from stepwise.letters.selectors import case_ladder
+from stepwise.letters.cases.selectors import case_ladder
 from tests.conftest import confirmed_device
 from tests.front.conftest import TODAY
 from tests.referrals.test_browser import sign_in

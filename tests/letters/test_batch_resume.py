@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from stepwise.audit.models import AuditEvent
-from stepwise.letters import batch_services, school_services
-from stepwise.letters.batch_services import Overtaken, batch_resume, batch_run
+from stepwise.letters.batches import services as batch_services
+from stepwise.letters.batches.services import Overtaken, batch_resume, batch_run
 from stepwise.letters.models import STALLED_AFTER, Letter, LetterBatch
+from stepwise.letters.schools import services as school_services
 from stepwise.responses.models import ResponseActivity
 
 from .test_batch_run import REASON, run_worker, start

@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
-from stepwise.letters.batch_selectors import ChangedLetter, print_file
-from stepwise.letters.batch_services import school_batch_start
+from stepwise.letters.batches.selectors import ChangedLetter, print_file
+from stepwise.letters.batches.services import school_batch_start
 from stepwise.letters.models import Letter, LetterBatch
 from stepwise.responses.models import ResponseActivity
 from stepwise.standings.models import ThresholdEvent

@@ -206,7 +206,7 @@ def test_a_batch_dated_before_a_student_reached_the_threshold_leaves_them_out(
 ):
     from datetime import date
 
-    from stepwise.letters.batch_selectors import batch_offer
+    from stepwise.letters.batches.selectors import batch_offer
     from tests.front.conftest import TODAY
 
     # Aroha and Ben reach 10 days absent in the term's third week, not by its second Monday.

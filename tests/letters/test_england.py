@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from stepwise.cases.models import Case, CaseSchool
 from stepwise.cases.services import case_open, log_entry_record, person_add
+from stepwise.letters.cases.services import Figures, letter_issue
 from stepwise.letters.models import Letter
-from stepwise.letters.services import Figures, letter_issue
 from stepwise.onboarding.organisations import school_setup
 
 from .conftest import at

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from stepwise.cases.models import Case, Person
 from stepwise.cases.services import log_entry_record, referral_accept
+from stepwise.letters.cases.services import letter_issue
 from stepwise.letters.models import Letter
 from stepwise.letters.sending import About, Figures, Recipient, values_for
-from stepwise.letters.services import letter_issue
 from stepwise.referrals.models import Referral
 from stepwise.rules.pack import load_pack
 from stepwise.schools.models import Enrolment

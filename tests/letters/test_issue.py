@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 
 from stepwise.cases.models import AppendOnlyError, LogEntry, Person, Task
 from stepwise.cases.services import case_status_set, log_entry_record, person_add
+from stepwise.letters.cases.selectors import case_ladder
+from stepwise.letters.cases.services import Figures, letter_issue
 from stepwise.letters.models import Letter
-from stepwise.letters.selectors import case_ladder
-from stepwise.letters.services import Figures, letter_issue
 from tests.front.conftest import TODAY
 
 from .conftest import at

@@ -6,8 +6,8 @@ from decimal import Decimal
 from django.core import mail
 from django.urls import reverse
 
+from stepwise.letters.cases.services import Figures, letter_issue
 from stepwise.letters.models import LetterNotice
-from stepwise.letters.services import Figures, letter_issue
 from tests.front.conftest import TODAY
 
 from .conftest import at

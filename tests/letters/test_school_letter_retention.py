@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from stepwise.letters.models import Letter
-from stepwise.letters.school_services import school_letter_issue
+from stepwise.letters.schools.services import school_letter_issue
 from stepwise.letters.sending import Figures
 from stepwise.privacy.services import retention_run
 from stepwise.responses.models import ResponseActivity

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from stepwise.cases.models import Person
 from stepwise.letters.models import Letter, WordTemplate
-from stepwise.letters.word import WordTemplateError, template_fields
-from stepwise.letters.word_services import word_template_add
+from stepwise.letters.word.filling import WordTemplateError, template_fields
+from stepwise.letters.word.services import word_template_add
 
 from .test_issue import issue
 

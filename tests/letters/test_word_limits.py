@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from stepwise.letters.models import Letter, WordTemplate
-from stepwise.letters.word import LIMITS, WordTemplateError, render_docx, template_check
+from stepwise.letters.word.filling import LIMITS, WordTemplateError, render_docx, template_check
 
 from .test_word import OURS, docx_bytes
 

@@ -61,9 +61,9 @@ from stepwise.cases.services import (
     safety_flag_raise,
 )
 from stepwise.certificates.services import certificate_issue
+from stepwise.letters.cases.services import Figures, letter_issue
 from stepwise.letters.models import Letter, LetterSender
-from stepwise.letters.school_services import school_letter_issue
-from stepwise.letters.services import Figures, letter_issue
+from stepwise.letters.schools.services import school_letter_issue
 from stepwise.readiness.models import Attestation, ReferralStatusChange
 from stepwise.readiness.services import attestation_record, referral_status_set
 from stepwise.responses.models import ResponseActivity

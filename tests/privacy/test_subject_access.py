@@ -16,7 +16,7 @@ from django.core.management.base import CommandError
 
 from stepwise.audit.models import AuditEvent
 from stepwise.letters.models import LetterSender
-from stepwise.letters.school_services import school_letter_issue
+from stepwise.letters.schools.services import school_letter_issue
 from stepwise.letters.sending import Figures
 from stepwise.register.importers.caregivers import import_caregivers
 from stepwise.register.importers.roster import import_roster

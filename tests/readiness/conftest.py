@@ -19,7 +19,7 @@ import pytest
 from stepwise.accounts.models import Membership, Organisation
 from stepwise.cases.models import Case, Person
 from stepwise.cases.services import log_entry_record, referral_accept, task_done
-from stepwise.letters.services import Figures, letter_issue
+from stepwise.letters.cases.services import Figures, letter_issue
 from stepwise.readiness.models import ReferralRoute
 from stepwise.readiness.services import attestation_record
 from tests.cases.conftest import at

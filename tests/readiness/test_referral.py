@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from stepwise.cases.models import LogEntry, ProsecutionReferral
 from stepwise.cases.services import log_entry_record
-from stepwise.letters.selectors import letters_due
+from stepwise.letters.cases.selectors import letters_due
 from stepwise.readiness.facts import case_facts
 from stepwise.readiness.models import Attestation, ReferralStatusChange
 from stepwise.readiness.selectors import case_readiness

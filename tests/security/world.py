@@ -45,10 +45,10 @@ from stepwise.cases.services import (
 from stepwise.certificates.models import RegistrationCertificate
 from stepwise.certificates.services import certificate_issue
 from stepwise.dashboard.services import term_target_set
+from stepwise.letters.cases.services import Figures, letter_issue
 from stepwise.letters.models import Letter, LetterBatch, LetterSender
-from stepwise.letters.school_services import school_letter_issue
-from stepwise.letters.services import Figures, letter_issue
-from stepwise.letters.word_services import word_template_add
+from stepwise.letters.schools.services import school_letter_issue
+from stepwise.letters.word.services import word_template_add
 from stepwise.onboarding.models import ImportUpload
 from stepwise.onboarding.organisations import school_setup
 from stepwise.readiness.models import ReferralStatusChange

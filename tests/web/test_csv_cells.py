@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import stepwise
-from stepwise.web.csvfiles import csv_writer, safe_cell
+from stepwise.web.csvfiles import csv_writer, safe_cell, yes_no
 
 # (the value in Python, the cell written)
 CELLS = [
@@ -93,3 +93,12 @@ def test_every_csv_stepwise_writes_goes_through_the_one_writer():
     )
     gone = set(RAW_CSV_WRITERS) - found
     assert not gone, f"no longer write CSV: take them out of RAW_CSV_WRITERS: {sorted(gone)}"
+
+
+# (the answer as stored or pushed, what a file holds for it)
+YES_NO = [(True, "yes"), (False, "no"), (None, ""), ("yes", "yes"), ("no", "no")]
+
+
+@pytest.mark.parametrize(("answer", "written"), YES_NO)
+def test_a_yes_or_no_is_written_alike_by_every_file(answer, written):
+    assert yes_no(answer) == written

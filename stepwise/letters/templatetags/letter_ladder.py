@@ -5,7 +5,7 @@ from django import template
 from stepwise.cases.models import Case
 from stepwise.rules.engagement import Signal
 
-from ..selectors import refusal_next_step as next_step
+from ..cases.selectors import refusal_next_step as next_step
 
 register = template.Library()
 

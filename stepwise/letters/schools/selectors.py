@@ -17,9 +17,9 @@ from stepwise.rules.pack import LetterSet
 from stepwise.schools.models import School, Student, StudentCaregiver
 from stepwise.standings.selectors import current_term, evaluate_terms
 
-from . import sending
-from .models import Letter, LetterNotice
-from .selectors import SCHOOL_LETTER_TYPE, Ladder, Numbers
+from .. import sending
+from ..models import Letter, LetterNotice
+from ..selectors import SCHOOL_LETTER_TYPE, Ladder, Numbers
 
 
 def school_letter_set(school: School) -> LetterSet | None:

@@ -18,12 +18,12 @@ from django.views.decorators.http import require_POST
 from stepwise.accounts.models import Organisation
 from stepwise.audit.services import audit_record
 
-from .access import get_stationery_organisation_for_user
-from .forms import WordTemplateForm
-from .selectors import organisation_letter_sets, word_templates
-from .word import WORD_FIELDS, WordTemplateError
-from .word_limits import described
-from .word_services import word_template_add, word_template_remove
+from ..access import get_stationery_organisation_for_user
+from ..forms import WordTemplateForm
+from ..selectors import organisation_letter_sets, word_templates
+from .filling import WORD_FIELDS, WordTemplateError
+from .limits import described
+from .services import word_template_add, word_template_remove
 
 
 def _audit(request: HttpRequest, organisation: Organisation, letter_key: str, detail: str) -> None:

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from stepwise.accounts.models import Organisation
 
-from .models import WordTemplate
-from .word import template_check
+from ..models import WordTemplate
+from .filling import template_check
 
 FILE_NAME_MAX = 200
 

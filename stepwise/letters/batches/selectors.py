@@ -15,9 +15,9 @@ from stepwise.schools.models import School
 from stepwise.standings.models import ThresholdEvent
 from stepwise.standings.selectors import current_term
 
-from .models import Letter, LetterBatch, LetterBatchItem
-from .school_selectors import caregiver_links_of, school_letter_history, school_letter_set
-from .sending import sha256
+from ..models import Letter, LetterBatch, LetterBatchItem
+from ..schools.selectors import caregiver_links_of, school_letter_history, school_letter_set
+from ..sending import sha256
 
 # A service's batch lists at most this many open cases to choose from, newest first.
 CASES_SHOWN = 500

@@ -24,16 +24,10 @@ from stepwise.schools.models import School, Student, StudentCaregiver
 from stepwise.standings.models import ThresholdEvent
 from stepwise.web.names import display_name
 
-from .keeping import letter_keep
-from .models import Letter
-from .school_selectors import (
-    caregiver_links,
-    caregiver_recipient,
-    school_letter_history,
-    school_letter_set,
-)
-from .selectors import SCHOOL_LETTER_TYPE, Stationery, stationery_for
-from .sending import (
+from ..keeping import letter_keep
+from ..models import Letter
+from ..selectors import SCHOOL_LETTER_TYPE, Stationery, stationery_for
+from ..sending import (
     About,
     Draft,
     Figures,
@@ -45,7 +39,13 @@ from .sending import (
     sha256,
     wording_refused,
 )
-from .wording import WordingError
+from ..wording import WordingError
+from .selectors import (
+    caregiver_links,
+    caregiver_recipient,
+    school_letter_history,
+    school_letter_set,
+)
 
 
 def student_about(school: School, student: Student) -> About:

@@ -17,23 +17,17 @@ from django.utils import timezone
 
 from stepwise.cases.duplicates import same_person_twice
 from stepwise.cases.models import Case, LogEntry, Person
+from stepwise.cases.selectors import case_pack
 from stepwise.cases.services import before_opened, log_entry_record, task_add
 from stepwise.rules.days import long_date
 from stepwise.rules.ladder import verdict
 from stepwise.web.names import display_name
 
-from .keeping import letter_keep
-from .models import Letter
-from .notices import school_notice_record
-from .selectors import (
-    Stationery,
-    case_letter_set,
-    case_pack,
-    letter_history,
-    recipients,
-    stationery_for,
-)
-from .sending import (
+from ..keeping import letter_keep
+from ..models import Letter
+from ..notices import school_notice_record
+from ..selectors import Stationery, stationery_for
+from ..sending import (
     About,
     Draft,
     Figures,
@@ -48,7 +42,8 @@ from .sending import (
     sha256,
     wording_refused,
 )
-from .wording import WordingError
+from ..wording import WordingError
+from .selectors import case_letter_set, letter_history, recipients
 
 __all__ = ["Figures", "Plan", "fields_needed", "letter_drafts", "letter_issue", "letter_plan"]
 

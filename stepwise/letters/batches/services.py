@@ -29,12 +29,14 @@ from stepwise.schools.models import School, StudentCaregiver
 from stepwise.standings.selectors import current_term
 from stepwise.web.names import display_name
 
-from . import school_services, services
-from .batch_selectors import batch_letters, batch_offer, batch_refusal
-from .models import Letter, LetterBatch, LetterBatchItem
-from .school_selectors import caregiver_links_of, school_letter_set, term_numbers
-from .selectors import Numbers, Stationery, case_numbers, not_enrolled_since, stationery_for
-from .sending import Figures, Plan, fields_needed
+from ..cases import services
+from ..cases.selectors import case_numbers, not_enrolled_since
+from ..models import Letter, LetterBatch, LetterBatchItem
+from ..schools import services as school_services
+from ..schools.selectors import caregiver_links_of, school_letter_set, term_numbers
+from ..selectors import Numbers, Stationery, stationery_for
+from ..sending import Figures, Plan, fields_needed
+from .selectors import batch_letters, batch_offer, batch_refusal
 
 # Threads that send a batch's items on PostgreSQL (see _in_threads).
 THREADS = 2
@@ -64,7 +66,7 @@ def _request_errors(*, method: str, reason: str, sent_on: date, today: date) -> 
 
 def _queue(batch: LetterBatch) -> None:
     # Imported here: the task module imports this one.
-    from .tasks import letter_batch_run
+    from ..tasks import letter_batch_run
 
     result = letter_batch_run.enqueue(batch.pk)
     LetterBatch.objects.filter(pk=batch.pk).update(task_id=str(result.id))
@@ -410,7 +412,7 @@ def batch_run(*, batch_pk: int) -> LetterBatch | None:
     2. For each waiting item, in its own transaction: check the ladder (a refusal is
        skipped with its reasons, never overridden), send, and count it.
     3. Mark the batch finished. (The file to print is joined when it is asked for,
-       from the letters as stored: see batch_selectors.print_file.)
+       from the letters as stored: see batches.selectors.print_file.)
     An unexpected error marks the batch stopped, with the error, and is raised again.
     A batch resumed after its worker stopped (batch_resume) goes on from its first
     waiting item, in a new run; an earlier run still going stops at its next item.

@@ -22,8 +22,8 @@ import zipfile
 from docxtpl import DocxTemplate
 from jinja2 import TemplateError
 
-from .word_limits import LIMITS, LimitedEnvironment, LimitError, Limits
-from .wording import CORE_PARTS, FIELDS, LEGAL_PARTS, Composed
+from ..wording import CORE_PARTS, FIELDS, LEGAL_PARTS, Composed
+from .limits import LIMITS, LimitedEnvironment, LimitError, Limits
 
 # The parts of the built-in letter, and the letter's head and foot.
 LETTER_PARTS = {

@@ -19,21 +19,21 @@ from stepwise.accounts.access import get_admin_organisation_for_user
 from stepwise.audit.services import audit_record
 from stepwise.schools.models import School, Student
 
-from .access import (
+from ..access import (
     get_school_letter_for_user,
     get_school_student_for_user,
     may_send_school_letters,
     require_school_sender,
 )
-from .school_selectors import (
+from ..pages import IssueSide, issue_page, serve_letter
+from .selectors import (
     caregivers_left_out,
     letter_notices,
     school_ladder,
     school_letters,
     student_numbers,
 )
-from .school_services import school_letter_drafts, school_letter_issue, school_letter_plan
-from .views import IssueSide, issue_page, serve_letter
+from .services import school_letter_drafts, school_letter_issue, school_letter_plan
 
 
 def _audit(
@@ -68,6 +68,7 @@ def student_letters(request: HttpRequest, code: str, national_id: str) -> HttpRe
             "school": school,
             "student": student,
             "ladder": school_ladder(school, student, timezone.localdate()),
+            "ladder_caption": "The school's letters and whether each may be sent now",
             "letters": school_letters(school, student),
             "notices": letter_notices(school, student),
             "left_out": caregivers_left_out(school, student),

@@ -24,13 +24,17 @@ from stepwise.cases.selectors import service_pack
 from stepwise.schools.access import get_school_for_user
 from stepwise.web.files import download
 
-from .access import (
+from ..access import (
     get_school_batch_for_user,
     get_service_batch_for_user,
     may_send_school_letters,
     require_school_sender,
 )
-from .batch_selectors import (
+from ..forms import BatchForm, ServiceBatchForm
+from ..models import LetterBatch
+from ..schools.selectors import school_letter_set
+from ..sending import sha256
+from .selectors import (
     ChangedLetter,
     batch_items,
     batch_letters,
@@ -41,11 +45,7 @@ from .batch_selectors import (
     open_cases,
     print_file,
 )
-from .batch_services import batch_resume, school_batch_start, service_batch_start
-from .forms import BatchForm, ServiceBatchForm
-from .models import LetterBatch
-from .school_selectors import school_letter_set
-from .sending import sha256
+from .services import batch_resume, school_batch_start, service_batch_start
 
 # The batch page asks for its progress this often while the worker sends.
 POLL_SECONDS = 1

@@ -1,0 +1,1 @@
+"""A school's letters about a student, to the caregivers it records."""
