@@ -604,9 +604,7 @@ def _forecast(
     words = pack.word("sessions")
     span = calendar.term_days[term]
     # The open sessions left in the term, by slot: a half day has one.
-    future = [
-        slot for slot in range(2 * stop, 2 * span.stop) if calendar.session_open[slot]
-    ]
+    future = [slot for slot in range(2 * stop, 2 * span.stop) if calendar.session_open[slot]]
     possible = len(_counted(term_sessions, lambda c: c.half_day != "not_counted"))
     rule = (
         "The forecast takes the next threshold not yet reached and assumes the rest of the term "
