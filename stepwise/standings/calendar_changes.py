@@ -102,10 +102,11 @@ def _when(day: date, session: str) -> str:
 def _marks_refusal(day: date, session: str, marks: list[RecordedMark]) -> str:
     shown = "; ".join(f"{m.student} {m.session} {m.code}" for m in marks[:SHOWN_MARKS])
     more = f" and {len(marks) - SHOWN_MARKS} more" if len(marks) > SHOWN_MARKS else ""
-    what = f"The {SESSION_WORDS[session]} of {day.isoformat()}" if session else day.isoformat()
+    what = _when(day, session)
     return (
-        f"{what} already has {len(marks)} recorded marks ({shown}{more}). Confirm that they "
-        f"are kept on record and not counted while the {'session' if session else 'day'} is closed."
+        f"{what[0].upper()}{what[1:]} already has {len(marks)} recorded marks ({shown}{more}). "
+        "Confirm that they are kept on record and not counted while the "
+        f"{'session' if session else 'day'} is closed."
     )
 
 

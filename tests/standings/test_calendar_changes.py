@@ -103,7 +103,7 @@ def test_closing_a_day_with_marks_is_refused_listing_them_until_confirmed(kent):
         run("calendar", "close", "--school", "ENG-1013", "--date", "2026-11-27",
             "--reason", "Training day")  # fmt: skip
     message = str(refused.value)
-    assert message.startswith("--keep-marks: 2026-11-27 already has 4 recorded marks")
+    assert message.startswith("--keep-marks: Friday 27 November 2026 already has 4 recorded marks")
     assert "K80000000002 AM O" in message
     assert not ClosureDay.objects.filter(date=date(2026, 11, 27)).exists()
     assert not AuditEvent.objects.filter(object_type="calendar").exists()
@@ -152,7 +152,7 @@ def test_closing_an_afternoon_with_marks_lists_only_the_afternoons_marks(kent):
             "--session", "PM", "--reason", "Staff training")  # fmt: skip
     message = str(refused.value)
     assert message.startswith(
-        "--keep-marks: The afternoon of 2026-11-27 already has 2 recorded marks"
+        "--keep-marks: The afternoon of Friday 27 November 2026 already has 2 recorded marks"
     )
     assert "K80000000002 PM O" in message and " AM " not in message
     assert not ClosureDay.objects.filter(date=date(2026, 11, 27)).exists()
