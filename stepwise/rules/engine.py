@@ -249,7 +249,7 @@ def _level_index(levels: tuple[Level, ...], values: np.ndarray) -> np.ndarray:
 
 def _per_day(
     days: np.ndarray,
-    rows: np.ndarray,
+    rows: np.ndarray | slice,
     luts: tuple[np.ndarray, np.ndarray],
     first: int,
     stop: int,
@@ -507,8 +507,10 @@ def _marked_within(
         return marked
     marked = marked.copy()
     # The "marked" field, per day and per session.
-    luts = tuple(
-        (t & np.uint64(_MASK)).astype(np.uint8) for t in (tables.packed, tables.session_packed)
+    mask = np.uint64(_MASK)
+    luts = (
+        (tables.packed & mask).astype(np.uint8),
+        (tables.session_packed & mask).astype(np.uint8),
     )
     width = stop - first
     step = max(1, _CHUNK_CELLS // width)

@@ -144,7 +144,7 @@ def day_close(
         raise CalendarChangeError(
             "date", f"{school.code} is already closed on {_when(day, existing.session)}"
         )
-    closing = (session,) if session else SESSIONS
+    closing: tuple[str, ...] = (session,) if session else SESSIONS
     if existing is not None:
         closing = tuple(s for s in SESSIONS if s != existing.session)
         existing.delete()  # a new row, so the register's version sees the change
