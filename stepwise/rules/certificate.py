@@ -89,12 +89,13 @@ def certificate_rows(
     *,
     first: date,
     last: date,
-    enrolled: tuple[date, date | None] | None = None,
+    enrolled: tuple[date, date | None] | list[tuple[date, date | None]] | None = None,
 ) -> CertificateRows:
     """Return a student's register from `first` to `last`, with its key and totals.
 
     `marks` is the student's row over every slot of `calendar` (uint8, 0 = no mark);
-    `enrolled` their first and last day on roll (None: on roll throughout). A session
+    `enrolled` their first and last day on roll, or a list of them, one for each spell
+    of enrolment (None: on roll throughout). A session
     with no mark counts as missing only on an open day on roll.
     """
     if marks.dtype != np.uint8 or marks.shape != (calendar.width,):
@@ -103,7 +104,7 @@ def certificate_rows(
         raise ValueError("a certificate's last day is before its first")
     codes: dict[int, Code] = {c.index: c for c in pack.codes}
     flagged = unresolved_codes(pack)
-    on_from, on_to = enrolled or (None, None)
+    spells = [enrolled] if isinstance(enrolled, tuple) else enrolled
     days: list[Day] = []
     used: Counter[int] = Counter()
     unresolved: list[Unresolved] = []
@@ -112,7 +113,9 @@ def certificate_rows(
         if not first <= day <= last:
             continue
         is_open = bool(calendar.open[i])
-        on_roll = (on_from is None or on_from <= day) and (on_to is None or day <= on_to)
+        on_roll = spells is None or any(
+            start <= day and (end is None or day <= end) for start, end in spells
+        )
         pair = (int(marks[2 * i]), int(marks[2 * i + 1]))
         names = tuple(_name(codes, b) for b in pair)
         days.append(Day(day, names[0], names[1], is_open, on_roll))
