@@ -6,7 +6,6 @@ overlaps none is a new spell (the child came back), and one that overlaps two wo
 join them, which is refused: the school ends or corrects one of them first.
 """
 
-from collections.abc import Iterable
 from datetime import date
 
 OPEN = date.max  # the last day of a spell with no end
@@ -20,8 +19,3 @@ def overlaps(a: tuple[date, date | None], b: tuple[date, date | None]) -> bool:
 def describe(start: date, end: date | None) -> str:
     """Return a spell's dates as a message names them."""
     return f"from {start.isoformat()} " + (f"to {end.isoformat()}" if end else "with no end")
-
-
-def covering(spells: Iterable[tuple[date, date | None]], day: date) -> bool:
-    """Return whether any spell covers the day."""
-    return any(start <= day <= (end or OPEN) for start, end in spells)
