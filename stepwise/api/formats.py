@@ -438,21 +438,21 @@ def _spells(enrollments: list[Spell], today: str) -> list[tuple[str, str]]:
     delta that deletes the enrollment of a spell ends that spell, and one that deletes
     a class while another goes on changes nothing.
     """
-    dated = []
+    dated: list[tuple[date, date | None]] = []
     for e in enrollments:
         end = e.end or ((e.modified[:10] or today) if e.deleted else "")
         begin, last = parse_date(e.begin), parse_date(end) if end else None
         if begin is None or (end and last is None):
-            return [(e.begin, end) for e in enrollments]  # refused elsewhere, naming the line
+            return [(x.begin, x.end) for x in enrollments]  # refused elsewhere, naming the line
         dated.append((begin, last))
     dated.sort(key=lambda d: d[0])
-    spells: list[list[date | None]] = []
+    spells: list[tuple[date, date | None]] = []
     for begin, last in dated:
-        reach = spells[-1][1] if spells else None
-        if spells and (reach is None or _no_weekday_between(reach, begin)):
-            spells[-1][1] = None if reach is None or last is None else max(reach, last)
+        if spells and (spells[-1][1] is None or _no_weekday_between(spells[-1][1], begin)):
+            start, reach = spells.pop()
+            spells.append((start, None if reach is None or last is None else max(reach, last)))
         else:
-            spells.append([begin, last])
+            spells.append((begin, last))
     return [(b.isoformat(), e.isoformat() if e else "") for b, e in spells]
 
 
@@ -529,8 +529,8 @@ def parse_oneroster(
                 row.get("dateLastModified", ""),
             )
         )
-    students = []
-    warnings = []
+    students: list[OneRosterStudent] = []
+    warnings: list[FieldError] = []
     for user_id, enrolments in spans.items():
         line, user = users[user_id]
         where = f"users.csv line {line}"

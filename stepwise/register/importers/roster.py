@@ -60,7 +60,7 @@ def import_roster(data: bytes, *, file_name: str, user=None) -> ImportResult:
 def _parse(data: bytes, file_name: str) -> list[RosterRow]:
     problems = Problems(file_name)
     schools = {s.code: s for s in School.objects.all()}
-    seen: dict[tuple[str, str], list[tuple[int, date, date | None]]] = {}
+    seen: dict[tuple[str, str], list[tuple[int, tuple[date, date | None]]]] = {}
     rows = []
     for line, fields in read_rows(data, header=HEADER, problems=problems):
         school_id, student_id, given, family, birth, level, start, end = (f.strip() for f in fields)
@@ -95,14 +95,14 @@ def _parse(data: bytes, file_name: str) -> list[RosterRow]:
         elif enrolled_from and student_id:
             # A child may be listed once for each spell at the school; spells never overlap.
             spell = (enrolled_from, enrolled_to)
-            for first, *other in seen.get((school_id, student_id), []):
-                if overlaps(spell, (other[0], other[1])):
+            for first, other in seen.get((school_id, student_id), []):
+                if overlaps(spell, other):
                     message = (
                         f"{student_id}'s enrolment {describe(*spell)} overlaps the one "
-                        f"{describe(other[0], other[1])} on line {first}"
+                        f"{describe(*other)} on line {first}"
                     )
                     problems.add(line, "enrolled_from", message)
-            seen.setdefault((school_id, student_id), []).append((line, *spell))
+            seen.setdefault((school_id, student_id), []).append((line, spell))
         if problems:
             continue
         assert school and birth_date and enrolled_from and year_level is not None
