@@ -119,11 +119,11 @@ def certificate_rows(
         pair = (int(marks[2 * i]), int(marks[2 * i + 1]))
         names = tuple(_name(codes, b) for b in pair)
         days.append(Day(day, names[0], names[1], is_open, on_roll))
-        if not is_open:
-            continue  # marks on a closed day count for nothing, as in the engine
+        if not is_open or not on_roll:
+            continue  # marks on a closed day or off roll count for nothing, as in the engine
         for session, byte, name in zip(("AM", "PM"), pair, names, strict=True):
             if byte == 0:
-                missing += on_roll
+                missing += 1
                 continue
             used[byte] += 1
             if name in flagged:

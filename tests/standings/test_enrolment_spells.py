@@ -85,6 +85,9 @@ def test_the_student_page_shows_the_same_figures(returner, client):
     html = client.get(f"/schools/NZ-1/students/{CHILD}/?term=2026T4").content.decode()
     assert "85.0%" in html
     assert "40 half-days" in html
+    assert (
+        "Enrolled from 12 October 2026 to 23 October 2026 and from 9 November 2026."
+    ) in " ".join(html.split())
 
 
 def test_a_mark_between_the_spells_is_refused(returner):
