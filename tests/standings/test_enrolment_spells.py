@@ -29,6 +29,7 @@ SPELLS = (
     f"NZ-1,{CHILD},Rawiri,Spells,2012-02-02,9,2026-11-09,",
 )
 ABSENT = {date(2026, 10, 14), date(2026, 10, 15), date(2026, 11, 18)}
+ON_ROLL_DAYS = (date(2026, 10, 23), date(2026, 11, 2), date(2026, 11, 9))
 
 
 def school_days(first: date, last: date) -> list[date]:
@@ -74,6 +75,9 @@ def test_a_child_with_two_spells_counts_only_the_days_of_each(returner):
     assert [s.national_id for s in register.students].count(CHILD) == 1
     info = next(s for s in register.students if s.national_id == CHILD)
     assert info.spells == ((date(2026, 10, 12), date(2026, 10, 23)), (date(2026, 11, 9), None))
+    # The school dashboard's weekly tiers count a child only on a day a spell covers.
+    i = [s.national_id for s in register.students].index(CHILD)
+    assert [bool(register.on_roll(d)[i]) for d in ON_ROLL_DAYS] == [True, False, True]
 
 
 def test_the_student_page_shows_the_same_figures(returner, client):
