@@ -463,8 +463,9 @@ def _marked_within(
     marked = marked.copy()
     place = np.full(len(marked), -1, dtype=np.int64)
     place[rows] = np.arange(len(rows))
-    by_row = np.argsort(row, kind="stable")
-    row, lo, hi = row[by_row], lo[by_row], hi[by_row]
+    if len(row) > 1 and (row[1:] < row[:-1]).any():  # the standings give them in order
+        by_row = np.argsort(row, kind="stable")
+        row, lo, hi = row[by_row], lo[by_row], hi[by_row]
     per_day_marked = (tables.packed & np.uint64(_MASK)).astype(np.uint8)  # the "marked" field
     shut = ~is_open[first:stop]
     width = stop - first

@@ -223,16 +223,17 @@ def _evaluate_group(
     term_index = {t.school_id: i for i, t in enumerate(members)}
     target = members[0]
     most = student_pks is None and is_most_schools(len(term_index))
-    first = calendar.days[0].astype(object) if len(calendar.days) else target.start
+    # Spells from the calendar's first day: a rolling window reaches into earlier ones.
+    since = calendar.days[0].astype(object) if len(calendar.days) else target.start
     if given is not None and student_pks is None and given.covers(term_index):
         found = given
     else:
-        found = _enrolments(list(term_index), first, target, student_pks, most)
+        found = _enrolments(list(term_index), since, target, student_pks, most)
     size = max(max(term_index, default=0), int(found.school.max(initial=0))) + 1
     place_of = np.full(size, -1, dtype=np.int64)
     place_of[list(term_index)] = list(term_index.values())
     place = place_of[found.school]
-    row_key, spell_row, spells = _spells(found, place, first, target)
+    row_key, spell_row, spells = _spells(found, place, since, target)
     school_row = (row_key >> 40).astype(np.int32)
     student_pk = row_key & ((1 << 40) - 1)
     marks = np.zeros((len(row_key), calendar.width), dtype=np.uint8)
@@ -250,11 +251,11 @@ def _evaluate_group(
     standings = evaluate(pack, calendar, marks, term=target.key, as_of=as_of, enrolled=enrolled)
     # A row's year level is its latest spell's; its enrolment runs from the first
     # spell's first day to the last spell's last.
-    first = np.searchsorted(spell_row, np.arange(len(row_key)))
-    last = np.searchsorted(spell_row, np.arange(len(row_key)), side="right") - 1
+    earliest = np.searchsorted(spell_row, np.arange(len(row_key)))
+    latest = np.searchsorted(spell_row, np.arange(len(row_key)), side="right") - 1
     return Evaluated(
-        pack, calendar, members, school_row, student_pk, spells.year_level[last],
-        spells.enrolled_from[first], spells.enrolled_to[last], spell_row, spells.enrolled_from,
+        pack, calendar, members, school_row, student_pk, spells.year_level[latest],
+        spells.enrolled_from[earliest], spells.enrolled_to[latest], spell_row, spells.enrolled_from,
         spells.enrolled_to, marks, standings,
     )  # fmt: skip
 
