@@ -523,10 +523,8 @@ def clear_outside(marks: np.ndarray, enrolled: tuple[np.ndarray, np.ndarray, np.
         edge = np.zeros((len(chunk), n_days + 1), dtype=np.int32)
         np.add.at(edge, (at, np.clip(first[mine], 0, n_days)), 1)
         np.add.at(edge, (at, np.clip(last[mine] + 1, 0, n_days)), -1)
-        outside = np.cumsum(edge, axis=1)[:, :n_days] <= 0
-        block = marks[chunk]
-        block[np.repeat(outside, 2, axis=1)] = 0
-        marks[chunk] = block
+        inside = np.cumsum(edge, axis=1)[:, :n_days] > 0
+        marks[chunk] *= np.repeat(inside, 2, axis=1)
 
 
 def _forecast(
