@@ -204,7 +204,10 @@ def _enrolments(school_pks: list[int | None], student_ids: list[str]) -> Enrolme
         student != NOT_FOUND, school[rows.school] * len(student_ids) + student, NOT_FOUND
     )
     ends = np.where(np.isnat(rows.enrolled_to), np.datetime64(OPEN_END), rows.enrolled_to)
-    order = np.lexsort((rows.enrolled_from, keys))
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    if ((sorted_keys[1:] == sorted_keys[:-1]) & (sorted_keys[1:] != NOT_FOUND)).any():
+        order = np.lexsort((rows.enrolled_from, keys))  # a student's spells, earliest first
     # A first enrolment that no row's key matches keeps the arrays from being empty.
     return Enrolments(
         np.concatenate([[NOT_FOUND], keys[order]]),
