@@ -13,7 +13,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from stepwise.register.csvfile import parse_date
 
@@ -422,47 +422,51 @@ class Spell:
     modified: str  # the row's dateLastModified, for a deleted one without an end
 
 
-def _enrolment(spells: list[Spell], today: str) -> tuple[str, str, FieldError | None]:
-    """Return (first day, last day or "", a warning) of a student's enrolment at the school.
+def _no_weekday_between(reach: date, begin: date) -> bool:
+    """Return whether a spell reaching `reach` runs on into one beginning on `begin`."""
+    gap = range(1, (begin - reach).days)
+    return all((reach + timedelta(days=k)).weekday() >= 5 for k in gap)
 
-    Active enrollments (one per class, often overlapping) make one enrolment from the
-    earliest beginDate to the latest endDate (open if any is). If none is active, the
-    student's enrolment ends: on the latest endDate given, else on the day of the
-    deletion's dateLastModified (else today). Stepwise keeps one enrolment per student
-    and school, so enrollments with days between them are joined, and the warning
-    names the gap.
+
+def _spells(enrollments: list[Spell], today: str) -> list[tuple[str, str]]:
+    """Return the student's spells at the school: (first day, last day or "") each.
+
+    Enrollments (one per class, often overlapping) that overlap, or follow one another
+    with no weekday between, make one spell; ones with school days between them are
+    separate spells (the child left and came back). A deleted enrollment ends on its
+    endDate, else on the day of the deletion's dateLastModified (else today): so a
+    delta that deletes the enrollment of a spell ends that spell, and one that deletes
+    a class while another goes on changes nothing.
     """
-    active = [s for s in spells if not s.deleted]
-    if not active:
-        ends = [s.end or (s.modified[:10] if s.modified else today) for s in spells]
-        return min(s.begin for s in spells), max(ends), None
-    ordered = sorted(active, key=lambda s: s.begin)
-    warning = None
-    reach = ordered[0].end
-    for spell in ordered[1:]:
-        if reach and parse_date(reach) and parse_date(spell.begin):
-            gap = (parse_date(spell.begin) - parse_date(reach)).days  # type: ignore[operator]
-            if gap > 1 and warning is None:
-                warning = FieldError(
-                    f"this enrollment begins {spell.begin}, after an earlier one ended {reach}: "
-                    "Stepwise keeps one enrolment per school, so the days between count as "
-                    "enrolled",
-                    f"enrollments.csv line {spell.line}",
-                )
-        reach = "" if not reach or not spell.end else max(reach, spell.end)
-    return ordered[0].begin, reach, warning
+    dated: list[tuple[date, date | None]] = []
+    for e in enrollments:
+        end = e.end or ((e.modified[:10] or today) if e.deleted else "")
+        begin, last = parse_date(e.begin), parse_date(end) if end else None
+        if begin is None or (end and last is None):
+            return [(x.begin, x.end) for x in enrollments]  # refused elsewhere, naming the line
+        dated.append((begin, last))
+    dated.sort(key=lambda d: d[0])
+    spells: list[tuple[date, date | None]] = []
+    for begin, last in dated:
+        if spells and (spells[-1][1] is None or _no_weekday_between(spells[-1][1], begin)):
+            start, reach = spells.pop()
+            spells.append((start, None if reach is None or last is None else max(reach, last)))
+        else:
+            spells.append((begin, last))
+    return [(b.isoformat(), e.isoformat() if e else "") for b, e in spells]
 
 
 def parse_oneroster(
     files: dict[str, bytes], *, school_ids: set[str], today: str = ""
 ) -> tuple[list[OneRosterStudent], list[FieldError]]:
     """Return the students enrolled at the school (an org of type school whose identifier
-    is one of `school_ids`), with their enrolment dates, from OneRoster 1.2 CSV files,
+    is one of `school_ids`), with their enrolment spells, from OneRoster 1.2 CSV files,
     and warnings about rows that deserve a second look.
 
     Status and dateLastModified are honoured, for delta files: of rows with one
     sourcedId the latest holds, and a student whose enrollments there are all
-    `tobedeleted` has their enrolment ended (see `_enrolment`). Users are matched by
+    `tobedeleted` has that spell ended (see `_spells`): a student comes once for
+    each spell of enrolment at the school. Users are matched by
     sourcedId; the national id is users.csv's identifier; the year level its first
     grade; the birth date comes from demographics.csv when it is sent.
     """
@@ -525,8 +529,8 @@ def parse_oneroster(
                 row.get("dateLastModified", ""),
             )
         )
-    students = []
-    warnings = []
+    students: list[OneRosterStudent] = []
+    warnings: list[FieldError] = []
     for user_id, enrolments in spans.items():
         line, user = users[user_id]
         where = f"users.csv line {line}"
@@ -543,10 +547,7 @@ def parse_oneroster(
                 errors.append(
                     FieldError(message, f"demographics.csv line {birth_line}, column birthDate")
                 )
-        first, last, warning = _enrolment(enrolments, today)
-        if warning:
-            warnings.append(warning)
-        students.append(
+        students.extend(
             OneRosterStudent(
                 national_id=user["identifier"],
                 given_name=user["givenName"],
@@ -569,6 +570,7 @@ def parse_oneroster(
                     },
                 ),
             )
+            for first, last in _spells(enrolments, today)
         )
     if errors:
         raise FormatRejected(errors)

@@ -167,8 +167,10 @@ def oneroster_export(school: School) -> bytes:
 
     One org (the school, identified by its number, else its id), its terms and school
     years as academicSessions, one homeroom class of one course that every enrolment
-    is in, each enrolled student as a user with a student role, their enrolment and
-    their birth date. It imports back through POST .../oneroster into an empty school.
+    is in, each enrolled student as a user with a student role (their year level the
+    latest spell's), an enrollment for each spell of their enrolment with its first
+    and last day, and their birth date. It imports back through POST .../oneroster
+    into an empty school.
     """
     org = f"org-{school.code}"
     course, klass = f"course-{school.code}", f"class-{school.code}"
@@ -190,24 +192,31 @@ def oneroster_export(school: School) -> bytes:
     enrolments = (
         Enrolment.objects.filter(school=school)
         .select_related("student")
-        .order_by("student__national_id")
+        .order_by("student__national_id", "enrolled_from")
     )
-    users, roles, enrollments, births = [], [], [], []
+    spells: dict[str, list[Enrolment]] = {}
     for e in enrolments:
-        s = e.student
-        user = f"user-{s.national_id}"
+        spells.setdefault(e.student.national_id, []).append(e)
+    users, roles, enrollments, births = [], [], [], []
+    for national_id, held in spells.items():
+        s, latest = held[0].student, held[-1]
+        user = f"user-{national_id}"
         users.append(
-            [user, "", "", "true", s.national_id, "", s.given_name, s.family_name, "",
-             s.national_id, "", "", "", "", _grade(e.year_level), "", "", "", "", "", "", org, ""]
+            [user, "", "", "true", national_id, "", s.given_name, s.family_name, "",
+             national_id, "", "", "", "", _grade(latest.year_level), "", "", "", "", "", "",
+             org, ""]
         )  # fmt: skip
         roles.append(
-            [f"role-{s.national_id}", "", "", user, "primary", "student",
-             e.enrolled_from.isoformat(), "", org, ""]
+            [f"role-{national_id}", "", "", user, "primary", "student",
+             held[0].enrolled_from.isoformat(), "", org, ""]
         )  # fmt: skip
-        enrollments.append(
-            [f"enrollment-{s.national_id}", "", "", klass, org, user, "student", "true",
-             e.enrolled_from.isoformat(), e.enrolled_to.isoformat() if e.enrolled_to else ""]
-        )  # fmt: skip
+        # One enrollment a spell; the first keeps the id a student's only spell had.
+        for n, e in enumerate(held):
+            ref = f"enrollment-{national_id}" + (f"-{e.enrolled_from.isoformat()}" if n else "")
+            enrollments.append(
+                [ref, "", "", klass, org, user, "student", "true", e.enrolled_from.isoformat(),
+                 e.enrolled_to.isoformat() if e.enrolled_to else ""]
+            )  # fmt: skip
         births.append([user, "", "", s.birth_date.isoformat(), *[""] * 12])
     grades = ",".join(sorted({r[14] for r in users}))
     title = f"Enrolment at {school.name}"

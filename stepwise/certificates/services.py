@@ -60,8 +60,12 @@ def certificate_draft(*, school: School, student: Student, period: str, today: d
         raise ValidationError(
             {"period": "Period: choose this school year to date, or the whole previous year"}
         )
-    enrolment = Enrolment.objects.filter(school=school, student=student).first()
-    if enrolment is None:
+    spells = list(
+        Enrolment.objects.filter(school=school, student=student)
+        .order_by("enrolled_from")
+        .values_list("enrolled_from", "enrolled_to")
+    )
+    if not spells:
         raise ValidationError({"student": f"{student.full_name} is not on {school.name}'s roll"})
     this_year, last_year = year_periods(school, today)
     span = this_year if period == Period.THIS_YEAR else last_year
@@ -83,7 +87,7 @@ def certificate_draft(*, school: School, student: Student, period: str, today: d
         marks,
         first=first,
         last=last,
-        enrolled=(enrolment.enrolled_from, enrolment.enrolled_to),
+        enrolled=spells,
     )
     return Draft(school, student, period, year, pack, rows)
 

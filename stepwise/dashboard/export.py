@@ -132,7 +132,7 @@ def attendance_rows(school: School, start: date, end: date, *, today: date) -> I
     enrolments = (
         Enrolment.objects.filter(school=school, enrolled_from__lte=end)
         .filter(Q(enrolled_to__isnull=True) | Q(enrolled_to__gte=start))
-        .order_by("student__national_id")
+        .order_by("student__national_id", "enrolled_from")  # a student's spells in turn
         .values_list("student_id", "student__national_id", "enrolled_from", "enrolled_to")
     )
     for student_pk, national_id, enrolled_from, enrolled_to in enrolments:

@@ -98,6 +98,7 @@ def _compute_early_warning(school: School, term: Term, *, as_of: date) -> list[E
                     level,
                     date.fromisoformat(enrolled_from),
                     date.fromisoformat(enrolled_to) if enrolled_to else None,
+                    register.spells[i],
                 ),
                 threshold=s.pack.thresholds[int(s.forecast_threshold[i])],
                 forecast_on=forecast_on,
@@ -296,7 +297,6 @@ def _weeks(register: TermRegister, as_of: date) -> list[WeekPoint]:
     last_of_week: dict[tuple[int, int], int] = {}
     for d in _open_days(register, as_of):
         last_of_week[cal.dates[d].isocalendar()[:2]] = d
-    enrolled_from = np.array([e[1] for e in register.enrolment], dtype="datetime64[D]")
     points = []
     weeks = list(last_of_week.values())
     for n, d in enumerate(weeks):
@@ -306,7 +306,7 @@ def _weeks(register: TermRegister, as_of: date) -> list[WeekPoint]:
             tiers = s.tier
         else:
             tiers = evaluate(s.pack, cal, register.marks, term=s.term.key, as_of=day).tier
-        on_roll = enrolled_from <= np.datetime64(day, "D")
+        on_roll = register.on_roll(day)
         counts = np.bincount(tiers[on_roll], minlength=len(s.pack.tiers))
         points.append(
             WeekPoint(

@@ -74,11 +74,13 @@ def demo_casework(
         "student"
     )
     referrals = []
-    for i, enrolment in enumerate(list(chosen)[:REFERRALS]):
+    # A child with two spells of enrolment is one child to refer.
+    children = list(dict.fromkeys(e.student for e in chosen))
+    for i, student in enumerate(children[:REFERRALS]):
         referrals.append(
             referral_create(
                 school=school,
-                student=enrolment.student,
+                student=student,
                 service=service,
                 reason=Referral.Reason.CHRONIC_ABSENCE,
                 summary="Attendance has fallen all term despite calls, a letter and a meeting "

@@ -341,7 +341,7 @@ def student(request: HttpRequest, code: str, national_id: str) -> HttpResponse:
             marks,
             term=term.key,
             as_of=today,
-            enrolled=enrolled_days(calendar, info.enrolled_from, info.enrolled_to),
+            enrolled=[enrolled_days(calendar, start, end) for start, end in info.spells],
         )
         standing = _standing(pack, row)
         for cell in standing["thresholds"]:

@@ -421,11 +421,11 @@ def withheld_notes(school: School, student: Student) -> WithheldNotes:
 # --- Retention ---------------------------------------------------------------------------
 
 
-def _enrolment_ended_before(cutoff: date, *, student: str, school: str) -> Exists:
-    return Exists(
-        Enrolment.objects.filter(
-            student=OuterRef(student), school=OuterRef(school), enrolled_to__lt=cutoff
-        )
+def _enrolment_ended_before(cutoff: date, *, student: str, school: str) -> Q:
+    """Match records of a child whose every spell at the school ended before `cutoff`."""
+    spells = Enrolment.objects.filter(student=OuterRef(student), school=OuterRef(school))
+    return Q(Exists(spells.filter(enrolled_to__lt=cutoff))) & ~Q(
+        Exists(spells.filter(Q(enrolled_to__isnull=True) | Q(enrolled_to__gte=cutoff)))
     )
 
 

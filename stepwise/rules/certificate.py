@@ -90,12 +90,13 @@ def certificate_rows(
     *,
     first: date,
     last: date,
-    enrolled: tuple[date, date | None] | None = None,
+    enrolled: tuple[date, date | None] | list[tuple[date, date | None]] | None = None,
 ) -> CertificateRows:
     """Return a student's register from `first` to `last`, with its key and totals.
 
     `marks` is the student's row over every slot of `calendar` (uint8, 0 = no mark);
-    `enrolled` their first and last day on roll (None: on roll throughout). A session
+    `enrolled` their first and last day on roll, or a list of them, one for each spell
+    of enrolment (None: on roll throughout). A session
     with no mark counts as missing only on an open day on roll.
     """
     if marks.dtype != np.uint8 or marks.shape != (calendar.width,):
@@ -104,7 +105,7 @@ def certificate_rows(
         raise ValueError("a certificate's last day is before its first")
     codes: dict[int, Code] = {c.index: c for c in pack.codes}
     flagged = unresolved_codes(pack)
-    on_from, on_to = enrolled or (None, None)
+    spells = [enrolled] if isinstance(enrolled, tuple) else enrolled
     days: list[Day] = []
     used: Counter[int] = Counter()
     unresolved: list[Unresolved] = []
@@ -113,18 +114,20 @@ def certificate_rows(
         if not first <= day <= last:
             continue
         is_open = bool(calendar.open[i])
-        on_roll = (on_from is None or on_from <= day) and (on_to is None or day <= on_to)
+        on_roll = spells is None or any(
+            start <= day and (end is None or day <= end) for start, end in spells
+        )
         pair = (int(marks[2 * i]), int(marks[2 * i + 1]))
         names = tuple(_name(codes, b) for b in pair)
         shut = tuple(s for k, s in enumerate(SESSIONS) if not calendar.session_is_open(i, k))
         days.append(Day(day, names[0], names[1], is_open, on_roll, shut if is_open else ()))
-        if not is_open:
-            continue  # marks on a closed day count for nothing, as in the engine
+        if not is_open or not on_roll:
+            continue  # marks on a closed day or off roll count for nothing, as in the engine
         for session, byte, name in zip(SESSIONS, pair, names, strict=True):
             if session in shut:
                 continue  # nor on a closed session of a half day
             if byte == 0:
-                missing += on_roll
+                missing += 1
                 continue
             used[byte] += 1
             if name in flagged:

@@ -366,13 +366,16 @@ def evaluate(
     *,
     term: str,
     as_of: date,
-    enrolled: tuple[np.ndarray, np.ndarray] | None = None,
+    enrolled: tuple[np.ndarray, np.ndarray]
+    | tuple[np.ndarray, np.ndarray, np.ndarray]
+    | None = None,
 ) -> Standings:
     """Return every student's standing in `term`, counting sessions up to `as_of`.
 
     `marks` holds one row per student over all the calendar's slots. `enrolled`
-    gives each student's first and last enrolled calendar day (inclusive); it is
-    used only to count sessions still waiting for a mark.
+    gives each student's first and last enrolled calendar day (inclusive), or, for
+    students with several spells of enrolment, (row, first day, last day) per spell;
+    it is used only to count sessions still waiting for a mark.
     """
     if marks.dtype != np.uint8 or marks.ndim != 2 or marks.shape[1] != calendar.width:
         raise ValueError(f"marks must be uint8 of shape (n, {calendar.width})")
@@ -472,22 +475,22 @@ def _unmarked(
     stop: int,
     shut: _Shut,
     marked: np.ndarray,
-    enrolled: tuple[np.ndarray, np.ndarray] | None,
+    enrolled: tuple[np.ndarray, ...] | None,
     n: int,
 ) -> np.ndarray:
     sessions_before = cal.sessions_before
     if enrolled is None:
-        lo = np.full(n, first)
-        hi = np.full(n, stop - 1)
-    else:
-        lo = np.maximum(enrolled[0], first)
-        hi = np.minimum(enrolled[1], stop - 1)
-        # Marks outside the enrolled days (England's Z, "not yet on roll", is set up
-        # before a pupil joins) must not fill the enrolled days' gaps.
-        marked = _marked_within(days, tables, shut, first, stop, marked, lo, hi)
-    open_sessions = np.where(
+        enrolled = (np.full(n, first), np.full(n, stop - 1))
+    row, lo, hi = enrolled if len(enrolled) == 3 else (np.arange(n), *enrolled)
+    lo = np.maximum(lo, first)
+    hi = np.minimum(hi, stop - 1)
+    # Marks outside the enrolled days (England's Z, "not yet on roll", is set up
+    # before a pupil joins) must not fill the enrolled days' gaps.
+    marked = _marked_within(days, tables, shut, first, stop, marked, row, lo, hi)
+    spell_sessions = np.where(
         hi >= lo, sessions_before[np.maximum(hi + 1, 0)] - sessions_before[lo], 0
     )
+    open_sessions = np.bincount(row, weights=spell_sessions, minlength=n).astype(np.int64)
     return np.maximum(open_sessions - marked, 0).astype(np.int32)
 
 
@@ -498,14 +501,26 @@ def _marked_within(
     first: int,
     stop: int,
     marked: np.ndarray,
+    row: np.ndarray,
     lo: np.ndarray,
     hi: np.ndarray,
 ) -> np.ndarray:
-    """Return `marked`, with rows enrolled for part of [first, stop) counting days [lo, hi] only."""
-    rows = np.flatnonzero((lo > first) | (hi < stop - 1))
+    """Return `marked`, with rows enrolled for part of [first, stop) counting their spells' days.
+
+    A spell runs from day `lo` to `hi` (inclusive) of row `row`; a row may have several.
+    """
+    whole = (lo <= first) & (hi >= stop - 1)
+    whole_rows = np.bincount(row[whole], minlength=len(marked))
+    spells = np.bincount(row, minlength=len(marked))
+    rows = np.flatnonzero((whole_rows == 0) | (spells > 1))
     if len(rows) == 0 or stop <= first:
         return marked
     marked = marked.copy()
+    place = np.full(len(marked), -1, dtype=np.int64)
+    place[rows] = np.arange(len(rows))
+    if len(row) > 1 and (row[1:] < row[:-1]).any():  # the standings give them in order
+        by_row = np.argsort(row, kind="stable")
+        row, lo, hi = row[by_row], lo[by_row], hi[by_row]
     # The "marked" field, per day and per session.
     mask = np.uint64(_MASK)
     luts = (
@@ -519,11 +534,55 @@ def _marked_within(
         per_day = _per_day(days, chunk, luts, first, stop, shut)
         cum = np.zeros((len(chunk), width + 1), dtype=np.int32)
         np.cumsum(per_day, axis=1, out=cum[:, 1:])
-        a = np.clip(lo[chunk] - first, 0, width)
-        b = np.maximum(a, np.clip(hi[chunk] + 1 - first, 0, width))
-        at = np.arange(len(chunk))
-        marked[chunk] = cum[at, b] - cum[at, a]
+        at, mine = _spells_of(row, place, chunk, start)
+        a = np.clip(lo[mine] - first, 0, width)
+        b = np.maximum(a, np.clip(hi[mine] + 1 - first, 0, width))
+        within = cum[at, b] - cum[at, a]
+        marked[chunk] = np.bincount(at, weights=within, minlength=len(chunk)).astype(marked.dtype)
     return marked
+
+
+def _spells_of(
+    row: np.ndarray, place: np.ndarray, chunk: np.ndarray, start: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return, for the spells of the rows in `chunk` (rows in order), their row's place in it.
+
+    `row` is each spell's row, in order; `place` each row's place among the rows
+    worked on (-1 for the others), `chunk` of which begins at `start`. The second value
+    selects those spells from the spell arrays.
+    """
+    lo = int(np.searchsorted(row, chunk[0], side="left"))
+    hi = int(np.searchsorted(row, chunk[-1], side="right"))
+    found = place[row[lo:hi]]
+    mine = np.flatnonzero(found >= 0) + lo
+    return place[row[mine]] - start, mine
+
+
+def clear_outside(marks: np.ndarray, enrolled: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
+    """Clear, in place, each row's marks on days outside all its spells of enrolment.
+
+    `enrolled` is (row, first day, last day) per spell, rows in order. A session when
+    the child was not on the school's roll is no session of theirs there: it must not
+    count as possible, present or absent.
+    """
+    row, first, last = enrolled
+    n_days = marks.shape[1] // 2
+    whole = (first <= 0) & (last >= n_days - 1)
+    rows = np.flatnonzero(np.bincount(row[whole], minlength=len(marks)) == 0)
+    if not len(rows) or not n_days:
+        return
+    place = np.full(len(marks), -1, dtype=np.int64)
+    place[rows] = np.arange(len(rows))
+    step = max(1, _CHUNK_CELLS // n_days)
+    for start in range(0, len(rows), step):
+        chunk = rows[start : start + step]
+        at, mine = _spells_of(row, place, chunk, start)
+        # +1 where a spell begins and -1 after it ends: a running sum above 0 is enrolled.
+        edge = np.zeros((len(chunk), n_days + 1), dtype=np.int32)
+        np.add.at(edge, (at, np.clip(first[mine], 0, n_days)), 1)
+        np.add.at(edge, (at, np.clip(last[mine] + 1, 0, n_days)), -1)
+        inside = np.cumsum(edge, axis=1)[:, :n_days] > 0
+        marks[chunk] *= np.repeat(inside, 2, axis=1)
 
 
 def _forecast(

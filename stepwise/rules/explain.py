@@ -162,12 +162,13 @@ def explain(
     *,
     term: str,
     as_of: date,
-    enrolled: tuple[int, int] | None = None,
+    enrolled: tuple[int, int] | list[tuple[int, int]] | None = None,
 ) -> dict[str, Explanation]:
     """Return an explanation of every figure in one student's standing, keyed by figure.
 
     `marks` is the student's row over all the calendar's slots; `enrolled` their first
-    and last enrolled calendar day (inclusive), as the engine takes it.
+    and last enrolled calendar day (inclusive), as the engine takes it, or a list of
+    them, one for each spell of enrolment.
     """
     walk = _Walk(pack, calendar, marks)
     span = calendar.term_days[term]
@@ -275,12 +276,14 @@ def explain(
             notes=notes,
         )
 
-    lo, hi = (
-        (first, stop - 1)
-        if enrolled is None
-        else (max(enrolled[0], first), min(enrolled[1], stop - 1))
+    spells = [(first, stop - 1)] if enrolled is None else enrolled
+    spells = [spells] if isinstance(spells, tuple) else spells
+    waiting = tuple(
+        s
+        for lo, hi in spells
+        for s in walk.sessions(range(max(lo, first), min(hi, stop - 1) + 1))
+        if not s.marked
     )
-    waiting = tuple(s for s in walk.sessions(range(lo, hi + 1)) if not s.marked)
     out["unmarked"] = made(
         "unmarked",
         "Without a mark",

@@ -167,7 +167,12 @@ class Student(models.Model):
 
 
 class Enrolment(models.Model):
-    """The school's enrolment of its record of a child (the record's own school, always)."""
+    """A spell of the school's enrolment of its record of a child (its own school, always).
+
+    A child who leaves and comes back has one spell for each stay; spells of one
+    record never overlap (`schools.services.spells_overlap` says where they would), and
+    a day is in enrolment when any spell covers it.
+    """
 
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="enrolments")
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="enrolments")
@@ -177,11 +182,13 @@ class Enrolment(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["student", "school"], name="one_enrolment_per_school")
+            models.UniqueConstraint(
+                fields=["student", "school", "enrolled_from"], name="one_spell_a_start"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.student} at {self.school}"
+        return f"{self.student} at {self.school} from {self.enrolled_from}"
 
     def covers(self, day: date) -> bool:
         return self.enrolled_from <= day and (self.enrolled_to is None or day <= self.enrolled_to)

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from stepwise.register.selectors import TermRows, ids_in, is_most_schools, register_terms
 from stepwise.rules.calendar import Calendar
-from stepwise.rules.engine import Standings, evaluate
+from stepwise.rules.engine import Standings, clear_outside, evaluate
 from stepwise.rules.pack import Pack
 from stepwise.schools.calendars import build_calendar
 from stepwise.schools.models import ClosureDay, Enrolment, School, Student, Term
@@ -40,8 +40,9 @@ class StudentInfo:
     given_name: str
     family_name: str
     year_level: int
-    enrolled_from: date
-    enrolled_to: date | None
+    enrolled_from: date  # the first day of the earliest spell in the calendar
+    enrolled_to: date | None  # the last day of the latest spell, None while it has no end
+    spells: tuple[tuple[date, date | None], ...] = ()  # each spell's first and last day
 
     @property
     def full_name(self) -> str:
@@ -60,6 +61,9 @@ class Evaluated:
     year_level: np.ndarray  # per row
     enrolled_from: np.ndarray  # datetime64[D], per row
     enrolled_to: np.ndarray  # datetime64[D], NaT for no end, per row
+    spell_row: np.ndarray  # each spell's row, in order (a row has one spell or more)
+    spell_from: np.ndarray  # datetime64[D], per spell
+    spell_to: np.ndarray  # datetime64[D], NaT for no end, per spell
     marks: np.ndarray
     standings: Standings
 
@@ -77,6 +81,23 @@ class Evaluated:
         )
 
     @cached_property
+    def spells(self) -> list[tuple[tuple[date, date | None], ...]]:
+        """Return each row's spells of enrolment in the calendar, earliest first."""
+        found: list[list[tuple[date, date | None]]] = [[] for _ in range(len(self.student_pk))]
+        ends = self.spell_to.tolist()  # NaT reads as None
+        for row, start, end in zip(
+            self.spell_row.tolist(), self.spell_from.tolist(), ends, strict=True
+        ):
+            found[row].append((start, end))
+        return [tuple(f) for f in found]
+
+    def on_roll(self, day: date) -> np.ndarray:
+        """Return whether each row's student was enrolled on the day (in any spell)."""
+        at = np.datetime64(day, "D")
+        covered = (self.spell_from <= at) & (np.isnat(self.spell_to) | (self.spell_to >= at))
+        return np.bincount(self.spell_row, weights=covered, minlength=len(self.student_pk)) > 0
+
+    @cached_property
     def students(self) -> list[StudentInfo]:
         """Return each row's student, with names (one query; evaluation never needs them)."""
         pks = self.student_pk.tolist()
@@ -88,8 +109,10 @@ class Evaluated:
                 names[pk] = (national_id, given, family)
         return [
             StudentInfo(pk, *names[pk], level, date.fromisoformat(start),
-                        date.fromisoformat(end) if end else None)
-            for pk, (level, start, end) in zip(pks, self.enrolment, strict=True)
+                        date.fromisoformat(end) if end else None, spells)
+            for pk, (level, start, end), spells in zip(
+                pks, self.enrolment, self.spells, strict=True
+            )
         ]  # fmt: skip
 
     def rows(self) -> list[dict[str, Any]]:
@@ -207,24 +230,17 @@ def _evaluate_group(
     term_index = {t.school_id: i for i, t in enumerate(members)}
     target = members[0]
     most = student_pks is None and is_most_schools(len(term_index))
+    # Spells from the calendar's first day: a rolling window reaches into earlier ones.
+    since = calendar.days[0].astype(object) if len(calendar.days) else target.start
     if given is not None and student_pks is None and given.covers(term_index):
         found = given
     else:
-        found = _enrolments(list(term_index), target, student_pks, most)
-    # The group's schools' enrolments during the term, sorted by (school's place in
-    # the group, student) so a stored term row's place can be found by binary search.
-    # (Sorted here, not by the query: with no ORDER BY the database may read the
-    # whole table in storage order, which for a whole country is several times
-    # faster than following an index.)
+        found = _enrolments(list(term_index), since, target, student_pks, most)
     size = max(max(term_index, default=0), int(found.school.max(initial=0))) + 1
     place_of = np.full(size, -1, dtype=np.int64)
     place_of[list(term_index)] = list(term_index.values())
     place = place_of[found.school]
-    keep = np.flatnonzero((place >= 0) & found.overlapping(target.start, target.end))
-    row_key = place[keep] << 40 | found.student[keep]
-    order = np.argsort(row_key, kind="stable")
-    row_key = row_key[order]
-    rows = found.select(keep[order])
+    row_key, spell_row, spells = _spells(found, place, since, target)
     school_row = (row_key >> 40).astype(np.int32)
     student_pk = row_key & ((1 << 40) - 1)
     marks = np.zeros((len(row_key), calendar.width), dtype=np.uint8)
@@ -234,22 +250,56 @@ def _evaluate_group(
         for t in terms
     }
     _fill_marks(marks, row_key, slot_of_term, student_pks, registers, most)
-    first_days = np.searchsorted(calendar.days, rows.enrolled_from)
-    ends = np.where(np.isnat(rows.enrolled_to), np.datetime64(OPEN_END), rows.enrolled_to)
+    first_days = np.searchsorted(calendar.days, spells.enrolled_from)
+    ends = np.where(np.isnat(spells.enrolled_to), np.datetime64(OPEN_END), spells.enrolled_to)
     last_days = np.searchsorted(calendar.days, ends, side="right") - 1
-    standings = evaluate(
-        pack, calendar, marks, term=target.key, as_of=as_of, enrolled=(first_days, last_days)
-    )
+    enrolled = (spell_row, first_days, last_days)
+    clear_outside(marks, enrolled)
+    standings = evaluate(pack, calendar, marks, term=target.key, as_of=as_of, enrolled=enrolled)
+    # A row's year level is its latest spell's; its enrolment runs from the first
+    # spell's first day to the last spell's last.
+    earliest = np.searchsorted(spell_row, np.arange(len(row_key)))
+    latest = np.searchsorted(spell_row, np.arange(len(row_key)), side="right") - 1
     return Evaluated(
-        pack, calendar, members, school_row, student_pk, rows.year_level, rows.enrolled_from,
-        rows.enrolled_to, marks, standings,
+        pack, calendar, members, school_row, student_pk, spells.year_level[latest],
+        spells.enrolled_from[earliest], spells.enrolled_to[latest], spell_row, spells.enrolled_from,
+        spells.enrolled_to, marks, standings,
     )  # fmt: skip
 
 
+def _spells(
+    found: EnrolmentRows, place: np.ndarray, first_day: date, term: Term
+) -> tuple[np.ndarray, np.ndarray, EnrolmentRows]:
+    """Return the rows' keys, and each spell's row and the spells, of students enrolled in `term`.
+
+    Keys are (school's place in the group, student), sorted so a stored term row's
+    place can be found by binary search. (Sorted here, not by the query: with no ORDER
+    BY the database may read the whole table in storage order, which for a whole
+    country is several times faster than following an index.) A student's spells are
+    those in the calendar, earliest first, so rolling windows see earlier spells too.
+    """
+    keep = np.flatnonzero((place >= 0) & found.overlapping(first_day, term.end))
+    spell_key = place[keep] << 40 | found.student[keep]
+    order = np.argsort(spell_key, kind="stable")
+    if len(order) > 1 and (spell_key[order][1:] == spell_key[order][:-1]).any():
+        order = np.lexsort((found.enrolled_from[keep], spell_key))
+    keep, spell_key = keep[order], spell_key[order]
+    # Only students with a spell in the term have a row.
+    in_term = found.overlapping(term.start, term.end)[keep]
+    new = np.ones(len(spell_key), dtype=bool)
+    new[1:] = spell_key[1:] != spell_key[:-1]
+    spell_row = np.cumsum(new) - 1
+    wanted = np.bincount(spell_row, weights=in_term, minlength=int(new.sum())) > 0
+    keep, spell_key = keep[wanted[spell_row]], spell_key[wanted[spell_row]]
+    new = np.ones(len(spell_key), dtype=bool)
+    new[1:] = spell_key[1:] != spell_key[:-1]
+    return spell_key[new], np.cumsum(new) - 1, found.select(keep)
+
+
 def _enrolments(
-    school_pks: list[int], term: Term, student_pks: list[int] | None, most: bool
+    school_pks: list[int], first: date, term: Term, student_pks: list[int] | None, most: bool
 ) -> EnrolmentRows:
-    """Read the schools' enrolments during the term (of the students asked for, if any)."""
+    """Read the schools' spells from `first` to the term's end (of the students asked for)."""
     only = "" if student_pks is None else f" AND {ids_in('student_id', student_pks)}"
     with connection.cursor() as cursor:
         cursor.execute(
@@ -257,7 +307,7 @@ def _enrolments(
             f"CAST(enrolled_to AS TEXT) FROM {Enrolment._meta.db_table} "
             f"WHERE {ids_in('school_id', school_pks, most=most)} AND enrolled_from <= %s "
             f"AND (enrolled_to IS NULL OR enrolled_to >= %s){only}",
-            [term.end, term.start],
+            [term.end, first],
         )
         return EnrolmentRows.from_rows(frozenset(), cursor.fetchall())
 

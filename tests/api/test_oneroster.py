@@ -1,5 +1,7 @@
 """OneRoster 1.2 CSV rosters in: orgs, users and enrollments (and demographics for birth dates)."""
 
+from datetime import timedelta
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -170,17 +172,46 @@ def test_a_bad_status_or_date_last_modified_is_named(api):
     }
 
 
-def test_separate_enrolment_spells_are_named_in_a_warning(api):
+def spells_of(national_id: str) -> list[tuple[str, str | None]]:
+    return [
+        (e.enrolled_from.isoformat(), e.enrolled_to and e.enrolled_to.isoformat())
+        for e in Enrolment.objects.filter(student__national_id=national_id).order_by(
+            "enrolled_from"
+        )
+    ]
+
+
+def test_separate_enrollments_are_separate_spells(api):
+    # Left on 2 April, back on 20 July: the days between are no enrolment's. Two
+    # classes overlapping, and one that starts the Monday after another's Friday, are
+    # one spell.
+    spells = ENROLLMENTS_HEADER + (
+        "\ne-1,,,class-1,org-1,u-2,student,,2026-01-28,2026-04-02"
+        "\ne-2,,,class-2,org-1,u-2,student,,2026-02-02,2026-03-06"
+        "\ne-3,,,class-1,org-1,u-2,student,,2026-07-20,2026-07-31"
+        "\ne-4,,,class-2,org-1,u-2,student,,2026-08-03,"
+        "\n"
+    )
+    response = post(api, enrollments=spells, demographics=None)
+    assert response.status_code == 200, response.content
+    assert response.json()["warnings"] == []
+    assert spells_of("100000001") == [("2026-01-28", "2026-04-02"), ("2026-07-20", None)]
+
+
+def test_a_delta_that_deletes_the_later_spell_ends_it_and_keeps_the_earlier(api):
     spells = ENROLLMENTS_HEADER + (
         "\ne-1,,,class-1,org-1,u-2,student,,2026-01-28,2026-04-02"
         "\ne-2,,,class-1,org-1,u-2,student,,2026-07-20,"
         "\n"
     )
-    response = post(api, enrollments=spells, demographics=None)
+    assert post(api, enrollments=spells, demographics=None).status_code == 200
+    delta = (
+        ENROLLMENTS_HEADER
+        + "\ne-2,tobedeleted,2026-09-04T10:00:00Z,class-1,org-1,u-2,student,,2026-07-20,\n"
+    )
+    response = post(api, enrollments=delta, demographics=None)
     assert response.status_code == 200, response.content
-    (warning,) = response.json()["warnings"]
-    assert warning["field"] == "enrollments.csv line 3"
-    assert "2026-04-02" in warning["message"] and "2026-07-20" in warning["message"]
+    assert spells_of("100000001") == [("2026-01-28", "2026-04-02"), ("2026-07-20", "2026-09-04")]
 
 
 def bundle(manifest: dict[str, str], parts: dict[str, str]) -> SimpleUploadedFile:
@@ -276,6 +307,17 @@ def test_the_export_round_trips_through_import_into_an_empty_school(api, nz_rost
 
     nz_roster.school_number = "427"
     nz_roster.save()
+    # A child who left and came back: two spells, which the export keeps apart.
+    again = Enrolment.objects.filter(school=nz_roster).order_by("pk").first()
+    assert again is not None
+    first_from = again.enrolled_from
+    Enrolment.objects.filter(pk=again.pk).update(enrolled_to=first_from + timedelta(days=30))
+    Enrolment.objects.create(
+        student=again.student,
+        school=nz_roster,
+        year_level=again.year_level,
+        enrolled_from=first_from + timedelta(days=60),
+    )
     response = api.get("/api/v1/schools/NZ-1/oneroster/export")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
@@ -312,4 +354,10 @@ def test_the_export_round_trips_through_import_into_an_empty_school(api, nz_rost
         )  # fmt: skip
 
     assert roster(empty) == roster(nz_roster)
-    assert len(roster(empty)) == 3
+    assert len(roster(empty)) == 4
+    assert (
+        Enrolment.objects.filter(
+            school=empty, student__national_id=again.student.national_id
+        ).count()
+        == 2
+    )

@@ -7,7 +7,7 @@ import pytest
 
 from stepwise.rules.calendar import Calendar, TermDates
 from stepwise.rules.certificate import certificate_rows, unresolved_codes, year_label
-from stepwise.rules.engine import evaluate
+from stepwise.rules.engine import clear_outside, evaluate
 from stepwise.rules.pack import load_pack
 
 ENGLAND_TERMS = [
@@ -59,7 +59,10 @@ def test_the_totals_agree_with_the_engines_standings(pack_key, last, joined, see
     rows = certificate_rows(
         load_pack(pack_key), cal, marks, first=date(2025, 9, 3), last=last, enrolled=(joined, None)
     )
-    expected = engine_totals(pack_key, cal, marks, last, enrolled)
+    # Standings clear the marks of days off roll before the engine counts (as here).
+    on_roll = marks[None, :].copy()
+    clear_outside(on_roll, (np.array([0]), *enrolled))
+    expected = engine_totals(pack_key, cal, on_roll[0], last, enrolled)
     t = rows.totals
     assert (t.possible, t.present, t.justified, t.unjustified, t.missing) == (
         expected["possible"],
@@ -129,7 +132,8 @@ def test_closed_days_count_nothing_and_days_off_roll_are_not_missing():
     )  # fmt: skip
     closed = [d.day for d in rows.days if not d.open]
     assert closed == sorted(HALF_TERM)
-    assert rows.totals.possible == 2 * (15 - 5)  # three weeks less half term
+    # Three weeks less half term, less 5-7 November off roll (their marks count for nothing).
+    assert rows.totals.possible == 2 * (15 - 5 - 3)
 
     marks[:] = 0
     rows = certificate_rows(
@@ -139,6 +143,20 @@ def test_closed_days_count_nothing_and_days_off_roll_are_not_missing():
     # On roll and open: 20-24 October and 3-4 November, 7 days.
     assert rows.totals.missing == 2 * 7
     assert [d.on_roll for d in rows.days][-3:] == [False, False, False]
+
+
+def test_only_the_days_of_a_spell_of_enrolment_are_on_roll():
+    # On roll 3 September to 21 October, and again from 3 November; no marks at all.
+    pack = load_pack("england")
+    cal = calendar()
+    rows = certificate_rows(
+        pack, cal, np.zeros(cal.width, dtype=np.uint8), first=date(2025, 10, 20),
+        last=date(2025, 11, 7), enrolled=[(date(2025, 9, 3), date(2025, 10, 21)),
+                                          (date(2025, 11, 3), None)],
+    )  # fmt: skip
+    on_roll = [d.day.isoformat() for d in rows.days if d.on_roll and d.open]
+    assert on_roll == ["2025-10-20", "2025-10-21", *(f"2025-11-0{n}" for n in range(3, 8))]
+    assert rows.totals.missing == 2 * 7
 
 
 def test_a_stored_byte_the_pack_does_not_know_is_shown_not_counted():

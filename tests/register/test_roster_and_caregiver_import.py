@@ -92,13 +92,16 @@ def test_a_bad_roster_is_rejected_whole(nz_school, what, row, message):
     assert not Student.objects.exists()
 
 
-def test_a_student_listed_twice_is_refused(nz_school):
+def test_a_student_listed_twice_with_overlapping_spells_is_refused(nz_school):
     row = "NZ-1,200000001,Good,Row,2011-01-01,9,2026-01-01,"
+    later = "NZ-1,200000001,Good,Row,2011-01-01,9,2026-05-04,"
     with pytest.raises(ImportRejected) as rejected:
-        import_roster(csv_bytes(ROSTER_HEADER, row, row), file_name="roster.csv")
-    assert "line 3, column student_id: 200000001 is listed twice for NZ-1 (first on line 2)" in str(
-        rejected.value
-    )
+        import_roster(csv_bytes(ROSTER_HEADER, row, later), file_name="roster.csv")
+    assert (
+        "line 3, column enrolled_from: 200000001's enrolment from 2026-05-04 with no end "
+        "overlaps the one from 2026-01-01 with no end on line 2"
+    ) in str(rejected.value)
+    assert not Student.objects.exists()
 
 
 def test_caregivers_link_to_students_and_siblings_share_a_caregiver(nz_roster):

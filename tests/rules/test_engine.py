@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from stepwise.rules.calendar import Calendar, TermDates
-from stepwise.rules.engine import count_sessions, evaluate
+from stepwise.rules.engine import clear_outside, count_sessions, evaluate
 from stepwise.rules.pack import load_pack
 
 NZ = load_pack("nz")
@@ -149,6 +149,26 @@ def test_not_on_roll_marks_before_a_pupil_joins_do_not_hide_unmarked_sessions():
     )
     assert standings.row(0)["unmarked"] == 4
     assert standings.row(0)["possible"] == 6
+
+
+def test_days_between_two_spells_have_nothing_waiting_and_their_marks_are_cleared():
+    # Two weeks, nothing marked. Row 0: spells on days 0-2 and 7-9 (six days); row 1:
+    # one spell over the whole term. Clearing leaves row 1's marks alone.
+    calendar = _calendar()
+    marks = np.zeros((2, calendar.width), dtype=np.uint8)
+    enrolled = (np.array([0, 0, 1]), np.array([0, 7, 0]), np.array([2, 9, 9]))
+    row = evaluate(NZ, calendar, marks, term="2026T1", as_of=date(2026, 2, 13), enrolled=enrolled)
+    assert row.unmarked.tolist() == [12, 20]
+
+    marks[:] = NZ.code_index["T"]
+    clear_outside(marks, enrolled)
+    on_roll = [0, 1, 2, 7, 8, 9]
+    assert (marks[0].reshape(-1, 2)[on_roll] != 0).all()
+    assert (np.delete(marks[0].reshape(-1, 2), on_roll, axis=0) == 0).all()
+    assert (marks[1] != 0).all()
+    s = evaluate(NZ, calendar, marks, term="2026T1", as_of=date(2026, 2, 13), enrolled=enrolled)
+    assert s.possible.tolist() == [12, 20]
+    assert s.unmarked.tolist() == [0, 0]
 
 
 def test_a_student_not_enrolled_in_the_term_has_nothing_waiting():

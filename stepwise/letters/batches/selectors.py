@@ -40,7 +40,10 @@ def batch_events(school: School, today: date) -> list[ThresholdEvent]:
     term = current_term(school, today)
     if threshold is None or term is None:
         return []
-    enrolled = Q(student__enrolments__school=school) & (
+    # One spell at most covers today: spells never overlap, so no event comes twice.
+    enrolled = Q(
+        student__enrolments__school=school, student__enrolments__enrolled_from__lte=today
+    ) & (
         Q(student__enrolments__enrolled_to__isnull=True)
         | Q(student__enrolments__enrolled_to__gte=today)
     )

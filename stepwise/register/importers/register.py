@@ -48,6 +48,10 @@ UPDATE_WORK_MEM = "256MB"  # PostgreSQL: a national day's changed rows, joined i
 COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
 COPY_TRAILER = b"\xff\xff"
 NOT_FOUND = -1
+# A spell's place is its key times DAY_SPAN plus its first day's number from DAY_ZERO:
+# a key and a day find the spell that began last on or before it in one binary search.
+DAY_ZERO = np.datetime64("1900-01-01")
+DAY_SPAN = 1 << 22  # days: past 9999-12-31
 DATED = -2  # a code with meanings for some days only: settled by each row's date
 REFUSED = -3  # a code with no meaning on the row's date (retired, or not yet in use)
 SQLITE_UPDATE_BATCH = 100_000  # register rows per UPDATE statement on SQLite
@@ -91,7 +95,8 @@ class Enrolments:
     not in the file); sorted.
     """
 
-    keys: np.ndarray  # int64
+    keys: np.ndarray  # int64, a student's spells in the order they began
+    spells: np.ndarray  # int64, each spell's place (see DAY_SPAN), sorted
     student: np.ndarray  # int64 student ids
     start: np.ndarray  # datetime64[D], first day enrolled
     end: np.ndarray  # datetime64[D], last day enrolled
@@ -200,14 +205,26 @@ def _enrolments(school_pks: list[int | None], student_ids: list[str]) -> Enrolme
     )
     ends = np.where(np.isnat(rows.enrolled_to), np.datetime64(OPEN_END), rows.enrolled_to)
     order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    if ((sorted_keys[1:] == sorted_keys[:-1]) & (sorted_keys[1:] != NOT_FOUND)).any():
+        order = np.lexsort((rows.enrolled_from, keys))  # a student's spells, earliest first
     # A first enrolment that no row's key matches keeps the arrays from being empty.
     return Enrolments(
         np.concatenate([[NOT_FOUND], keys[order]]),
+        np.concatenate(
+            [[np.iinfo(np.int64).min], _spell_places(keys[order], rows.enrolled_from[order])]
+        ),
         np.concatenate([[0], rows.student[order]]),
         np.concatenate([[np.datetime64(OPEN_END)], rows.enrolled_from[order]]),
         np.concatenate([[np.datetime64(OPEN_END)], ends[order]]),
         rows,
     )
+
+
+def _spell_places(keys: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """Return the place of (key, day) pairs among spells (see DAY_SPAN); NaT counts as day 0."""
+    number = (days.astype("datetime64[D]") - DAY_ZERO).astype(np.int64)
+    return keys * DAY_SPAN + np.clip(number, 0, DAY_SPAN - 1)
 
 
 def _positions(values: list[str], wanted: Sequence[str]) -> np.ndarray:
@@ -290,7 +307,10 @@ def _parse(data: bytes, file_name: str, progress: Callable[[int], None] | None) 
     keys = schools.index.astype(np.int64) * len(students.values) + students.index
     at = np.minimum(np.searchsorted(enrolments.keys, keys), len(enrolments.keys) - 1)
     on_roster = enrolments.keys[at] == keys
-    enrolled = on_roster & (enrolments.start[at] <= day_date) & (day_date <= enrolments.end[at])
+    # The spell that began last on or before the day, if it has not ended by then.
+    spell = np.searchsorted(enrolments.spells, _spell_places(keys, day_date), side="right") - 1
+    enrolled = on_roster & (enrolments.keys[spell] == keys)
+    enrolled &= (enrolments.start[spell] <= day_date) & (day_date <= enrolments.end[spell])
 
     ok = known_school & (term != NOT_FOUND) & (offset != NOT_FOUND) & (code >= 0)
     ok &= enrolled

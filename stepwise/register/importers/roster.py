@@ -13,6 +13,7 @@ from stepwise.register.csvfile import Problem, Problems, field_limits, parse_dat
 from stepwise.register.importers import Applied, ImportResult, run_import
 from stepwise.register.models import ImportRun
 from stepwise.schools.models import Enrolment, School, Student
+from stepwise.schools.spells import describe, overlaps
 
 HEADER = (
     "school_id",
@@ -59,7 +60,7 @@ def import_roster(data: bytes, *, file_name: str, user=None) -> ImportResult:
 def _parse(data: bytes, file_name: str) -> list[RosterRow]:
     problems = Problems(file_name)
     schools = {s.code: s for s in School.objects.all()}
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[tuple[str, str], list[tuple[int, tuple[date, date | None]]]] = {}
     rows = []
     for line, fields in read_rows(data, header=HEADER, problems=problems):
         school_id, student_id, given, family, birth, level, start, end = (f.strip() for f in fields)
@@ -71,11 +72,6 @@ def _parse(data: bytes, file_name: str) -> list[RosterRow]:
             problems.add(line, "school_id", f"unknown school {school_id!r}")
         if not student_id:
             problems.add(line, "student_id", "is empty")
-        elif (school_id, student_id) in seen:
-            first = seen[school_id, student_id]
-            message = f"{student_id} is listed twice for {school_id} (first on line {first})"
-            problems.add(line, "student_id", message)
-        seen[school_id, student_id] = line
         for column, value in (("given_name", given), ("family_name", family)):
             if not value:
                 problems.add(line, column, "is empty")
@@ -96,6 +92,17 @@ def _parse(data: bytes, file_name: str) -> list[RosterRow]:
             )
         if enrolled_from and enrolled_to and enrolled_to < enrolled_from:
             problems.add(line, "enrolled_to", f"{end} is before enrolled_from {start}")
+        elif enrolled_from and student_id:
+            # A child may be listed once for each spell at the school; spells never overlap.
+            spell = (enrolled_from, enrolled_to)
+            for first, other in seen.get((school_id, student_id), []):
+                if overlaps(spell, other):
+                    message = (
+                        f"{student_id}'s enrolment {describe(*spell)} overlaps the one "
+                        f"{describe(*other)} on line {first}"
+                    )
+                    problems.add(line, "enrolled_from", message)
+            seen.setdefault((school_id, student_id), []).append((line, spell))
         if problems:
             continue
         assert school and birth_date and enrolled_from and year_level is not None
@@ -122,45 +129,25 @@ def _apply(rows: list[RosterRow], file_name: str, user) -> Applied:
     # Each school's own records: a row finds, creates or changes only its school's.
     held = Student.objects.filter(school_id__in=school_pks, national_id__in=ids)
     students = {(s.school_id, s.national_id): s for s in held}
-    new_students, changed_students = [], []
+    new_students: list[Student] = []
+    changed_students: dict[int, Student] = {}  # a student listed for two spells comes once
     for r in rows:
         details = (r.given_name, r.family_name, r.birth_date)
         s = students.get((r.school.pk, r.national_id))
         if s is None:
             new_students.append(Student(school=r.school, national_id=r.national_id))
-            s = new_students[-1]
-        elif (s.given_name, s.family_name, s.birth_date) != details:
-            changed_students.append(s)
+            s = students[r.school.pk, r.national_id] = new_students[-1]  # a row a spell
+        elif s.pk is not None and (s.given_name, s.family_name, s.birth_date) != details:
+            changed_students[s.pk] = s
         s.given_name, s.family_name, s.birth_date = details
     Student.objects.bulk_create(new_students, batch_size=2000)
     Student.objects.bulk_update(
-        changed_students, ["given_name", "family_name", "birth_date"], batch_size=2000
+        changed_students.values(), ["given_name", "family_name", "birth_date"], batch_size=2000
     )
     held = Student.objects.filter(school_id__in=school_pks, national_id__in=ids)
     students = {(s.school_id, s.national_id): s for s in held}
 
-    existing = {
-        (e.student_id, e.school_id): e
-        for e in Enrolment.objects.filter(student__in=students.values())
-    }
-    new_enrolments, changed_enrolments = [], []
-    for r in rows:
-        student = students[r.school.pk, r.national_id]
-        e = existing.get((student.pk, r.school.pk))
-        values = (r.year_level, r.enrolled_from, r.enrolled_to)
-        if e is None:
-            new_enrolments.append(
-                Enrolment(
-                    student=student,
-                    school=r.school,
-                    year_level=r.year_level,
-                    enrolled_from=r.enrolled_from,
-                    enrolled_to=r.enrolled_to,
-                )
-            )
-        elif (e.year_level, e.enrolled_from, e.enrolled_to) != values:
-            e.year_level, e.enrolled_from, e.enrolled_to = values
-            changed_enrolments.append(e)
+    new_enrolments, changed_enrolments = _spells(rows, students, file_name)
     Enrolment.objects.bulk_create(new_enrolments, batch_size=2000)
     Enrolment.objects.bulk_update(
         changed_enrolments, ["year_level", "enrolled_from", "enrolled_to"], batch_size=2000
@@ -178,6 +165,49 @@ def _apply(rows: list[RosterRow], file_name: str, user) -> Applied:
         warnings=_conflicts(rows, file_name, user),
         schools={r.school.pk for r in rows},
     )
+
+
+def _spells(
+    rows: list[RosterRow], students: dict[tuple[int, str], Student], file_name: str
+) -> tuple[list[Enrolment], list[Enrolment]]:
+    """Return the spells the rows add and the ones they change, or raise naming an overlap.
+
+    Each row, earliest first, is matched to the student's spells by its dates: the
+    one it overlaps is corrected to the row, none means a new spell, two are refused
+    (see stepwise.schools.spells).
+    """
+    held: dict[int, list[Enrolment]] = {}
+    for e in Enrolment.objects.filter(student__in=students.values()).order_by("enrolled_from"):
+        held.setdefault(e.student_id, []).append(e)
+    problems = Problems(file_name)
+    new: list[Enrolment] = []
+    changed: dict[int, Enrolment] = {}
+    for r in sorted(rows, key=lambda r: r.enrolled_from):
+        student = students[r.school.pk, r.national_id]
+        spell = (r.enrolled_from, r.enrolled_to)
+        spells = held.setdefault(student.pk, [])
+        found = [e for e in spells if overlaps(spell, (e.enrolled_from, e.enrolled_to))]
+        values = (r.year_level, r.enrolled_from, r.enrolled_to)
+        if len(found) > 1:
+            held_text = " and ".join(describe(e.enrolled_from, e.enrolled_to) for e in found)
+            problems.add(
+                r.line,
+                "enrolled_from",
+                f"{r.national_id}'s enrolment {describe(*spell)} overlaps {len(found)} spells "
+                f"{r.school.code} holds ({held_text}): end or correct one of them first",
+            )
+        elif not found:
+            e = Enrolment(student=student, school=r.school, year_level=r.year_level)
+            e.enrolled_from, e.enrolled_to = spell
+            spells.append(e)
+            new.append(e)
+        elif (found[0].year_level, found[0].enrolled_from, found[0].enrolled_to) != values:
+            found[0].year_level, found[0].enrolled_from, found[0].enrolled_to = values
+            if found[0].pk is not None:
+                changed[found[0].pk] = found[0]
+    problems.items.sort(key=lambda p: p.line)
+    problems.raise_if_any()
+    return new, list(changed.values())
 
 
 def _conflicts(rows: list[RosterRow], file_name: str, user) -> list[Problem]:
