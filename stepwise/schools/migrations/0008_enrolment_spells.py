@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('schools', '0006_alter_student_national_id_alter_term_year'),
+        ('schools', '0007_closure_session'),
     ]
 
     operations = [
