@@ -1018,4 +1018,4 @@ def service_cases(
 
 # KAMAR's push and Ed-Fi's resource paths, in their own module: imported last, as they
 # register on `api` and use the helpers above.
-from . import standards  # noqa: E402, F401
+from . import edfi_resources, standards  # noqa: E402, F401
