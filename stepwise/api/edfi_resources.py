@@ -13,7 +13,7 @@ from ninja import Query
 
 from . import edfi
 from . import schemas as s
-from .api import api, audit, token_of
+from .api import ERRORS, api, audit, token_of
 from .edfi_events import KeyChanged, event_delete, event_put, resource
 from .formats import FieldError, FormatRejected
 from .models import EdFiAttendanceEvent
@@ -48,7 +48,7 @@ def _not_found(request: HttpRequest) -> HttpResponse:
 
 @api.get(
     EVENTS,
-    response={200: list[dict[str, Any]]},
+    response={200: list[dict[str, Any]], **ERRORS},
     url_name="edfi_events_query",
     tags=["ed-fi"],
 )
@@ -93,7 +93,7 @@ def edfi_events_query(
 
 @api.get(
     EVENTS + "/{event_id}",
-    response={200: dict[str, Any], 404: dict[str, Any]},
+    response={200: dict[str, Any], **ERRORS, 404: dict[str, Any]},
     url_name="edfi_event",
     tags=["ed-fi"],
     openapi_extra={"responses": _problem_responses(NOT_FOUND)},
@@ -109,7 +109,7 @@ def edfi_event(request: HttpRequest, event_id: str):
 
 @api.put(
     EVENTS + "/{event_id}",
-    response={204: None, 400: dict[str, Any], 404: dict[str, Any]},
+    response={204: None, **ERRORS, 400: dict[str, Any], 404: dict[str, Any]},
     url_name="edfi_event_put",
     tags=["ed-fi"],
     openapi_extra={
@@ -142,7 +142,7 @@ def edfi_event_put(request: HttpRequest, event_id: str):
 
 @api.delete(
     EVENTS + "/{event_id}",
-    response={204: None, 400: dict[str, Any], 404: dict[str, Any]},
+    response={204: None, **ERRORS, 400: dict[str, Any], 404: dict[str, Any]},
     url_name="edfi_event_delete",
     tags=["ed-fi"],
     openapi_extra={

@@ -113,6 +113,7 @@ def kamar_push(request: HttpRequest, code: str):
     tags=["ed-fi"],
     openapi_extra={
         "requestBody": {
+            "required": True,
             "content": {
                 "application/x-www-form-urlencoded": {
                     "schema": {
@@ -125,7 +126,7 @@ def kamar_push(request: HttpRequest, code: str):
                         },
                     }
                 }
-            }
+            },
         }
     },
 )
