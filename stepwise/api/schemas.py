@@ -24,10 +24,10 @@ def _iso_date(value: object) -> object:
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 # A date in a pushed row: checked by the importer, which names the row in its message,
 # and shown in the document as a date.
-DATE_TEXT = {"format": "date", "examples": ["2026-11-20"]}
+DATE_TEXT: dict[str, Any] = {"format": "date", "examples": ["2026-11-20"]}
 # Every pack's attendance codes; which of them a school may use is its pack's choice.
 CODES = tuple(sorted({c.code for p in available_packs() for c in load_pack(p).codes}))
-CODE_SCHEMA = {"type": "string", "enum": list(CODES)}
+CODE_ENUM: dict[str, Any] = {"enum": list(CODES)}
 # Every pack's response types; which of them a school may use is its pack's choice.
 RESPONSE_TYPES = tuple(
     sorted({t.key for p in available_packs() for t in load_pack(p).response_types})
@@ -82,7 +82,7 @@ class MarkIn(BaseModel):
     code: str = Field(
         max_length=4,
         description="A code of the school's rule pack",
-        json_schema_extra={"enum": list(CODES)},
+        json_schema_extra=CODE_ENUM,
     )
 
 
@@ -222,7 +222,7 @@ class MappingIn(Schema):
         max_length=4,
         examples=["T"],
         description="A code of the school's rule pack",
-        json_schema_extra={"enum": list(CODES)},
+        json_schema_extra=CODE_ENUM,
     )
 
 

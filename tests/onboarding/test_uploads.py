@@ -134,7 +134,7 @@ def test_a_school_leader_reads_the_history_but_does_not_upload(client, nz_school
     )
     sign_in(client, leader)
     page = client.get("/schools/NZ-1/imports/").content.decode()
-    assert "History" in page and "ImportUpload a file" not in page
+    assert "History" in page and "Upload a file" not in page
     assert upload(client, "NZ-1", "roster", "roster.csv", ROSTER).status_code == 403
     assert not ImportUpload.objects.exists()
 
