@@ -51,6 +51,7 @@ def standings(school: str, term: str) -> str:
         ("sims", "sims_register.csv", "england", "2026T1"),
         ("arbor", "arbor_register.csv", "england", "2026T1"),
         ("wonde", "wonde_register.csv", "england", "2026T1"),
+        ("bromcom", "bromcom_register.csv", "england", "2026T1"),
         ("kamar", "kamar_register.txt", "nz_roster", "2026T4"),
     ],
 )
@@ -145,3 +146,15 @@ def test_a_profile_for_another_jurisdiction_is_refused(england):
 def test_a_mapping_to_a_code_the_pack_lacks_is_refused(england):
     with pytest.raises(CommandError, match="not codes of the England rule pack: I_F=ZZ"):
         call_command("import-profile", "--school", "ENG-1", "--profile", "sims", "I_F=ZZ")
+
+
+def test_a_bromcom_teaching_period_is_refused_asking_for_registration_marks(england):
+    data = (
+        (DATA / "bromcom_register.csv").read_bytes().replace(b"T00:00:00,PM,", b"T00:00:00,P3,", 1)
+    )
+    with pytest.raises(ImportRejected) as refused:
+        register_take_profiled(data, profile=BUILT_IN["bromcom"], file_name="b.csv",
+                                 school=england)  # fmt: skip
+    (problem,) = refused.value.problems
+    assert (problem.line, problem.column) == (3, "PeriodDisplayName")
+    assert problem.message == "'P3' is not a session (AM or PM)"
