@@ -5,6 +5,7 @@ A token reaches the events of its own organisation's schools only; any other id 
 API (stepwise.api.api), which imports this module last.
 """
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -107,9 +108,33 @@ def edfi_event(request: HttpRequest, event_id: str):
     return api.create_response(request, resource(row), status=200)
 
 
+WRITE_RESPONSES: dict[int, Any] = {204: None, **ERRORS, 400: dict[str, Any], 404: dict[str, Any]}
+KEY_CHANGE_DETAIL = ("the student, school, session, date and category of an event are its key: "
+                     "delete it and post the new one instead")  # fmt: skip
+
+
+def _write(
+    request: HttpRequest, event_id: str, change: Callable[[EdFiAttendanceEvent], object]
+) -> HttpResponse:
+    """Change the token's event by `change`: 204, or 404, or 400 in problem details."""
+    row = _event_for_token(request, event_id)
+    if row is None:
+        return _not_found(request)
+    try:
+        change(row)
+    except FormatRejected as e:
+        body = edfi.problem(400, edfi.VALIDATION, e.detail, e.errors, True)
+        return _problem(request, 400, body)
+    except KeyChanged:
+        errors = [FieldError(KEY_CHANGE_DETAIL, "")]
+        body = edfi.problem(400, edfi.KEY_CHANGE, KEY_CHANGE_DETAIL, errors, True)
+        return _problem(request, 400, body)
+    return HttpResponse(status=204)
+
+
 @api.put(
     EVENTS + "/{event_id}",
-    response={204: None, **ERRORS, 400: dict[str, Any], 404: dict[str, Any]},
+    response=WRITE_RESPONSES,
     url_name="edfi_event_put",
     tags=["ed-fi"],
     openapi_extra={
@@ -124,25 +149,14 @@ def edfi_event(request: HttpRequest, event_id: str):
 )
 def edfi_event_put(request: HttpRequest, event_id: str):
     """Replace an event (its duration, times, extension); the natural key may not change."""
-    row = _event_for_token(request, event_id)
-    if row is None:
-        return _not_found(request)
-    try:
-        event_put(row=row, token=token_of(request), data=request.body)
-    except FormatRejected as e:
-        body = edfi.problem(400, edfi.VALIDATION, e.detail, e.errors, True)
-        return _problem(request, 400, body)
-    except KeyChanged:
-        detail = ("the student, school, session, date and category of an event are its key: "
-                  "delete it and post the new one instead")  # fmt: skip
-        errors = [FieldError(detail, "")]
-        return _problem(request, 400, edfi.problem(400, edfi.KEY_CHANGE, detail, errors, True))
-    return HttpResponse(status=204)
+    token = token_of(request)
+    return _write(request, event_id, lambda row: event_put(row=row, token=token,
+                                                          data=request.body))  # fmt: skip
 
 
 @api.delete(
     EVENTS + "/{event_id}",
-    response={204: None, **ERRORS, 400: dict[str, Any], 404: dict[str, Any]},
+    response=WRITE_RESPONSES,
     url_name="edfi_event_delete",
     tags=["ed-fi"],
     openapi_extra={
@@ -153,12 +167,5 @@ def edfi_event_put(request: HttpRequest, event_id: str):
 )
 def edfi_event_delete(request: HttpRequest, event_id: str):
     """Delete an event; the marks of its day come again from the day's other events."""
-    row = _event_for_token(request, event_id)
-    if row is None:
-        return _not_found(request)
-    try:
-        event_delete(row=row, token=token_of(request))
-    except FormatRejected as e:
-        body = edfi.problem(400, edfi.VALIDATION, e.detail, e.errors, True)
-        return _problem(request, 400, body)
-    return HttpResponse(status=204)
+    token = token_of(request)
+    return _write(request, event_id, lambda row: event_delete(row=row, token=token))

@@ -19,10 +19,8 @@ from playwright.sync_api import expect
 
 from stepwise.accounts.models import Membership
 from stepwise.onboarding.models import ImportUpload
-from stepwise.register.importers.roster import import_roster
 from stepwise.register.models import SchoolImportProfile
-from stepwise.schools.services import school_add
-from tests.conftest import ROSTER_HEADER, TODAY, csv_bytes, sign_in
+from tests.conftest import sign_in
 
 from .test_first_real_school import run_worker
 
@@ -40,17 +38,9 @@ def standings() -> str:
 
 
 def test_an_admin_uploads_a_sims_export_with_its_profile_and_sees_the_clis_standings(
-    transactional_db, live_server, page
+    transactional_db, live_server, page, england
 ):
-    school = school_add(code="ENG-1", name="Oak Test Academy", pack="england", today=TODAY)
-    import_roster(
-        csv_bytes(
-            ROSTER_HEADER,
-            "ENG-1,H801200001001,Zoë,Hart,2014-02-03,7,2026-09-01,",
-            "ENG-1,H801200001002,Sam,Okafor,2014-05-06,7,2026-09-01,",
-        ),
-        file_name="roster.csv",
-    )
+    school = england
     admin = get_user_model().objects.create_user("oak-admin")
     Membership.objects.create(
         user=admin, organisation=school.organisation, role=Membership.Role.SCHOOL_ADMIN

@@ -15,26 +15,9 @@ from django.core.management.base import CommandError
 
 from stepwise.intake.services import register_take, register_take_profiled
 from stepwise.register.csvfile import ImportRejected
-from stepwise.register.importers.roster import import_roster
 from stepwise.register.importers.vendors import BUILT_IN, import_profile_set
-from stepwise.schools.services import school_add
-from tests.conftest import ROSTER_HEADER, TODAY, csv_bytes
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-
-
-@pytest.fixture
-def england(db):
-    school = school_add(code="ENG-1", name="Oak Test Academy", pack="england", today=TODAY)
-    import_roster(
-        csv_bytes(
-            ROSTER_HEADER,
-            "ENG-1,H801200001001,Zoë,Hart,2014-02-03,7,2026-09-01,",
-            "ENG-1,H801200001002,Sam,Okafor,2014-05-06,7,2026-09-01,",
-        ),
-        file_name="roster.csv",
-    )
-    return school
 
 
 def standings(school: str, term: str) -> str:
