@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from stepwise.onboarding.organisations import school_setup
 from stepwise.register.importers.roster import import_roster
+from stepwise.schools.services import school_add
 
 # A page on a busy two-core machine (CI runs two workers) can take longer to load than
 # Playwright's default 5 s: its assertions wait up to 15 s before they fail.
@@ -50,6 +51,21 @@ def nz_roster(nz_school):
         file_name="roster.csv",
     )
     return nz_school
+
+
+@pytest.fixture
+def england(db):
+    """An English school of two students: the vendors' test files under tests/data name them."""
+    school = school_add(code="ENG-1", name="Oak Test Academy", pack="england", today=TODAY)
+    import_roster(
+        csv_bytes(
+            ROSTER_HEADER,
+            "ENG-1,H801200001001,Zoë,Hart,2014-02-03,7,2026-09-01,",
+            "ENG-1,H801200001002,Sam,Okafor,2014-05-06,7,2026-09-01,",
+        ),
+        file_name="roster.csv",
+    )
+    return school
 
 
 def confirmed_device(user):

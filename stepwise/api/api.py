@@ -691,8 +691,8 @@ def ministry_export_table(
     request: HttpRequest,
     code: str,
     table: Path[Literal["attendance", "responses"]],
-    first: str = Query(..., alias="from", max_length=20, description="YYYY-MM-DD"),
-    last: str = Query(..., alias="to", max_length=20, description="YYYY-MM-DD"),
+    first: s.IsoDate = Query(..., alias="from", description="YYYY-MM-DD"),
+    last: s.IsoDate = Query(..., alias="to", description="YYYY-MM-DD"),
     format: Literal["csv", "parquet"] = "csv",
 ):
     """Download one file of the Ministry export (docs/ministry-export.md) as CSV or Parquet.
@@ -703,7 +703,7 @@ def ministry_export_table(
     found = school_of(request, code)
     today = timezone.localdate()
     try:
-        start, end = parse_period(first, last, today=today)
+        start, end = parse_period(first.isoformat(), last.isoformat(), today=today)
     except PeriodError as e:
         raise FormatRejected(
             [FieldError(m, f) for f, m in e.errors.items()], "the period is not valid"
@@ -1015,4 +1015,4 @@ def service_cases(
 
 # KAMAR's push and Ed-Fi's resource paths, in their own module: imported last, as they
 # register on `api` and use the helpers above.
-from . import standards  # noqa: E402, F401
+from . import edfi_resources, standards  # noqa: E402, F401

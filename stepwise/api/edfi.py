@@ -10,7 +10,14 @@ TOKEN_LIFETIME = 3600  # seconds a client may use an access token before asking 
 PROBLEM_TYPE = "application/problem+json"
 VALIDATION = "bad-request:data-validation-failed"
 ACCESS_DENIED = "security:authorization:access-denied"
-TITLES = {VALIDATION: "Data Validation Failed", ACCESS_DENIED: "Authorization Denied"}
+NOT_FOUND = "not-found"
+KEY_CHANGE = "bad-request:key-change-not-supported"
+TITLES = {
+    VALIDATION: "Data Validation Failed",
+    ACCESS_DENIED: "Authorization Denied",
+    NOT_FOUND: "Resource Not Found",
+    KEY_CHANGE: "Key Change Not Supported",
+}
 
 
 def json_path(field: str, single: bool) -> str:

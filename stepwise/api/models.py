@@ -90,3 +90,35 @@ class EdFiCodeMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.descriptor} → {self.code}"
+
+
+class EdFiAttendanceEvent(models.Model):
+    """A StudentSchoolAttendanceEvent posted at Ed-Fi's resource path, kept as a resource.
+
+    Ed-Fi clients read, replace and delete what they posted by its `resource_id`; the
+    natural key (student, school, term, date, category) finds it again when posted anew.
+    The marks it gave are in the register; `body` is the resource as last sent.
+    """
+
+    resource_id = models.CharField(max_length=32, unique=True)  # Ed-Fi's id: 32 hex digits
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="edfi_events")
+    student_unique_id = models.CharField(max_length=40)
+    event_date = models.DateField()
+    descriptor = models.CharField(max_length=300)
+    school_year = models.PositiveSmallIntegerField()
+    session_name = models.CharField(max_length=60)
+    body = models.JSONField()
+    last_modified = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "student_unique_id", "event_date", "descriptor",
+                        "school_year", "session_name"],
+                name="one_edfi_event_per_natural_key",
+            )
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.student_unique_id} {self.event_date} {self.descriptor}"

@@ -22,6 +22,12 @@ def _iso_date(value: object) -> object:
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+# A date in a pushed row: checked by the importer, which names the row in its message,
+# and shown in the document as a date.
+DATE_TEXT: dict[str, Any] = {"format": "date", "examples": ["2026-11-20"]}
+# Every pack's attendance codes; which of them a school may use is its pack's choice.
+CODES = tuple(sorted({c.code for p in available_packs() for c in load_pack(p).codes}))
+CODE_ENUM: dict[str, Any] = {"enum": list(CODES)}
 # Every pack's response types; which of them a school may use is its pack's choice.
 RESPONSE_TYPES = tuple(
     sorted({t.key for p in available_packs() for t in load_pack(p).response_types})
@@ -70,10 +76,14 @@ class SchoolOut(Schema):
 # Batches are plain pydantic models, not ninja Schemas: a Schema runs a validator per
 # row that is meant for reading Django objects, and a batch has up to 20,000 rows.
 class MarkIn(BaseModel):
-    student_id: str = Field(max_length=40)
-    date: str = Field(max_length=10, description="YYYY-MM-DD", examples=["2026-11-20"])
+    student_id: str = Field(min_length=1, max_length=40)
+    date: str = Field(max_length=10, description="YYYY-MM-DD", json_schema_extra=DATE_TEXT)
     session: Literal["AM", "PM"] = Field(description="AM or PM", examples=["AM"])
-    code: str = Field(max_length=4, description="A code of the school's rule pack")
+    code: str = Field(
+        max_length=4,
+        description="A code of the school's rule pack",
+        json_schema_extra=CODE_ENUM,
+    )
 
 
 class MarksIn(BaseModel):
@@ -81,13 +91,15 @@ class MarksIn(BaseModel):
 
 
 class RosterRowIn(BaseModel):
-    student_id: str = Field(max_length=40)
-    given_name: str = Field(max_length=100)
-    family_name: str = Field(max_length=100)
-    birth_date: str = Field(max_length=10, description="YYYY-MM-DD")
+    student_id: str = Field(min_length=1, max_length=40)
+    given_name: str = Field(min_length=1, max_length=100)
+    family_name: str = Field(min_length=1, max_length=100)
+    birth_date: str = Field(max_length=10, description="YYYY-MM-DD", json_schema_extra=DATE_TEXT)
     year_level: int | str = Field(description="0 to 15")
-    enrolled_from: str = Field(max_length=10, description="YYYY-MM-DD")
-    enrolled_to: str | None = Field(None, max_length=10, description="YYYY-MM-DD, or null")
+    enrolled_from: str = Field(max_length=10, description="YYYY-MM-DD", json_schema_extra=DATE_TEXT)
+    enrolled_to: str | None = Field(
+        None, max_length=10, description="YYYY-MM-DD, or null", json_schema_extra=DATE_TEXT
+    )
 
 
 class RosterIn(BaseModel):
@@ -95,11 +107,11 @@ class RosterIn(BaseModel):
 
 
 class CaregiverRowIn(BaseModel):
-    student_id: str = Field(max_length=40)
-    caregiver_id: str = Field(max_length=60)
-    given_name: str = Field(max_length=100)
-    family_name: str = Field(max_length=100)
-    relationship: str = Field(max_length=60)
+    student_id: str = Field(min_length=1, max_length=40)
+    caregiver_id: str = Field(min_length=1, max_length=60)
+    given_name: str = Field(min_length=1, max_length=100)
+    family_name: str = Field(min_length=1, max_length=100)
+    relationship: str = Field(min_length=1, max_length=60)
     lives_with_student: bool | str
     parental_responsibility: bool | str
     email: str = Field("", max_length=TEXT)
@@ -164,6 +176,7 @@ EDFI_EVENT_SCHEMA = {
                 },
                 "sessionName": {
                     "type": "string",
+                    "minLength": 1,
                     "maxLength": 60,
                     "description": "The term: its name (Term 4 2026) or key (2026T4)",
                 },
@@ -172,11 +185,12 @@ EDFI_EVENT_SCHEMA = {
         "studentReference": {
             "type": "object",
             "required": ["studentUniqueId"],
-            "properties": {"studentUniqueId": {"type": "string", "maxLength": 40}},
+            "properties": {"studentUniqueId": {"type": "string", "minLength": 1, "maxLength": 40}},
         },
         "eventDate": {"type": "string", "format": "date", "example": "2026-11-20"},
         "attendanceEventCategoryDescriptor": {
             "type": "string",
+            "minLength": 1,
             "maxLength": 300,
             "example": "uri://ed-fi.org/AttendanceEventCategoryDescriptor#Unexcused Absence",
         },
@@ -203,8 +217,13 @@ EDFI_EVENT_SCHEMA = {
 
 
 class MappingIn(Schema):
-    descriptor: str = Field(max_length=300, examples=["Unexcused Absence"])
-    code: str = Field(max_length=4, examples=["T"])
+    descriptor: str = Field(min_length=1, max_length=300, examples=["Unexcused Absence"])
+    code: str = Field(
+        max_length=4,
+        examples=["T"],
+        description="A code of the school's rule pack",
+        json_schema_extra=CODE_ENUM,
+    )
 
 
 class MappingsIn(Schema):
@@ -275,12 +294,12 @@ class EarlyWarningPage(PageOut):
 
 
 class ResponseIn(Schema):
-    student_id: str = Field(max_length=40)
+    student_id: str = Field(min_length=1, max_length=40)
     response_type: ResponseType = Field(
         examples=["conversation"], description="One of the school's rule pack's response types"
     )
     happened_on: IsoDate
-    done_by: str = Field(max_length=200)
+    done_by: str = Field(min_length=1, max_length=200)
     description_id: int | None = Field(None, description="One of the school's Descriptions")
     threshold_event_id: int | None = None
     notes: str = Field(

@@ -15,9 +15,10 @@ from stepwise.schools.models import School
 from . import edfi, kamar
 from . import schemas as s
 from .api import PUSH_ERRORS, KeyHeader, api, idempotent, token_of
+from .edfi_events import events_post
 from .formats import FieldError, FormatRejected
 from .models import ApiToken
-from .pushes import Pushed, import_rows, push_edfi, result_body
+from .pushes import Pushed, import_rows, result_body
 from .ratelimit import rate_check
 from .services import Answer, token_authenticate, token_touch
 
@@ -112,6 +113,7 @@ def kamar_push(request: HttpRequest, code: str):
     tags=["ed-fi"],
     openapi_extra={
         "requestBody": {
+            "required": True,
             "content": {
                 "application/x-www-form-urlencoded": {
                     "schema": {
@@ -124,7 +126,7 @@ def kamar_push(request: HttpRequest, code: str):
                         },
                     }
                 }
-            }
+            },
         }
     },
 )
@@ -185,8 +187,10 @@ def edfi_events(request: HttpRequest, idempotency_key=KeyHeader):
     """Take StudentSchoolAttendanceEvents at Ed-Fi's path: one resource, or an array.
 
     The school is the one of the token's organisation whose number is the events'
-    schoolReference.schoolId. Imported as by .../edfi/student-school-attendance-events;
-    answered 201 when marks were new or changed, 200 when all were there already, and
+    schoolReference.schoolId. Each event is kept as a resource, upserted by its natural
+    key (student, school, term, date, category), and the marks of its day come from all
+    the day's kept events by the documented precedence. Answered 201 (with a Location
+    for one event) when an event was new, 200 when every one was there already, and
     errors as Ed-Fi's problem details (400, validationErrors by JSON path).
     """
     token = token_of(request)
@@ -210,15 +214,19 @@ def edfi_events(request: HttpRequest, idempotency_key=KeyHeader):
             body_out = edfi.problem(400, edfi.VALIDATION, "not imported", errors, single)
             return _problem(request, 400, body_out)
 
+    ids: list[str] = []
+
     def push() -> Answer:
         try:
-            pushed = push_edfi(school=found, token=token, data=body)
+            pushed, sent, created = events_post(school=found, token=token, data=body)
         except FormatRejected as e:
             return Answer(400, edfi.problem(400, edfi.VALIDATION, e.detail, e.errors, single))
-        created = pushed.result.run.outcome == "imported"
+        ids.extend(sent)
         return Answer(201 if created else 200, result_body(pushed))
 
     response = idempotent(request, found, idempotency_key, [body], push)
     if response.status_code == 400:
         response["Content-Type"] = edfi.PROBLEM_TYPE
+    if single and len(ids) == 1:
+        response["Location"] = request.build_absolute_uri(f"{request.path}/{ids[0]}")
     return response

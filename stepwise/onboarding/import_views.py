@@ -16,7 +16,8 @@ from django.shortcuts import redirect, render
 from stepwise.accounts.access import has_school_role, require_school_role
 from stepwise.accounts.models import Membership
 from stepwise.audit.services import audit_record
-from stepwise.register.models import ImportRun
+from stepwise.register.importers.vendors import BUILT_IN, import_profile_set, profiles_for
+from stepwise.register.models import ImportRun, SchoolImportProfile
 from stepwise.schools.access import get_school_for_user
 from stepwise.schools.models import School
 from stepwise.web.csvfiles import csv_writer
@@ -29,6 +30,7 @@ from .uploads import upload_refusal, upload_start
 
 R = Membership.Role
 UPLOADERS = (R.ATTENDANCE_OFFICER, R.SCHOOL_ADMIN, R.ORG_ADMIN)
+PROFILE_SAVERS = (R.SCHOOL_ADMIN, R.ORG_ADMIN)  # a setting of the school, as its code mappings
 RUNS_PER_PAGE = 50
 PROBLEMS_SHOWN = 200
 POLL_SECONDS = 1
@@ -50,18 +52,27 @@ def _get_upload(user, code: str, pk: int) -> tuple[School, ImportUpload]:
     return school, upload
 
 
-def _start(request: HttpRequest, school: School, kind: str) -> ImportUpload | dict[str, str]:
+def _saved_profile(school: School) -> str:
+    saved = SchoolImportProfile.objects.filter(school=school).first()
+    return saved.profile if saved is not None else ""
+
+
+def _start(
+    request: HttpRequest, school: School, kind: str, profile: str
+) -> ImportUpload | dict[str, str]:
     """Start importing the request's file; return the upload, or what is wrong by field.
 
     A file too big or of the wrong kind is refused before it is read: the request
-    says its name and size.
+    says its name and size. A school admin may save the file's format for the school.
     """
     found = request.FILES.get("upload")
     if found is None:
         return {"upload": "Choose a CSV file to upload"}
     name = found.name or "upload.csv"
-    if errors := upload_refusal(kind=kind, name=name, size=found.size or 0):
-        return errors
+    refused = upload_refusal(kind=kind, name=name, size=found.size or 0, school=school,
+                             profile=profile)  # fmt: skip
+    if refused:
+        return refused
     try:
         upload = upload_start(
             school=school,
@@ -69,9 +80,15 @@ def _start(request: HttpRequest, school: School, kind: str) -> ImportUpload | di
             name=name,
             content=found.read(),
             by=request.user,  # type: ignore[arg-type]
+            profile=profile,
         )
     except ValidationError as e:
         return {k: " ".join(v) for k, v in e.message_dict.items()}
+    if profile and request.POST.get("save_profile") and _may_save_profile(request, school):
+        import_profile_set(school=school, profile=BUILT_IN[profile], mappings={})
+        audit_record(request=request, organisation=school.organisation, action="change",
+                     object_type="import_profile", object_id=school.code,
+                     detail=f"register files read as {BUILT_IN[profile].name}")  # fmt: skip
     audit_record(
         request=request,
         organisation=school.organisation,
@@ -90,9 +107,11 @@ def imports(request: HttpRequest, code: str) -> HttpResponse:
     may_upload = has_school_role(request.user, school, UPLOADERS)
     errors: dict[str, str] = {}
     kind = request.POST.get("kind", "")
+    saved = _saved_profile(school)
+    profile = request.POST.get("profile", "") if request.method == "POST" else saved
     if request.method == "POST":
         require_school_role(request.user, school, UPLOADERS)
-        started = _start(request, school, kind)
+        started = _start(request, school, kind, profile)
         if isinstance(started, ImportUpload):
             return redirect("upload", code=school.code, pk=started.pk)
         errors = started
@@ -108,10 +127,18 @@ def imports(request: HttpRequest, code: str) -> HttpResponse:
         "errors": errors,
         "kind": kind,
         "kinds": [(k, label, KIND_HINTS[k]) for k, label in ImportRun.Kind.choices],
+        "profile": profile,
+        "saved_profile": saved,
+        "profiles": profiles_for(school.pack),
+        "may_save_profile": _may_save_profile(request, school),
         "runs": [(run, who_imported(run.imported_by)) for run in paged["page"]],
         **paged,
     }
     return render(request, "onboarding/imports.html", context, status=400 if errors else 200)
+
+
+def _may_save_profile(request: HttpRequest, school: School) -> bool:
+    return has_school_role(request.user, school, PROFILE_SAVERS)
 
 
 @login_required

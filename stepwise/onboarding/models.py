@@ -26,6 +26,8 @@ class ImportUpload(models.Model):
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="uploads")
     kind = models.CharField(max_length=20, choices=ImportRun.Kind.choices)
+    # The import profile a register file is read through; blank for Stepwise's own CSV.
+    profile = models.CharField(max_length=20, blank=True)
     file_name = models.CharField(max_length=300)
     content = models.BinaryField(blank=True)
     sha256 = models.CharField(max_length=64)

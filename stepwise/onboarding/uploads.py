@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from stepwise.register.csvfile import ImportRejected
+from stepwise.register.importers.vendors import BUILT_IN, profiles_for
 from stepwise.register.models import ImportRun
 from stepwise.schools.models import School
 from stepwise.web.uploads import extension, too_big
@@ -30,11 +31,17 @@ logger = logging.getLogger(__name__)
 PROBLEMS_KEPT = 100_000
 
 
-def upload_refusal(*, kind: str, name: str, size: int) -> dict[str, str]:
+def upload_refusal(
+    *, kind: str, name: str, size: int, school: School | None = None, profile: str = ""
+) -> dict[str, str]:
     """Return what is wrong with an upload, by field, before its content is read."""
     errors = {}
     if kind not in ImportRun.Kind.values:
         errors["kind"] = "Select what the file holds"
+    elif profile and kind != ImportRun.Kind.REGISTER:
+        errors["profile"] = "A system’s format is for register files: choose Stepwise CSV"
+    elif profile and (school is None or profile not in {p.key for p in profiles_for(school.pack)}):
+        errors["profile"] = "Select one of the formats listed"
     if extension(name) not in (".csv", ".txt"):
         errors["upload"] = f"{name} is not a CSV file: save it from your system as CSV (UTF-8)"
     elif refused := too_big(name, size, settings.UPLOAD_IMPORT_MAX_BYTES, "an import file"):
@@ -42,9 +49,16 @@ def upload_refusal(*, kind: str, name: str, size: int) -> dict[str, str]:
     return errors
 
 
-def upload_start(*, school: School, kind: str, name: str, content: bytes, by: User) -> ImportUpload:
-    """Keep an uploaded file and queue its import; raise ValidationError saying what is wrong."""
-    if errors := upload_refusal(kind=kind, name=name, size=len(content)):
+def upload_start(
+    *, school: School, kind: str, name: str, content: bytes, by: User, profile: str = ""
+) -> ImportUpload:
+    """Keep an uploaded file and queue its import; raise ValidationError saying what is wrong.
+
+    `profile` names the built-in import profile a register file is read through.
+    """
+    refused = upload_refusal(kind=kind, name=name, size=len(content), school=school,
+                             profile=profile)  # fmt: skip
+    if errors := refused:
         raise ValidationError(errors)
     if not content.strip():
         raise ValidationError({"upload": f"{name} is empty"})
@@ -52,6 +66,7 @@ def upload_start(*, school: School, kind: str, name: str, content: bytes, by: Us
         upload = ImportUpload.objects.create(
             school=school,
             kind=kind,
+            profile=profile,
             file_name=name[:300],
             content=content,
             sha256=hashlib.sha256(content).hexdigest(),
@@ -102,6 +117,7 @@ def upload_run(*, upload_pk: int) -> None:
             data=data,
             file_name=upload.file_name,
             user=upload.requested_by,
+            profile=BUILT_IN[upload.profile] if upload.profile else None,
             progress=progress,
             checked=importing,
         )

@@ -24,20 +24,6 @@ from tests.conftest import ROSTER_HEADER, TODAY, csv_bytes
 DATA = Path(__file__).resolve().parents[1] / "data"
 
 
-@pytest.fixture
-def england(db):
-    school = school_add(code="ENG-1", name="Oak Test Academy", pack="england", today=TODAY)
-    import_roster(
-        csv_bytes(
-            ROSTER_HEADER,
-            "ENG-1,H801200001001,Zoë,Hart,2014-02-03,7,2026-09-01,",
-            "ENG-1,H801200001002,Sam,Okafor,2014-05-06,7,2026-09-01,",
-        ),
-        file_name="roster.csv",
-    )
-    return school
-
-
 def standings(school: str, term: str) -> str:
     out = StringIO()
     call_command("standings", "--school", school, "--term", term, "--as-of", "2026-10-16",
@@ -52,6 +38,7 @@ def standings(school: str, term: str) -> str:
         ("sims", "sims_register.csv", "england", "2026T1"),
         ("arbor", "arbor_register.csv", "england", "2026T1"),
         ("wonde", "wonde_register.csv", "england", "2026T1"),
+        ("bromcom", "bromcom_register.csv", "england", "2026T1"),
         ("kamar", "kamar_register.txt", "nz_roster", "2026T4"),
     ],
 )
@@ -159,3 +146,15 @@ def test_each_pack_names_the_systems_its_schools_use_and_each_is_built_in(pack):
 def test_every_built_in_profile_is_offered_by_some_pack():
     offered = {key for pack in available_packs() for key in load_pack(pack).import_profiles}
     assert offered == set(BUILT_IN)
+
+
+def test_a_bromcom_teaching_period_is_refused_asking_for_registration_marks(england):
+    data = (
+        (DATA / "bromcom_register.csv").read_bytes().replace(b"T00:00:00,PM,", b"T00:00:00,P3,", 1)
+    )
+    with pytest.raises(ImportRejected) as refused:
+        register_take_profiled(data, profile=BUILT_IN["bromcom"], file_name="b.csv",
+                                 school=england)  # fmt: skip
+    (problem,) = refused.value.problems
+    assert (problem.line, problem.column) == (3, "PeriodDisplayName")
+    assert problem.message == "'P3' is not a session (AM or PM)"

@@ -109,7 +109,31 @@ WONDE = Profile(
     "student as their UPN, and the column names",
 )
 
-BUILT_IN = {p.key: p for p in (SIMS, ARBOR, KAMAR, WONDE)}
+BROMCOM = Profile(
+    key="bromcom",
+    name="Bromcom",
+    packs=("england", "kent"),
+    layout=SESSION,
+    columns={
+        "school_id": ("School ID",),
+        "student_id": ("UPN", "StudentId", "Student Id"),
+        "date": ("CalendarStartDate", "Date"),
+        "session": ("PeriodDisplayName", "Period"),
+        "code": ("Mark",),
+    },
+    date_formats=("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d", "%d/%m/%Y"),
+    sessions={"AM Reg": "AM", "PM Reg": "PM"},
+    confirmed="Bromcom's API gives a period's mark as StudentId, CalendarStartDate, "
+    "PeriodDisplayName, Mark and AttendanceComment (its BasicAttendance entity, as the open "
+    "client jamesgurung/bromcom-essentials-dotnet reads it), and its marks are the DfE's "
+    "codes; schools set AM and PM registration periods (docs.bromcom.com, blank system setup)",
+    inferred="a CSV of those rows holding the AM and PM registration marks only (a teaching "
+    "period's row is refused), registration periods named AM and PM, ISO date-times, and the "
+    "student's id in StudentId being the one Stepwise's roster holds (a UPN column, if the "
+    "export has one, is read first)",
+)
+
+BUILT_IN = {p.key: p for p in (SIMS, ARBOR, KAMAR, WONDE, BROMCOM)}
 
 
 def profiles_for(pack: str) -> list[Profile]:
