@@ -112,7 +112,6 @@ WONDE = Profile(
 BROMCOM = Profile(
     key="bromcom",
     name="Bromcom",
-    packs=("england", "kent"),
     layout=SESSION,
     columns={
         "school_id": ("School ID",),
