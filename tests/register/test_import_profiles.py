@@ -15,11 +15,8 @@ from django.core.management.base import CommandError
 
 from stepwise.intake.services import register_take, register_take_profiled
 from stepwise.register.csvfile import ImportRejected
-from stepwise.register.importers.roster import import_roster
 from stepwise.register.importers.vendors import BUILT_IN, import_profile_set, profiles_for
 from stepwise.rules.pack import available_packs, load_pack
-from stepwise.schools.services import school_add
-from tests.conftest import ROSTER_HEADER, TODAY, csv_bytes
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
