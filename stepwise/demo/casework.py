@@ -27,6 +27,7 @@ from stepwise.cases.services import (
 from stepwise.cases.transfers import HEADER as TRANSFER_HEADER
 from stepwise.cases.transfers import import_transfers
 from stepwise.certificates.models import RegistrationCertificate
+from stepwise.certificates.selectors import year_periods
 from stepwise.certificates.services import certificate_issue
 from stepwise.letters.cases.selectors import case_letter_set, case_numbers
 from stepwise.letters.cases.services import Figures, letter_issue
@@ -146,14 +147,16 @@ def _work(case: Case, story: list, worker: User, as_of: date, rng: random.Random
 
 
 def _certificate(case: Case, school: School, worker: User, as_of: date) -> None:
-    """Issue last school year's and this year's registration certificates, as a referral's
-    evidence asks (this year's still has codes to resolve, to show a flagged one)."""
+    """Issue this school year's registration certificate, and last year's if the child was on
+    the school's roll then, as a referral's evidence asks (this year's still has codes to
+    resolve, to show a flagged one)."""
     if case.student is None:
         return
-    for period in (
-        RegistrationCertificate.Period.LAST_YEAR,
-        RegistrationCertificate.Period.THIS_YEAR,
-    ):
+    _, last_year = year_periods(school, as_of)
+    periods = [RegistrationCertificate.Period.THIS_YEAR]
+    if last_year and case.student.enrolments.filter(enrolled_from__lte=last_year[1]).exists():
+        periods.insert(0, RegistrationCertificate.Period.LAST_YEAR)
+    for period in periods:
         # Nothing to certify for a school year the demo's registers do not reach.
         with contextlib.suppress(ValidationError):
             certificate_issue(
