@@ -20,10 +20,9 @@ from django.db.models import (
 from django.utils import dateformat, timezone
 
 from stepwise.accounts.models import Organisation
-from stepwise.referrals.selectors import FALLBACK_PACK
 from stepwise.rules.engagement import Signal, engagement_signal
 from stepwise.rules.pack import DEFAULT_ENGAGEMENT, EngagementRule, Pack, load_pack
-from stepwise.schools.catchments import catchment_pack_key
+from stepwise.schools.catchments import catchment_pack_key, installation_pack_key
 from stepwise.web.names import display_name, name_from
 
 from .choices import reason_label
@@ -67,7 +66,7 @@ def service_pack(service: Organisation) -> Pack:
         .values_list("school__pack", flat=True)[:1]
         .first()
     )
-    return load_pack(pack_key or FALLBACK_PACK)
+    return load_pack(pack_key or installation_pack_key())
 
 
 def case_pack(case: Case) -> Pack:

@@ -53,7 +53,9 @@ def _marks(day: Day | None, cell: str) -> tuple[str, str]:
     if day is None or cell not in ("", "off"):
         return "", ""
     gap = MISSING_MARK if cell == "" else ""
-    return day.am or gap, day.pm or gap
+    am, pm = (day.am or gap, day.pm or gap)
+    # A session the school was closed for prints nothing: no mark was possible.
+    return ("" if "AM" in day.shut else am), ("" if "PM" in day.shut else pm)
 
 
 def _months(rows: CertificateRows, flagged: set[str]) -> list[dict[str, object]]:

@@ -23,7 +23,7 @@ from stepwise.register.models import RegisterTerm
 from stepwise.responses.models import ResponseActivity
 from stepwise.responses.timeliness import Deadlines
 from stepwise.rules.calendar import SESSIONS
-from stepwise.schools.calendars import closed_days
+from stepwise.schools.calendars import closed_days, closed_sessions
 from stepwise.schools.models import Enrolment, School
 from stepwise.web.csvfiles import csv_writer
 
@@ -113,6 +113,7 @@ def attendance_rows(school: School, start: date, end: date, *, today: date) -> I
         return
     codes = {c.index: c for c in school.rules.codes}
     closed = closed_days(school, terms)
+    halves = closed_sessions(school, terms)
     open_days = []  # per term: (term id, [(day, ISO day, the day's morning slot)])
     for term in terms:
         days = []
@@ -141,6 +142,8 @@ def attendance_rows(school: School, start: date, end: date, *, today: date) -> I
                 if day < enrolled_from or (enrolled_to is not None and day > enrolled_to):
                     continue
                 for k, session in enumerate(SESSIONS):
+                    if (day, session) in halves:
+                        continue  # a half day's closed session was never possible
                     code = codes.get(row[slot + k]) if slot + k < len(row) else None
                     if code is None:
                         yield [school.code, national_id, iso, session, "", "", ""]

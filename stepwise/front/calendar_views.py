@@ -1,8 +1,8 @@
 """A school admin's calendar page: term dates within the allowed range, closure days.
 
 The page does what `stepwise calendar set-term|close|reopen` does, through the same
-services: each change audited, its term re-evaluated at once, a day with marks closed
-only once the admin confirms the marks stay on record.
+services: each change audited, its term re-evaluated at once, a day (or one session of
+it) with marks closed only once the admin confirms the marks stay on record.
 """
 
 from datetime import date
@@ -19,7 +19,7 @@ from stepwise.accounts.models import Membership
 from stepwise.responses.forms import GovukDateField, GovukForm
 from stepwise.rules.pack import default_terms, school_year_of
 from stepwise.schools.access import get_school_for_user
-from stepwise.schools.models import School, Term
+from stepwise.schools.models import ClosureDay, School, Term
 from stepwise.schools.zones import school_today
 from stepwise.standings.calendar_changes import (
     CalendarChangeError,
@@ -41,6 +41,11 @@ class CloseDayForm(GovukForm):
             "required": "Enter why the school is closed",
             "max_length": f"Reason must be {REASON_MAX} characters or fewer",
         },
+    )
+    session = forms.ChoiceField(
+        choices=ClosureDay.Session.choices,
+        required=False,
+        error_messages={"invalid_choice": "Select the whole day, the morning or the afternoon"},
     )
     keep_marks = forms.BooleanField(required=False)
 
@@ -86,6 +91,7 @@ def school_calendar(request: HttpRequest, code: str) -> HttpResponse:
                     reason=close_form.cleaned_data["reason"],
                     by=request.user,
                     keep_marks=close_form.cleaned_data["keep_marks"],
+                    session=close_form.cleaned_data["session"],
                 )
             except CalendarChangeError as error:
                 field = {"date": "day"}.get(error.field, error.field)
@@ -130,6 +136,8 @@ def school_calendar(request: HttpRequest, code: str) -> HttpResponse:
         },
         "reopen_errors": reopen_errors,
         "needs_confirming": "keep_marks" in close_form.errors,
+        "sessions": ClosureDay.Session.choices,
+        "chosen_session": close_form["session"].value() or "",
     }
     return render(request, "front/school_calendar.html", context)
 

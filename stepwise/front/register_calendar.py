@@ -80,8 +80,12 @@ def register_weeks(
     marks: np.ndarray,
     closed: dict[date, str],
     as_of: date,
+    closed_sessions: dict[tuple[date, str], str] | None = None,
 ) -> list[Week]:
-    """Return the term's weeks for one student's row of marks (all the calendar's slots)."""
+    """Return the term's weeks for one student's row of marks (all the calendar's slots).
+
+    `closed` gives the reasons of whole closed days, `closed_sessions` of half days.
+    """
     labels = category_labels(pack)
     codes = {c.index: c for c in pack.codes}
     span = calendar.term_days[term_key]
@@ -104,6 +108,10 @@ def register_weeks(
         for s, session in enumerate(("AM", "PM")):
             index = int(marks[2 * i + s])
             when = f"{day_label(day)}, {SESSION_NAMES[s]}"
+            if not calendar.session_is_open(i, s):
+                reason = (closed_sessions or {}).get((day, session), "Closed")
+                day_marks.append(Mark(session, "", CLOSED, f"{when}: school closed, {reason}"))
+                continue
             code = codes.get(index)
             if code is None:
                 later = day > as_of

@@ -35,7 +35,7 @@ from stepwise.rules.deadline import DUE, LATE, ON_TIME, OVERDUE, TIMELINESS_LABE
 from stepwise.rules.explain import enrolled_days, explain, weekday_pattern
 from stepwise.rules.pack import Level, Pack
 from stepwise.schools.access import get_school_for_user, get_student_for_user, schools_for_user
-from stepwise.schools.calendars import closed_days
+from stepwise.schools.calendars import closed_days, closed_sessions
 from stepwise.schools.models import School, Student, StudentCaregiver, Term
 from stepwise.standings.models import ThresholdEvent
 from stepwise.standings.selectors import TermRegister, current_term, term_register, term_rows
@@ -366,6 +366,7 @@ def student(request: HttpRequest, code: str, national_id: str) -> HttpResponse:
                 term_key=term.key,
                 marks=marks,
                 closed=closed_days(found, [term]),
+                closed_sessions=closed_sessions(found, [term]),
                 as_of=today,
             ),
             legend=legend(pack, marks[slots]),

@@ -10,7 +10,11 @@ from django.utils import timezone
 
 from stepwise.accounts.models import Organisation
 from stepwise.rules.pack import Pack, load_pack
-from stepwise.schools.catchments import catchment_pack_key, services_covering
+from stepwise.schools.catchments import (
+    catchment_pack_key,
+    installation_pack_key,
+    services_covering,
+)
 from stepwise.schools.models import School, Student, Term
 from stepwise.standings.selectors import current_term, evaluate_terms
 
@@ -33,9 +37,6 @@ def referral_services(school: School) -> QuerySet[Organisation]:
     return services_covering(school)
 
 
-# The pack of a service whose jurisdiction is not recorded, whose catchment is empty and
-# to which no school has referred.
-FALLBACK_PACK = "nz"
 # A referral the service has yet to accept or decline.
 UNDECIDED = (Referral.Status.SUBMITTED, Referral.Status.WAITLISTED)
 
@@ -49,7 +50,7 @@ def inbox_pack(service: Organisation) -> Pack:
         .values_list("school__pack", flat=True)[:1]
         .first()
     )
-    return load_pack(pack_key or FALLBACK_PACK)
+    return load_pack(pack_key or installation_pack_key())
 
 
 # --- The triage inbox -----------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 The register stores one byte per weekday session (AM, PM) from a term's first
 day to its last. Weekends are never stored; holidays and closure days are stored
-as slots but never counted, so adding a closure later never moves a mark.
+as slots but never counted, so adding a closure later never moves a mark. A school
+may close for one session of a day (a half day): that slot alone is not counted.
 """
 
 from collections.abc import Iterable, Sequence
@@ -68,7 +69,12 @@ class Calendar:
     contiguous run of slots.
     """
 
-    def __init__(self, terms: Sequence[TermDates], closed: set[date]):
+    def __init__(
+        self,
+        terms: Sequence[TermDates],
+        closed: set[date],
+        closed_sessions: Iterable[tuple[date, str]] = (),
+    ):
         if not terms:
             raise ValueError("a calendar needs at least one term")
         self.terms = tuple(sorted(terms, key=lambda t: t.start))
@@ -87,8 +93,16 @@ class Calendar:
             self.term_days[term.key] = slice(first, len(days))
         self.days = np.array(days, dtype="datetime64[D]")
         self.dates: tuple[date, ...] = tuple(days)
-        self.open = np.array([d not in closed for d in days], dtype=bool)
         self._index = {d: i for i, d in enumerate(days)}
+        # One flag per slot; a day both of whose sessions are closed is a closed day.
+        self.session_open = np.repeat(np.array([d not in closed for d in days], dtype=bool), 2)
+        for day, session in closed_sessions:
+            if day in self._index:
+                self.session_open[2 * self._index[day] + SESSIONS.index(session)] = False
+        self.open = self.session_open.reshape(-1, 2).any(axis=1)
+        # The closed slots of days open for the other session: the few the engine takes
+        # off one at a time, so a calendar without half days costs nothing more.
+        self.half_closed = np.flatnonzero(~self.session_open & np.repeat(self.open, 2))
 
     @cached_property
     def week_number(self) -> np.ndarray:
@@ -124,6 +138,15 @@ class Calendar:
     def slots(self, key: str) -> slice:
         days = self.term_days[key]
         return slice(2 * days.start, 2 * days.stop)
+
+    @cached_property
+    def sessions_before(self) -> np.ndarray:
+        """Return, per day index d (0..days), the open sessions on the days before d."""
+        per_day = self.session_open.reshape(-1, 2).sum(axis=1)
+        return np.concatenate([[0], np.cumsum(per_day)]).astype(np.int32)
+
+    def session_is_open(self, day: int, session: int) -> bool:
+        return bool(self.session_open[2 * day + session])
 
     def school_days(self, key: str) -> list[date]:
         days = self.term_days[key]

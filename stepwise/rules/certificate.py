@@ -11,7 +11,7 @@ from datetime import date
 
 import numpy as np
 
-from .calendar import Calendar
+from .calendar import SESSIONS, Calendar
 from .pack import Code, Pack
 
 UNKNOWN_CODE = "??"  # a stored byte beyond the pack's codes
@@ -24,6 +24,7 @@ class Day:
     pm: str
     open: bool  # False on holidays and closure days: no session was possible
     on_roll: bool  # enrolled at the school that day
+    shut: tuple[str, ...] = ()  # the sessions of an open day the school was closed for
 
 
 @dataclass(frozen=True)
@@ -115,10 +116,13 @@ def certificate_rows(
         on_roll = (on_from is None or on_from <= day) and (on_to is None or day <= on_to)
         pair = (int(marks[2 * i]), int(marks[2 * i + 1]))
         names = tuple(_name(codes, b) for b in pair)
-        days.append(Day(day, names[0], names[1], is_open, on_roll))
+        shut = tuple(s for k, s in enumerate(SESSIONS) if not calendar.session_is_open(i, k))
+        days.append(Day(day, names[0], names[1], is_open, on_roll, shut if is_open else ()))
         if not is_open:
             continue  # marks on a closed day count for nothing, as in the engine
-        for session, byte, name in zip(("AM", "PM"), pair, names, strict=True):
+        for session, byte, name in zip(SESSIONS, pair, names, strict=True):
+            if session in shut:
+                continue  # nor on a closed session of a half day
             if byte == 0:
                 missing += on_roll
                 continue

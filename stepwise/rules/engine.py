@@ -31,6 +31,31 @@ class _Tables:
 
     packed: np.ndarray  # uint64 counters per day
     measure: dict[str, np.ndarray]  # sessions of each measure per day (0, 1 or 2)
+    session_packed: np.ndarray  # the same per session byte, to take off a closed session
+    session_measure: dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class _Shut:
+    """What is not counted in a run of days: closed days, and closed sessions of open days."""
+
+    days: np.ndarray  # day indexes
+    slots: np.ndarray  # slot indexes of half days' closed sessions
+    marks: np.ndarray  # the register's bytes in those slots, one column per slot
+
+    @property
+    def slot_days(self) -> np.ndarray:
+        return self.slots // 2
+
+
+def _shut(cal: Calendar, marks: np.ndarray, first: int, stop: int) -> _Shut:
+    days = np.flatnonzero(~cal.open[first:stop]) + first
+    half = cal.half_closed
+    slots = half[(half >= 2 * first) & (half < 2 * stop)] if len(half) else half
+    return _Shut(days, slots, marks[:, slots] if len(slots) else marks[:, :0])
+
+
+_NOTHING_SHUT = _Shut(np.zeros(0, np.intp), np.zeros(0, np.intp), np.zeros((0, 0), np.uint8))
 
 
 @lru_cache(maxsize=16)
@@ -57,7 +82,7 @@ def _tables(codes: tuple[Code, ...]) -> _Tables:
         # Index am + 256 * pm, matching a little-endian uint16 view of the two bytes.
         return np.add.outer(lut, lut).ravel().astype(lut.dtype)
 
-    return _Tables(per_day(packed), {m: per_day(v) for m, v in measure.items()})
+    return _Tables(per_day(packed), {m: per_day(v) for m, v in measure.items()}, packed, measure)
 
 
 def day_view(marks: np.ndarray) -> np.ndarray:
@@ -65,8 +90,8 @@ def day_view(marks: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(marks).view("<u2")
 
 
-def _count(days: np.ndarray, tables: _Tables, first: int, stop: int, closed: np.ndarray):
-    """Return per-row counters over days [first, stop), leaving out the closed days."""
+def _count(days: np.ndarray, tables: _Tables, first: int, stop: int, shut: _Shut):
+    """Return per-row counters over days [first, stop), leaving out what is shut."""
     n = days.shape[0]
     totals = np.zeros(n, dtype=np.uint64)
     width = max(1, stop - first)
@@ -75,8 +100,10 @@ def _count(days: np.ndarray, tables: _Tables, first: int, stop: int, closed: np.
         for start in range(0, n, step):
             block = days[start : start + step, first:stop]
             totals[start : start + step] = tables.packed[block].sum(axis=1, dtype=np.uint64)
-        if len(closed):
-            totals -= tables.packed[days[:, closed]].sum(axis=1, dtype=np.uint64)
+        if len(shut.days):
+            totals -= tables.packed[days[:, shut.days]].sum(axis=1, dtype=np.uint64)
+        if len(shut.slots):
+            totals -= tables.session_packed[shut.marks].sum(axis=1, dtype=np.uint64)
     return {
         f: ((totals >> np.uint64(_BITS * i)) & np.uint64(_MASK)).astype(np.int32)
         for i, f in enumerate(_FIELDS)
@@ -88,8 +115,7 @@ def count_sessions(marks: np.ndarray, pack: Pack) -> dict[str, np.ndarray]:
     days = day_view(marks)
     if days.shape[1] * 2 > _MASK:
         raise ValueError(f"at most {_MASK} sessions can be counted at once")
-    none = np.zeros(0, dtype=np.intp)
-    return _count(days, _tables(pack.codes), 0, days.shape[1], none)
+    return _count(days, _tables(pack.codes), 0, days.shape[1], _NOTHING_SHUT)
 
 
 @dataclass
@@ -221,23 +247,49 @@ def _level_index(levels: tuple[Level, ...], values: np.ndarray) -> np.ndarray:
     return index
 
 
-def _cumulative(
-    days: np.ndarray, rows: np.ndarray, lut: np.ndarray, first: int, stop: int, closed: np.ndarray
+def _per_day(
+    days: np.ndarray,
+    rows: np.ndarray | slice,
+    luts: tuple[np.ndarray, np.ndarray],
+    first: int,
+    stop: int,
+    shut: _Shut,
 ) -> np.ndarray:
-    """Return, for the given rows, the running count of `lut` sessions over days [first, stop)."""
-    per_day = lut[days[rows, first:stop]]
-    if len(closed):
-        per_day[:, closed - first] = 0
-    return np.cumsum(per_day, axis=1, dtype=np.int16)
+    """Return, for the given rows, the `luts` sessions of each day in [first, stop) counted.
+
+    `luts` is the per-day table and the per-session one it was built from.
+    """
+    per_day = luts[0][days[rows, first:stop]]
+    if len(shut.days):
+        per_day[:, shut.days - first] = 0
+    if len(shut.slots):
+        per_day[:, shut.slot_days - first] -= luts[1][shut.marks[rows]]
+    return per_day
+
+
+def _cumulative(
+    days: np.ndarray,
+    rows: np.ndarray,
+    luts: tuple[np.ndarray, np.ndarray],
+    first: int,
+    stop: int,
+    shut: _Shut,
+) -> np.ndarray:
+    """Return, for the given rows, the running count of `luts` sessions over days [first, stop)."""
+    return np.cumsum(_per_day(days, rows, luts, first, stop, shut), axis=1, dtype=np.int16)
+
+
+def _luts(tables: _Tables, measure: str) -> tuple[np.ndarray, np.ndarray]:
+    return tables.measure[measure], tables.session_measure[measure]
 
 
 def _first_reached(
     days: np.ndarray,
     totals: np.ndarray,
-    lut: np.ndarray,
+    luts: tuple[np.ndarray, np.ndarray],
     first: int,
     stop: int,
-    closed: np.ndarray,
+    shut: _Shut,
     thresholds: list[CountThreshold],
 ) -> dict[str, np.ndarray]:
     """Return, per threshold, the day its running count first reaches it (-1 if never)."""
@@ -248,7 +300,7 @@ def _first_reached(
     step = max(1, _CHUNK_CELLS // (stop - first))
     for start in range(0, len(rows), step):
         chunk = rows[start : start + step]
-        cum = _cumulative(days, chunk, lut, first, stop, closed)
+        cum = _cumulative(days, chunk, luts, first, stop, shut)
         for t in thresholds:
             hit = totals[chunk] >= t.sessions
             out[t.key][chunk[hit]] = first + (cum[hit] >= t.sessions).argmax(axis=1)
@@ -257,7 +309,8 @@ def _first_reached(
 
 def _rolling(
     days: np.ndarray,
-    lut: np.ndarray,
+    luts: tuple[np.ndarray, np.ndarray],
+    shut: _Shut,
     cal: Calendar,
     stop: int,
     term_days: slice,
@@ -271,12 +324,9 @@ def _rolling(
     n = days.shape[0]
     reached = np.full(n, -1, dtype=np.int32)
     current = np.zeros(n, dtype=bool)
-    closed = np.flatnonzero(~cal.open[:stop])
     if stop <= 0 or stop <= term_days.start:
         return reached, current
-    per_day = lut[days[:, :stop]]
-    if len(closed):
-        per_day[:, closed] = 0
+    per_day = _per_day(days, slice(None), luts, 0, stop, shut)
     rows = np.flatnonzero(per_day.sum(axis=1, dtype=np.int32) >= t.sessions)
     if len(rows) == 0:
         return reached, current
@@ -333,8 +383,8 @@ def evaluate(
     term_days = calendar.term_days[term]
     last = calendar.last_day_through(as_of)
     first, stop = term_days.start, max(term_days.start, min(term_days.stop, last + 1))
-    closed = np.flatnonzero(~calendar.open[first:stop]) + first
-    counts = _count(days, tables, first, stop, closed)
+    shut = _shut(calendar, marks, first, stop)
+    counts = _count(days, tables, first, stop, shut)
     measure_count = {
         "absent": counts["possible"] - counts["present"],
         "justified": counts["justified"],
@@ -347,13 +397,15 @@ def evaluate(
         in_term = [t for t in pack.thresholds if t.window == "term" and t.measure == measure]
         reached.update(
             _first_reached(
-                days, measure_count[measure], tables.measure[measure], first, stop, closed, in_term
+                days, measure_count[measure], _luts(tables, measure), first, stop, shut, in_term
             )
         )
+    rolling_shut = None
     for t in pack.thresholds:
         if t.window == "rolling":
+            rolling_shut = rolling_shut or _shut(calendar, marks, 0, stop)
             reached[t.key], current[t.key] = _rolling(
-                days, tables.measure[t.measure], calendar, stop, term_days, t
+                days, _luts(tables, t.measure), rolling_shut, calendar, stop, term_days, t
             )
     reached = {t.key: reached[t.key] for t in pack.thresholds}
 
@@ -368,8 +420,8 @@ def evaluate(
                     for t in calendar.terms
                     if t.year == the_term.year
                 )
-                year_closed = np.flatnonzero(~calendar.open[year_first:stop]) + year_first
-                year_counts = _count(days, tables, year_first, stop, year_closed)
+                year_shut = _shut(calendar, marks, year_first, stop)
+                year_counts = _count(days, tables, year_first, stop, year_shut)
             c = year_counts
         numerator = {
             "absent": c["possible"] - c["present"],
@@ -388,7 +440,7 @@ def evaluate(
     tier = _level_index(pack.tiers, tier_value)
     band = np.where(possible > 0, _level_index(pack.bands, np.nan_to_num(attendance)), -1)
 
-    unmarked = _unmarked(calendar, days, tables, first, stop, counts["marked"], enrolled, n)
+    unmarked = _unmarked(calendar, days, tables, first, stop, shut, counts["marked"], enrolled, n)
     f_threshold, f_day = _forecast(
         pack, calendar, reached, measure_count, possible, stop, term_days.stop
     )
@@ -418,11 +470,12 @@ def _unmarked(
     tables: _Tables,
     first: int,
     stop: int,
+    shut: _Shut,
     marked: np.ndarray,
     enrolled: tuple[np.ndarray, np.ndarray] | None,
     n: int,
 ) -> np.ndarray:
-    open_before = np.concatenate([[0], np.cumsum(cal.open)]).astype(np.int32)
+    sessions_before = cal.sessions_before
     if enrolled is None:
         lo = np.full(n, first)
         hi = np.full(n, stop - 1)
@@ -431,15 +484,17 @@ def _unmarked(
         hi = np.minimum(enrolled[1], stop - 1)
         # Marks outside the enrolled days (England's Z, "not yet on roll", is set up
         # before a pupil joins) must not fill the enrolled days' gaps.
-        marked = _marked_within(days, tables, cal.open, first, stop, marked, lo, hi)
-    open_days = np.where(hi >= lo, open_before[np.maximum(hi + 1, 0)] - open_before[lo], 0)
-    return np.maximum(2 * open_days - marked, 0).astype(np.int32)
+        marked = _marked_within(days, tables, shut, first, stop, marked, lo, hi)
+    open_sessions = np.where(
+        hi >= lo, sessions_before[np.maximum(hi + 1, 0)] - sessions_before[lo], 0
+    )
+    return np.maximum(open_sessions - marked, 0).astype(np.int32)
 
 
 def _marked_within(
     days: np.ndarray,
     tables: _Tables,
-    is_open: np.ndarray,
+    shut: _Shut,
     first: int,
     stop: int,
     marked: np.ndarray,
@@ -451,14 +506,17 @@ def _marked_within(
     if len(rows) == 0 or stop <= first:
         return marked
     marked = marked.copy()
-    per_day_marked = (tables.packed & np.uint64(_MASK)).astype(np.uint8)  # the "marked" field
-    shut = ~is_open[first:stop]
+    # The "marked" field, per day and per session.
+    mask = np.uint64(_MASK)
+    luts = (
+        (tables.packed & mask).astype(np.uint8),
+        (tables.session_packed & mask).astype(np.uint8),
+    )
     width = stop - first
     step = max(1, _CHUNK_CELLS // width)
     for start in range(0, len(rows), step):
         chunk = rows[start : start + step]
-        per_day = per_day_marked[days[chunk, first:stop]]
-        per_day[:, shut] = 0
+        per_day = _per_day(days, chunk, luts, first, stop, shut)
         cum = np.zeros((len(chunk), width + 1), dtype=np.int32)
         np.cumsum(per_day, axis=1, out=cum[:, 1:])
         a = np.clip(lo[chunk] - first, 0, width)
@@ -481,7 +539,8 @@ def _forecast(
     n = len(possible)
     f_threshold = np.full(n, -1, dtype=np.int16)
     f_day = np.full(n, -1, dtype=np.int32)
-    future = np.flatnonzero(cal.open[stop:term_stop]) + stop
+    # The open sessions left in the term, by slot: a half day has one.
+    future = np.flatnonzero(cal.session_open[2 * stop : 2 * term_stop]) + 2 * stop
     pending = np.ones(n, dtype=bool)
     for index, t in enumerate(pack.thresholds):
         if not (t.forecast and t.window == "term"):
@@ -493,9 +552,9 @@ def _forecast(
         # ceil(need / (count / possible)) in whole numbers: with floats the quotient can
         # land a hair above a whole number of sessions and put the forecast a day late.
         sessions = -((-need * possible) // np.maximum(count, 1))
-        ok = todo & (count > 0) & (sessions <= 2 * len(future))
+        ok = todo & (count > 0) & (sessions <= len(future))
         f_threshold[todo] = index
-        which = (sessions[ok].astype(np.int64) - 1) // 2
-        f_day[ok] = future[which] if len(future) else -1
+        which = sessions[ok].astype(np.int64) - 1
+        f_day[ok] = future[which] // 2 if len(future) else -1
     f_threshold[f_day < 0] = -1
     return f_threshold, f_day

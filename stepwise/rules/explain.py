@@ -140,12 +140,12 @@ class _Walk:
         self.codes = {c.index: c for c in pack.codes}
 
     def sessions(self, days: Iterable[int]) -> list[Session]:
-        """Return the sessions of the open days among `days`, in order."""
+        """Return the open sessions of `days`, in order (a half day has one)."""
         out = []
         for i in days:
-            if not self.calendar.open[i]:
-                continue
             for s, name in enumerate(SESSIONS):
+                if not self.calendar.session_is_open(i, s):
+                    continue
                 byte = int(self.marks[2 * i + s])
                 out.append(Session(self.calendar.dates[i], name, self.codes.get(byte), byte != 0))
         return out
@@ -603,7 +603,8 @@ def _forecast(
 ) -> Explanation:
     words = pack.word("sessions")
     span = calendar.term_days[term]
-    future = [d for d in range(stop, span.stop) if calendar.open[d]]
+    # The open sessions left in the term, by slot: a half day has one.
+    future = [slot for slot in range(2 * stop, 2 * span.stop) if calendar.session_open[slot]]
     possible = len(_counted(term_sessions, lambda c: c.half_day != "not_counted"))
     rule = (
         "The forecast takes the next threshold not yet reached and assumes the rest of the term "
@@ -623,14 +624,14 @@ def _forecast(
             value = None
         else:
             sessions = -((-need * possible) // count)  # ceil without floats
-            if sessions > 2 * len(future):
+            if sessions > len(future):
                 working = (
                     f"{need} more {what} needed; at {count} in {possible} possible {words} that "
-                    f"takes {sessions} more {words}, but only {2 * len(future)} are left this term"
+                    f"takes {sessions} more {words}, but only {len(future)} are left this term"
                 )
                 value = None
             else:
-                day = calendar.dates[future[(sessions - 1) // 2]]
+                day = calendar.dates[future[sessions - 1] // 2]
                 working = (
                     f"{need} more {what} needed for “{t.label}”; at {count} in {possible} possible "
                     f"{words} that takes {sessions} more {words}: {day_label(day)} {day.year}"

@@ -17,7 +17,8 @@ A case, in TOML::
     register = '''
     2026-02-03 P M
     '''
-    closures = []              # extra closure days on top of public holidays
+    closures = []              # extra closure days on top of public holidays;
+                               # "DATE AM" or "DATE PM" closes one session (a half day)
     enrolled = ["2026-02-16", ""]   # first/last enrolled day, "" = open
     amendments = ["2026-02-03 PM P"]   # later marks replacing earlier ones
     [cases.expected]
@@ -117,6 +118,7 @@ class GoldenCase:
     register: tuple[RegisterLine, ...]
     amendments: tuple[Amendment, ...]
     closures: tuple[date, ...]
+    closed_sessions: tuple[tuple[date, str], ...]
     enrolled: tuple[date | None, date | None] | None
     expected: dict[str, Any]
     before: dict[str, Any] | None
@@ -183,6 +185,16 @@ def _register(text: str, where: str) -> tuple[RegisterLine, ...]:
     return tuple(lines)
 
 
+def _closure(value: Any, where: str) -> date | tuple[date, str]:
+    """Return a closure day, or (day, session) for a closed session of a half day."""
+    parts = str(value).split()
+    if len(parts) == 2 and parts[1] in SESSIONS:
+        return _day(parts[0], where), parts[1]
+    if len(parts) != 1:
+        raise GoldenError(f"{where}: closure {value!r} is not 'DATE' or 'DATE AM|PM'")
+    return _day(value, where)
+
+
 def _amendment(text: str, where: str) -> Amendment:
     parts = text.split()
     if len(parts) != 3 or parts[1] not in SESSIONS:
@@ -219,6 +231,7 @@ def _case(pack_key: str, number: int, row: dict[str, Any]) -> GoldenCase:
     if len(default) > 2:
         raise GoldenError(f"{where}: default is one code, or an AM and a PM code")
     am_pm = (default * 2)[:2] if default else ["-", "-"]
+    closures = [_closure(c, where) for c in row.get("closures", [])]
     enrolled = row.get("enrolled")
     if enrolled is not None and len(enrolled) != 2:
         raise GoldenError(f"{where}: enrolled is [first day, last day]")
@@ -231,7 +244,8 @@ def _case(pack_key: str, number: int, row: dict[str, Any]) -> GoldenCase:
         default=(_code(am_pm[0]), _code(am_pm[1])),
         register=_register(row.get("register", ""), where),
         amendments=tuple(_amendment(a, where) for a in row.get("amendments", [])),
-        closures=tuple(_day(d, where) for d in row.get("closures", [])),
+        closures=tuple(c for c in closures if isinstance(c, date)),
+        closed_sessions=tuple(c for c in closures if isinstance(c, tuple)),
         enrolled=None
         if enrolled is None
         else (_maybe_day(enrolled[0], where), _maybe_day(enrolled[1], where)),
@@ -240,7 +254,12 @@ def _case(pack_key: str, number: int, row: dict[str, Any]) -> GoldenCase:
     )
 
 
-def school_calendar(pack: Pack, year: int, closures: Iterable[date] = ()) -> Calendar:
+def school_calendar(
+    pack: Pack,
+    year: int,
+    closures: Iterable[date] = (),
+    closed_sessions: Iterable[tuple[date, str]] = (),
+) -> Calendar:
     """Return the calendar of a school year from the pack's default terms.
 
     A pack with rolling thresholds gets the previous school year's terms too, so
@@ -250,7 +269,7 @@ def school_calendar(pack: Pack, year: int, closures: Iterable[date] = ()) -> Cal
     years = [year - 1, year] if any(t.window == "rolling" for t in pack.thresholds) else [year]
     if not any(default_terms(pack, y) for y in years):
         raise GoldenError(f"pack {pack.key} has no default terms for {year}")
-    return pack_calendar(pack, years, closures)
+    return pack_calendar(pack, years, closures, closed_sessions)
 
 
 def _slot(calendar: Calendar, day: date, session: str, case: GoldenCase) -> int:
@@ -308,7 +327,7 @@ def _enrolled(calendar: Calendar, case: GoldenCase) -> tuple[np.ndarray, np.ndar
 def run_case(case: GoldenCase, *, amended: bool = True) -> dict[str, Any]:
     """Return the engine's standing for the case's student (before amendments if asked)."""
     pack = load_pack(case.pack)
-    calendar = school_calendar(pack, case.school_year, case.closures)
+    calendar = school_calendar(pack, case.school_year, case.closures, case.closed_sessions)
     if case.term not in calendar.term_days:
         raise GoldenError(f"{case.id}: pack {pack.key} has no default term {case.term}")
     marks = build_marks(pack, calendar, case, amended=amended)

@@ -355,6 +355,8 @@ class Pack:
     calendar: CalendarRules = CalendarRules()
     regular: RegularRules = RegularRules()
     extends: str | None = None  # the pack this one overlays (Kent: England)
+    # The built-in register import profiles (schools' systems) this jurisdiction's schools use.
+    import_profiles: tuple[str, ...] = ()
     # The referral checklist (rules/readiness.py), parsed once with the pack.
     checklist: "Checklist | None" = field(default=None, repr=False, compare=False)
 
@@ -634,6 +636,7 @@ def _build(data: dict[str, Any]) -> Pack:
             national_goal=bool(regular.get("national_goal", False)),
         ),
         extends=head.get("extends"),
+        import_profiles=tuple(data.get("imports", {}).get("profiles", ())),
         checklist=parse_checklist(data.get("readiness")),
     )
 

@@ -84,6 +84,7 @@ SCHEMA: dict[str, Any] = {
         **SOURCE,
     },
     "forecast": {"within_school_days": int},
+    "imports": {"profiles": _list(str), **SOURCE},
     "calendar": {
         "term_names": _list(str),
         "year_starts_month": int,

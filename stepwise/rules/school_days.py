@@ -11,10 +11,16 @@ from .calendar import Calendar, TermDates, public_holidays
 from .pack import Pack, default_terms, school_year_of
 
 
-def pack_calendar(pack: Pack, years: Iterable[int], closures: Iterable[date] = ()) -> Calendar:
+def pack_calendar(
+    pack: Pack,
+    years: Iterable[int],
+    closures: Iterable[date] = (),
+    closed_sessions: Iterable[tuple[date, str]] = (),
+) -> Calendar:
     """Return the calendar of the pack's usual terms of the school years (at least one).
 
-    Closed days are the public holidays, the terms' own breaks and `closures`.
+    Closed days are the public holidays, the terms' own breaks and `closures`;
+    `closed_sessions` close one session of a day (a half day).
     """
     defaults = [t for y in years for t in default_terms(pack, y)]
     terms = [TermDates(t.key, t.name, t.year, t.start, t.end) for t in defaults]
@@ -24,7 +30,7 @@ def pack_calendar(pack: Pack, years: Iterable[int], closures: Iterable[date] = (
         for first, last, _why in t.closed:
             closed.update(days_from(first, last))
     closed.update(closures)
-    return Calendar(terms, closed)
+    return Calendar(terms, closed, closed_sessions)
 
 
 def school_days_between(pack: Pack, first: date, last: date) -> int | None:

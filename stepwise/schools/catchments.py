@@ -5,9 +5,10 @@ covers`); a school refers only within them (stepwise.referrals), and a service a
 only referrals from schools they include (stepwise.cases).
 """
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from stepwise.accounts.models import Organisation
+from stepwise.rules.pack import available_packs
 
 from .models import CatchmentSchool, School
 
@@ -28,6 +29,23 @@ def catchment_pack_key(service: Organisation) -> str | None:
         .values_list("school__pack", flat=True)[:1]
         .first()
     )
+
+
+def installation_pack_key() -> str:
+    """Return the pack most of the installation's schools follow (the first pack if none).
+
+    The last resort for an organisation whose jurisdiction nothing records: the
+    installation's own, rather than one written here.
+    """
+    most = (
+        School.objects.order_by()
+        .values("pack")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "pack")
+        .values_list("pack", flat=True)
+        .first()
+    )
+    return most or available_packs()[0]
 
 
 def covers(service: Organisation, school: School) -> bool:

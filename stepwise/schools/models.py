@@ -106,10 +106,22 @@ class TermTarget(models.Model):
 
 
 class ClosureDay(models.Model):
-    """A weekday in term when the school is closed (besides public holidays)."""
+    """A weekday in term when the school is closed (besides public holidays).
+
+    Closed for the whole day, or for one session of it (a half day): a day has one
+    closure, so closing the other session of a half day makes it a whole day.
+    """
+
+    class Session(models.TextChoices):
+        WHOLE_DAY = "", "Whole day"
+        AM = "AM", "Morning"
+        PM = "PM", "Afternoon"
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="closures")
     date = models.DateField()
+    session = models.CharField(
+        max_length=2, choices=Session.choices, blank=True, default=Session.WHOLE_DAY
+    )
     reason = models.CharField(max_length=200)
 
     class Meta:
@@ -117,7 +129,8 @@ class ClosureDay(models.Model):
         constraints = [models.UniqueConstraint(fields=["school", "date"], name="one_closure_a_day")]
 
     def __str__(self) -> str:
-        return f"{self.date}: {self.reason}"
+        when = f" ({self.get_session_display().lower()})" if self.session else ""
+        return f"{self.date}{when}: {self.reason}"
 
 
 class Student(models.Model):

@@ -4,6 +4,7 @@ Each change is audited and re-evaluates the terms it touches in the same transac
 so no threshold event outlives the calendar it was reached on. Marks already recorded
 on a day being closed are listed and the change refused until the person says what
 happens to them: they are kept on record, never counted while the day is closed.
+A closure is of a whole day or of one session (a half day).
 """
 
 import getpass
@@ -89,20 +90,47 @@ def marks_on(school: School, day: date, sessions: tuple[str, ...] = SESSIONS) ->
     return found
 
 
-def _marks_refusal(day: date, marks: list[RecordedMark]) -> str:
+SESSION_WORDS = {"": "", "AM": "morning", "PM": "afternoon"}
+
+
+def _when(day: date, session: str) -> str:
+    """Return a day, or one session of it, as a change's message names it."""
+    text = f"{day:%A %-d %B %Y}"
+    return f"the {SESSION_WORDS[session]} of {text}" if session else text
+
+
+def _marks_refusal(day: date, session: str, marks: list[RecordedMark]) -> str:
     shown = "; ".join(f"{m.student} {m.session} {m.code}" for m in marks[:SHOWN_MARKS])
     more = f" and {len(marks) - SHOWN_MARKS} more" if len(marks) > SHOWN_MARKS else ""
+    what = _when(day, session)
     return (
-        f"{day.isoformat()} already has {len(marks)} recorded marks ({shown}{more}). Confirm "
-        "that they are kept on record and not counted while the day is closed."
+        f"{what[0].upper()}{what[1:]} already has {len(marks)} recorded marks ({shown}{more}). "
+        "Confirm that they are kept on record and not counted while the "
+        f"{'session' if session else 'day'} is closed."
     )
+
+
+def _session(session: str) -> str:
+    if session not in SESSION_WORDS:
+        raise CalendarChangeError("session", f"{session!r} is not a session (use AM or PM)")
+    return session
 
 
 @transaction.atomic
 def day_close(
-    *, school: School, day: date, reason: str, by=None, keep_marks: bool = False
+    *,
+    school: School,
+    day: date,
+    reason: str,
+    by=None,
+    keep_marks: bool = False,
+    session: str = "",
 ) -> CalendarChange:
-    """Close the school on a weekday in term, for a reason, and re-evaluate its term."""
+    """Close the school on a weekday in term, or one session of it, and re-evaluate its term.
+
+    Closing the other session of a half day closes the whole day.
+    """
+    session = _session(session)
     reason = reason.strip()
     if not reason:
         raise CalendarChangeError("reason", "Say why the school is closed (e.g. Training day)")
@@ -111,36 +139,55 @@ def day_close(
     term = next((t for t in school.terms.all() if t.contains(day)), None)
     if term is None:
         raise CalendarChangeError("date", f"{day.isoformat()} is not in any term of {school.code}")
-    if ClosureDay.objects.filter(school=school, date=day).exists():
-        raise CalendarChangeError("date", f"{school.code} is already closed on {day.isoformat()}")
-    marks = marks_on(school, day)
+    existing = ClosureDay.objects.filter(school=school, date=day).first()
+    if existing is not None and (not existing.session or existing.session == session):
+        raise CalendarChangeError(
+            "date", f"{school.code} is already closed on {_when(day, existing.session)}"
+        )
+    closing: tuple[str, ...] = (session,) if session else SESSIONS
+    if existing is not None:
+        closing = tuple(s for s in SESSIONS if s != existing.session)
+        existing.delete()  # a new row, so the register's version sees the change
+        session = ""
+    marks = marks_on(school, day, closing)
     if marks and not keep_marks:
-        raise CalendarChangeError("keep_marks", _marks_refusal(day, marks))
-    ClosureDay.objects.create(school=school, date=day, reason=reason)
+        raise CalendarChangeError("keep_marks", _marks_refusal(day, session, marks))
+    ClosureDay.objects.create(school=school, date=day, session=session, reason=reason)
     kept = f"; {len(marks)} recorded marks kept, not counted" if marks else ""
-    _audit(school, by, f"Closed {day.isoformat()} ({term.key}): {reason}{kept}")
+    what = f"{day.isoformat()} {session}".strip()
+    _audit(school, by, f"Closed {what} ({term.key}): {reason}{kept}")
     return CalendarChange(
-        f"{school.code} is closed on {day:%A %-d %B %Y}: {reason}{kept}",
+        f"{school.code} is closed on {_when(day, session)}: {reason}{kept}",
         terms_evaluate(terms=[term], as_of=school_today(school)),
     )
 
 
 @transaction.atomic
-def day_reopen(*, school: School, day: date, reason: str, by=None) -> CalendarChange:
-    """Open the school again on a day it was closed, and re-evaluate its term."""
+def day_reopen(
+    *, school: School, day: date, reason: str, by=None, session: str = ""
+) -> CalendarChange:
+    """Open the school again on a day it was closed, or one session of it; re-evaluate the term.
+
+    Reopening one session of a closed day leaves the other closed, for the same reason.
+    """
+    session = _session(session)
     reason = reason.strip()
     if not reason:
         raise CalendarChangeError("reason", "Say why the day is a school day again")
     closure = ClosureDay.objects.filter(school=school, date=day).first()
-    if closure is None:
+    if closure is None or (session and closure.session not in ("", session)):
         raise CalendarChangeError(
-            "date", f"{school.code} has no closure on {day.isoformat()} to remove"
+            "date", f"{school.code} has no closure on {_when(day, session)} to remove"
         )
     closure.delete()
+    if session and not closure.session:
+        other = next(s for s in SESSIONS if s != session)
+        ClosureDay.objects.create(school=school, date=day, session=other, reason=closure.reason)
     term = next((t for t in school.terms.all() if t.contains(day)), None)
-    _audit(school, by, f"Reopened {day.isoformat()} (was: {closure.reason}): {reason}")
+    what = f"{day.isoformat()} {session or closure.session}".strip()
+    _audit(school, by, f"Reopened {what} (was: {closure.reason}): {reason}")
     return CalendarChange(
-        f"{school.code} is open on {day:%A %-d %B %Y} again",
+        f"{school.code} is open on {_when(day, session or closure.session)} again",
         terms_evaluate(terms=[term], as_of=school_today(school)) if term else EvaluationResult(),
     )
 

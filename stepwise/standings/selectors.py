@@ -148,10 +148,14 @@ def evaluate_terms(
     for t in Term.objects.filter(school_id__in=school_pks).order_by("start"):
         all_terms[t.school_id].append(t)
     closures: dict[int, set[date]] = defaultdict(set)
-    for school_pk, day in ClosureDay.objects.filter(school_id__in=school_pks).values_list(
-        "school_id", "date"
+    halves: dict[int, set[tuple[date, str]]] = defaultdict(set)
+    for school_pk, day, session in ClosureDay.objects.filter(school_id__in=school_pks).values_list(
+        "school_id", "date", "session"
     ):
-        closures[school_pk].add(day)
+        if session:
+            halves[school_pk].add((day, session))
+        else:
+            closures[school_pk].add(day)
 
     groups: dict[tuple, list[Term]] = defaultdict(list)
     calendars: dict[tuple, list[Term]] = {}
@@ -169,6 +173,7 @@ def evaluate_terms(
             term.key,
             tuple((t.key, t.start, t.end) for t in cal_terms),
             frozenset(d for d in closures[term.school_id] if first <= d <= last),
+            frozenset(h for h in halves[term.school_id] if first <= h[0] <= last),
         )
         groups[signature].append(term)
         calendars[signature] = cal_terms
@@ -177,7 +182,9 @@ def evaluate_terms(
             schools[members[0].school_id].rules,
             members,
             {t.school_id: cal_terms_of[t.pk] for t in members},
-            build_calendar(schools[members[0].school_id].rules, calendars[signature], signature[3]),
+            build_calendar(
+                schools[members[0].school_id].rules, calendars[signature], *signature[3:]
+            ),
             as_of,
             student_pks,
             registers or {},

@@ -56,3 +56,35 @@ def test_a_term_start_outside_the_ministrys_range_is_refused_naming_the_field(
 def test_an_officer_cannot_change_the_calendar(login, school, officer):
     answer = login(officer).get(reverse("school_calendar", args=[school.code]))
     assert answer.status_code == 403
+
+
+def test_a_school_admin_closes_an_afternoon_and_sees_it_listed(login, school, admin_user):
+    url = reverse("school_calendar", args=[school.code])
+    client = login(admin_user)
+    answer = client.post(
+        url,
+        {"action": "close", "day_day": "4", "day_month": "12", "day_year": "2026",
+         "session": "PM", "reason": "Staff meeting"},
+    )  # fmt: skip
+    assert answer.status_code == 302
+    closure = ClosureDay.objects.get(school=school, date="2026-12-04")
+    assert (closure.session, closure.reason) == ("PM", "Staff meeting")
+    page = client.get(url).content.decode()
+    assert "Afternoon" in page and "Staff meeting" in page
+    assert 'Reopen<span class="govuk-visually-hidden"> 4 December 2026, afternoon' in page
+    audit = AuditEvent.objects.get(object_type="calendar")
+    assert audit.detail.startswith("Closed 2026-12-04 PM")
+
+
+def test_a_session_that_is_neither_morning_nor_afternoon_is_refused(login, school, admin_user):
+    url = reverse("school_calendar", args=[school.code])
+    answer = login(admin_user).post(
+        url,
+        {"action": "close", "day_day": "4", "day_month": "12", "day_year": "2026",
+         "session": "EVENING", "reason": "Staff meeting"},
+    )  # fmt: skip
+    page = answer.content.decode()
+    assert answer.status_code == 200
+    assert 'href="#session"' in page
+    assert "Select the whole day, the morning or the afternoon" in page
+    assert not ClosureDay.objects.filter(school=school, date="2026-12-04").exists()

@@ -6,7 +6,11 @@ day with the day it was retired and what replaced it; an older register imports 
 with its codes' meanings of the time.
 """
 
+import json
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 
 from stepwise.onboarding.organisations import school_setup
 from stepwise.register.csvfile import ImportRejected
@@ -99,6 +103,20 @@ def test_an_england_j_in_june_2024_counts_as_present_and_in_2026_as_authorised_a
     after = stored_code(england_history, "H80000000001", "2026-11-04")
     assert (before.half_day, before.category) == ("present", "present")
     assert (after.half_day, after.category) == ("absent", "justified")
+    # And the figures: the June 2024 J is a present session, the 2026 one authorised absence.
+    june = figures(england_history, "2023T3", "2024-06-12")
+    november = figures(england_history, "2026T1", "2026-11-04")
+    assert (june["possible"], june["present"], june["justified"]) == (1, 1, 0)
+    assert (november["possible"], november["present"], november["justified"]) == (1, 0, 1)
+
+
+def figures(school, term: str, as_of: str) -> dict:
+    """Return the one student's standing in a term, as `stepwise standings` prints it."""
+    out = StringIO()
+    call_command("standings", "--school", school.code, "--term", term, "--format", "json",
+                 "--as-of", as_of, stdout=out)  # fmt: skip
+    (row,) = json.loads(out.getvalue())
+    return row
 
 
 @pytest.mark.parametrize("code", ["H", "Y"])

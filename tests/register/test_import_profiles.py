@@ -16,7 +16,8 @@ from django.core.management.base import CommandError
 from stepwise.intake.services import register_take, register_take_profiled
 from stepwise.register.csvfile import ImportRejected
 from stepwise.register.importers.roster import import_roster
-from stepwise.register.importers.vendors import BUILT_IN, import_profile_set
+from stepwise.register.importers.vendors import BUILT_IN, import_profile_set, profiles_for
+from stepwise.rules.pack import available_packs, load_pack
 from stepwise.schools.services import school_add
 from tests.conftest import ROSTER_HEADER, TODAY, csv_bytes
 
@@ -145,3 +146,16 @@ def test_a_profile_for_another_jurisdiction_is_refused(england):
 def test_a_mapping_to_a_code_the_pack_lacks_is_refused(england):
     with pytest.raises(CommandError, match="not codes of the England rule pack: I_F=ZZ"):
         call_command("import-profile", "--school", "ENG-1", "--profile", "sims", "I_F=ZZ")
+
+
+@pytest.mark.parametrize("pack", ["nz", "england", "kent"])
+def test_each_pack_names_the_systems_its_schools_use_and_each_is_built_in(pack):
+    named = load_pack(pack).import_profiles
+    assert named, f"the {pack} pack offers no import profile"
+    assert set(named) <= set(BUILT_IN)
+    assert [p.key for p in profiles_for(pack)] == list(named)
+
+
+def test_every_built_in_profile_is_offered_by_some_pack():
+    offered = {key for pack in available_packs() for key in load_pack(pack).import_profiles}
+    assert offered == set(BUILT_IN)

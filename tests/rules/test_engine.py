@@ -100,6 +100,45 @@ def test_marks_on_a_closure_day_are_never_counted():
     assert (row["possible"], row["unjustified"], row["unmarked"]) == (18, 0, 0)
 
 
+def _half_days(*closed: tuple[date, str]) -> Calendar:
+    end = MONDAY + timedelta(weeks=2, days=-3)
+    return Calendar([TermDates("2026T1", "Term 1 2026", 2026, MONDAY, end)], set(), closed)
+
+
+def test_a_closed_afternoon_is_not_a_possible_session_but_its_morning_is():
+    calendar = _half_days((MONDAY, "PM"))
+    marks = _register(NZ, calendar, "T", "T")  # Monday afternoon is closed
+    row = evaluate(NZ, calendar, marks, term="2026T1", as_of=date(2026, 2, 13)).row(0)
+    assert (row["possible"], row["unjustified"], row["unmarked"]) == (19, 1, 0)
+
+
+def test_a_closed_morning_waits_for_no_mark():
+    calendar = _half_days((MONDAY, "AM"))
+    marks = _register(NZ, calendar, "-", "-")
+    row = evaluate(NZ, calendar, marks, term="2026T1", as_of=date(2026, 2, 13)).row(0)
+    assert (row["possible"], row["unmarked"]) == (18, 1)
+
+
+def test_closing_both_sessions_closes_the_day():
+    calendar = _half_days((MONDAY, "AM"), (MONDAY, "PM"))
+    assert not calendar.open[0] and len(calendar.half_closed) == 0
+    assert calendar.sessions_before[-1] == 18
+
+
+def test_a_forecast_counts_the_sessions_left_not_the_days():
+    # Absent all four sessions of Mon and Tue: at that rate NZ's first threshold (10
+    # sessions absent) is 6 sessions away, Fri 6 Feb. With Wednesday to Friday's
+    # afternoons closed those days give 3, so the 6th falls on Tue 10 Feb.
+    as_of = MONDAY + timedelta(days=1)
+    plain = _calendar()
+    halves = _half_days(*((MONDAY + timedelta(days=d), "PM") for d in (2, 3, 4)))
+    for calendar, expected in ((plain, date(2026, 2, 6)), (halves, date(2026, 2, 10))):
+        marks = _register(NZ, calendar, "T", "T", "T", "T")
+        row = evaluate(NZ, calendar, marks, term="2026T1", as_of=as_of).row(0)
+        assert row["forecast"] is not None
+        assert row["forecast"]["date"] == expected.isoformat(), calendar.half_closed
+
+
 def test_not_on_roll_marks_before_a_pupil_joins_do_not_hide_unmarked_sessions():
     # Joins on day 5 (the second Monday); Z on days 0-4; days 5-7 marked; days 8-9 empty.
     calendar = _calendar()

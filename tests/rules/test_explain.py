@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stepwise.rules.calendar import Calendar, TermDates, public_holidays
+from stepwise.rules.calendar import SESSIONS, Calendar, TermDates, public_holidays
 from stepwise.rules.engine import evaluate
 from stepwise.rules.explain import explain, weekday_pattern
 from stepwise.rules.pack import default_terms, load_pack
@@ -35,7 +35,21 @@ def _calendar(pack_key: str) -> tuple[Calendar, list[str]]:
     return Calendar(terms, closed), [t.key for t in terms]
 
 
+def _with_half_days(calendar: Calendar, seed: int) -> Calendar:
+    """Return the calendar with a morning or an afternoon closed on about one open day in 8."""
+    rng = np.random.default_rng(seed)
+    open_days = np.flatnonzero(calendar.open)
+    chosen = rng.choice(open_days, size=len(open_days) // 8, replace=False)
+    halves = [(calendar.dates[d], SESSIONS[int(rng.integers(2))]) for d in chosen]
+    closed = {calendar.dates[d] for d in np.flatnonzero(~calendar.open)}
+    return Calendar(calendar.terms, closed, halves)
+
+
 CALENDARS = {key: _calendar(key) for key in PACKS}
+HALF_DAY_CALENDARS = {
+    key: (_with_half_days(cal, seed), terms)
+    for seed, (key, (cal, terms)) in enumerate(CALENDARS.items())
+}
 
 # Bytes: mostly real codes, sometimes no mark, now and then a byte the pack does not know.
 # A student's absence habit (the share of absence codes) varies, so thresholds get reached.
@@ -45,7 +59,8 @@ CALENDARS = {key: _calendar(key) for key in PACKS}
 def registers(draw):
     pack_key = draw(st.sampled_from(sorted(PACKS)))
     pack = PACKS[pack_key]
-    calendar, term_keys = CALENDARS[pack_key]
+    half_days = draw(st.booleans())
+    calendar, term_keys = (HALF_DAY_CALENDARS if half_days else CALENDARS)[pack_key]
     term = draw(st.sampled_from(term_keys))
     span = calendar.term_days[term]
     # as_of anywhere from just before the term to after it.

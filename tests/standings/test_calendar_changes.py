@@ -103,7 +103,7 @@ def test_closing_a_day_with_marks_is_refused_listing_them_until_confirmed(kent):
         run("calendar", "close", "--school", "ENG-1013", "--date", "2026-11-27",
             "--reason", "Training day")  # fmt: skip
     message = str(refused.value)
-    assert message.startswith("--keep-marks: 2026-11-27 already has 4 recorded marks")
+    assert message.startswith("--keep-marks: Friday 27 November 2026 already has 4 recorded marks")
     assert "K80000000002 AM O" in message
     assert not ClosureDay.objects.filter(date=date(2026, 11, 27)).exists()
     assert not AuditEvent.objects.filter(object_type="calendar").exists()
@@ -120,6 +120,65 @@ def test_reopening_a_closed_day_counts_it_again(kent):
         AuditEvent.objects.filter(object_type="calendar").values_list("detail", flat=True)
     )
     assert any(d.startswith("Reopened 2026-11-27 (was: Snow)") for d in details)
+
+
+def test_closing_an_afternoon_takes_one_possible_session_from_every_pupil(kent, officer):
+    before = figures("ENG-1013")
+    out = run(
+        "calendar", "close", "--school", "ENG-1013", "--date", "2026-11-27", "--session", "PM",
+        "--reason", "Staff training", "--keep-marks", "--by", "attendance.officer",
+    )  # fmt: skip
+    assert "closed on the afternoon of Friday 27 November 2026: Staff training" in out
+    after = figures("ENG-1013")
+    for pupil in ("K80000000001", "K80000000002"):
+        assert after[pupil]["possible"] == before[pupil]["possible"] - 1
+        assert after[pupil]["unmarked"] == before[pupil]["unmarked"]
+    assert after["K80000000002"]["unjustified"] == 9
+    assert after["K80000000001"]["present"] == before["K80000000001"]["present"] - 1
+    # Nine unauthorised sessions are under the penalty-notice threshold of ten.
+    assert ThresholdEvent.objects.get(threshold="penalty_notice").status == "withdrawn"
+    audit = AuditEvent.objects.get(object_type="calendar")
+    assert audit.username == "attendance.officer"
+    assert audit.detail == (
+        "Closed 2026-11-27 PM (2026T1): Staff training; 2 recorded marks kept, not counted"
+    )
+    shown = run("calendar", "--school", "ENG-1013", "--year", "2026")
+    assert "    closed 2026-11-27 Fri PM: Staff training" in shown
+
+
+def test_closing_an_afternoon_with_marks_lists_only_the_afternoons_marks(kent):
+    with pytest.raises(CommandError) as refused:
+        run("calendar", "close", "--school", "ENG-1013", "--date", "2026-11-27",
+            "--session", "PM", "--reason", "Staff training")  # fmt: skip
+    message = str(refused.value)
+    assert message.startswith(
+        "--keep-marks: The afternoon of Friday 27 November 2026 already has 2 recorded marks"
+    )
+    assert "K80000000002 PM O" in message and " AM " not in message
+    assert not ClosureDay.objects.filter(date=date(2026, 11, 27)).exists()
+
+
+def test_closing_both_halves_closes_the_day_and_reopening_one_keeps_the_other(kent):
+    before = figures("ENG-1013")["K80000000002"]["possible"]
+    for session in ("AM", "PM"):
+        run("calendar", "close", "--school", "ENG-1013", "--date", "2026-11-27",
+            "--session", session, "--reason", "Snow", "--keep-marks")  # fmt: skip
+    assert list(
+        ClosureDay.objects.filter(date=date(2026, 11, 27)).values_list("session", "reason")
+    ) == [("", "Snow")]
+    assert figures("ENG-1013")["K80000000002"]["possible"] == before - 2
+    run("calendar", "reopen", "--school", "ENG-1013", "--date", "2026-11-27",
+        "--session", "AM", "--reason", "Roads cleared")  # fmt: skip
+    assert list(
+        ClosureDay.objects.filter(date=date(2026, 11, 27)).values_list("session", "reason")
+    ) == [("PM", "Snow")]
+    assert figures("ENG-1013")["K80000000002"]["possible"] == before - 1
+    with pytest.raises(CommandError, match="--date: ENG-1013 has no closure on the morning"):
+        run("calendar", "reopen", "--school", "ENG-1013", "--date", "2026-11-27",
+            "--session", "AM", "--reason", "Again")  # fmt: skip
+    with pytest.raises(CommandError, match="already closed on the afternoon of Friday"):
+        run("calendar", "close", "--school", "ENG-1013", "--date", "2026-11-27",
+            "--session", "PM", "--reason", "Again", "--keep-marks")  # fmt: skip
 
 
 def test_a_kent_school_sets_its_own_term_dates_but_not_over_another_term(kent):

@@ -48,7 +48,6 @@ def normal(text: str) -> str:
 class Profile:
     key: str
     name: str
-    packs: tuple[str, ...]  # the rule packs whose schools use this system
     layout: str  # SESSION, DAY or PERIOD
     columns: dict[str, tuple[str, ...]]  # field -> the names its column goes by
     date_formats: tuple[str, ...]  # strptime formats, tried in turn

@@ -151,9 +151,9 @@ def _contexts(school_codes: list[str]) -> dict[str, SchoolContext]:
     for term in Term.objects.filter(school_id__in=by_pk):
         terms[term.school_id].append(term)
     closures: dict[int, dict[date, str]] = defaultdict(dict)
-    for school_pk, day, reason in ClosureDay.objects.filter(school_id__in=by_pk).values_list(
-        "school_id", "date", "reason"
-    ):
+    # Only whole closed days refuse marks: a half day's open session takes them.
+    whole = ClosureDay.objects.filter(school_id__in=by_pk, session=ClosureDay.Session.WHOLE_DAY)
+    for school_pk, day, reason in whole.values_list("school_id", "date", "reason"):
         closures[school_pk][day] = reason
     contexts = {}
     for code, school in schools.items():

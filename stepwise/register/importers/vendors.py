@@ -9,6 +9,7 @@ from django.db import transaction
 
 from stepwise.register.importers.profiles import DAY, PERIOD, SESSION, Profile
 from stepwise.register.models import ImportCodeMapping, SchoolImportProfile
+from stepwise.rules.pack import load_pack
 from stepwise.schools.models import School
 
 # SIMS's sub-codes that stand for a statutory code. I01 and X01 are confirmed
@@ -25,7 +26,6 @@ SIMS_SUB_CODES = {
 SIMS = Profile(
     key="sims",
     name="SIMS",
-    packs=("england", "kent"),
     layout=SESSION,
     columns={
         "school_id": ("School ID",),
@@ -46,7 +46,6 @@ SIMS = Profile(
 ARBOR = Profile(
     key="arbor",
     name="Arbor",
-    packs=("england", "kent"),
     layout=DAY,
     columns={
         "school_id": ("School ID",),
@@ -62,7 +61,7 @@ ARBOR = Profile(
     "ISO dates, and UTF-8 text with a byte-order mark",
 )
 
-# New Zealand half-days: the morning's periods and the afternoon's.
+# KAMAR's half-days: the morning's periods and the afternoon's.
 KAMAR_PERIODS = {
     **{str(n): "AM" for n in (1, 2, 3)},
     **{f"P{n}": "AM" for n in (1, 2, 3)},
@@ -73,7 +72,6 @@ KAMAR_PERIODS = {
 KAMAR = Profile(
     key="kamar",
     name="KAMAR",
-    packs=("nz",),
     layout=PERIOD,
     columns={
         "school_id": ("MoE Number", "School Number"),
@@ -95,7 +93,6 @@ KAMAR = Profile(
 WONDE = Profile(
     key="wonde",
     name="Wonde",
-    packs=("england", "kent"),
     layout=SESSION,
     columns={
         "school_id": ("School ID",),
@@ -116,8 +113,8 @@ BUILT_IN = {p.key: p for p in (SIMS, ARBOR, KAMAR, WONDE)}
 
 
 def profiles_for(pack: str) -> list[Profile]:
-    """Return the built-in profiles a school of this rule pack may use."""
-    return [p for p in BUILT_IN.values() if pack in p.packs]
+    """Return the built-in profiles a school of this rule pack may use (the pack names them)."""
+    return [BUILT_IN[key] for key in load_pack(pack).import_profiles if key in BUILT_IN]
 
 
 class ProfileError(ValueError):
@@ -133,7 +130,7 @@ def profile_of(school: School, key: str | None) -> Profile:
         key = saved.profile
     profile = BUILT_IN.get(key)
     fitting = ", ".join(p.key for p in profiles_for(school.pack))
-    if profile is None or school.pack not in profile.packs:
+    if profile is None or profile not in profiles_for(school.pack):
         raise ProfileError(f"{key!r} is not an import profile for {school.code} (use {fitting})")
     return profile
 

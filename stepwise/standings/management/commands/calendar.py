@@ -3,7 +3,8 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from stepwise.schools.calendars import closed_days, school_calendar
+from stepwise.rules.calendar import SESSIONS
+from stepwise.schools.calendars import closed_days, closed_sessions, school_calendar
 from stepwise.schools.models import School
 from stepwise.standings.calendar_changes import (
     CalendarChange,
@@ -48,6 +49,12 @@ class Command(BaseCommand):
         for action in (close, reopen):
             action.add_argument("--date", required=True, type=_day, help="the day, YYYY-MM-DD")
             action.add_argument("--reason", required=True, help="why, e.g. 'Training day'")
+            action.add_argument(
+                "--session",
+                choices=SESSIONS,
+                default="",
+                help="one session only (a half day); without it, the whole day",
+            )
         close.add_argument(
             "--keep-marks",
             action="store_true",
@@ -83,10 +90,15 @@ class Command(BaseCommand):
                     reason=options["reason"],
                     by=by,
                     keep_marks=options["keep_marks"],
+                    session=options["session"],
                 )
             else:
                 change = day_reopen(
-                    school=found, day=options["date"], reason=options["reason"], by=by
+                    school=found,
+                    day=options["date"],
+                    reason=options["reason"],
+                    by=by,
+                    session=options["session"],
                 )
         except CalendarChangeError as e:
             flag = {"keep_marks": "--keep-marks"}.get(e.field, f"--{e.field}")
@@ -108,16 +120,19 @@ class Command(BaseCommand):
         if not terms:
             raise CommandError(f"{found.code} has no terms in {year}")
         calendar = school_calendar(found, terms)
-        closed = closed_days(found, terms)
+        shut = {(day, ""): reason for day, reason in closed_days(found, terms).items()}
+        shut.update(closed_sessions(found, terms))
         for term in terms:
             open_days = calendar.school_days(term.key)
+            sessions = int(calendar.session_open[calendar.slots(term.key)].sum())
             self.stdout.write(
                 f"{term.key}  {term.name}: {term.start} to {term.end}, "
-                f"{len(open_days)} school days ({2 * len(open_days)} sessions)"
+                f"{len(open_days)} school days ({sessions} sessions)"
             )
-            for day, reason in sorted(closed.items()):
+            for (day, session), reason in sorted(shut.items()):
                 if term.contains(day) and day.weekday() < 5:
-                    self.stdout.write(f"    closed {day} {day:%a}: {reason}")
+                    when = f"{day} {day:%a} {session}".rstrip()
+                    self.stdout.write(f"    closed {when}: {reason}")
             if days:
                 for day in open_days:
                     self.stdout.write(f"    {day} {day:%a}")
