@@ -5,7 +5,8 @@ services: each change audited, its term re-evaluated at once, a day (or one sess
 it) with marks closed only once the admin confirms the marks stay on record.
 """
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django import forms
 from django.contrib import messages
@@ -30,6 +31,43 @@ from stepwise.standings.calendar_changes import (
 
 CALENDAR_ADMINS = (Membership.Role.SCHOOL_ADMIN, Membership.Role.ORG_ADMIN)
 REASON_MAX = 200
+
+
+@dataclass
+class ClosureRun:
+    """Whole days closed one after another for one reason (a half-term week), or one closure."""
+
+    closures: list[ClosureDay]
+
+    @property
+    def first(self) -> ClosureDay:
+        return self.closures[0]
+
+    @property
+    def last(self) -> ClosureDay:
+        return self.closures[-1]
+
+
+def closure_runs(closures: list[ClosureDay]) -> list[ClosureRun]:
+    """Group closures (by date) into runs of whole school days in a row with the same reason,
+    so a half-term week reads as one line rather than five."""
+    runs: list[ClosureRun] = []
+    for closure in closures:
+        if runs and _continues(runs[-1].last, closure):
+            runs[-1].closures.append(closure)
+        else:
+            runs.append(ClosureRun([closure]))
+    return runs
+
+
+def _continues(before: ClosureDay, closure: ClosureDay) -> bool:
+    next_weekday = before.date + timedelta(days=3 if before.date.weekday() == 4 else 1)
+    return (
+        closure.date == next_weekday
+        and closure.reason == before.reason
+        and not closure.session
+        and not before.session
+    )
 
 
 class CloseDayForm(GovukForm):
@@ -126,6 +164,7 @@ def school_calendar(request: HttpRequest, code: str) -> HttpResponse:
         "school": school,
         "terms": terms,
         "closures": closures,
+        "closure_runs": closure_runs(closures),
         "form": close_form,
         "day_parts": _parts(None)
         if not close_form.is_bound

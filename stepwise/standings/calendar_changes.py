@@ -68,7 +68,7 @@ def _term(school: School, key: str) -> Term:
         if term.key == key:
             return term
     have = ", ".join(t.key for t in school.terms.all()) or "none"
-    raise CalendarChangeError("term", f"{school.code} has no term {key!r} (it has: {have})")
+    raise CalendarChangeError("term", f"{school.name} has no term {key!r} (it has: {have})")
 
 
 def marks_on(school: School, day: date, sessions: tuple[str, ...] = SESSIONS) -> list[RecordedMark]:
@@ -135,14 +135,14 @@ def day_close(
     if not reason:
         raise CalendarChangeError("reason", "Say why the school is closed (e.g. Training day)")
     if day.weekday() >= 5:
-        raise CalendarChangeError("date", f"{day.isoformat()} is a {day:%A}: never a school day")
+        raise CalendarChangeError("date", f"{day:%A %-d %B %Y} is never a school day")
     term = next((t for t in school.terms.all() if t.contains(day)), None)
     if term is None:
-        raise CalendarChangeError("date", f"{day.isoformat()} is not in any term of {school.code}")
+        raise CalendarChangeError("date", f"{day:%A %-d %B %Y} is not in any term of {school.name}")
     existing = ClosureDay.objects.filter(school=school, date=day).first()
     if existing is not None and (not existing.session or existing.session == session):
         raise CalendarChangeError(
-            "date", f"{school.code} is already closed on {_when(day, existing.session)}"
+            "date", f"{school.name} is already closed on {_when(day, existing.session)}"
         )
     closing: tuple[str, ...] = (session,) if session else SESSIONS
     if existing is not None:
@@ -157,7 +157,7 @@ def day_close(
     what = f"{day.isoformat()} {session}".strip()
     _audit(school, by, f"Closed {what} ({term.key}): {reason}{kept}")
     return CalendarChange(
-        f"{school.code} is closed on {_when(day, session)}: {reason}{kept}",
+        f"{school.name} is closed on {_when(day, session)}: {reason}{kept}",
         terms_evaluate(terms=[term], as_of=school_today(school)),
     )
 
@@ -177,7 +177,7 @@ def day_reopen(
     closure = ClosureDay.objects.filter(school=school, date=day).first()
     if closure is None or (session and closure.session not in ("", session)):
         raise CalendarChangeError(
-            "date", f"{school.code} has no closure on {_when(day, session)} to remove"
+            "date", f"{school.name} has no closure on {_when(day, session)} to remove"
         )
     closure.delete()
     if session and not closure.session:
@@ -187,7 +187,7 @@ def day_reopen(
     what = f"{day.isoformat()} {session or closure.session}".strip()
     _audit(school, by, f"Reopened {what} (was: {closure.reason}): {reason}")
     return CalendarChange(
-        f"{school.code} is open on {_when(day, session or closure.session)} again",
+        f"{school.name} is open on {_when(day, session or closure.session)} again",
         terms_evaluate(terms=[term], as_of=school_today(school)) if term else EvaluationResult(),
     )
 
@@ -265,6 +265,6 @@ def term_set(*, school: School, key: str, start: date, end: date, by=None) -> Ca
     term.save(update_fields=["start", "end"])
     _audit(school, by, f"Set {term.key} to {start} - {end} (was {old_start} - {old_end})")
     return CalendarChange(
-        f"{term.name} at {school.code} now runs from {start:%-d %B %Y} to {end:%-d %B %Y}",
+        f"{term.name} at {school.name} now runs from {start:%-d %B %Y} to {end:%-d %B %Y}",
         terms_evaluate(terms=[term], as_of=school_today(school)),
     )

@@ -9,7 +9,9 @@ from django.urls import reverse
 
 from stepwise.accounts.models import Membership
 from stepwise.audit.models import AuditEvent
+from stepwise.onboarding.organisations import school_setup
 from stepwise.schools.models import ClosureDay
+from tests.conftest import TODAY
 from tests.referrals.conftest import add_member
 
 
@@ -32,7 +34,8 @@ def test_a_school_admin_closes_a_teacher_only_day(login, school, admin_user):
     assert ClosureDay.objects.get(school=school, date="2026-12-04").reason == "Teacher-only day"
     audit = AuditEvent.objects.get(object_type="calendar")
     assert audit.username == "schooladmin"
-    assert "Teacher-only day" in client.get(url).content.decode()
+    shown = client.get(url).content.decode()
+    assert f"{school.name} is closed on Friday 4 December 2026: Teacher-only day" in shown
 
 
 def test_a_term_start_outside_the_ministrys_range_is_refused_naming_the_field(
@@ -88,3 +91,21 @@ def test_a_session_that_is_neither_morning_nor_afternoon_is_refused(login, schoo
     assert 'href="#session"' in page
     assert "Select the whole day, the morning or the afternoon" in page
     assert not ClosureDay.objects.filter(school=school, date="2026-12-04").exists()
+
+
+def test_a_half_term_week_reads_as_one_line_and_each_day_can_still_reopen(login, db):
+    kent = school_setup(code="KT-9", name="Oakfield Primary", pack="kent", today=TODAY)
+    admin = add_member("kentadmin", kent.organisation, Membership.Role.SCHOOL_ADMIN)
+    url = reverse("school_calendar", args=[kent.code])
+    client = login(admin)
+    page = client.get(url).content.decode()
+    assert page.count("Monday 26 October to Friday 30 October 2026") == 1
+    assert "Tuesday 27 October 2026</th>" not in page  # no row of its own
+    assert 'id="reopen-2026-10-27"' in page  # its form, inside the week's details
+
+    answer = client.post(url, {"action": "reopen", "day": "2026-10-27", "reason": "Open day"})
+    assert answer.status_code == 302
+    page = client.get(url).content.decode()
+    assert "Tuesday 27 October 2026</th>" not in page
+    assert "Monday 26 October 2026</th>" in page  # a run of one is a row of its own
+    assert "Wednesday 28 October to Friday 30 October 2026" in page
