@@ -84,7 +84,7 @@ def edfi_events_query(
     if school_id is not None:
         found = found.filter(school__school_number=str(school_id))
     rows = list(found[offset : offset + limit])
-    audit(request, None, "view", "edfi_events", request.GET.urlencode(),
+    audit(request, None, "list", "edfi_events", request.GET.urlencode(),
           organisation=token_of(request).organisation)  # fmt: skip
     response = api.create_response(request, [resource(r) for r in rows], status=200)
     if total_count:
