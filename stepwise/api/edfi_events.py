@@ -32,6 +32,22 @@ class KeyChanged(Exception):
     """A PUT tried to change a field of the event's natural key."""
 
 
+def _without_nul(events: list[EdFiEvent]) -> None:
+    """Refuse a key field holding a NUL byte, which PostgreSQL's text cannot hold."""
+    errors = [
+        FieldError("holds a NUL byte", f"[{e.index}].{name}", e.index)
+        for e in events
+        for name, value in (
+            ("studentReference.studentUniqueId", e.student_id),
+            ("attendanceEventCategoryDescriptor", e.descriptor),
+            ("sessionReference.sessionName", e.session_name),
+        )
+        if "\x00" in value
+    ]
+    if errors:
+        raise FormatRejected(errors, f"nothing was imported: {len(errors)} problems")
+
+
 def _key(event: EdFiEvent) -> NaturalKey:
     day = date.fromisoformat(event.event_date)
     return (event.student_id, day, event.descriptor, event.school_year, event.session_name)
@@ -84,6 +100,7 @@ def events_post(*, school: School, token: ApiToken, data: bytes) -> tuple[Pushed
     """
     number = int(school.school_number) if school.school_number.isdigit() else None
     events = parse_edfi_events(data, school_number=number)
+    _without_nul(events)
     bodies = _bodies(data)
     keys = [_key(e) for e in events]
     with transaction.atomic():
@@ -111,6 +128,7 @@ def event_put(*, row: EdFiAttendanceEvent, token: ApiToken, data: bytes) -> Push
     school = row.school
     number = int(school.school_number) if school.school_number.isdigit() else None
     events = parse_edfi_events(data, school_number=number)
+    _without_nul(events)
     if len(events) != 1 or not data.lstrip().startswith(b"{"):
         raise FormatRejected([FieldError("send the one event as an object", "$")])
     (body,) = _bodies(data)

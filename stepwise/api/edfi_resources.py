@@ -23,7 +23,8 @@ from .standards import OBJECT, _problem
 EVENTS = "/ed-fi/studentSchoolAttendanceEvents"
 DEFAULT_LIMIT = 25  # Ed-Fi's default page, and its largest
 MOST_LIMIT = 500
-ID_PATTERN = "^[0-9a-f]{32}$"
+# PostgreSQL's text cannot hold NUL: a query naming one would fail, not find nothing.
+TEXT = r"^[^\x00]*$"
 
 
 def _problem_responses(*statuses: tuple[int, str]) -> dict[int, Any]:
@@ -55,12 +56,16 @@ def _not_found(request: HttpRequest) -> HttpResponse:
 )
 def edfi_events_query(
     request: HttpRequest,
-    student_unique_id: str | None = Query(None, alias="studentUniqueId", max_length=40),
+    student_unique_id: str | None = Query(
+        None, alias="studentUniqueId", max_length=40, pattern=TEXT
+    ),
     school_id: int | None = Query(None, alias="schoolId"),
     event_date: date | None = Query(None, alias="eventDate"),
-    descriptor: str | None = Query(None, alias="attendanceEventCategoryDescriptor", max_length=300),
+    descriptor: str | None = Query(
+        None, alias="attendanceEventCategoryDescriptor", max_length=300, pattern=TEXT
+    ),
     school_year: int | None = Query(None, alias="schoolYear", ge=1900, le=9999),
-    session_name: str | None = Query(None, alias="sessionName", max_length=60),
+    session_name: str | None = Query(None, alias="sessionName", max_length=60, pattern=TEXT),
     limit: int = Query(DEFAULT_LIMIT, ge=0, le=MOST_LIMIT),
     offset: int = Query(0, ge=0),
     total_count: bool = Query(False, alias="totalCount"),
@@ -84,7 +89,7 @@ def edfi_events_query(
     if school_id is not None:
         found = found.filter(school__school_number=str(school_id))
     rows = list(found[offset : offset + limit])
-    audit(request, None, "view", "edfi_events", request.GET.urlencode(),
+    audit(request, None, "list", "edfi_events", request.GET.urlencode(),
           organisation=token_of(request).organisation)  # fmt: skip
     response = api.create_response(request, [resource(r) for r in rows], status=200)
     if total_count:

@@ -142,3 +142,17 @@ def test_another_organisations_token_finds_none_of_the_events(api, other_api):
     assert other_api.get(EVENTS).json() == []
     assert api.get(f"{EVENTS}/{late}").json()["arrivalTime"] == "09:40:00"
     assert stored_codes("100000001") == ["L", "P"]
+
+
+def test_a_query_naming_a_nul_byte_is_refused_not_a_server_error(api):
+    for name in ("studentUniqueId", "sessionName", "attendanceEventCategoryDescriptor"):
+        assert api.get(EVENTS, {name: "a\x00b"}).status_code == 422, name
+
+
+def test_an_event_naming_a_nul_byte_is_refused_in_problem_details(api):
+    map_codes(api)
+    response = api.post(EVENTS, event("1000\x000001", DAY))
+    assert response.status_code == 400
+    assert response.json()["validationErrors"]["$.studentReference.studentUniqueId"] == [
+        "holds a NUL byte"
+    ]

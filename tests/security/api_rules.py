@@ -84,6 +84,18 @@ def by_service(w: World) -> list[ApiCase]:
     ]
 
 
+def by_edfi_event(name: str) -> Callable[[World], list[ApiCase]]:
+    def cases(w: World) -> list[ApiCase]:
+        def url(event_id: str) -> str:
+            return reverse(name, kwargs={"event_id": event_id})
+
+        return [
+            ApiCase("school B's Ed-Fi event", url(w.edfi_event_b.resource_id), (url("f" * 32),))
+        ]
+
+    return cases
+
+
 def marks_body(w: World) -> dict[str, Any]:
     nid = w.student_b.national_id
     return {"rows": [{"student_id": nid, "date": "2026-11-20", "session": "AM", "code": "P"}]}
@@ -167,4 +179,13 @@ API_RULES: dict[str, ApiRule] = {
     "api:responses": ApiRule(by_school("api:responses")),
     "api:response_add": ApiRule(by_school("api:response_add"), response_body),
     "api:service_cases": ApiRule(by_service),
+    # The token's own organisation's events: none of school B's is listed.
+    "api:edfi_events_query": ApiRule(None),
+    # One address for GET, PUT and DELETE; the matrix sends GET, POST and PUT to each name.
+    "api:edfi_event": ApiRule(by_edfi_event("api:edfi_event")),
+    "api:edfi_event_put": ApiRule(
+        by_edfi_event("api:edfi_event_put"),
+        lambda w: {**edfi_body(w)[0], "eventDate": "2026-11-20"},
+    ),
+    "api:edfi_event_delete": ApiRule(by_edfi_event("api:edfi_event_delete")),
 }

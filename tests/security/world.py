@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from stepwise.accounts.models import Membership, Organisation
-from stepwise.api.models import ApiToken
+from stepwise.api.models import ApiToken, EdFiAttendanceEvent
 from stepwise.api.services import token_create
 from stepwise.audit.models import AuditEvent
 from stepwise.cases.models import (
@@ -340,6 +340,7 @@ class World:
     certificate_b: RegistrationCertificate  # Tama's this year, issued by school B
     upload_a: ImportUpload  # a refused upload on school A's page, with its problems
     upload_b: ImportUpload  # the same on school B's, naming Tama
+    edfi_event_b: EdFiAttendanceEvent  # an Ed-Fi event of Tama's kept by id at school B
 
     # Through a case, each service reaches its own child's certificates only.
     @property
@@ -598,6 +599,17 @@ def build_world() -> World:
         certificate_b=certificate_b,
         upload_a=upload_a,
         upload_b=upload_b,
+        edfi_event_b=EdFiAttendanceEvent.objects.create(
+            resource_id="b" * 32,
+            school=school_b,
+            student_unique_id=student_b.national_id,
+            event_date=date(2026, 11, 20),
+            descriptor="Unexcused Absence",
+            school_year=2026,
+            session_name="Term 4 2026",
+            body={"eventDate": "2026-11-20"},
+            last_modified=timezone.now(),
+        ),
         token_a=tokens["a_token"][0],
         token_b=tokens["b_token"][0],
         api_secrets={key: secret for key, (_, secret) in tokens.items() if key != "b_token"},

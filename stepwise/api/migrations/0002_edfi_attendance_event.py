@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('api', '0001_initial'),
-        ('schools', '0006_alter_student_national_id_alter_term_year'),
+        ('schools', '0001_initial'),
     ]
 
     operations = [
