@@ -9,8 +9,9 @@ from datetime import date
 from django.db.models import Count, QuerySet
 
 from stepwise.cases.models import Case
+from stepwise.rules.days import long_date
 from stepwise.rules.pack import school_year_of
-from stepwise.schools.models import School, Student
+from stepwise.schools.models import Enrolment, School, Student
 
 from .models import RegistrationCertificate
 
@@ -48,6 +49,22 @@ def case_schools(case: Case) -> list[School]:
             pk__in=case.schools.filter(school__isnull=False).values("school_id"),
             enrolments__student_id=case.student_id,
         ).order_by("name")
+    )
+
+
+def not_on_roll(school: School, student: Student, period: Period) -> str | None:
+    """Return why a certificate cannot cover a period no spell of enrolment touches, else None.
+
+    The school certifies only what its register holds: for a year before the child joined,
+    the certificate is the school's they attended then.
+    """
+    first, last = period
+    touched = Enrolment.objects.filter(school=school, student=student, enrolled_from__lte=last)
+    if touched.exclude(enrolled_to__lt=first).exists():
+        return None
+    return (
+        f"{student.full_name} was not on {school.name}'s roll between {long_date(first)} and "
+        f"{long_date(last)}: ask the school they attended then"
     )
 
 

@@ -27,7 +27,7 @@ from stepwise.web.names import display_name
 
 from .models import RegistrationCertificate
 from .render import Heading, certificate_data, render_pdf
-from .selectors import no_year_on_record, year_periods
+from .selectors import no_year_on_record, not_on_roll, year_periods
 
 Period = RegistrationCertificate.Period
 
@@ -71,6 +71,8 @@ def certificate_draft(*, school: School, student: Student, period: str, today: d
     span = this_year if period == Period.THIS_YEAR else last_year
     if span is None:
         raise ValidationError({"period": no_year_on_record(school)})
+    if (elsewhere := not_on_roll(school, student, span)) is not None:
+        raise ValidationError({"period": elsewhere})
     first, last = span
     pack = school.rules
     year = school_year_of(pack, first)

@@ -34,12 +34,29 @@ def offered(html: str) -> list[tuple[str, str]]:
 
 def test_every_certificate_button_on_an_nz_case_issues_one(client, login, caseworker, case):
     html = panel(case, caseworker)
-    assert offered(html) == [("this_year", "NZ-0427"), ("last_year", "NZ-0427")]
+    # Aroha joined Kōwhai College in February 2026: 2025 is another school's to certify.
+    assert offered(html) == [("this_year", "NZ-0427")]
+    assert (
+        "The whole of the previous school year: Aroha Ngata was not on Kōwhai College's roll "
+        "between 3 February 2025 and 19 December 2025: ask the school they attended then."
+    ) in html.replace("&#x27;", "'")
     login(caseworker)
     for period, code in offered(html):
         answer = client.post(f"/cases/{case.pk}/certificates/", {"period": period, "school": code})
         assert answer.status_code == 302, answer.content.decode()
-    assert RegistrationCertificate.objects.filter(student=case.student).count() == 2
+    assert RegistrationCertificate.objects.filter(student=case.student).count() == 1
+
+
+def test_a_year_before_the_child_joined_is_refused_naming_the_period(
+    client, login, caseworker, case
+):
+    login(caseworker)
+    answer = client.post(
+        f"/cases/{case.pk}/certificates/", {"period": "last_year", "school": "NZ-0427"}
+    )
+    assert answer.status_code == 400
+    assert "was not on Kōwhai College&#x27;s roll" in answer.content.decode()
+    assert not RegistrationCertificate.objects.filter(student=case.student).exists()
 
 
 def test_the_previous_calendar_year_is_offered_once_the_school_has_it(

@@ -8,7 +8,13 @@ from django.utils import timezone
 from stepwise.cases.models import Case
 
 from ..models import RegistrationCertificate
-from ..selectors import case_schools, certificates_for_student, no_year_on_record, year_periods
+from ..selectors import (
+    case_schools,
+    certificates_for_student,
+    no_year_on_record,
+    not_on_roll,
+    year_periods,
+)
 
 register = template.Library()
 Period = RegistrationCertificate.Period
@@ -31,10 +37,12 @@ def case_certificates_panel(case: Case) -> dict[str, Any]:
         this_year, last_year = year_periods(school, today)
         periods: dict[str, Any] = {Period.THIS_YEAR: this_year, Period.LAST_YEAR: last_year}
         for period, label in Period.choices:
-            if periods[period] is not None:
+            span = periods[period]
+            why = no_year_on_record(school) if span is None else not_on_roll(school, student, span)
+            if why is None:
                 offers.append((school, period, label))
             else:
-                unavailable.append((school, label, no_year_on_record(school)))
+                unavailable.append((school, label, why))
     return {
         "certificates": list(certificates_for_student(student).prefetch_related("changes")),
         "schools": schools,
