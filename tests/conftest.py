@@ -206,3 +206,17 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
         ]
         if found:
             terminalreporter.write_line(line.format(sum(found)))
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """Load the demo once for a module's tests, and clear it away after them."""
+    from django.core.management import call_command
+
+    from stepwise.demo.load import demo_load
+    from stepwise.demo.snapshot import AS_OF
+
+    with django_db_blocker.unblock():
+        demo_load(as_of=AS_OF)
+        yield
+        call_command("flush", interactive=False, verbosity=0)

@@ -4,27 +4,17 @@ handful still waiting, and only the latest ones new to the officer this morning.
 from datetime import datetime, time, timedelta
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from stepwise.certificates.models import RegistrationCertificate
 from stepwise.certificates.selectors import year_periods
 from stepwise.dashboard.selectors import response_coverage
-from stepwise.demo.load import demo_load
 from stepwise.demo.snapshot import AS_OF
 from stepwise.responses.selectors import threshold_queue
 from stepwise.schools.models import School
 from stepwise.schools.zones import school_zone
 from stepwise.standings.models import ThresholdEvent
 from stepwise.standings.selectors import current_term
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        demo_load(as_of=AS_OF)
-        yield
-        call_command("flush", interactive=False, verbosity=0)
 
 
 @pytest.mark.parametrize("code", ["NZ-0427", "ENG-1013"])

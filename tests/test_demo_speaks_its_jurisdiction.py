@@ -17,10 +17,7 @@ appear on the other's page by coincidence. Not listed, on purpose:
 import re
 
 import pytest
-from django.core.management import call_command
 
-from stepwise.demo.load import demo_load
-from stepwise.demo.snapshot import AS_OF
 from tests.demo_walk import walk
 
 # Words of New Zealand's education system and te reo Māori that England never uses.
@@ -71,14 +68,6 @@ SIGN_INS = {
 }  # fmt: skip
 FORBIDDEN = {"kent": {**NEW_ZEALAND_ONLY, **INTERNAL}, "nz": {**ENGLAND_ONLY, **INTERNAL}}
 
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """Load the demo once for the module's tests, and clear it away after them."""
-    with django_db_blocker.unblock():
-        demo_load(as_of=AS_OF)
-        yield
-        call_command("flush", interactive=False, verbosity=0)
 
 
 @pytest.mark.parametrize("jurisdiction", ["kent", "nz"])
