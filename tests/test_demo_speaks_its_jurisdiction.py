@@ -69,7 +69,6 @@ SIGN_INS = {
 FORBIDDEN = {"kent": {**NEW_ZEALAND_ONLY, **INTERNAL}, "nz": {**ENGLAND_ONLY, **INTERNAL}}
 
 
-
 @pytest.mark.parametrize("jurisdiction", ["kent", "nz"])
 def test_no_demo_page_carries_the_other_jurisdictions_words(demo, db, jurisdiction):
     offending = []
