@@ -154,6 +154,9 @@ def page(live_server, settings, monkeypatch):
             context = browser.new_context(
                 base_url=live_server.url, viewport={"width": 1280, "height": 900}
             )
+            # Each navigation also runs axe-core: with both suites' workers and Chromium on two
+            # cores, an action may wait longer than Playwright's 30 s before its element is ready.
+            context.set_default_timeout(60_000)
             opened = context.new_page()
             watch = axe.watch(opened)
             yield opened
