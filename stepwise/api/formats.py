@@ -13,9 +13,10 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from stepwise.register.csvfile import parse_date
+from stepwise.rules.days import next_weekday
 
 MAX_PROBLEMS = 200
 
@@ -424,8 +425,7 @@ class Spell:
 
 def _no_weekday_between(reach: date, begin: date) -> bool:
     """Return whether a spell reaching `reach` runs on into one beginning on `begin`."""
-    gap = range(1, (begin - reach).days)
-    return all((reach + timedelta(days=k)).weekday() >= 5 for k in gap)
+    return next_weekday(reach) >= begin
 
 
 def _spells(enrollments: list[Spell], today: str) -> list[tuple[str, str]]:

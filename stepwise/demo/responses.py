@@ -14,6 +14,7 @@ from django.utils import timezone
 from stepwise.responses.models import Description
 from stepwise.responses.services import response_record
 from stepwise.responses.timeliness import Deadlines
+from stepwise.rules.days import weekdays
 from stepwise.schools.models import School
 from stepwise.schools.zones import school_zone
 from stepwise.standings.models import ThresholdEvent
@@ -87,18 +88,10 @@ def _answer_day(rng: random.Random, reached: date, due: date, as_of: date) -> da
     """Return the weekday a threshold was answered on, or None if it is still waiting."""
     roll = rng.random()
     if roll < IN_TIME:
-        days = _weekdays(reached, min(due, as_of))
+        days = weekdays(reached, min(due, as_of))
     elif roll < IN_TIME + LATE:
         late = due + timedelta(days=rng.randint(*LATE_DAYS))
-        days = _weekdays(late, min(late, as_of))
+        days = weekdays(late, min(late, as_of))
     else:
         return None
     return rng.choice(days) if days else None
-
-
-def _weekdays(first: date, last: date) -> list[date]:
-    return [
-        first + timedelta(days=n)
-        for n in range((last - first).days + 1)
-        if (first + timedelta(days=n)).weekday() < 5
-    ]

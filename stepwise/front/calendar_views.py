@@ -6,7 +6,7 @@ it) with marks closed only once the admin confirms the marks stay on record.
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django import forms
 from django.contrib import messages
@@ -18,6 +18,7 @@ from django.urls import reverse
 from stepwise.accounts.access import require_school_role
 from stepwise.accounts.models import Membership
 from stepwise.responses.forms import GovukDateField, GovukForm
+from stepwise.rules.days import next_weekday
 from stepwise.rules.pack import default_terms, school_year_of
 from stepwise.schools.access import get_school_for_user
 from stepwise.schools.models import ClosureDay, School, Term
@@ -61,9 +62,8 @@ def closure_runs(closures: list[ClosureDay]) -> list[ClosureRun]:
 
 
 def _continues(before: ClosureDay, closure: ClosureDay) -> bool:
-    next_weekday = before.date + timedelta(days=3 if before.date.weekday() == 4 else 1)
     return (
-        closure.date == next_weekday
+        closure.date == next_weekday(before.date)
         and closure.reason == before.reason
         and not closure.session
         and not before.session

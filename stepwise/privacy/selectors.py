@@ -7,7 +7,7 @@ only whether one exists, so they cannot slip into a file by accident.
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -19,8 +19,9 @@ from stepwise.referrals.models import Referral
 from stepwise.register.models import Amendment, ImportRun, RegisterTerm
 from stepwise.responses.models import ResponseActivity
 from stepwise.rules.calendar import SESSIONS
+from stepwise.rules.days import weekdays
 from stepwise.rules.pack import Code, Pack
-from stepwise.schools.models import Caregiver, Enrolment, School, Student, StudentCaregiver, Term
+from stepwise.schools.models import Caregiver, Enrolment, School, Student, StudentCaregiver
 from stepwise.standings.models import ThresholdEvent
 
 from .retention import start_of
@@ -60,15 +61,6 @@ def _day(day: date | None) -> str:
 
 def _yes(value: bool) -> str:
     return "yes" if value else "no"
-
-
-def _weekdays(term: Term) -> list[date]:
-    days, day = [], term.start
-    while day <= term.end:
-        if day.weekday() < 5:
-            days.append(day)
-        day += timedelta(days=1)
-    return days
 
 
 def _slot(days: list[date], slot: int) -> tuple[str, str]:
@@ -168,7 +160,7 @@ def register_tables(school: School, student: Student, pack: Pack) -> list[Table]
     )
     for register in registers:
         term = register.term
-        days = _weekdays(term)
+        days = weekdays(term.start, term.end)
         table = Table(
             f"register/{term.key}.csv",
             f"every attendance mark held for {term.name}",
@@ -191,7 +183,7 @@ def amendment_table(school: School, student: Student) -> Table:
     days_of: dict[int, list[date]] = {}
     for a in amendments:
         term = a.register.term
-        days = days_of.setdefault(term.pk, _weekdays(term))
+        days = days_of.setdefault(term.pk, weekdays(term.start, term.end))
         rows.append(
             [
                 term.key,
