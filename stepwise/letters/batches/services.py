@@ -113,23 +113,24 @@ def school_batch_start(
         )
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        batch = LetterBatch.objects.create(
-            organisation=school.organisation,
-            school=school,
-            kind=LetterBatch.Kind.SCHOOL,
-            pack=pack.key,
-            letter_key=letter.key,
-            title=letter.title,
-            threshold=threshold,
-            sent_on=sent_on,
-            method=method,
-            reason=reason.strip(),
-            requested_by=by,
-            requested_at=now,
-            total=len(events),
-        )
-        LetterBatchItem.objects.bulk_create(
+    batch = LetterBatch(
+        organisation=school.organisation,
+        school=school,
+        kind=LetterBatch.Kind.SCHOOL,
+        pack=pack.key,
+        letter_key=letter.key,
+        title=letter.title,
+        threshold=threshold,
+        sent_on=sent_on,
+        method=method,
+        reason=reason.strip(),
+        requested_by=by,
+        requested_at=now,
+        total=len(events),
+    )
+    return _keep_and_queue(
+        batch,
+        [
             LetterBatchItem(
                 batch=batch,
                 position=i,
@@ -138,9 +139,8 @@ def school_batch_start(
                 label=event.student.full_name,
             )
             for i, event in enumerate(events)
-        )
-        _queue(batch)
-    return batch
+        ],
+    )
 
 
 def service_batch_start(
@@ -170,24 +170,35 @@ def service_batch_start(
     if errors:
         raise ValidationError(errors)
     assert letter is not None
-    with transaction.atomic():
-        batch = LetterBatch.objects.create(
-            organisation=service,
-            kind=LetterBatch.Kind.SERVICE,
-            pack=pack.key,
-            letter_key=letter.key,
-            title=letter.title,
-            sent_on=sent_on,
-            method=method,
-            reason=reason.strip(),
-            requested_by=by,
-            requested_at=now,
-            total=len(cases),
-        )
-        LetterBatchItem.objects.bulk_create(
+    batch = LetterBatch(
+        organisation=service,
+        kind=LetterBatch.Kind.SERVICE,
+        pack=pack.key,
+        letter_key=letter.key,
+        title=letter.title,
+        sent_on=sent_on,
+        method=method,
+        reason=reason.strip(),
+        requested_by=by,
+        requested_at=now,
+        total=len(cases),
+    )
+    return _keep_and_queue(
+        batch,
+        [
             LetterBatchItem(batch=batch, position=i, case=case, label=case.reference)
             for i, case in enumerate(cases)
-        )
+        ],
+    )
+
+
+def _keep_and_queue(batch: LetterBatch, items: list[LetterBatchItem]) -> LetterBatch:
+    """Keep a requested batch and its items, all or none, then queue it to run."""
+    with transaction.atomic():
+        batch.save()
+        for item in items:
+            item.batch = batch  # now saved, so the items take its id
+        LetterBatchItem.objects.bulk_create(items)
         _queue(batch)
     return batch
 
